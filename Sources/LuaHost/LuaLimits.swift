@@ -1,0 +1,50 @@
+/// The limits every call into a plugin runs under. Set per workspace in `workspace.yaml` (`limits:`).
+public struct LuaLimits: Sendable, Equatable {
+    /// Lua VM instructions allowed for one call into a plugin (one `assign` or `score` for one row,
+    /// one `prepare`, or a source's `read` between two records it emits). Default 100 million.
+    public var instructions: Int
+    /// Bytes the plugin's own Lua state may hold on top of what the host put there. Default 64 MiB.
+    public var memoryBytes: Int
+    /// Wall-clock seconds one call may take, checked as Lua runs; also enforced by a watchdog for time
+    /// spent inside a single library call (e.g. a pathological `string.find`). Default 2 s.
+    public var seconds: Double
+
+    /// Creates limits.
+    public init(instructions: Int = 100_000_000, memoryBytes: Int = 64 << 20, seconds: Double = 2) {
+        self.instructions = instructions; self.memoryBytes = memoryBytes; self.seconds = seconds
+    }
+
+    /// The defaults: stop `while true do end` or a runaway `string.rep` in about a second.
+    public static let `default` = LuaLimits()
+}
+
+/// Options for loading plugins: limits, where `require` may look, which files a source may read,
+/// and what the deterministic parts of the sandbox see.
+public struct PluginEnvironment: Sendable {
+    /// Per-call limits.
+    public var limits: LuaLimits
+    /// Folders `require "name"` searches (as `<folder>/name.lua`, dots becoming slashes). Nothing else is reachable.
+    public var libraryPaths: [String]
+    /// The only folder source plugins may read files from (the workspace); paths are resolved inside it.
+    public var fileRoot: String?
+    /// Seed for `math.random`, so runs repeat exactly.
+    public var randomSeed: Int64
+    /// When set, `os.time()` with no argument returns this (seconds since 1970) and `os.clock()` returns 0,
+    /// so runs repeat exactly. When nil, the real clock is used.
+    public var frozenTime: Int64?
+    /// Where `seg.log` lines go (default: standard error, prefixed with the plugin name).
+    public var log: @Sendable (_ plugin: String, _ message: String) -> Void
+
+    /// Creates an environment.
+    public init(limits: LuaLimits = .default, libraryPaths: [String] = [], fileRoot: String? = nil,
+                randomSeed: Int64 = 0, frozenTime: Int64? = nil,
+                log: @escaping @Sendable (String, String) -> Void = PluginEnvironment.standardErrorLog) {
+        self.limits = limits; self.libraryPaths = libraryPaths; self.fileRoot = fileRoot
+        self.randomSeed = randomSeed; self.frozenTime = frozenTime; self.log = log
+    }
+
+    /// Writes `[plugin] message` to standard error.
+    public static let standardErrorLog: @Sendable (String, String) -> Void = { plugin, message in
+        FileHandleStandardError.write("[\(plugin)] \(message)\n")
+    }
+}

@@ -1,0 +1,53 @@
+/// What a plugin is for. The kind decides which function the plugin must provide.
+public enum PluginKind: String, Sendable, CaseIterable, Codable {
+    /// Reads a dataset: provides `read(src, p)`.
+    case source
+    /// Gives a customer a segment label: provides `assign(row, p)`.
+    case criterion
+    /// Gives a customer a number: provides `score(row, p)`.
+    case scorer
+}
+
+/// The plain-data part of a plugin: the fields of the table its file returns, validated by the host
+/// before any of the plugin's functions run.
+public struct PluginManifest: Sendable, Equatable, Codable {
+    /// Host API level the plugin targets (1 today). Levels only ever add; a plugin for level 1 keeps working.
+    public var api: Int
+    /// Which job the plugin does.
+    public var kind: PluginKind
+    /// Unique name, `[a-z][a-z0-9_]*`; definitions refer to the plugin by it.
+    public var name: String
+    /// The plugin's own version string (e.g. "1.2.0").
+    public var version: String
+    /// One line saying what it does.
+    public var description: String
+    /// The columns the plugin reads (criteria and scorers). Only these are passed in `row`.
+    public var uses: [String]
+    /// Parameter defaults. A definition may override any of them, and only them.
+    public var params: [String: PluginValue]
+    /// For scorers: the name of the column the score is written to (defaults to `name`).
+    public var output: String?
+    /// For sources: the declared columns and their types (`integer`, `double`, `bool`, `date`, `string`), in order.
+    public var columns: [SourceColumn]
+    /// Whether the plugin has a `prepare(stats, p)` function.
+    public var hasPrepare: Bool
+
+    /// Creates a manifest; the host builds these when it loads a plugin.
+    public init(api: Int, kind: PluginKind, name: String, version: String, description: String,
+                uses: [String], params: [String: PluginValue], output: String?,
+                columns: [SourceColumn], hasPrepare: Bool) {
+        self.api = api; self.kind = kind; self.name = name; self.version = version
+        self.description = description; self.uses = uses; self.params = params
+        self.output = output; self.columns = columns; self.hasPrepare = hasPrepare
+    }
+}
+
+/// One column a source plugin declares it emits.
+public struct SourceColumn: Sendable, Equatable, Codable {
+    /// Column name.
+    public var name: String
+    /// Declared type name: `integer`, `double`, `bool`, `date` or `string`.
+    public var type: String
+    /// Creates a declared source column.
+    public init(name: String, type: String) { self.name = name; self.type = type }
+}

@@ -1,0 +1,2 @@
+import SegworkCore
+print("seg: not yet")

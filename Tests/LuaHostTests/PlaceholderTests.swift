@@ -1,0 +1,5 @@
+import XCTest
+@testable import LuaHost
+final class PluginValueTests: XCTestCase {
+    func testTypeNames() { XCTAssertEqual(PluginValue.int(1).typeName, "number") }
+}
