@@ -1,0 +1,279 @@
+import Foundation
+import LuaHost
+import Yams
+
+/// A segmentation definition: one YAML file in a workspace's `segmentations/` folder saying which datasets to
+/// read, which features to derive, which plugins assign segments and scores, what to profile and what to export.
+/// See `docs/DEFINITIONS.md` for every field.
+public struct Definition: Sendable, Equatable {
+    /// Name (the file's base name unless `name:` says otherwise); exports go to `exports/<name>/`.
+    public var name: String
+    /// One line for people.
+    public var description: String
+    /// The dataset with one row per customer.
+    public var population: String
+    /// The customer id column of the population.
+    public var id: String
+    /// All datasets, in file order.
+    public var datasets: [DatasetSpec]
+    /// RFM features from a transactions dataset, if any.
+    public var rfm: RFMSpec?
+    /// `days_since`: date column → new column with days from that date to the reference date.
+    public var daysSince: [(column: String, output: String)]
+    /// Criteria in order.
+    public var criteria: [PluginUse]
+    /// How several criteria make one label.
+    public var combine: Combine
+    /// Scorers in order; they run before criteria, so criteria may read their outputs.
+    public var scorers: [PluginUse]
+    /// What to profile.
+    public var profile: ProfileSpec
+    /// Profile formats to write (membership.csv is always written).
+    public var formats: [ExportFormat]
+    /// Fixed reference date, when the definition pins one (`as_of:`); `--as-of` overrides it.
+    public var asOf: CivilDate?
+    /// The exact text of the file (recorded with each run).
+    public var text: String
+    /// The file it came from.
+    public var file: String
+
+    public static func == (a: Definition, b: Definition) -> Bool { a.text == b.text && a.file == b.file }
+}
+
+/// How several criteria's labels become one segment.
+public enum Combine: String, Sendable, CaseIterable {
+    /// Every criterion must give a label; the segment is their labels joined by " × " (e.g. `Champions × Active`).
+    /// A customer any criterion leaves unassigned is unassigned.
+    case cross
+    /// The first criterion, in order, that gives a label decides; later ones are not consulted for that customer.
+    case firstMatch = "first_match"
+}
+
+/// A profile format.
+public enum ExportFormat: String, Sendable, CaseIterable {
+    /// profiles.json
+    case json
+    /// profiles.csv
+    case csv
+    /// profiles.md
+    case md
+}
+
+/// One dataset of a definition: a file the host reads, or a Lua source plugin.
+public struct DatasetSpec: Sendable, Equatable {
+    /// Its name in the definition.
+    public var name: String
+    /// A file relative to the workspace (CSV, TSV or JSON Lines), or nil for a source plugin.
+    public var file: String?
+    /// A source plugin's name, or nil for a file.
+    public var source: String?
+    /// Params for the source plugin.
+    public var params: [String: PluginValue]
+    /// Column type overrides.
+    public var schema: [String: ColumnType]
+    /// When set, the dataset is joined onto the population: this column matches the population id (one row per
+    /// customer at most).
+    public var join: String?
+    /// Line in the definition, for messages.
+    public var line: Int?
+}
+
+/// The RFM feature: recency, frequency and monetary value per customer from a transactions dataset.
+public struct RFMSpec: Sendable, Equatable {
+    /// The transactions dataset.
+    public var transactions: String
+    /// Its customer id column.
+    public var customer: String
+    /// Its order id column (frequency counts distinct orders); nil counts rows.
+    public var order: String?
+    /// Its date column.
+    public var date: String
+    /// Its amount column.
+    public var amount: String
+}
+
+/// A criterion or scorer used by a definition.
+public struct PluginUse: Sendable, Equatable {
+    /// Plugin name.
+    public var plugin: String
+    /// Parameter overrides.
+    public var params: [String: PluginValue]
+    /// Field the plugin reads → table column that feeds it (for fields not named like the column).
+    public var columns: [String: String]
+    /// Line in the definition.
+    public var line: Int?
+}
+
+/// What to profile.
+public struct ProfileSpec: Sendable, Equatable {
+    /// Numeric columns.
+    public var numeric: [String]
+    /// Categorical columns.
+    public var categorical: [String]
+    /// Revenue column; defaults to `monetary` when the RFM feature is on.
+    public var monetary: String?
+}
+
+extension Definition {
+    /// Reads and checks a definition file. Everything that can be checked without data is checked here.
+    public static func load(path: String, displayPath: String? = nil) throws -> Definition {
+        let shown = displayPath ?? path
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw DefinitionError(file: shown, "cannot be read; check that it exists and is readable")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw DefinitionError(file: shown, "is not UTF-8 text")
+        }
+        let base = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+        return try parse(text: text, file: shown, defaultName: base)
+    }
+
+    /// Parses definition text.
+    public static func parse(text: String, file: String, defaultName: String) throws -> Definition {
+        let y = YAMLFields(file: file)
+        let root = try y.root(text)
+        let known = ["name", "description", "population", "id", "datasets", "features", "criteria", "combine",
+                     "scorers", "profile", "exports", "as_of"]
+        var def = Definition(name: defaultName, description: "", population: "", id: "", datasets: [], rfm: nil,
+                             daysSince: [], criteria: [], combine: .cross, scorers: [],
+                             profile: ProfileSpec(numeric: [], categorical: [], monetary: nil),
+                             formats: ExportFormat.allCases, asOf: nil, text: text, file: file)
+        var seen = Set<String>()
+        for (key, node) in try y.mapping(root, "definition", known: known) {
+            seen.insert(key)
+            switch key {
+            case "name": def.name = try y.string(node, key)
+            case "description": def.description = try y.string(node, key)
+            case "population": def.population = try y.string(node, key)
+            case "id": def.id = try y.string(node, key)
+            case "datasets": def.datasets = try parseDatasets(node, y)
+            case "features": try parseFeatures(node, y, into: &def)
+            case "criteria": def.criteria = try parseUses(node, "criteria", y)
+            case "scorers": def.scorers = try parseUses(node, "scorers", y)
+            case "combine":
+                let s = try y.string(node, key)
+                guard let c = Combine(rawValue: s) else {
+                    throw y.error(node, "'combine' must be cross or first_match (got '\(s)')")
+                }
+                def.combine = c
+            case "profile": def.profile = try parseProfile(node, y)
+            case "exports":
+                def.formats = try y.strings(node, key).map { s in
+                    guard let f = ExportFormat(rawValue: s) else {
+                        throw y.error(node, "'exports' lists '\(s)'; formats are json, csv, md")
+                    }
+                    return f
+                }
+            case "as_of":
+                let s = try y.string(node, key)
+                guard let d = CivilDate(iso: Substring(s)) else {
+                    throw y.error(node, "'as_of' must be a date written YYYY-MM-DD (got '\(s)')")
+                }
+                def.asOf = d
+            default: break
+            }
+        }
+        for required in ["population", "id", "datasets", "criteria"] where !seen.contains(required) {
+            throw DefinitionError(file: file, "the required field '\(required)' is missing")
+        }
+        guard def.name.range(of: "^[A-Za-z0-9][A-Za-z0-9_.-]*$", options: .regularExpression) != nil else {
+            throw DefinitionError(file: file, "name '\(def.name)' must use only letters, digits, '_', '-' and '.'")
+        }
+        guard def.datasets.contains(where: { $0.name == def.population }) else {
+            throw DefinitionError(file: file, "population '\(def.population)' is not one of the datasets (\(def.datasets.map(\.name).joined(separator: ", ")))")
+        }
+        if let rfm = def.rfm, !def.datasets.contains(where: { $0.name == rfm.transactions }) {
+            throw DefinitionError(file: file, "features.rfm.transactions '\(rfm.transactions)' is not one of the datasets")
+        }
+        if def.criteria.isEmpty { throw DefinitionError(file: file, "'criteria' must list at least one criterion") }
+        if def.profile.monetary == nil, def.rfm != nil { def.profile.monetary = "monetary" }
+        return def
+    }
+
+    private static func parseDatasets(_ node: Node, _ y: YAMLFields) throws -> [DatasetSpec] {
+        try y.mapping(node, "datasets").map { name, spec in
+            let path = "datasets.\(name)"
+            var d = DatasetSpec(name: name, file: nil, source: nil, params: [:], schema: [:], join: nil,
+                                line: spec.mark?.line)
+            for (k, v) in try y.mapping(spec, path, known: ["file", "source", "params", "schema", "join"]) {
+                switch k {
+                case "file": d.file = try y.string(v, "\(path).file")
+                case "source": d.source = try y.string(v, "\(path).source")
+                case "params": d.params = try params(v, "\(path).params", y)
+                case "join": d.join = try y.string(v, "\(path).join")
+                case "schema":
+                    for (col, t) in try y.mapping(v, "\(path).schema") {
+                        let s = try y.string(t, "\(path).schema.\(col)")
+                        guard let type = ColumnType(rawValue: s) else {
+                            throw y.error(t, "'\(path).schema.\(col)' must be one of \(ColumnType.allCases.map(\.rawValue).joined(separator: ", ")) (got '\(s)')")
+                        }
+                        d.schema[col] = type
+                    }
+                default: break
+                }
+            }
+            if (d.file == nil) == (d.source == nil) {
+                throw y.error(spec, "dataset '\(name)' needs exactly one of 'file' (a CSV/JSONL file) or 'source' (a source plugin)")
+            }
+            return d
+        }
+    }
+
+    private static func parseFeatures(_ node: Node, _ y: YAMLFields, into def: inout Definition) throws {
+        for (k, v) in try y.mapping(node, "features", known: ["rfm", "days_since"]) {
+            if k == "rfm" {
+                var f: [String: String] = [:]
+                for (fk, fv) in try y.mapping(v, "features.rfm", known: ["transactions", "customer", "order", "date", "amount"]) {
+                    f[fk] = try y.string(fv, "features.rfm.\(fk)")
+                }
+                for req in ["transactions", "customer", "date", "amount"] where f[req] == nil {
+                    throw y.error(v, "'features.rfm' needs '\(req)'")
+                }
+                def.rfm = RFMSpec(transactions: f["transactions"]!, customer: f["customer"]!, order: f["order"],
+                                  date: f["date"]!, amount: f["amount"]!)
+            } else {
+                def.daysSince = try y.mapping(v, "features.days_since").map { col, out in
+                    (col, try y.string(out, "features.days_since.\(col)"))
+                }
+            }
+        }
+    }
+
+    private static func parseUses(_ node: Node, _ path: String, _ y: YAMLFields) throws -> [PluginUse] {
+        try y.sequence(node, path).enumerated().map { i, item in
+            let p = "\(path)[\(i)]"
+            if item.scalar != nil {
+                return PluginUse(plugin: try y.string(item, p), params: [:], columns: [:], line: item.mark?.line)
+            }
+            var use = PluginUse(plugin: "", params: [:], columns: [:], line: item.mark?.line)
+            for (k, v) in try y.mapping(item, p, known: ["plugin", "params", "columns"]) {
+                switch k {
+                case "plugin": use.plugin = try y.string(v, "\(p).plugin")
+                case "params": use.params = try params(v, "\(p).params", y)
+                case "columns":
+                    for (field, col) in try y.mapping(v, "\(p).columns") { use.columns[field] = try y.string(col, "\(p).columns.\(field)") }
+                default: break
+                }
+            }
+            if use.plugin.isEmpty { throw y.error(item, "'\(p)' needs 'plugin: <name>'") }
+            return use
+        }
+    }
+
+    private static func params(_ node: Node, _ path: String, _ y: YAMLFields) throws -> [String: PluginValue] {
+        guard case .object(let o) = try y.value(node, path) else { throw y.error(node, "'\(path)' must be a mapping") }
+        return o
+    }
+
+    private static func parseProfile(_ node: Node, _ y: YAMLFields) throws -> ProfileSpec {
+        var p = ProfileSpec(numeric: [], categorical: [], monetary: nil)
+        for (k, v) in try y.mapping(node, "profile", known: ["numeric", "categorical", "monetary"]) {
+            switch k {
+            case "numeric": p.numeric = try y.strings(v, "profile.numeric")
+            case "categorical": p.categorical = try y.strings(v, "profile.categorical")
+            default: p.monetary = try y.string(v, "profile.monetary")
+            }
+        }
+        return p
+    }
+}

@@ -1,0 +1,27 @@
+import Foundation
+
+/// A problem with a workspace or a segmentation definition: a YAML file that does not parse, a field that is
+/// missing or wrong, a plugin or column it names that does not exist. Names the file, the line when known,
+/// and what to do.
+public struct DefinitionError: Error, LocalizedError, CustomStringConvertible, Equatable {
+    /// The file at fault (a definition, `workspace.yaml`, …), as given.
+    public var file: String
+    /// 1-based line, when known.
+    public var line: Int?
+    /// What is wrong and how to fix it.
+    public var message: String
+
+    /// Creates an error.
+    public init(file: String, line: Int? = nil, _ message: String) {
+        self.file = file; self.line = line; self.message = message
+    }
+
+    /// `file:line: message`.
+    public var description: String {
+        if let line { return "\(file):\(line): \(message)" }
+        return "\(file): \(message)"
+    }
+
+    /// Same as `description`.
+    public var errorDescription: String? { description }
+}

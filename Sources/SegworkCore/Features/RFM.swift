@@ -1,0 +1,125 @@
+/// Recency, frequency and monetary value per customer, derived from a transactions dataset.
+///
+/// - recency_days: days from the customer's latest transaction on or before the reference date to that date;
+/// - frequency: distinct order ids (or transaction rows when no order column is given);
+/// - monetary: sum of amounts (missing amounts count as 0 but the order still counts).
+/// Transactions after the reference date, or without a customer id or date, are left out and counted.
+/// Customers without transactions keep missing values in all three columns.
+public struct RFMResult: Sendable {
+    /// The three new columns, in the order recency_days, frequency, monetary.
+    public var columns: [Column]
+    /// The reference date used.
+    public var asOf: CivilDate
+    /// Transactions used.
+    public var used: Int
+    /// Transactions left out: after the reference date.
+    public var afterAsOf: Int
+    /// Transactions left out: no customer id, no date, or a customer not in the population.
+    public var unmatched: Int
+}
+
+/// Computes RFM features.
+public enum RFMFeature {
+    /// Output column names.
+    public static let outputs = ["recency_days", "frequency", "monetary"]
+
+    /// Computes the features for `population` (ids in `ids`) from `transactions`.
+    /// `asOf` nil means the latest transaction date.
+    public static func compute(ids: Column, idOrigin: String, transactions: Table, origin: String,
+                               spec: RFMSpec, asOf: CivilDate?) throws -> RFMResult {
+        func col(_ name: String, _ role: String) throws -> Column {
+            guard let c = transactions[name] else {
+                throw DataError(file: origin, line: nil, column: name,
+                                message: "features.rfm.\(role) names column '\(name)', which is not in the file; columns: \(transactions.columnNames.joined(separator: ", "))")
+            }
+            return c
+        }
+        let cust = try col(spec.customer, "customer")
+        let dateCol = try col(spec.date, "date")
+        let amountCol = try col(spec.amount, "amount")
+        guard case .date(let dates) = dateCol.storage else {
+            throw DataError(file: origin, line: nil, column: spec.date,
+                            message: "column '\(spec.date)' must hold dates (YYYY-MM-DD) but was read as \(dateCol.type.rawValue); declare it in the dataset schema as date")
+        }
+        guard amountCol.isNumeric else {
+            throw DataError(file: origin, line: nil, column: spec.amount,
+                            message: "column '\(spec.amount)' must be numeric but was read as \(amountCol.type.rawValue)")
+        }
+        let orderCol = try spec.order.map { try col($0, "order") }
+        let owner = try KeyIndex(ids: ids, origin: idOrigin).match(cust)
+        let n = ids.count
+        let tn = transactions.rowCount
+
+        var reference: Int32
+        if let asOf { reference = asOf.days } else {
+            var latest = Int32.min
+            for i in 0..<tn where dateCol.isValid(i) && owner[i] >= 0 { latest = max(latest, dates[i]) }
+            guard latest != Int32.min else {
+                throw DataError(file: origin, line: nil, column: spec.date,
+                                message: "no transaction matches a customer, so there is no latest date to use; pass --as-of YYYY-MM-DD")
+            }
+            reference = latest
+        }
+
+        var last = [Int32](repeating: Int32.min, count: n)
+        var money = [Double](repeating: 0, count: n)
+        var rows = [Int32](repeating: 0, count: n)
+        var orderKeys: [(Int32, Int64)] = []
+        var used = 0, after = 0, unmatched = 0
+        for i in 0..<tn {
+            let c = owner[i]
+            guard c >= 0, dateCol.isValid(i) else { unmatched += 1; continue }
+            let d = dates[i]
+            if d > reference { after += 1; continue }
+            used += 1
+            let ci = Int(c)
+            if d > last[ci] { last[ci] = d }
+            if let a = amountCol.double(at: i), a.isFinite { money[ci] += a }
+            rows[ci] += 1
+            if let o = orderCol, let key = orderKey(o, i) { orderKeys.append((c, key)) }
+        }
+        var freq = rows.map(Int64.init)
+        if orderCol != nil {
+            freq = [Int64](repeating: 0, count: n)
+            orderKeys.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
+            var prev: (Int32, Int64)? = nil
+            for k in orderKeys where prev == nil || prev! != k { freq[Int(k.0)] += 1; prev = k }
+        }
+        var valid = Bitmap(count: n, allSet: true)
+        var recency = [Int64](repeating: 0, count: n)
+        for i in 0..<n {
+            if last[i] == Int32.min { valid[i] = false; freq[i] = 0; money[i] = 0 }
+            else { recency[i] = Int64(reference - last[i]) }
+        }
+        return RFMResult(columns: [Column(name: "recency_days", storage: .integer(recency), validity: valid),
+                                   Column(name: "frequency", storage: .integer(freq), validity: valid),
+                                   Column(name: "monetary", storage: .double(money), validity: valid)],
+                         asOf: CivilDate(days: reference), used: used, afterAsOf: after, unmatched: unmatched)
+    }
+
+    /// A sortable key for an order id: integers as themselves, text by dictionary code. Missing → nil (the row
+    /// still counts toward monetary, not toward frequency).
+    private static func orderKey(_ c: Column, _ i: Int) -> Int64? {
+        guard c.isValid(i) else { return nil }
+        switch c.storage {
+        case .integer(let v): return v[i]
+        case .string(let codes, _): return Int64(codes[i])
+        case .date(let v): return Int64(v[i])
+        case .double(let v): return Int64(bitPattern: v[i].bitPattern)
+        case .bool(let v): return v[i] ? 1 : 0
+        }
+    }
+}
+
+/// `days_since`: days from each value of a date column to the reference date (negative for later dates).
+public enum DaysSinceFeature {
+    /// The new column.
+    public static func compute(_ column: Column, output: String, asOf: CivilDate, origin: String) throws -> Column {
+        guard case .date(let d) = column.storage else {
+            throw DataError(file: origin, line: nil, column: column.name,
+                            message: "features.days_since needs a date column but '\(column.name)' was read as \(column.type.rawValue); declare it in the dataset schema as date")
+        }
+        let r = asOf.days
+        return Column(name: output, storage: .integer(d.map { Int64(r) - Int64($0) }), validity: column.validity)
+    }
+}

@@ -1,0 +1,124 @@
+import Foundation
+import LuaHost
+
+/// The first half of a run: read every dataset, join customer-level ones onto the population, derive features.
+struct DatasetStage {
+    let workspace: Workspace
+    let definition: Definition
+    let catalog: PluginCatalog
+    let environment: PluginEnvironment
+
+    /// The customer table with features, the inputs read, and the reference date.
+    struct Output {
+        var table: Table
+        var inputs: [InputInfo]
+        var sourcePlugins: [PluginInfo]
+        var asOf: CivilDate
+        var notes: [String]
+    }
+
+    func run(asOf requested: CivilDate?) throws -> Output {
+        var tables: [String: (table: Table, origin: String)] = [:]
+        var inputs: [InputInfo] = []
+        var sources: [PluginInfo] = []
+        for spec in definition.datasets {
+            if let file = spec.file {
+                let url = URL(fileURLWithPath: file, relativeTo: workspace.root).standardizedFileURL
+                let shown = workspace.display(url)
+                guard FileManager.default.fileExists(atPath: url.path) else {
+                    throw DefinitionError(file: definition.file, line: spec.line,
+                                          "dataset '\(spec.name)': file '\(file)' does not exist (looked in \(shown))")
+                }
+                // Read through the path as shown, so errors name the file the way the user sees it.
+                let table = try DataReader.read(path: shown, options: ReadOptions(schema: spec.schema))
+                inputs.append(InputInfo(name: spec.name, file: file, sha256: try SHA256.hex(fileAt: url.path), rows: table.rowCount))
+                tables[spec.name] = (table, shown)
+            } else if let source = spec.source {
+                let fileURL = try catalog.file(for: source, usedIn: definition.file, line: spec.line)
+                let plugin = try PluginLoader.load(fileURL, expecting: .source, use: source, definition: definition,
+                                                   line: spec.line, environment: environment)
+                try plugin.configure(overrides: spec.params)
+                let output = try plugin.read()
+                let origin = "plugin '\(source)' (\(workspace.display(fileURL)))"
+                var table = try DataReader.table(from: output, declared: plugin.manifest.columns, origin: origin)
+                try applySchema(spec, &table, origin: origin)
+                inputs.append(InputInfo(name: spec.name, file: "plugin:\(source)", sha256: table.fingerprint(), rows: table.rowCount))
+                sources.append(try PluginLoader.info(plugin, file: fileURL, workspace: workspace))
+                tables[spec.name] = (table, origin)
+            }
+        }
+        guard let (population, popOrigin) = tables[definition.population] else {
+            throw DefinitionError(file: definition.file, "population '\(definition.population)' was not read")
+        }
+        guard let ids = population[definition.id] else {
+            throw DataError(file: popOrigin, line: nil, column: definition.id,
+                            message: "the id column '\(definition.id)' is not in the population; columns: \(population.columnNames.joined(separator: ", "))")
+        }
+        var table = population
+        _ = try KeyIndex(ids: ids, origin: popOrigin)  // ids must be present and unique, even with nothing to join
+        for spec in definition.datasets where spec.join != nil && spec.name != definition.population {
+            let (other, origin) = tables[spec.name]!
+            let key = spec.join!
+            guard let keyCol = other[key] else {
+                throw DataError(file: origin, line: nil, column: key,
+                                message: "join column '\(key)' is not in dataset '\(spec.name)'; columns: \(other.columnNames.joined(separator: ", "))")
+            }
+            let rows = try KeyIndex(ids: keyCol, origin: origin).match(ids)
+            for c in other.columns where c.name != key {
+                if table[c.name] != nil {
+                    throw DataError(file: origin, line: nil, column: c.name,
+                                    message: "column '\(c.name)' of dataset '\(spec.name)' is already in the customer table; rename it in one of the files")
+                }
+                try table.add(c.gather(rows, name: c.name))
+            }
+        }
+
+        var notes: [String] = []
+        var reference = requested ?? definition.asOf
+        if let rfm = definition.rfm {
+            let (tx, origin) = tables[rfm.transactions]!
+            let result = try RFMFeature.compute(ids: ids, idOrigin: popOrigin, transactions: tx, origin: origin,
+                                                spec: rfm, asOf: reference)
+            reference = result.asOf
+            for c in result.columns { try addFeature(c, to: &table) }
+            if result.afterAsOf > 0 { notes.append("\(result.afterAsOf) transactions after \(result.asOf) were left out") }
+            if result.unmatched > 0 {
+                notes.append("\(result.unmatched) transactions with no date or an unknown customer id were left out")
+            }
+        }
+        guard let asOf = reference else {
+            throw DefinitionError(file: definition.file,
+                                  "needs a reference date: pass --as-of YYYY-MM-DD, set 'as_of:' or use the rfm feature")
+        }
+        for (column, output) in definition.daysSince {
+            guard let c = table[column] else {
+                throw DefinitionError(file: definition.file,
+                                      "features.days_since names column '\(column)', which the customer table does not have; columns: \(table.columnNames.joined(separator: ", "))")
+            }
+            try addFeature(DaysSinceFeature.compute(c, output: output, asOf: asOf, origin: popOrigin), to: &table)
+        }
+        return Output(table: table, inputs: inputs, sourcePlugins: sources, asOf: asOf, notes: notes)
+    }
+
+    private func addFeature(_ c: Column, to table: inout Table) throws {
+        if table[c.name] != nil {
+            throw DefinitionError(file: definition.file,
+                                  "the feature column '\(c.name)' clashes with a column already in the customer table; rename that column")
+        }
+        try table.add(c)
+    }
+
+    /// Source plugins declare their types; a definition schema for a source dataset must agree with them.
+    private func applySchema(_ spec: DatasetSpec, _ table: inout Table, origin: String) throws {
+        for (name, type) in spec.schema.sorted(by: { $0.key < $1.key }) {
+            guard let c = table[name] else {
+                throw DefinitionError(file: definition.file, line: spec.line,
+                                      "dataset '\(spec.name)': schema names column '\(name)', which \(origin) does not emit")
+            }
+            if c.type != type {
+                throw DefinitionError(file: definition.file, line: spec.line,
+                                      "dataset '\(spec.name)': schema says '\(name)' is \(type.rawValue) but \(origin) declares \(c.type.rawValue); change the plugin's columns instead")
+            }
+        }
+    }
+}

@@ -1,0 +1,26 @@
+import Foundation
+import LuaHost
+
+/// Loads the plugins a definition names and checks they are of the kind the definition uses them as.
+enum PluginLoader {
+    static func load(_ file: URL, expecting kind: PluginKind, use name: String, definition: Definition, line: Int?,
+                     environment: PluginEnvironment) throws -> Plugin {
+        let plugin = try Plugin.load(path: file.path, environment: environment)
+        guard plugin.manifest.kind == kind else {
+            throw DefinitionError(file: definition.file, line: line,
+                                  "plugin '\(name)' is a \(plugin.manifest.kind.rawValue), but it is used here as a \(kind.rawValue)")
+        }
+        guard plugin.manifest.name == name else {
+            throw DefinitionError(file: definition.file, line: line,
+                                  "the file \(file.lastPathComponent) declares name '\(plugin.manifest.name)'; a plugin's name must match its file name")
+        }
+        return plugin
+    }
+
+    /// What a run records about a plugin: name, kind, version, file, hash and the params it ran with.
+    static func info(_ plugin: Plugin, file: URL, workspace: Workspace) throws -> PluginInfo {
+        PluginInfo(name: plugin.manifest.name, kind: plugin.manifest.kind.rawValue, version: plugin.manifest.version,
+                   file: workspace.display(file), sha256: try SHA256.hex(fileAt: file.path),
+                   params: try plugin.effectiveParams())
+    }
+}

@@ -1,0 +1,38 @@
+import Foundation
+
+/// Plain-text tables for the terminal: columns padded to their widest cell, numbers right-aligned.
+public enum TextTable {
+    /// Renders rows (the first is the header) with two spaces between columns.
+    public static func render(_ rows: [[String]]) -> String {
+        guard let header = rows.first else { return "" }
+        let widths = header.indices.map { c in rows.map { c < $0.count ? $0[c].count : 0 }.max() ?? 0 }
+        func numeric(_ s: String) -> Bool { !s.isEmpty && s.allSatisfy { "0123456789.,-%".contains($0) } }
+        return rows.map { row in
+            row.enumerated().map { c, cell in
+                let pad = String(repeating: " ", count: widths[c] - cell.count)
+                return numeric(cell) && c > 0 ? pad + cell : (c == row.count - 1 ? cell : cell + pad)
+            }.joined(separator: "  ")
+        }.joined(separator: "\n")
+    }
+}
+
+/// The compact summary `seg run` prints after each definition.
+public enum RunSummary {
+    /// Header line, one row per segment (customers, share, revenue share, mean of each score), then notes.
+    public static func text(_ r: RunResult, workspace: Workspace) -> String {
+        let run = r.report.run
+        var lines = ["\(run.definition)  run \(run.runID)  as of \(run.asOf)  \(run.customers) customers  → \(workspace.display(r.exportDirectory))"]
+        var rows: [[String]] = [["segment", "customers", "share"] + (r.report.monetary != nil ? ["revenue"] : []) + r.scoreColumns]
+        for s in r.report.segments {
+            var row = [s.label, String(s.count), percent(s.share)]
+            if r.report.monetary != nil { row.append(s.revenueShare.map(percent) ?? "") }
+            for name in r.scoreColumns { row.append(s.numeric[name]?.mean.map { String(format: "%.1f", $0) } ?? "") }
+            rows.append(row)
+        }
+        lines.append(TextTable.render(rows).split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
+        lines += r.notes.map { "  note: \($0)" }
+        return lines.joined(separator: "\n")
+    }
+
+    private static func percent(_ x: Double) -> String { String(format: "%.1f%%", x * 100) }
+}

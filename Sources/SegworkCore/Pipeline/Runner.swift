@@ -1,0 +1,218 @@
+import Foundation
+import LuaHost
+
+/// Options for one run.
+public struct RunOptions: Sendable {
+    /// Reference date; nil uses the definition's `as_of`, else the latest transaction date.
+    public var asOf: CivilDate?
+    /// Profile formats to write; nil uses the definition's `exports:`.
+    public var formats: [ExportFormat]?
+    /// Creates options.
+    public init(asOf: CivilDate? = nil, formats: [ExportFormat]? = nil) { self.asOf = asOf; self.formats = formats }
+}
+
+/// Everything one run of one definition produced, before anything is written.
+public struct RunResult: Sendable {
+    /// The definition that ran.
+    public var definition: Definition
+    /// The profiles and run metadata.
+    public var report: ProfileReport
+    /// Export files by name (`profiles.json`, …, `membership.csv`).
+    public var files: [String: Data]
+    /// Where the files go: `exports/<definition>/<run id>/`.
+    public var exportDirectory: URL
+    /// Things worth telling the user (rows left out and why).
+    public var notes: [String]
+    /// Names of the score columns, in order.
+    public var scoreColumns: [String]
+}
+
+/// Runs segmentation definitions of a workspace: datasets → features → scorers → criteria → profiles → exports.
+public struct Runner: Sendable {
+    /// The workspace.
+    public let workspace: Workspace
+    /// Its plugins.
+    public let catalog: PluginCatalog
+
+    /// A runner for `workspace`.
+    public init(workspace: Workspace) {
+        self.workspace = workspace
+        self.catalog = PluginCatalog(paths: workspace.pluginPaths)
+    }
+
+    /// Computes one definition. Writes nothing.
+    public func run(_ definition: Definition, options: RunOptions = RunOptions()) throws -> RunResult {
+        // Unknown plugins are reported before any data is read.
+        let criterionFiles = try definition.criteria.map { try catalog.file(for: $0.plugin, usedIn: definition.file, line: $0.line) }
+        let scorerFiles = try definition.scorers.map { try catalog.file(for: $0.plugin, usedIn: definition.file, line: $0.line) }
+
+        var env = PluginEnvironment(limits: workspace.limits, libraryPaths: workspace.libraryPaths,
+                                    fileRoot: workspace.root.path)
+        env.randomSeed = Self.seed(definition.name)
+        env.frozenTime = (options.asOf ?? definition.asOf).map { Int64($0.days) * 86_400 }
+        var data = try DatasetStage(workspace: workspace, definition: definition, catalog: catalog, environment: env)
+            .run(asOf: options.asOf)
+        env.frozenTime = Int64(data.asOf.days) * 86_400
+
+        // Load every criterion and scorer and check every column they read exists, before any of them runs.
+        let scorers = try zip(definition.scorers, scorerFiles).map { use, file in
+            (use, file, try PluginLoader.load(file, expecting: .scorer, use: use.plugin, definition: definition, line: use.line, environment: env))
+        }
+        let criteria = try zip(definition.criteria, criterionFiles).map { use, file in
+            (use, file, try PluginLoader.load(file, expecting: .criterion, use: use.plugin, definition: definition, line: use.line, environment: env))
+        }
+        var available = Set(data.table.columnNames)
+        for (use, _, plugin) in scorers {
+            try checkColumns(use, plugin, available, definition)
+            available.insert(plugin.manifest.output ?? plugin.manifest.name)
+        }
+        for (use, _, plugin) in criteria { try checkColumns(use, plugin, available, definition) }
+        let ids = data.table[definition.id]!
+
+        var pluginInfos = data.sourcePlugins
+        var scoreNames: [String] = []
+        for (use, file, plugin) in scorers {
+            try plugin.configure(overrides: use.params)
+            let inputs = try prepare(plugin, use, data.table)
+            let output = plugin.manifest.output ?? plugin.manifest.name
+            let scores = try withCustomer(ids) { try plugin.score(columns: inputs, rowCount: data.table.rowCount) }
+            if data.table[output] != nil {
+                throw DefinitionError(file: definition.file, line: use.line,
+                                      "scorer '\(use.plugin)' writes column '\(output)', which already exists; set a different 'output' in the plugin")
+            }
+            try data.table.add(Column(name: output, storage: .double(scores.values), validity: Bitmap(scores.valid)))
+            scoreNames.append(output)
+            pluginInfos.append(try PluginLoader.info(plugin, file: file, workspace: workspace))
+        }
+        var assignments: [LabelAssignment] = []
+        for (use, file, plugin) in criteria {
+            try plugin.configure(overrides: use.params)
+            let inputs = try prepare(plugin, use, data.table)
+            assignments.append(try withCustomer(ids) { try plugin.assign(columns: inputs, rowCount: data.table.rowCount) })
+            pluginInfos.append(try PluginLoader.info(plugin, file: file, workspace: workspace))
+        }
+        let assignment = Self.combine(assignments, definition.combine, rows: data.table.rowCount)
+
+        let profileOptions = profileOptions(definition, data.table, scoreNames)
+        let profiles = try Profiler.profile(table: data.table, assignment: assignment, options: profileOptions)
+        let runID = Self.runID(definition: definition, inputs: data.inputs, plugins: pluginInfos, asOf: data.asOf)
+        let run = RunInfo(definition: definition.name, runID: runID, asOf: data.asOf.description,
+                          segworkVersion: segworkVersion, inputs: data.inputs, plugins: pluginInfos,
+                          combine: definition.combine.rawValue, customers: data.table.rowCount)
+        let report = ProfileReport(formatVersion: 1, run: run,
+                                   population: profiles.first { $0.label == "(all)" } ?? profiles[0],
+                                   segments: profiles.filter { $0.label != "(all)" },
+                                   numericColumns: profileOptions.numeric, categoricalColumns: profileOptions.categorical,
+                                   monetary: profileOptions.monetary)
+        var files: [String: Data] = [:]
+        for f in options.formats ?? definition.formats {
+            switch f {
+            case .json: files["profiles.json"] = Exporter.json(report)
+            case .csv: files["profiles.csv"] = Exporter.csv(report)
+            case .md: files["profiles.md"] = Exporter.markdown(report)
+            }
+        }
+        files["membership.csv"] = Exporter.membership(ids: ids, assignment: assignment,
+                                                      scores: scoreNames.map { data.table[$0]! })
+        let dir = workspace.root.appendingPathComponent("exports").appendingPathComponent(definition.name)
+            .appendingPathComponent(runID)
+        return RunResult(definition: definition, report: report, files: files, exportDirectory: dir,
+                         notes: data.notes, scoreColumns: scoreNames)
+    }
+
+    /// Writes a run's files atomically into its export folder.
+    public func write(_ result: RunResult) throws {
+        try AtomicWriter.writeDirectory(result.files, to: result.exportDirectory)
+    }
+
+    private func checkColumns(_ use: PluginUse, _ plugin: Plugin, _ available: Set<String>, _ def: Definition) throws {
+        for field in use.columns.keys.sorted() where !plugin.manifest.uses.contains(field) {
+            throw DefinitionError(file: def.file, line: use.line,
+                                  "'columns' maps '\(field)', but plugin '\(use.plugin)' does not use it (it uses: \(plugin.manifest.uses.joined(separator: ", ")))")
+        }
+        for field in plugin.manifest.uses {
+            let column = use.columns[field] ?? field
+            guard available.contains(column) else {
+                throw DefinitionError(file: def.file, line: use.line,
+                                      "plugin '\(use.plugin)' uses column '\(column)', which the customer table does not have; available: \(available.sorted().joined(separator: ", ")). Add it to a dataset, or map it with 'columns: {\(field): <column>}'")
+            }
+        }
+    }
+
+    /// The plugin's inputs (named as the plugin expects), after `prepare` has seen their statistics.
+    private func prepare(_ plugin: Plugin, _ use: PluginUse, _ table: Table) throws -> [ColumnInput] {
+        let columns = plugin.manifest.uses.map { ($0, table[use.columns[$0] ?? $0]!) }
+        if plugin.manifest.hasPrepare {
+            var stats: [String: ColumnStatistics] = [:]
+            for (field, c) in columns { stats[field] = c.statistics() }
+            try plugin.prepare(stats: stats)
+        }
+        return columns.map { $0.1.pluginInput(as: $0.0) }
+    }
+
+    private func withCustomer<T>(_ ids: Column, _ body: () throws -> T) throws -> T {
+        do { return try body() } catch var e as PluginError {
+            if let r = e.row, r >= 0, r < ids.count { e.customerID = ids.string(at: r) }
+            throw e
+        }
+    }
+
+    private func profileOptions(_ def: Definition, _ table: Table, _ scores: [String]) -> ProfileOptions {
+        var numeric = def.profile.numeric
+        if numeric.isEmpty {
+            numeric = (def.rfm != nil ? RFMFeature.outputs : []) + def.daysSince.map(\.output) + scores
+        }
+        let monetary = def.profile.monetary.flatMap { table[$0] != nil ? $0 : nil }
+        return ProfileOptions(numeric: numeric, categorical: def.profile.categorical, monetary: monetary)
+    }
+
+    /// Combines the criteria's labels into one segment per customer.
+    static func combine(_ parts: [LabelAssignment], _ mode: Combine, rows: Int) -> SegmentAssignment {
+        if parts.count == 1 { return SegmentAssignment(codes: parts[0].codes, labels: parts[0].labels) }
+        var labels: [String] = []
+        var codeOf: [String: Int32] = [:]
+        var codes = [Int32](repeating: -1, count: rows)
+        for i in 0..<rows {
+            let label: String?
+            switch mode {
+            case .firstMatch:
+                label = parts.lazy.compactMap { $0.codes[i] >= 0 ? $0.labels[Int($0.codes[i])] : nil }.first
+            case .cross:
+                label = parts.allSatisfy({ $0.codes[i] >= 0 })
+                    ? parts.map { $0.labels[Int($0.codes[i])] }.joined(separator: " × ") : nil
+            }
+            guard let label else { continue }
+            if let c = codeOf[label] { codes[i] = c } else {
+                codes[i] = Int32(labels.count); codeOf[label] = codes[i]; labels.append(label)
+            }
+        }
+        return SegmentAssignment(codes: codes, labels: labels)
+    }
+
+    /// The run id: the first 12 hex digits of a hash over everything that decides the output, so the same inputs
+    /// give the same id (and the same export folder, with the same bytes).
+    static func runID(definition: Definition, inputs: [InputInfo], plugins: [PluginInfo], asOf: CivilDate) -> String {
+        var parts = ["segwork \(segworkVersion)", "definition \(SHA256.hex(definition.text))", "as_of \(asOf)"]
+        parts += inputs.map { "input \($0.name) \($0.sha256)" }
+        parts += plugins.map { "plugin \($0.name) \($0.version) \($0.sha256) \(canonical(.object($0.params)))" }
+        return String(SHA256.hex(parts.joined(separator: "\n")).prefix(12))
+    }
+
+    /// A seed for `math.random` that is the same for every run of a definition.
+    static func seed(_ name: String) -> Int64 {
+        Int64(bitPattern: UInt64(SHA256.hex("seed \(name)").prefix(15), radix: 16) ?? 0)
+    }
+}
+
+/// Deterministic text for a plugin value (sorted keys), used in hashes.
+func canonical(_ v: PluginValue) -> String {
+    switch v {
+    case .null: return "null"
+    case .bool(let b): return b ? "true" : "false"
+    case .int(let i): return String(i)
+    case .double(let d): return formatDouble(d)
+    case .string(let s): return "\"\(s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\""))\""
+    case .array(let a): return "[" + a.map(canonical).joined(separator: ",") + "]"
+    case .object(let o): return "{" + o.keys.sorted().map { "\(canonical(.string($0))):\(canonical(o[$0]!))" }.joined(separator: ",") + "}"
+    }
+}

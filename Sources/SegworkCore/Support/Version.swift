@@ -1,0 +1,2 @@
+/// Segwork's version, recorded in every run.
+public let segworkVersion = "0.1.0"

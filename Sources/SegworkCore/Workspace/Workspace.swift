@@ -1,0 +1,102 @@
+import Foundation
+import LuaHost
+
+/// A workspace folder: `workspace.yaml`, `data/`, `segmentations/*.yaml`, `plugins/`, and the generated
+/// `exports/`. Definitions are text that diffs well; what runs produce stays in `exports/`.
+public struct Workspace: Sendable {
+    /// The folder.
+    public let root: URL
+    /// Its name (from `workspace.yaml`, else the folder name).
+    public var name: String
+    /// Plugin folders, searched in order: workspace-relative paths from `plugins:` (default `[plugins]`), then
+    /// the folders in the `SEG_PLUGIN_PATH` environment variable (colon-separated).
+    public var pluginPaths: [URL]
+    /// Limits for every plugin call.
+    public var limits: LuaLimits
+
+    /// Opens the workspace at `path`; `workspace.yaml` must exist.
+    public static func open(_ path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Workspace {
+        let root = URL(fileURLWithPath: path).standardizedFileURL
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isDir), isDir.boolValue else {
+            throw DefinitionError(file: path, "is not a workspace folder; create one with workspace.yaml, data/ and segmentations/")
+        }
+        let configPath = root.appendingPathComponent("workspace.yaml")
+        let shown = (path as NSString).appendingPathComponent("workspace.yaml")
+        guard let data = FileManager.default.contents(atPath: configPath.path),
+              let text = String(data: data, encoding: .utf8) else {
+            throw DefinitionError(file: shown, "is missing or unreadable; every workspace needs one (at least `name: <name>`)")
+        }
+        let y = YAMLFields(file: shown)
+        var ws = Workspace(root: root, name: root.lastPathComponent, pluginPaths: [], limits: .default)
+        var paths = ["plugins"]
+        let node = try y.root(text)
+        for (k, v) in try y.mapping(node, "workspace", known: ["name", "description", "plugins", "limits"]) {
+            switch k {
+            case "name": ws.name = try y.string(v, k)
+            case "plugins": paths = try y.strings(v, k)
+            case "limits":
+                for (lk, lv) in try y.mapping(v, "limits", known: ["instructions", "memory_mb", "seconds"]) {
+                    switch lk {
+                    case "instructions":
+                        let n = try y.int(lv, "limits.instructions")
+                        guard n >= 1000 else { throw y.error(lv, "'limits.instructions' must be at least 1000") }
+                        ws.limits.instructions = n
+                    case "memory_mb":
+                        let n = try y.int(lv, "limits.memory_mb")
+                        guard n >= 1 else { throw y.error(lv, "'limits.memory_mb' must be at least 1") }
+                        ws.limits.memoryBytes = n << 20
+                    default:
+                        let s = try y.double(lv, "limits.seconds")
+                        guard s > 0 else { throw y.error(lv, "'limits.seconds' must be more than 0") }
+                        ws.limits.seconds = s
+                    }
+                }
+            default: break
+            }
+        }
+        ws.pluginPaths = paths.map { URL(fileURLWithPath: $0, relativeTo: root).standardizedFileURL }
+        if let extra = environment["SEG_PLUGIN_PATH"] {
+            ws.pluginPaths += extra.split(separator: ":").map { URL(fileURLWithPath: String($0)).standardizedFileURL }
+        }
+        return ws
+    }
+
+    /// The definition files in `segmentations/`, sorted by name.
+    public func definitionFiles() throws -> [URL] {
+        let dir = root.appendingPathComponent("segmentations")
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
+        return names.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
+            .map { dir.appendingPathComponent($0) }
+    }
+
+    /// Loads the named definitions (all when `names` is empty). An unknown name lists the available ones.
+    public func definitions(named names: [String]) throws -> [Definition] {
+        let files = try definitionFiles()
+        let all = try files.map { try Definition.load(path: $0.path, displayPath: display($0)) }
+        if names.isEmpty {
+            if all.isEmpty {
+                throw DefinitionError(file: display(root.appendingPathComponent("segmentations")),
+                                      "holds no definitions (*.yaml); add one")
+            }
+            return all
+        }
+        return try names.map { n in
+            guard let d = all.first(where: { $0.name == n }) else {
+                throw DefinitionError(file: display(root.appendingPathComponent("segmentations")),
+                                      "has no definition named '\(n)'; available: \(all.map(\.name).joined(separator: ", "))")
+            }
+            return d
+        }
+    }
+
+    /// A path as the user should see it: relative to the current directory when inside it.
+    public func display(_ url: URL) -> String {
+        let cwd = FileManager.default.currentDirectoryPath
+        let p = url.standardizedFileURL.path
+        return p.hasPrefix(cwd + "/") ? String(p.dropFirst(cwd.count + 1)) : p
+    }
+
+    /// Library folders for `require`: `<plugin path>/lib` for each plugin path.
+    public var libraryPaths: [String] { pluginPaths.map { $0.appendingPathComponent("lib").path } }
+}

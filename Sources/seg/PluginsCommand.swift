@@ -1,0 +1,40 @@
+import ArgumentParser
+import Foundation
+import LuaHost
+import SegworkCore
+
+/// `seg plugins WORKSPACE`
+struct PluginsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plugins",
+        abstract: "List the plugins a workspace can use, with kind, version and description.",
+        discussion: "Loads every plugin in the workspace's plugin paths (in its sandbox) and lists it; a plugin that fails to load is listed with its error, and the exit status is then 1."
+    )
+
+    @Argument(help: "The workspace folder.")
+    var workspace: String
+
+    func run() throws {
+        let ws = try Workspace.open(workspace)
+        let catalog = PluginCatalog(paths: ws.pluginPaths)
+        var rows: [[String]] = [["NAME", "KIND", "VERSION", "DESCRIPTION"]]
+        var failures: [String] = []
+        let env = PluginEnvironment(limits: ws.limits, libraryPaths: ws.libraryPaths, fileRoot: ws.root.path)
+        for name in catalog.names {
+            let file = catalog.files[name]!
+            do {
+                let m = try Plugin.load(path: file.path, environment: env).manifest
+                rows.append([m.name, m.kind.rawValue, m.version, m.description])
+            } catch {
+                rows.append([name, "?", "?", "failed to load (see below)"])
+                failures.append("\(ws.display(file)): \(ExitStatus.message(for: error))")
+            }
+        }
+        print(TextTable.render(rows))
+        print("searched: \(ws.pluginPaths.map { ws.display($0) }.joined(separator: ", "))")
+        if !failures.isEmpty {
+            FileHandle.standardError.write(Data((failures.joined(separator: "\n") + "\n").utf8))
+            throw ExitCode(ExitStatus.runFailed.rawValue)
+        }
+    }
+}

@@ -1,2 +1,0 @@
-import SegworkCore
-print("seg: not yet")
