@@ -1,0 +1,115 @@
+import Foundation
+
+/// Writes profile reports and memberships in the formats documented in `docs/EXPORTS.md`
+/// (format version 1). Every function is pure: the same input gives the same bytes.
+public enum Exporter {
+    /// `profile.json`: the report as pretty-printed JSON with sorted keys, every key present
+    /// (undefined statistics as `null`), numbers in shortest round-trip form, a trailing newline.
+    public static func json(_ r: ProfileReport) -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        // Profile statistics are always finite; only plugin parameters could hold NaN or infinities.
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(
+            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "NaN")
+        do {
+            var data = try encoder.encode(r)
+            data.append(UInt8(ascii: "\n"))
+            return data
+        } catch {
+            // Unreachable: every value in a report is encodable with the strategy above.
+            preconditionFailure("profile report could not be encoded as JSON: \(error)")
+        }
+    }
+
+    /// `profile.csv`: the report in tidy form, header `segment,column,statistic,value`, one row per
+    /// group × statistic: the population `(all)` first, then the segments in report order, then
+    /// `(unassigned)`. RFC 4180 quoting, LF line ends. Undefined values are empty.
+    public static func csv(_ r: ProfileReport) -> Data {
+        var out = CSVText()
+        out.row(["segment", "column", "statistic", "value"])
+        for p in [r.population] + r.segments {
+            func put(_ column: String, _ statistic: String, _ value: String) {
+                out.row([p.label, column, statistic, value])
+            }
+            put("", "count", String(p.count))
+            put("", "share", CSVText.number(p.share))
+            if let m = r.monetary {
+                put(m, "revenue", CSVText.number(p.revenue))
+                put(m, "revenue_share", CSVText.number(p.revenueShare))
+            }
+            for s in p.numeric {
+                put(s.column, "count", String(s.count))
+                put(s.column, "missing", String(s.missing))
+                for (name, value) in [("mean", s.mean), ("median", s.median), ("p25", s.p25), ("p75", s.p75),
+                                      ("min", s.min), ("max", s.max), ("index", s.index)] {
+                    put(s.column, name, CSVText.number(value))
+                }
+            }
+            for s in p.categorical {
+                put(s.column, "missing", String(s.missing))
+                put(s.column, "missing_share", CSVText.number(s.missingShare))
+                put(s.column, "distinct", String(s.distinct))
+                for (k, t) in s.top.enumerated() {
+                    let rank = "top\(k + 1)"
+                    put(s.column, rank, t.value)
+                    put(s.column, rank + "_count", String(t.count))
+                    put(s.column, rank + "_share", CSVText.number(t.share))
+                    put(s.column, rank + "_lift", CSVText.number(t.lift))
+                }
+            }
+        }
+        return out.data
+    }
+
+    /// `membership.csv`: header `<id column name>,segment,<score column names…>`, then one row per
+    /// table row in table order: the id, the segment label (empty when unassigned) and the scores
+    /// (empty when missing). RFC 4180 quoting, LF line ends.
+    ///
+    /// `ids`, `assignment` and every score column must have the same number of rows (they all come
+    /// from one run's table); a mismatch is a programming error and stops the process.
+    public static func membership(ids: Column, assignment: SegmentAssignment, scores: [Column]) -> Data {
+        let n = assignment.codes.count
+        precondition(ids.count == n, "membership: id column '\(ids.name)' has \(ids.count) rows, assignment \(n)")
+        for s in scores {
+            precondition(s.count == n, "membership: score column '\(s.name)' has \(s.count) rows, assignment \(n)")
+        }
+        var out = CSVText()
+        out.row([ids.name, "segment"] + scores.map(\.name))
+        var fields = [String](repeating: "", count: 2 + scores.count)
+        for i in 0..<n {
+            fields[0] = ids.string(at: i) ?? ""
+            fields[1] = assignment.label(at: i) ?? ""
+            for (j, s) in scores.enumerated() { fields[2 + j] = s.string(at: i) ?? "" }
+            out.row(fields)
+        }
+        return out.data
+    }
+}
+
+/// A CSV document under construction: RFC 4180 quoting, LF line ends.
+struct CSVText {
+    private var text = ""
+
+    /// Appends one record.
+    mutating func row(_ fields: [String]) {
+        for (i, f) in fields.enumerated() {
+            if i > 0 { text.append(",") }
+            text.append(CSVText.quote(f))
+        }
+        text.append("\n")
+    }
+
+    /// The document's bytes (UTF-8).
+    var data: Data { Data(text.utf8) }
+
+    /// A field, quoted when it holds a comma, a double quote, a CR or a LF (quotes doubled).
+    static func quote(_ field: String) -> String {
+        guard field.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else {
+            return field
+        }
+        return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    /// A number with `formatDouble`, empty when undefined.
+    static func number(_ d: Double?) -> String { d.map(formatDouble) ?? "" }
+}

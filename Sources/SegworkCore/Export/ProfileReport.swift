@@ -1,0 +1,118 @@
+import Foundation
+import LuaHost
+
+/// What the exports say about the run that produced them: enough to tell versions apart and to
+/// reproduce them (definition, reference date, input and plugin hashes, parameters, tool version).
+public struct RunInfo: Codable, Sendable, Equatable {
+    /// The segmentation definition's name.
+    public var definition: String
+    /// The run (version) id.
+    public var runID: String
+    /// The reference date, `YYYY-MM-DD`.
+    public var asOf: String
+    /// The Segwork version that ran it.
+    public var segworkVersion: String
+    /// The datasets read, in the order the definition lists them.
+    public var inputs: [InputInfo]
+    /// The plugins used, in the order the definition lists them.
+    public var plugins: [PluginInfo]
+    /// How several criteria make one label: `"cross"` or `"first_match"`.
+    public var combine: String
+    /// Customers in the run.
+    public var customers: Int
+
+    /// Creates run information.
+    public init(definition: String, runID: String, asOf: String, segworkVersion: String,
+                inputs: [InputInfo], plugins: [PluginInfo], combine: String, customers: Int) {
+        self.definition = definition; self.runID = runID; self.asOf = asOf
+        self.segworkVersion = segworkVersion; self.inputs = inputs; self.plugins = plugins
+        self.combine = combine; self.customers = customers
+    }
+}
+
+/// One input dataset of a run.
+public struct InputInfo: Codable, Sendable, Equatable {
+    /// Dataset name.
+    public var name: String
+    /// The file it was read from (workspace-relative).
+    public var file: String
+    /// SHA-256 of the file's bytes, lowercase hex.
+    public var sha256: String
+    /// Rows read.
+    public var rows: Int
+
+    /// Creates input information.
+    public init(name: String, file: String, sha256: String, rows: Int) {
+        self.name = name; self.file = file; self.sha256 = sha256; self.rows = rows
+    }
+}
+
+/// One plugin used by a run.
+public struct PluginInfo: Codable, Sendable, Equatable {
+    /// Plugin name.
+    public var name: String
+    /// `"source"`, `"criterion"` or `"scorer"`.
+    public var kind: String
+    /// The plugin's declared version.
+    public var version: String
+    /// Its file (workspace-relative).
+    public var file: String
+    /// SHA-256 of the file's bytes, lowercase hex.
+    public var sha256: String
+    /// The effective parameters (defaults merged with the definition's overrides).
+    public var params: [String: PluginValue]
+
+    /// Creates plugin information.
+    public init(name: String, kind: String, version: String, file: String, sha256: String,
+                params: [String: PluginValue]) {
+        self.name = name; self.kind = kind; self.version = version; self.file = file
+        self.sha256 = sha256; self.params = params
+    }
+}
+
+/// The content of the profile exports (`profile.json`, `profile.csv`, `report.md`), format version 1.
+public struct ProfileReport: Codable, Sendable, Equatable {
+    /// The export format version this code writes.
+    public static let currentFormatVersion = 1
+
+    /// Format version of this report (1).
+    public var formatVersion: Int
+    /// The run.
+    public var run: RunInfo
+    /// The whole population, label `"(all)"`.
+    public var population: SegmentProfile
+    /// Segments by count descending, ties by label in byte order, then `"(unassigned)"`.
+    public var segments: [SegmentProfile]
+    /// The numeric columns profiled, in order.
+    public var numericColumns: [ProfiledColumn]
+    /// The categorical columns profiled, in order.
+    public var categoricalColumns: [ProfiledColumn]
+    /// The monetary column, if any.
+    public var monetary: String?
+
+    /// Creates a report.
+    public init(formatVersion: Int = ProfileReport.currentFormatVersion, run: RunInfo,
+                population: SegmentProfile, segments: [SegmentProfile], numericColumns: [ProfiledColumn],
+                categoricalColumns: [ProfiledColumn], monetary: String?) {
+        self.formatVersion = formatVersion; self.run = run; self.population = population
+        self.segments = segments; self.numericColumns = numericColumns
+        self.categoricalColumns = categoricalColumns; self.monetary = monetary
+    }
+
+    /// A report of `profiles` for `run`.
+    public init(run: RunInfo, profiles: ProfileSet) {
+        self.init(run: run, population: profiles.population, segments: profiles.segments,
+                  numericColumns: profiles.numericColumns, categoricalColumns: profiles.categoricalColumns,
+                  monetary: profiles.monetary)
+    }
+
+    /// Writes every key, `monetary` as `null` when not set.
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(formatVersion, forKey: .formatVersion); try c.encode(run, forKey: .run)
+        try c.encode(population, forKey: .population); try c.encode(segments, forKey: .segments)
+        try c.encode(numericColumns, forKey: .numericColumns)
+        try c.encode(categoricalColumns, forKey: .categoricalColumns)
+        try c.encode(monetary, forKey: .monetary)
+    }
+}

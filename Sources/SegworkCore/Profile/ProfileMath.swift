@@ -1,0 +1,56 @@
+import Foundation
+
+/// Small numeric helpers for profiles. Kept private to the profile code on purpose: they do not
+/// depend on the general column statistics, and their rounding rule is part of the export format.
+enum ProfileMath {
+    /// Significant digits every profile statistic is rounded to (documented in docs/EXPORTS.md).
+    static let significantDigits = 12
+
+    /// `d` rounded to 12 significant digits, `-0` turned into `0`; nil when `d` is nil, NaN or infinite.
+    /// Rounding hides the last-bit noise of floating point (`0.1 + 0.2` becomes `0.3`) so that
+    /// exports are short, readable and identical wherever they are computed.
+    static func round(_ d: Double?) -> Double? {
+        guard let d, d.isFinite else { return nil }
+        if d == 0 { return 0 }
+        let text = String(format: "%.\(significantDigits - 1)e", d)
+        guard let r = Double(text), r.isFinite else { return nil }
+        return r == 0 ? 0 : r
+    }
+
+    /// `d` rounded to `digits` significant digits (for display only), nil for nil or non-finite.
+    static func round(_ d: Double?, significant digits: Int) -> Double? {
+        guard let d, d.isFinite else { return nil }
+        if d == 0 { return 0 }
+        let r = Double(String(format: "%.\(max(digits, 1) - 1)e", d)) ?? d
+        return r == 0 ? 0 : r
+    }
+
+    /// The type-7 quantile (linear interpolation between closest ranks, numpy's default) of sorted
+    /// values: with h = (n − 1)·p, x[⌊h⌋] + (h − ⌊h⌋)·(x[⌊h⌋+1] − x[⌊h⌋]). Nil for no values.
+    static func quantile7(sorted x: [Double], _ p: Double) -> Double? {
+        guard !x.isEmpty else { return nil }
+        let h = Double(x.count - 1) * Swift.min(Swift.max(p, 0), 1)
+        let lo = Int(h.rounded(.down))
+        let hi = Swift.min(lo + 1, x.count - 1)
+        let frac = h - Double(lo)
+        return frac == 0 ? x[lo] : x[lo] + frac * (x[hi] - x[lo])
+    }
+
+    /// Sum of values in the order given (deterministic for a given input order).
+    static func sum(_ x: [Double]) -> Double {
+        var s = 0.0
+        for v in x { s += v }
+        return s
+    }
+
+    /// `a / b`, nil when `b` is 0 or either side is nil.
+    static func ratio(_ a: Double?, _ b: Double?) -> Double? {
+        guard let a, let b, b != 0 else { return nil }
+        return a / b
+    }
+
+    /// Byte-order (UTF-8) comparison, independent of Unicode normalisation and locale.
+    static func byteLess(_ a: String, _ b: String) -> Bool {
+        a.utf8.lexicographicallyPrecedes(b.utf8)
+    }
+}
