@@ -24,9 +24,9 @@ public enum RunSummary {
         var lines = ["\(run.definition)  run \(run.runID)  as of \(run.asOf)  \(run.customers) customers  → \(workspace.display(r.exportDirectory))"]
         var rows: [[String]] = [["segment", "customers", "share"] + (r.report.monetary != nil ? ["revenue"] : []) + r.scoreColumns]
         for s in r.report.segments {
-            var row = [s.label, String(s.count), percent(s.share)]
+            var row = [s.label, String(s.count), s.share.map(percent) ?? ""]
             if r.report.monetary != nil { row.append(s.revenueShare.map(percent) ?? "") }
-            for name in r.scoreColumns { row.append(s.numeric[name]?.mean.map { String(format: "%.1f", $0) } ?? "") }
+            for name in r.scoreColumns { row.append(s.numeric(name)?.mean.map { String(format: "%.1f", $0) } ?? "") }
             rows.append(row)
         }
         lines.append(TextTable.render(rows).split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))

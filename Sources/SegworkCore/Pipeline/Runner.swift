@@ -94,16 +94,12 @@ public struct Runner: Sendable {
         let assignment = Self.combine(assignments, definition.combine, rows: data.table.rowCount)
 
         let profileOptions = profileOptions(definition, data.table, scoreNames)
-        let profiles = try Profiler.profile(table: data.table, assignment: assignment, options: profileOptions)
+        let profiles = try Profiler.profiles(table: data.table, assignment: assignment, options: profileOptions)
         let runID = Self.runID(definition: definition, inputs: data.inputs, plugins: pluginInfos, asOf: data.asOf)
         let run = RunInfo(definition: definition.name, runID: runID, asOf: data.asOf.description,
                           segworkVersion: segworkVersion, inputs: data.inputs, plugins: pluginInfos,
                           combine: definition.combine.rawValue, customers: data.table.rowCount)
-        let report = ProfileReport(formatVersion: 1, run: run,
-                                   population: profiles.first { $0.label == "(all)" } ?? profiles[0],
-                                   segments: profiles.filter { $0.label != "(all)" },
-                                   numericColumns: profileOptions.numeric, categoricalColumns: profileOptions.categorical,
-                                   monetary: profileOptions.monetary)
+        let report = ProfileReport(run: run, profiles: profiles)
         var files: [String: Data] = [:]
         for f in options.formats ?? definition.formats {
             switch f {
