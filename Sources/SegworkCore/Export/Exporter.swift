@@ -3,7 +3,7 @@ import Foundation
 /// Writes profile reports and memberships in the formats documented in `docs/EXPORTS.md`
 /// (format version 1). Every function is pure: the same input gives the same bytes.
 public enum Exporter {
-    /// `profile.json`: the report as pretty-printed JSON with sorted keys, every key present
+    /// `profiles.json`: the report as pretty-printed JSON with sorted keys, every key present
     /// (undefined statistics as `null`), numbers in shortest round-trip form, a trailing newline.
     public static func json(_ r: ProfileReport) -> Data {
         let encoder = JSONEncoder()
@@ -21,7 +21,7 @@ public enum Exporter {
         }
     }
 
-    /// `profile.csv`: the report in tidy form, header `segment,column,statistic,value`, one row per
+    /// `profiles.csv`: the report in tidy form, header `segment,column,statistic,value`, one row per
     /// group × statistic: the population `(all)` first, then the segments in report order, then
     /// `(unassigned)`. RFC 4180 quoting, LF line ends. Undefined values are empty.
     public static func csv(_ r: ProfileReport) -> Data {

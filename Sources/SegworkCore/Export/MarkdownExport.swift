@@ -2,7 +2,7 @@ import Foundation
 import LuaHost
 
 extension Exporter {
-    /// `report.md`: a readable report — title with the definition and run id, the inputs and plugins,
+    /// `profiles.md`: a readable report — title with the definition and run id, the inputs and plugins,
     /// a summary table (customers, share, revenue, mean of each numeric column per group), then a
     /// section per group with its numeric statistics and top values with lift. Shares are percentages
     /// with one decimal, money has two decimals, other numbers 6 significant digits, date statistics
@@ -82,7 +82,7 @@ extension Exporter {
     }
 }
 
-/// A Markdown document under construction, with the number formats of `report.md`.
+/// A Markdown document under construction, with the number formats of `profiles.md`.
 struct MarkdownText {
     /// Column alignment in a table.
     enum Align { case left, right }

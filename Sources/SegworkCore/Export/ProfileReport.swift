@@ -70,7 +70,7 @@ public struct PluginInfo: Codable, Sendable, Equatable {
     }
 }
 
-/// The content of the profile exports (`profile.json`, `profile.csv`, `report.md`), format version 1.
+/// The content of the profile exports (`profiles.json`, `profiles.csv`, `profiles.md`), format version 1.
 public struct ProfileReport: Codable, Sendable, Equatable {
     /// The export format version this code writes.
     public static let currentFormatVersion = 1
