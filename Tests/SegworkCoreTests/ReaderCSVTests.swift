@@ -83,6 +83,14 @@ final class ReaderCSVTests: XCTestCase {
         XCTAssertEqual(t["n"]?.type, .integer)
     }
 
+    func testQuotedHeaderAndLastFieldAtEndOfFile() throws {
+        let t = try csv("\"id\",\"full, name\",\"say \"\"x\"\"\"\n1,\"Ann Lee\",\"\"")
+        XCTAssertEqual(t.columnNames, ["id", "full, name", "say \"x\""])
+        XCTAssertEqual(texts(t, "full, name"), ["Ann Lee"])
+        XCTAssertEqual(texts(t, "say \"x\""), [""])
+        assertDataError(try csv("a\n1\n\""), line: 3, "never closed")
+    }
+
     func testLoneCarriageReturnsEndLines() throws {
         let t = try csv("a,b\r1,2\r3,4")
         XCTAssertEqual(texts(t, "b"), ["2", "4"])

@@ -22,6 +22,16 @@ final class ReaderJSONLinesTests: XCTestCase {
         XCTAssertEqual(texts(t, "name"), ["Ann", "Bob", "2024-01-01"], "JSON strings stay strings")
     }
 
+    func testByteOrderMarkCRLFAndBlankLinesKeepLineNumbers() throws {
+        let bytes: [UInt8] = [0xEF, 0xBB, 0xBF] + Array("{\"a\": 1}\r\n\r\n  \n{\"a\": 2}\r\n".utf8)
+        let t = try DataReader.parseJSONLines(bytes, origin: "b.jsonl")
+        XCTAssertEqual(t.columnNames, ["a"])
+        XCTAssertEqual(texts(t, "a"), ["1", "2"])
+        let broken: [UInt8] = [0xEF, 0xBB, 0xBF] + Array("{\"a\": 1}\r\n\r\n  \n{\"a\": }\r\n".utf8)
+        assertDataError(try DataReader.parseJSONLines(broken, origin: "b.jsonl"), line: 4, column: "a", "b.jsonl, line 4",
+                        "expected a value")
+    }
+
     func testNumbersBeyondInt64AreDoubles() throws {
         let t = try jsonl("{\"n\": 9223372036854775807, \"m\": 1}\n{\"n\": 9223372036854775808, \"m\": -2E2}\n")
         XCTAssertEqual(t["n"]?.type, .double)

@@ -1,6 +1,6 @@
 /// Dictionary encoder keyed by raw UTF-8 bytes: a repeated value costs one hash and one byte comparison, and
 /// a `String` is made only the first time a value is seen. Codes are given in order of first appearance.
-final class ByteDictionary {
+struct ByteDictionary {
     /// Decoded strings, `strings[code]`.
     private(set) var strings: [String] = []
     private var arena: [UInt8] = []
@@ -43,7 +43,7 @@ final class ByteDictionary {
 
     /// The code of `bytes`, adding it when new. `bytes` must be valid UTF-8.
     @inline(__always)
-    func code(for bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
+    mutating func code(for bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
         let h = ByteDictionary.hash(bytes)
         var slot = Int(truncatingIfNeeded: h) & mask
         while true {
@@ -74,7 +74,7 @@ final class ByteDictionary {
         }
     }
 
-    private func grow() {
+    private mutating func grow() {
         let size = slots.count * 2
         slots = [Int32](repeating: -1, count: size)
         mask = size - 1

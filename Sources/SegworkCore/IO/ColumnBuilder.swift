@@ -79,7 +79,7 @@ enum ColumnBuilder {
                     canInt = false
                 }
                 if canDouble {
-                    if ValueParsing.double(b) != nil { canBool = false; canDate = false; canDateTime = false; continue rows }
+                    if ValueParsing.isDouble(b) { canBool = false; canDate = false; canDateTime = false; continue rows }
                     canDouble = false
                 }
                 if canBool {
@@ -193,7 +193,7 @@ enum ColumnBuilder {
             return Column(name: name, storage: .date(values), validity: valid)
         case .string:
             var codes = [Int32](repeating: 0, count: n)
-            let dictionary = ByteDictionary()
+            var dictionary = ByteDictionary()
             for r in 0..<n {
                 let c = src.cell(r)
                 if c.kind == .missing { valid[r] = false; continue }

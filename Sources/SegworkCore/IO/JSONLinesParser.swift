@@ -5,7 +5,7 @@ private let backslash = UInt8(ascii: "\\")
 /// A strict byte-level JSON parser for JSON Lines: one object per non-blank line (lines end at LF; a CR before it
 /// is whitespace). Top-level keys become columns in order of first appearance; each value is kept as a `Cell`
 /// (numbers and booleans as written, strings unescaped, arrays and objects as compact JSON text).
-final class JSONLinesParser {
+struct JSONLinesParser {
     private let base: UnsafePointer<UInt8>
     private let count: Int
     private let origin: String
@@ -13,7 +13,7 @@ final class JSONLinesParser {
     /// Unescaped strings and compact nested values, referred to by negative starts `-(offset + 1)`.
     private(set) var arena: [UInt8] = []
     /// Column names by code, in order of first appearance.
-    let keys = ByteDictionary()
+    private(set) var keys = ByteDictionary()
     /// Per column, per record: `CellKind` raw value, start (≥ 0 in the input, < 0 in the arena), length.
     private(set) var kinds: [[UInt8]] = []
     private(set) var starts: [[Int]] = []
@@ -33,7 +33,7 @@ final class JSONLinesParser {
     }
 
     /// Parses every line.
-    func parse() throws {
+    mutating func parse() throws {
         var p = 0
         var lineNo = 0
         while p < count {
@@ -67,7 +67,7 @@ final class JSONLinesParser {
     // MARK: records
 
     @inline(__always)
-    private func skipWhitespace() {
+    private mutating func skipWhitespace() {
         while pos < lineEnd {
             let b = base[pos]
             guard b == 0x20 || b == 0x09 || b == 0x0D else { return }
@@ -75,7 +75,7 @@ final class JSONLinesParser {
         }
     }
 
-    private func record() throws {
+    private mutating func record() throws {
         currentKey = nil
         guard base[pos] == UInt8(ascii: "{") else {
             throw error("this line is not a JSON object; each line must hold one object such as {\"id\": 1}")
@@ -110,12 +110,12 @@ final class JSONLinesParser {
     }
 
     /// Reads a key and returns its column, adding the column (missing in earlier records) when new.
-    private func key(record: Int) throws -> Int {
+    private mutating func key(record: Int) throws -> Int {
         let (s, e, escaped) = try scanString()
         let code: Int32
         if escaped {
             keyScratch.removeAll(keepingCapacity: true)
-            try decode(s, e, into: &keyScratch)
+            guard JSONLinesParser.unescape(base, s, e, into: &keyScratch) else { throw halfSurrogate }
             code = keyScratch.withUnsafeBufferPointer { keys.code(for: $0) }
         } else {
             code = keys.code(for: UnsafeBufferPointer(start: base + s, count: e - s))
@@ -133,11 +133,11 @@ final class JSONLinesParser {
     }
 
     @inline(__always)
-    private func append(_ c: Int, _ kind: CellKind, _ start: Int, _ length: Int) {
+    private mutating func append(_ c: Int, _ kind: CellKind, _ start: Int, _ length: Int) {
         kinds[c].append(kind.rawValue); starts[c].append(start); lengths[c].append(length)
     }
 
-    private func value(column c: Int) throws {
+    private mutating func value(column c: Int) throws {
         guard pos < lineEnd else { throw truncated }
         let b = base[pos]
         switch b {
@@ -145,7 +145,7 @@ final class JSONLinesParser {
             let (s, e, escaped) = try scanString()
             if escaped {
                 let offset = arena.count
-                try decode(s, e, into: &arena)
+                guard JSONLinesParser.unescape(base, s, e, into: &arena) else { throw halfSurrogate }
                 append(c, .jsonString, -(offset + 1), arena.count - offset)
             } else {
                 append(c, .jsonString, s, e - s)
@@ -170,7 +170,7 @@ final class JSONLinesParser {
 
     // MARK: JSON pieces
 
-    private func literal(_ word: StaticString) throws {
+    private mutating func literal(_ word: StaticString) throws {
         let n = word.utf8CodeUnitCount
         let w = word.utf8Start
         for k in 0..<n {
@@ -181,7 +181,7 @@ final class JSONLinesParser {
     }
 
     /// `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`
-    private func number() throws {
+    private mutating func number() throws {
         func digits() -> Int {
             var k = 0
             while pos < lineEnd, base[pos] &- 48 < 10 { pos += 1; k += 1 }
@@ -202,7 +202,7 @@ final class JSONLinesParser {
     }
 
     /// Scans the string at `pos` (on its opening quote); returns the content's bounds and whether it has escapes.
-    private func scanString() throws -> (Int, Int, Bool) {
+    private mutating func scanString() throws -> (Int, Int, Bool) {
         pos += 1
         let start = pos
         var escaped = false
@@ -223,7 +223,7 @@ final class JSONLinesParser {
                     for _ in 0..<4 {
                         pos += 1
                         guard pos < lineEnd else { throw truncated }
-                        guard hexValue(base[pos]) != nil else { throw expected("four hex digits after \\u") }
+                        guard JSONLinesParser.hexValue(base[pos]) != nil else { throw expected("four hex digits after \\u") }
                     }
                 default:
                     throw expected("a valid escape after \\")
@@ -233,7 +233,7 @@ final class JSONLinesParser {
         }
     }
 
-    private func hexValue(_ b: UInt8) -> UInt32? {
+    private static func hexValue(_ b: UInt8) -> UInt32? {
         switch b {
         case 0x30...0x39: return UInt32(b - 0x30)
         case 0x41...0x46: return UInt32(b - 0x41 + 10)
@@ -242,8 +242,13 @@ final class JSONLinesParser {
         }
     }
 
-    /// Appends the unescaped UTF-8 of the scanned string content `s ..< e` to `out`.
-    private func decode(_ s: Int, _ e: Int, into out: inout [UInt8]) throws {
+    private var halfSurrogate: DataError {
+        error("a \\u escape names half of a UTF-16 surrogate pair; write the whole character")
+    }
+
+    /// Appends the unescaped UTF-8 of `base[s ..< e]` (already checked by `scanString`) to `out`; false when a
+    /// `\\u` escape is half of a surrogate pair.
+    private static func unescape(_ base: UnsafePointer<UInt8>, _ s: Int, _ e: Int, into out: inout [UInt8]) -> Bool {
         var i = s
         func hex4(_ at: Int) -> UInt32 {
             (0..<4).reduce(0) { $0 << 4 | hexValue(base[at + $1])! }
@@ -267,17 +272,16 @@ final class JSONLinesParser {
                     scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
                     i += 6
                 }
-                guard let u = Unicode.Scalar(scalar) else {
-                    throw error("a \\u escape names half of a UTF-16 surrogate pair; write the whole character")
-                }
+                guard let u = Unicode.Scalar(scalar) else { return false }
                 out.append(contentsOf: UTF8.encode(u)!)
             default: out.append(c) // \" \\ \/
             }
         }
+        return true
     }
 
     /// Copies the value at `pos` into the arena as compact JSON (no whitespace outside strings).
-    private func compact(depth: Int) throws {
+    private mutating func compact(depth: Int) throws {
         guard depth <= 64 else { throw error("a value is nested more than 64 levels deep; flatten it") }
         guard pos < lineEnd else { throw truncated }
         let open = base[pos]

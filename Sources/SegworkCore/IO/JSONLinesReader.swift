@@ -41,7 +41,7 @@ extension DataReader {
             }
             try ByteScan.requireText(body, origin: origin, loneCR: false)
             guard let base = body.baseAddress else { throw emptyJSONLines(origin) }
-            let parser = JSONLinesParser(base: base, count: body.count, origin: origin)
+            var parser = JSONLinesParser(base: base, count: body.count, origin: origin)
             try parser.parse()
             guard !parser.lines.isEmpty else { throw emptyJSONLines(origin) }
             let names = parser.keys.strings

@@ -134,7 +134,7 @@ extension DataReader {
             return Column(name: name, storage: .date(out), validity: valid)
         case .string:
             var codes = [Int32](repeating: 0, count: n)
-            let dictionary = ByteDictionary()
+            var dictionary = ByteDictionary()
             for (r, v) in values.enumerated() {
                 let s: String
                 switch v {

@@ -24,28 +24,36 @@ enum ValueParsing {
         return v == .min ? nil : -v
     }
 
-    /// Whether `b` is `[+-]?` followed by `nan`, `inf` or `infinity` (any case); returns the value.
+    /// `[+-]?` followed by `nan`, `inf` or `infinity` (any case): the value, else nil.
     static func special(_ b: UnsafeBufferPointer<UInt8>) -> Double? {
         var i = 0
         var sign = 1.0
         if b.count > 0, b[0] == UInt8(ascii: "-") || b[0] == UInt8(ascii: "+") {
             sign = b[0] == UInt8(ascii: "-") ? -1 : 1; i = 1
         }
-        let rest = b.count - i
-        guard rest == 3 || rest == 8 else { return nil }
-        var word: [UInt8] = []
-        word.reserveCapacity(rest)
-        for k in i..<b.count { word.append(b[k] | 0x20) } // ASCII lower case
-        if word == Array("nan".utf8) { return .nan }
-        if word == Array("inf".utf8) || word == Array("infinity".utf8) { return sign * .infinity }
+        func matches(_ word: StaticString) -> Bool {
+            guard b.count - i == word.utf8CodeUnitCount else { return false }
+            for k in 0..<word.utf8CodeUnitCount where b[i + k] | 0x20 != word.utf8Start[k] { return false }
+            return true
+        }
+        if matches("nan") { return .nan }
+        if matches("inf") || matches("infinity") { return sign * .infinity }
         return nil
     }
 
     /// Decimal numbers `[+-]?(d+(.d*)?|.d+)([eE][+-]?d+)?`, and `nan`, `inf`, `infinity` in any case with an
     /// optional sign. Out-of-range exponents give ±infinity or ±0, as IEEE 754 rounding says.
     static func double(_ b: UnsafeBufferPointer<UInt8>) -> Double? {
+        guard isDouble(b) else { return nil }
+        if let special = special(b) { return special }
+        // The grammar is checked; Swift's parser is locale-independent and correctly rounded.
+        return Double(String(decoding: b, as: UTF8.self))
+    }
+
+    /// Whether `double(b)` would succeed, without converting (used by type inference).
+    static func isDouble(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
         let n = b.count
-        guard n > 0 else { return nil }
+        guard n > 0 else { return false }
         var i = 0
         if b[0] == UInt8(ascii: "-") || b[0] == UInt8(ascii: "+") { i = 1 }
         var digits = 0
@@ -54,17 +62,15 @@ enum ValueParsing {
             i += 1
             while i < n, b[i] &- 48 < 10 { i += 1; digits += 1 }
         }
-        if digits == 0 { return special(b) }
+        if digits == 0 { return special(b) != nil }
         if i < n, b[i] | 0x20 == UInt8(ascii: "e") {
             i += 1
             if i < n, b[i] == UInt8(ascii: "-") || b[i] == UInt8(ascii: "+") { i += 1 }
             var expDigits = 0
             while i < n, b[i] &- 48 < 10 { i += 1; expDigits += 1 }
-            guard expDigits > 0 else { return nil }
+            guard expDigits > 0 else { return false }
         }
-        guard i == n else { return nil }
-        // The grammar is checked; Swift's parser is locale-independent and correctly rounded.
-        return Double(String(decoding: b, as: UTF8.self))
+        return i == n
     }
 
     /// `true` or `false`, any case.
