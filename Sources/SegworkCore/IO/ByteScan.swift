@@ -1,0 +1,104 @@
+/// Whole-buffer checks done once before parsing: UTF-8 validity and NUL bytes, and line numbers for offsets.
+enum ByteScan {
+    /// A problem found by `validate`.
+    enum Problem: Equatable {
+        /// A byte sequence that is not UTF-8, starting at the offset.
+        case invalidUTF8(offset: Int)
+        /// A NUL byte at the offset.
+        case nul(offset: Int)
+    }
+
+    /// The first invalid UTF-8 sequence or NUL byte in `bytes`, or nil when the text is clean.
+    /// Rejects overlong forms, surrogates and code points above U+10FFFF, as the Unicode standard requires.
+    static func validate(_ bytes: UnsafeBufferPointer<UInt8>) -> Problem? {
+        guard let base = bytes.baseAddress else { return nil }
+        let n = bytes.count
+        var i = 0
+        let high: UInt64 = 0x8080_8080_8080_8080
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        while i < n {
+            // Fast path: 8 ASCII bytes with no zero among them.
+            if i + 8 <= n {
+                let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+                if w & high == 0 && (w &- ones) & ~w & high == 0 { i += 8; continue }
+            }
+            let b = base[i]
+            if b == 0 { return .nul(offset: i) }
+            if b < 0x80 { i += 1; continue }
+            let need: Int
+            var lo: UInt8 = 0x80, hi: UInt8 = 0xBF
+            switch b {
+            case 0xC2...0xDF: need = 1
+            case 0xE0: need = 2; lo = 0xA0
+            case 0xE1...0xEC, 0xEE, 0xEF: need = 2
+            case 0xED: need = 2; hi = 0x9F
+            case 0xF0: need = 3; lo = 0x90
+            case 0xF1...0xF3: need = 3
+            case 0xF4: need = 3; hi = 0x8F
+            default: return .invalidUTF8(offset: i)
+            }
+            guard i + need < n else { return .invalidUTF8(offset: i) }
+            let c1 = base[i + 1]
+            guard c1 >= lo && c1 <= hi else { return .invalidUTF8(offset: i) }
+            var k = 2
+            while k <= need {
+                guard base[i + k] & 0xC0 == 0x80 else { return .invalidUTF8(offset: i) }
+                k += 1
+            }
+            i += need + 1
+        }
+        return nil
+    }
+
+    /// The 1-based physical line of `offset`, counting LF, CRLF and a lone CR as line ends.
+    static func line(of offset: Int, in bytes: UnsafeBufferPointer<UInt8>, loneCR: Bool = true) -> Int {
+        var line = 1
+        var i = 0
+        let end = min(offset, bytes.count)
+        while i < end {
+            let b = bytes[i]
+            if b == 0x0A { line += 1 }
+            else if b == 0x0D, loneCR, i + 1 >= bytes.count || bytes[i + 1] != 0x0A { line += 1 }
+            i += 1
+        }
+        return line
+    }
+
+    /// Throws a `DataError` naming the line when `bytes` is not clean UTF-8 text without NUL bytes.
+    static func requireText(_ bytes: UnsafeBufferPointer<UInt8>, origin: String, loneCR: Bool) throws {
+        switch validate(bytes) {
+        case nil:
+            return
+        case .invalidUTF8(let offset)?:
+            throw DataError(file: origin, line: line(of: offset, in: bytes, loneCR: loneCR),
+                            message: "the file is not valid UTF-8 text (bad byte 0x"
+                                + String(bytes[offset], radix: 16, uppercase: true)
+                                + "); re-save it as UTF-8")
+        case .nul(let offset)?:
+            throw DataError(file: origin, line: line(of: offset, in: bytes, loneCR: loneCR),
+                            message: "the file contains a NUL byte, so it is probably binary or UTF-16; "
+                                + "export it as UTF-8 text")
+        }
+    }
+}
+
+/// A reusable byte buffer with a stable address, for values that must be rewritten (unescaped) before use.
+final class Scratch {
+    private(set) var pointer: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+
+    init(capacity: Int = 256) {
+        self.capacity = capacity
+        pointer = .allocate(capacity: capacity)
+    }
+
+    deinit { pointer.deallocate() }
+
+    /// Makes room for `count` bytes; earlier contents are lost.
+    func reserve(_ count: Int) {
+        guard count > capacity else { return }
+        pointer.deallocate()
+        capacity = max(count, capacity * 2)
+        pointer = .allocate(capacity: capacity)
+    }
+}

@@ -1,0 +1,212 @@
+private let quote = UInt8(ascii: "\"")
+private let lf: UInt8 = 0x0A
+private let cr: UInt8 = 0x0D
+
+/// Splits CSV bytes (RFC 4180) into records. Field boundaries are kept as offsets into the input; nothing is
+/// copied or decoded here. Lines end with LF, CRLF or a lone CR; line numbers count physical lines from 1.
+struct CSVTokenizer {
+    let base: UnsafePointer<UInt8>
+    let end: Int
+    let delimiter: UInt8
+    let origin: String
+    var pos = 0
+    var line = 1
+
+    /// Skips blank lines; false at the end of the input.
+    mutating func skipBlankLines() -> Bool {
+        while pos < end {
+            let b = base[pos]
+            if b == lf {
+                pos += 1; line += 1
+            } else if b == cr {
+                pos += 1
+                if pos < end, base[pos] == lf { pos += 1 }
+                line += 1
+            } else {
+                return true
+            }
+        }
+        return false
+    }
+
+    /// Reads the record at `pos`. Appends each field's start offset, then (end of the last field + 1), to
+    /// `bounds`, so field k spans `bounds[k] ..< bounds[k+1] - 1`. Returns the number of fields.
+    mutating func record(into bounds: inout [Int]) throws -> Int {
+        let recordLine = line
+        var fields = 0
+        while true {
+            bounds.append(pos)
+            fields += 1
+            if pos < end, base[pos] == quote {
+                let openLine = line
+                pos += 1
+                while true {
+                    guard pos < end else {
+                        throw DataError(file: origin, line: openLine,
+                                        message: "a quoted field opened on this line is never closed; "
+                                            + "add the closing quote (\")")
+                    }
+                    let b = base[pos]
+                    if b == quote {
+                        if pos + 1 < end, base[pos + 1] == quote { pos += 2; continue }
+                        pos += 1
+                        break
+                    }
+                    if b == lf || (b == cr && (pos + 1 >= end || base[pos + 1] != lf)) { line += 1 }
+                    pos += 1
+                }
+                if pos < end {
+                    let b = base[pos]
+                    if b != delimiter && b != lf && b != cr {
+                        throw DataError(file: origin, line: recordLine,
+                                        message: "field \(fields) has text after its closing quote; inside a quoted "
+                                            + "field write a quote as two quotes (\"\")")
+                    }
+                }
+            } else {
+                while pos < end {
+                    let b = base[pos]
+                    if b == delimiter || b == lf || b == cr { break }
+                    if b == quote {
+                        throw DataError(file: origin, line: recordLine,
+                                        message: "field \(fields) contains a quote (\") but does not start with one; "
+                                            + "quote the whole field and write the inner quote as two quotes (\"\")")
+                    }
+                    pos += 1
+                }
+            }
+            if pos < end, base[pos] == delimiter { pos += 1; continue }
+            bounds.append(pos + 1)
+            if pos < end {
+                if base[pos] == cr, pos + 1 < end, base[pos + 1] == lf { pos += 1 }
+                pos += 1
+                line += 1
+            }
+            return fields
+        }
+    }
+}
+
+/// One CSV column's fields, read from the tokenized records.
+struct CSVCells: CellSource {
+    let base: UnsafePointer<UInt8>
+    let bounds: UnsafeBufferPointer<Int>
+    let lines: UnsafeBufferPointer<Int>
+    let stride: Int
+    let column: Int
+    let scratch: Scratch
+
+    var rowCount: Int { lines.count }
+
+    func line(_ row: Int) -> Int { lines[row] }
+
+    func cell(_ row: Int) -> Cell {
+        let i = row * stride + column
+        return CSVCells.field(base: base, start: bounds[i], end: bounds[i + 1] - 1, scratch: scratch)
+    }
+
+    /// The field in `start ..< end`: unquoted text as is, quoted text without its quotes and with `""` made `"`.
+    static func field(base: UnsafePointer<UInt8>, start: Int, end: Int, scratch: Scratch) -> Cell {
+        if start == end { return .none }
+        if base[start] != quote { return Cell(kind: .text, bytes: UnsafeBufferPointer(start: base + start, count: end - start)) }
+        let from = start + 1, to = end - 1
+        if from == to { return Cell(kind: .emptyQuoted, bytes: UnsafeBufferPointer(start: nil, count: 0)) }
+        var j = from
+        while j < to, base[j] != quote { j += 1 }
+        if j == to { return Cell(kind: .text, bytes: UnsafeBufferPointer(start: base + from, count: to - from)) }
+        scratch.reserve(to - from)
+        let out = scratch.pointer
+        var w = 0
+        j = from
+        while j < to {
+            let b = base[j]
+            out[w] = b
+            w += 1
+            j += b == quote ? 2 : 1
+        }
+        return Cell(kind: .text, bytes: UnsafeBufferPointer(start: out, count: w))
+    }
+}
+
+extension DataReader {
+    /// CSV from bytes (used by tests and by readCSV); `origin` names the file in errors.
+    ///
+    /// RFC 4180: a header row is required (names taken exactly, after a UTF-8 byte order mark is removed; empty or
+    /// repeated names are errors); quoted fields may hold the delimiter, doubled quotes and line breaks; lines end
+    /// with LF, CRLF or CR; blank lines are skipped. An empty field is a missing value; `""` is the empty string in
+    /// a string column and missing in any other. Types are inferred per column over all values, in the order
+    /// integer, double, bool, date, string, unless `options.schema` names the type.
+    public static func parseCSV(_ bytes: [UInt8], origin: String, options: ReadOptions = ReadOptions()) throws -> Table {
+        let d = options.delimiter
+        guard d < 0x80, d != quote, d != lf, d != cr, d != 0 else {
+            throw DataError(file: origin, line: nil,
+                            message: "the delimiter byte \(d) cannot be used; choose one ASCII character other than "
+                                + "a quote or a line break, such as ',' ';' '|' or a tab")
+        }
+        return try bytes.withUnsafeBufferPointer { all in
+            var body = all
+            if all.count >= 3, all[0] == 0xEF, all[1] == 0xBB, all[2] == 0xBF {
+                body = UnsafeBufferPointer(rebasing: all[3...])
+            }
+            try ByteScan.requireText(body, origin: origin, loneCR: true)
+            guard let base = body.baseAddress else { throw emptyCSV(origin) }
+            var tok = CSVTokenizer(base: base, end: body.count, delimiter: d, origin: origin)
+            guard tok.skipBlankLines() else { throw emptyCSV(origin) }
+
+            let scratch = Scratch()
+            let headerLine = tok.line
+            var headerBounds: [Int] = []
+            let width = try tok.record(into: &headerBounds)
+            var names: [String] = []
+            var seen: [String: Int] = [:]
+            for k in 0..<width {
+                let c = CSVCells.field(base: base, start: headerBounds[k], end: headerBounds[k + 1] - 1, scratch: scratch)
+                let name = String(decoding: c.bytes, as: UTF8.self)
+                guard !name.isEmpty else {
+                    throw DataError(file: origin, line: headerLine,
+                                    message: "header column \(k + 1) has no name; give every column a name")
+                }
+                if let first = seen[name] {
+                    throw DataError(file: origin, line: headerLine, column: name,
+                                    message: "the header names this column twice (columns \(first + 1) and \(k + 1)); "
+                                        + "rename one of them")
+                }
+                seen[name] = k
+                names.append(name)
+            }
+            try checkSchema(options.schema, columns: names, origin: origin)
+
+            var bounds: [Int] = []
+            bounds.reserveCapacity(min(body.count / 2, 1 << 20))
+            var lines: [Int] = []
+            while tok.skipBlankLines() {
+                let line = tok.line
+                let k = try tok.record(into: &bounds)
+                guard k == width else {
+                    throw DataError(file: origin, line: line,
+                                    message: "the record has \(k) field\(k == 1 ? "" : "s") but the header has \(width); "
+                                        + "quote fields that contain the delimiter, or add the missing fields")
+                }
+                lines.append(line)
+            }
+
+            return try bounds.withUnsafeBufferPointer { bp in
+                try lines.withUnsafeBufferPointer { lp in
+                    var columns: [Column] = []
+                    columns.reserveCapacity(width)
+                    for (k, name) in names.enumerated() {
+                        let cells = CSVCells(base: base, bounds: bp, lines: lp, stride: width + 1, column: k,
+                                             scratch: scratch)
+                        columns.append(try ColumnBuilder.build(cells, name: name, forced: options.schema[name],
+                                                               origin: origin))
+                    }
+                    return try Table(columns: columns)
+                }
+            }
+        }
+    }
+
+    private static func emptyCSV(_ origin: String) -> DataError {
+        DataError(file: origin, line: nil, message: "the file is empty; expected a header row naming the columns")
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+
+/// A data file problem: names the file, the 1-based physical line where the record starts (when known), the column, and what to do.
+///
+/// Printed as `<file>, line <n>, column '<c>': <message>`, leaving out the parts that are not known.
+public struct DataError: Error, LocalizedError, CustomStringConvertible, Equatable {
+    /// The file (or other origin, such as `plugin legacy_pipe`) the data came from.
+    public var file: String
+    /// The 1-based physical line where the offending record starts, when the origin has lines.
+    public var line: Int?
+    /// The column concerned, when one is.
+    public var column: String?
+    /// What is wrong and what to do about it.
+    public var message: String
+
+    /// Creates an error.
+    public init(file: String, line: Int?, column: String? = nil, message: String) {
+        self.file = file; self.line = line; self.column = column; self.message = message
+    }
+
+    /// `<file>, line <n>, column '<c>': <message>`.
+    public var description: String {
+        var s = file
+        if let line { s += ", line \(line)" }
+        if let column { s += ", column '\(column)'" }
+        return s + ": " + message
+    }
+
+    /// Same as `description`.
+    public var errorDescription: String? { description }
+}
+
+/// How to read a file.
+public struct ReadOptions: Sendable {
+    /// Overrides inferred types, per column name. Naming a column the file does not have is an error.
+    public var schema: [String: ColumnType]
+    /// CSV only, default ",". Must be a single ASCII byte other than `"`, CR and LF.
+    public var delimiter: UInt8
+
+    /// Creates options.
+    public init(schema: [String: ColumnType] = [:], delimiter: UInt8 = UInt8(ascii: ",")) {
+        self.schema = schema; self.delimiter = delimiter
+    }
+}
+
+extension ColumnType {
+    /// The phrase used in "'x' is not <phrase>" messages.
+    var expectation: String {
+        switch self {
+        case .integer: return "an integer"
+        case .double: return "a number"
+        case .bool: return "true or false"
+        case .date: return "a date (YYYY-MM-DD)"
+        case .string: return "text"
+        }
+    }
+}
+
+/// Shows a value in an error message: quoted, shortened when long.
+func quoteForMessage(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+    let limit = 60
+    if bytes.count <= limit { return "'" + String(decoding: bytes, as: UTF8.self) + "'" }
+    var cut = limit
+    while cut > 0, bytes[cut] & 0xC0 == 0x80 { cut -= 1 } // do not split a UTF-8 sequence
+    return "'" + String(decoding: UnsafeBufferPointer(rebasing: bytes[0..<cut]), as: UTF8.self) + "…'"
+}
+
+/// Checks that a schema only names columns that exist.
+func checkSchema(_ schema: [String: ColumnType], columns: [String], origin: String) throws {
+    let present = Set(columns)
+    let unknown = schema.keys.filter { !present.contains($0) }.sorted()
+    guard let first = unknown.first else { return }
+    let listed = columns.isEmpty ? "none" : columns.map { "'\($0)'" }.joined(separator: ", ")
+    throw DataError(file: origin, line: nil, column: first,
+                    message: "the schema names \(unknown.count == 1 ? "a column" : "columns") "
+                        + unknown.map { "'\($0)'" }.joined(separator: ", ")
+                        + " that the file does not have; its columns are \(listed)")
+}

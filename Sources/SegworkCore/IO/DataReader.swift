@@ -1,0 +1,84 @@
+#if canImport(Glibc)
+import Glibc
+private let posixRead = Glibc.read
+#elseif canImport(Darwin)
+import Darwin
+private let posixRead = Darwin.read
+#endif
+
+/// Reads data files into typed columnar tables. Every problem is a `DataError` naming the file, the line where
+/// the record starts, the column, and what to do.
+public enum DataReader {
+    /// Extensions read as CSV, with the delimiter each implies (nil: the one in the options).
+    static let csvExtensions: [String: UInt8?] = ["csv": nil, "tsv": 0x09, "txt": nil]
+    /// Extensions read as JSON Lines.
+    static let jsonLinesExtensions: Set<String> = ["jsonl", "ndjson"]
+
+    /// Reads CSV (.csv/.tsv (tab)/.txt) or JSON Lines (.jsonl/.ndjson) by extension; other extensions → DataError saying which are supported.
+    /// A `.tsv` file is split at tabs unless `options.delimiter` is something other than a comma.
+    public static func read(path: String, options: ReadOptions = ReadOptions()) throws -> Table {
+        let ext = fileExtension(path)
+        if let implied = csvExtensions[ext] {
+            var o = options
+            if let implied, o.delimiter == UInt8(ascii: ",") { o.delimiter = implied }
+            return try readCSV(path: path, options: o)
+        }
+        if jsonLinesExtensions.contains(ext) { return try readJSONLines(path: path, options: options) }
+        throw DataError(file: path, line: nil,
+                        message: (ext.isEmpty ? "the file name has no extension" : "the extension '.\(ext)' is not supported")
+                            + "; use .csv, .tsv or .txt for delimited text, or .jsonl or .ndjson for JSON Lines")
+    }
+
+    /// Reads a CSV file (see `parseCSV`).
+    public static func readCSV(path: String, options: ReadOptions = ReadOptions()) throws -> Table {
+        try parseCSV(try readFile(path), origin: path, options: options)
+    }
+
+    /// Reads a JSON Lines file (see `parseJSONLines`).
+    public static func readJSONLines(path: String, options: ReadOptions = ReadOptions()) throws -> Table {
+        try parseJSONLines(try readFile(path), origin: path, options: options)
+    }
+
+    /// The lower-cased extension of the last path component, without the dot ("" when there is none).
+    static func fileExtension(_ path: String) -> String {
+        let name = path.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? path
+        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return "" }
+        return name[name.index(after: dot)...].lowercased()
+    }
+
+    /// The whole file, or a `DataError` saying why it cannot be read.
+    static func readFile(_ path: String) throws -> [UInt8] {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw fileError(path, errno) }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw fileError(path, errno) }
+        if (st.st_mode & S_IFMT) == S_IFDIR {
+            throw DataError(file: path, line: nil, message: "is a directory, not a data file; name a file inside it")
+        }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(Int(st.st_size))
+        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let got = chunk.withUnsafeMutableBytes { posixRead(fd, $0.baseAddress, $0.count) }
+            if got < 0 {
+                if errno == EINTR { continue }
+                throw fileError(path, errno)
+            }
+            if got == 0 { break }
+            bytes.append(contentsOf: chunk[0..<got])
+        }
+        return bytes
+    }
+
+    private static func fileError(_ path: String, _ code: Int32) -> DataError {
+        let reason = String(cString: strerror(code))
+        let hint: String
+        switch code {
+        case ENOENT: hint = "check the path"
+        case EACCES: hint = "check the file's permissions"
+        default: hint = "check the file"
+        }
+        return DataError(file: path, line: nil, message: "cannot be read (\(reason)); \(hint)")
+    }
+}

@@ -1,0 +1,131 @@
+/// Byte-level parsers for field text. Each accepts the whole field exactly (no surrounding spaces) or returns nil.
+enum ValueParsing {
+    /// `[+-]?[0-9]+` that fits Int64.
+    @inline(__always)
+    static func integer(_ b: UnsafeBufferPointer<UInt8>) -> Int64? {
+        let n = b.count
+        guard n > 0 else { return nil }
+        var i = 0
+        var negative = false
+        if b[0] == UInt8(ascii: "-") || b[0] == UInt8(ascii: "+") { negative = b[0] == UInt8(ascii: "-"); i = 1 }
+        guard i < n else { return nil }
+        // Accumulate negatively so Int64.min parses.
+        var v: Int64 = 0
+        while i < n {
+            let d = Int64(b[i]) &- 48
+            guard d >= 0 && d <= 9 else { return nil }
+            let (m, o1) = v.multipliedReportingOverflow(by: 10)
+            let (s, o2) = m.subtractingReportingOverflow(d)
+            if o1 || o2 { return nil }
+            v = s
+            i += 1
+        }
+        if negative { return v }
+        return v == .min ? nil : -v
+    }
+
+    /// `[+-]?` followed by `nan`, `inf` or `infinity` (any case): the value, else nil.
+    static func special(_ b: UnsafeBufferPointer<UInt8>) -> Double? {
+        var i = 0
+        var sign = 1.0
+        if b.count > 0, b[0] == UInt8(ascii: "-") || b[0] == UInt8(ascii: "+") {
+            sign = b[0] == UInt8(ascii: "-") ? -1 : 1; i = 1
+        }
+        func matches(_ word: StaticString) -> Bool {
+            guard b.count - i == word.utf8CodeUnitCount else { return false }
+            for k in 0..<word.utf8CodeUnitCount where b[i + k] | 0x20 != word.utf8Start[k] { return false }
+            return true
+        }
+        if matches("nan") { return .nan }
+        if matches("inf") || matches("infinity") { return sign * .infinity }
+        return nil
+    }
+
+    /// Decimal numbers `[+-]?(d+(.d*)?|.d+)([eE][+-]?d+)?`, and `nan`, `inf`, `infinity` in any case with an
+    /// optional sign. Out-of-range exponents give ±infinity or ±0, as IEEE 754 rounding says.
+    static func double(_ b: UnsafeBufferPointer<UInt8>) -> Double? {
+        guard isDouble(b) else { return nil }
+        if let special = special(b) { return special }
+        // The grammar is checked; Swift's parser is locale-independent and correctly rounded.
+        return Double(String(decoding: b, as: UTF8.self))
+    }
+
+    /// Whether `double(b)` would succeed, without converting (used by type inference).
+    static func isDouble(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        let n = b.count
+        guard n > 0 else { return false }
+        var i = 0
+        if b[0] == UInt8(ascii: "-") || b[0] == UInt8(ascii: "+") { i = 1 }
+        var digits = 0
+        while i < n, b[i] &- 48 < 10 { i += 1; digits += 1 }
+        if i < n, b[i] == UInt8(ascii: ".") {
+            i += 1
+            while i < n, b[i] &- 48 < 10 { i += 1; digits += 1 }
+        }
+        if digits == 0 { return special(b) != nil }
+        if i < n, b[i] | 0x20 == UInt8(ascii: "e") {
+            i += 1
+            if i < n, b[i] == UInt8(ascii: "-") || b[i] == UInt8(ascii: "+") { i += 1 }
+            var expDigits = 0
+            while i < n, b[i] &- 48 < 10 { i += 1; expDigits += 1 }
+            guard expDigits > 0 else { return false }
+        }
+        return i == n
+    }
+
+    /// `true` or `false`, any case.
+    @inline(__always)
+    static func bool(_ b: UnsafeBufferPointer<UInt8>) -> Bool? {
+        if b.count == 4, b[0] | 0x20 == 0x74, b[1] | 0x20 == 0x72, b[2] | 0x20 == 0x75, b[3] | 0x20 == 0x65 {
+            return true
+        }
+        if b.count == 5, b[0] | 0x20 == 0x66, b[1] | 0x20 == 0x61, b[2] | 0x20 == 0x6C, b[3] | 0x20 == 0x73,
+           b[4] | 0x20 == 0x65 {
+            return false
+        }
+        return nil
+    }
+
+    @inline(__always)
+    private static func digits(_ b: UnsafeBufferPointer<UInt8>, _ from: Int, _ count: Int) -> Int? {
+        var v = 0
+        for k in from..<(from + count) {
+            let d = Int(b[k]) &- 48
+            guard d >= 0 && d <= 9 else { return nil }
+            v = v * 10 + d
+        }
+        return v
+    }
+
+    /// `YYYY-MM-DD` exactly, a real calendar date; days since 1970-01-01.
+    @inline(__always)
+    static func date(_ b: UnsafeBufferPointer<UInt8>) -> Int32? {
+        guard b.count == 10 else { return nil }
+        return datePrefix(b)
+    }
+
+    private static func datePrefix(_ b: UnsafeBufferPointer<UInt8>) -> Int32? {
+        guard b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"),
+              let y = digits(b, 0, 4), let m = digits(b, 5, 2), let d = digits(b, 8, 2),
+              let date = CivilDate(year: y, month: m, day: d) else { return nil }
+        return date.days
+    }
+
+    /// `YYYY-MM-DDThh:mm:ss` with an optional `Z`: the date part, in days since 1970-01-01.
+    /// (Offsets such as `+02:00` are not accepted: they could move the date.)
+    static func dateTime(_ b: UnsafeBufferPointer<UInt8>) -> Int32? {
+        guard b.count == 19 || (b.count == 20 && b[19] == UInt8(ascii: "Z")),
+              b[10] == UInt8(ascii: "T"), b[13] == UInt8(ascii: ":"), b[16] == UInt8(ascii: ":"),
+              let h = digits(b, 11, 2), let mi = digits(b, 14, 2), let s = digits(b, 17, 2),
+              h <= 23, mi <= 59, s <= 60 else { return nil }
+        return datePrefix(b)
+    }
+}
+
+extension String {
+    /// Runs `body` over the string's UTF-8 bytes without copying when the storage is contiguous.
+    func withUTF8Bytes<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        var s = self
+        return try s.withUTF8(body)
+    }
+}
