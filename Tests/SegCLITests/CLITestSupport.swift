@@ -30,18 +30,21 @@ struct SegProcess {
         env.removeValue(forKey: "SEG_PLUGIN_PATH")
         for (k, v) in environment { env[k] = v }
         p.environment = env
-        let out = Pipe(), err = Pipe()
+        // Output goes to files, so a chatty process can never block on a full pipe.
+        let dir = FileManager.default.temporaryDirectory
+        let outURL = dir.appendingPathComponent("seg-out-\(UUID().uuidString)")
+        let errURL = dir.appendingPathComponent("seg-err-\(UUID().uuidString)")
+        FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: outURL); try? FileManager.default.removeItem(at: errURL) }
+        let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
         p.standardOutput = out
         p.standardError = err
+        p.standardInput = FileHandle.nullDevice
         try p.run()
-        // Read both pipes before waiting so a chatty process cannot block on a full pipe.
-        var outData = Data(), errData = Data()
-        let group = DispatchGroup()
-        group.enter()
-        DispatchQueue.global().async { outData = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-        errData = err.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
         p.waitUntilExit()
+        try out.close(); try err.close()
+        let outData = try Data(contentsOf: outURL), errData = try Data(contentsOf: errURL)
         return Result(status: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
                       stderr: String(decoding: errData, as: UTF8.self))
     }
@@ -86,8 +89,8 @@ struct TempWorkspace {
         guard let e = FileManager.default.enumerator(atPath: dir.path) else { return [] }
         return e.compactMap { $0 as? String }.filter {
             var isDir: ObjCBool = false
-            FileManager.default.fileExists(atPath: dir.appendingPathComponent($0).path, isDirectory: &isDir)
-            return !isDir.boolValue
+            return FileManager.default.fileExists(atPath: dir.appendingPathComponent($0).path, isDirectory: &isDir)
+                && !isDir.boolValue
         }.sorted()
     }
 
