@@ -141,7 +141,17 @@ static void sw_hook(lua_State *L, lua_Debug *ar) {
 
 /* --- message handler ---------------------------------------------------------------------------- */
 
+/* tostring of an error value; tables and userdata without __tostring are only named (never an address). */
 static int tostring_body(lua_State *L) {
+    int type = lua_type(L, 1);
+    if ((type == LUA_TTABLE || type == LUA_TUSERDATA) && luaL_getmetafield(L, 1, "__tostring") == LUA_TNIL) {
+        lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
+        return 1;
+    }
+    if (type == LUA_TFUNCTION || type == LUA_TTHREAD || type == LUA_TLIGHTUSERDATA) {
+        lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
+        return 1;
+    }
     luaL_tolstring(L, 1, NULL);
     return 1;
 }
