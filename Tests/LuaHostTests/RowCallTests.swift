@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 @testable import LuaHost
 
@@ -96,6 +97,23 @@ final class RowCallTests: XCTestCase {
         XCTAssertEqual(try plugin.assign(columns: [intColumn([])], rowCount: 0), LabelAssignment(codes: [], labels: []))
     }
 
+    func testPluginsOnDifferentThreadsRunIndependently() throws {
+        let plugins = try (0..<2).map { i in
+            try folder.load("t\(i).lua", criterion("t\(i)", body: "return row.x % 2 == 0 and 'even' or 'odd'"))
+        }
+        let n = 50_000
+        let column = intColumn((0..<n).map(Int64.init))
+        let results = LockedResults()
+        DispatchQueue.concurrentPerform(iterations: 2) { i in
+            results.set(i, try? plugins[i].assign(columns: [column], rowCount: n))
+        }
+        for i in 0..<2 {
+            let result = try XCTUnwrap(results.get(i))
+            XCTAssertEqual(result.labels, ["even", "odd"])
+            XCTAssertEqual(result.codes.prefix(4), [0, 1, 0, 1])
+        }
+    }
+
     func testManyRowsWithThreeFields() throws {
         let plugin = try folder.load("rfm3.lua", criterion("rfm3", uses: ["r", "f", "m"], body: """
         if row.r >= 4 and row.f >= 4 then return "A" elseif row.m > 100 then return "B" end
@@ -113,4 +131,12 @@ final class RowCallTests: XCTestCase {
             XCTAssertEqual(result.codes[i] < 0 ? nil : result.labels[Int(result.codes[i])], expected, "row \(i)")
         }
     }
+}
+
+/// Results written from several threads.
+final class LockedResults: @unchecked Sendable {
+    private let lock = NSLock()
+    private var values: [Int: LabelAssignment] = [:]
+    func set(_ i: Int, _ value: LabelAssignment?) { lock.lock(); values[i] = value; lock.unlock() }
+    func get(_ i: Int) -> LabelAssignment? { lock.lock(); defer { lock.unlock() }; return values[i] }
 }

@@ -105,6 +105,18 @@ final class SandboxTests: XCTestCase {
         XCTAssertEqual(try failure("error('plain', 0)"), "plain")
     }
 
+    func testStackOverflowsAreCleanErrors() throws {
+        // Deep Lua recursion: Lua's stack limit or the memory cap, whichever comes first; never a crash.
+        let deep = try folder.load("deep.lua", criterion("deep", body: "local function f() return 1 + f() end return f()"))
+        let reason = try XCTUnwrap(assignError(deep)).reason
+        if case .runtime(let message) = reason { XCTAssertTrue(message.contains("stack overflow"), message) }
+        else { XCTAssertEqual(reason, .memoryCap(limitBytes: LuaLimits.default.memoryBytes)) }
+        XCTAssertEqual(try deep.assign(columns: [intColumn([])], rowCount: 0).codes, [])
+        XCTAssertTrue(try failure("local function f() return select(2, pcall(f)) end error(f())").contains("stack overflow"))
+        XCTAssertTrue(try failure("local function f() return xpcall(f, f) end f() error('after')").contains("after"))
+        XCTAssertEqual(try failure("error(print)"), "(error object is a function value)")
+    }
+
     func testRandomIsSeededFromTheEnvironment() throws {
         let body = "return tostring(math.random(1, 1000000)) .. ',' .. tostring(math.random(1, 1000000))"
         let a = try label(body, environment: PluginEnvironment(randomSeed: 42))
