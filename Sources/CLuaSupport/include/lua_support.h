@@ -1,5 +1,134 @@
 #ifndef SEGWORK_LUA_SUPPORT_H
 #define SEGWORK_LUA_SUPPORT_H
-/* C side of the Lua host: everything that may raise a Lua error runs here, inside lua_pcall. */
+/*
+ * C side of the Lua plugin host. Everything that may raise a Lua error (longjmp) runs here, inside
+ * lua_pcall; every function declared in this header is safe to call from Swift: none of them raises.
+ *
+ * One sw_host owns one lua_State (one plugin). It is not thread-safe; only the watchdog thread reads
+ * a few atomic fields of it.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <lua.h>
+
+typedef struct sw_host sw_host;
+
+/* Outcome of a host call. */
+enum {
+    SW_OK = 0,
+    SW_ERR_RUNTIME = 1,    /* a Lua error escaped the plugin */
+    SW_ERR_SYNTAX = 2,     /* the file (or a binary chunk) could not be compiled */
+    SW_ERR_MEMORY = 3,     /* the memory cap was hit */
+    SW_ERR_BUDGET = 4,     /* the instruction budget of one call was exhausted */
+    SW_ERR_TIME = 5,       /* the wall-clock limit of one call was exceeded */
+    SW_ERR_BADRETURN = 6,  /* the plugin returned a value of the wrong type (message = its type name) */
+    SW_ERR_FORBIDDEN = 7,  /* the plugin tried something the sandbox forbids */
+    SW_ERR_UNREADABLE = 8, /* the plugin file could not be read */
+    SW_ERR_HOST = 9        /* the host itself failed (out of system memory, bad input) */
+};
+
+/* Column value types for sw_column.type. */
+enum { SW_COL_INTEGER = 0, SW_COL_DOUBLE = 1, SW_COL_BOOL = 2, SW_COL_STRING = 3 };
+
+/* Row modes for sw_run_rows. */
+enum { SW_MODE_ASSIGN = 0, SW_MODE_SCORE = 1 };
+
+/* Slots of the host table that Swift may read with sw_push_slot. */
+enum { SW_SLOT_MANIFEST = 3, SW_SLOT_P = 4, SW_SLOT_LABELS = 10 };
+
+/* Plain-data node tags for sw_node. */
+enum { SW_NODE_NIL = 0, SW_NODE_BOOL, SW_NODE_INT, SW_NODE_DOUBLE, SW_NODE_STRING, SW_NODE_ARRAY, SW_NODE_OBJECT };
+
+/*
+ * A plain data value flattened in pre-order: a container node is followed by its `count` children.
+ * Children of an OBJECT carry their key in key_off/key_len; children of an ARRAY are numbered from `base`.
+ * String bytes live in one shared buffer passed next to the nodes.
+ */
+typedef struct sw_node {
+    int32_t tag;
+    int32_t base;
+    int64_t count;
+    int64_t i;
+    double d;
+    int64_t str_off, str_len;
+    int64_t key_off, key_len;
+} sw_node;
+
+/* One input column of a criterion or scorer call. */
+typedef struct sw_column {
+    const char *name;
+    size_t name_len;
+    int32_t type;
+    const void *data;            /* int64_t*, double*, bool* or int32_t* codes */
+    const uint64_t *validity;    /* NULL: no missing values */
+    const char *dict_bytes;      /* string columns: all dictionary strings back to back */
+    const int64_t *dict_offsets; /* dict_count + 1 offsets into dict_bytes */
+    int64_t dict_count;
+} sw_column;
+
+/* One cell emitted by a source plugin. */
+typedef struct sw_cell {
+    int32_t tag;  /* SW_NODE_NIL, _BOOL, _INT, _DOUBLE or _STRING */
+    int64_t i;
+    double d;
+    const char *s;
+    size_t len;
+} sw_cell;
+
+/* Receives seg.log lines; returns 0 on success (non-zero makes seg.log raise). Never raises. */
+typedef int (*sw_log_fn)(void *ud, const char *msg, size_t len);
+
+/* Called by the watchdog thread when one call is stuck; returns 1 if it handled it, 0 for the default
+ * (print a message and _exit(1)). */
+typedef int (*sw_watchdog_fn)(const char *plugin, const char *file, double stuck_seconds, double limit_seconds);
+
+typedef struct sw_config {
+    const char *plugin_file;
+    int64_t instructions;
+    int64_t memory_bytes;
+    double seconds;
+    double watchdog_seconds;
+    int64_t random_seed;
+    bool has_frozen_time;
+    int64_t frozen_time;
+    const char *const *library_paths;
+    int32_t library_path_count;
+    const char *file_root; /* NULL: sources may not read files */
+    sw_log_fn log;
+    void *log_ud;
+} sw_config;
+
+/* Life cycle. sw_host_new returns NULL when the state cannot be created. */
+sw_host *sw_host_new(const sw_config *config);
+void sw_host_free(sw_host *h);
+lua_State *sw_host_state(sw_host *h);
+void sw_host_set_name(sw_host *h, const char *name);
+
+/* Calls; each returns an SW_* status; details via the sw_error_* accessors. */
+int sw_load_chunk(sw_host *h);
+int sw_capture_functions(sw_host *h, const char *main_function);
+int sw_configure(sw_host *h, const sw_node *nodes, int64_t count, const char *strings);
+int sw_prepare(sw_host *h, const sw_node *nodes, int64_t count, const char *strings);
+int sw_run_rows(sw_host *h, int32_t mode, const sw_column *columns, int32_t column_count, int64_t rows,
+                int32_t *codes, double *values, bool *valid);
+int64_t sw_label_count(sw_host *h);
+int sw_read_source(sw_host *h, const char *const *names, int32_t count);
+int64_t sw_emitted_records(sw_host *h);
+sw_cell sw_emitted_cell(sw_host *h, int64_t record, int32_t column);
+void sw_release_emitted(sw_host *h);
+
+/* Pushes a host slot (a table or nil) on the stack; returns 0 when the stack cannot grow. */
+int sw_push_slot(sw_host *h, int32_t slot);
+
+/* Details of the last failed call (valid until the next call). */
+const char *sw_error_message(sw_host *h);
+const char *sw_error_traceback(sw_host *h);
+int64_t sw_error_row(sw_host *h);
+const char *sw_trip_source(sw_host *h);
+int32_t sw_trip_line(sw_host *h);
+
+/* Watchdog (process-wide). NULL restores the default handler. */
+void sw_set_watchdog_handler(sw_watchdog_fn handler);
+
 #endif

@@ -1,0 +1,126 @@
+#ifndef SEGWORK_HOST_INTERNAL_H
+#define SEGWORK_HOST_INTERNAL_H
+/* Internal state of a plugin host, shared by the C files of this target. Not visible to Swift. */
+#include <stdatomic.h>
+#include <stdint.h>
+#include <lauxlib.h>
+#include "lua_support.h"
+
+/* Slots of the host table (a table kept in the registry under a private light-userdata key). */
+enum {
+    SLOT_ENV = 1,        /* the sandbox environment table */
+    SLOT_BUDGET_MSG = 2, /* preallocated error strings raised by the hook */
+    SLOT_MANIFEST = SW_SLOT_MANIFEST,
+    SLOT_P = SW_SLOT_P,
+    SLOT_MAIN = 5,       /* assign / score / read */
+    SLOT_PREPARE = 6,
+    SLOT_TIME_MSG = 7,
+    SLOT_FILE_MT = 8,    /* metatable of src:lines file handles */
+    SLOT_REQUIRE = 9,    /* require cache */
+    SLOT_LABELS = SW_SLOT_LABELS
+};
+
+enum { TRIP_NONE = 0, TRIP_INSTRUCTIONS = 1, TRIP_TIME = 2 };
+
+struct sw_host {
+    lua_State *L;
+    char *file;          /* plugin file, as given */
+    char *name;          /* plugin name once known (guarded by the watchdog lock) */
+    char *file_root;     /* realpath of the file root, or NULL */
+    char **library_paths;
+    int library_path_count;
+    sw_log_fn log;
+    void *log_ud;
+    int64_t random_seed;
+    int has_frozen_time;
+    int64_t frozen_time;
+
+    /* memory accounting (see alloc in host.c) */
+    size_t used;
+    size_t base;          /* bytes in use once the sandbox was built */
+    size_t host_persistent;
+    size_t p_bytes;       /* part of host_persistent: the current p table */
+    size_t host_bytes;    /* bytes the host allocated (persistent + this call) */
+    size_t memory_limit;
+    int host_mode;        /* 1 while host code allocates: not charged to the plugin */
+    int memory_denied;
+
+    /* budget of the current call */
+    int64_t instruction_limit;
+    int hook_period;
+    int64_t count;
+    uint64_t seconds_ns;
+    uint64_t start_ns;
+    int start_valid;
+    int trip;
+    char trip_source[256];
+    int trip_line;
+
+    /* result details of the last call */
+    int result;
+    int forbidden;
+    int64_t row;
+    char *message;
+    char *traceback;
+
+    /* labels interned by the last assign call */
+    int64_t label_count;
+
+    /* source emission */
+    int32_t emit_columns;
+    int64_t emit_records;
+    int64_t emit_capacity;    /* records */
+    sw_cell *emit_cells;
+    char *emit_bytes;
+    size_t emit_bytes_len, emit_bytes_cap;
+
+    /* arguments of the call in progress */
+    const void *args;
+
+    /* watchdog: read by the watchdog thread */
+    _Atomic uint64_t beats;
+    _Atomic uint64_t generation;
+    _Atomic int active;
+    double watchdog_seconds;
+    struct sw_host *wd_next;
+    uint64_t wd_seen_beats, wd_seen_generation, wd_since_ns;
+    int wd_fired;
+};
+
+/* host.c */
+sw_host *sw_host_of(lua_State *L);
+uint64_t sw_now_ns(void);
+void sw_push_host_table(lua_State *L);
+void sw_get_slot(lua_State *L, int slot);
+void sw_set_slot(lua_State *L, int slot);       /* pops the value */
+int sw_protected(sw_host *h, lua_CFunction body, const void *args);
+int sw_body_fail(lua_State *L, sw_host *h, int result); /* records the message on top; returns 0 */
+void sw_set_message(sw_host *h, const char *text, size_t len);
+static inline void sw_beat(sw_host *h) {
+    atomic_store_explicit(&h->beats, atomic_load_explicit(&h->beats, memory_order_relaxed) + 1,
+                          memory_order_relaxed);
+}
+static inline size_t sw_add_saturating(size_t a, size_t b) { return a > SIZE_MAX - b ? SIZE_MAX : a + b; }
+/* Bytes plugin code may still allocate now. */
+static inline size_t sw_memory_room(const sw_host *h) {
+    size_t allowed = sw_add_saturating(sw_add_saturating(h->base, h->host_bytes), h->memory_limit);
+    return allowed > h->used ? allowed - h->used : 0;
+}
+static inline void sw_reset_budget(sw_host *h) { h->count = 0; h->start_valid = 0; }
+
+/* sandbox.c */
+int sw_open_sandbox(lua_State *L);
+
+/* nodes.c */
+void sw_push_nodes(lua_State *L, const sw_node *nodes, int64_t count, const char *strings);
+
+/* source.c */
+int sw_source_body(lua_State *L);
+void sw_emit_free(sw_host *h);
+
+/* watchdog.c */
+void sw_watchdog_register(sw_host *h);
+void sw_watchdog_unregister(sw_host *h);
+void sw_watchdog_set_name(sw_host *h, const char *name);
+
+#endif

@@ -1,1 +1,0 @@
-#include "lua_support.h"

@@ -1,0 +1,152 @@
+/*
+ * The per-row loop of criteria and scorers, entirely in C (one protected call for all rows): one row
+ * table reused for every row, column-name keys and dictionary strings made once per call, labels
+ * interned into a table. No host-side allocation per row.
+ */
+#include "host.h"
+
+#include <math.h>
+
+typedef struct rows_args {
+    int32_t mode;
+    const sw_column *columns;
+    int32_t column_count;
+    int64_t rows;
+    int32_t *codes;
+    double *values;
+    bool *valid;
+} rows_args;
+
+static void push_dictionary(lua_State *L, const sw_column *c) {
+    int n = c->dict_count > 0 && c->dict_count < (1 << 26) ? (int)c->dict_count : 0;
+    lua_createtable(L, n, 0);
+    for (int64_t k = 0; k < c->dict_count; k++) {
+        int64_t from = c->dict_offsets[k], to = c->dict_offsets[k + 1];
+        lua_pushlstring(L, c->dict_bytes + from, (size_t)(to - from));
+        lua_rawseti(L, -2, (lua_Integer)k + 1);
+    }
+}
+
+static inline void push_cell(lua_State *L, const sw_column *c, int dict, int64_t i) {
+    if (c->validity && !((c->validity[i >> 6] >> (i & 63)) & 1u)) {
+        lua_pushnil(L);
+        return;
+    }
+    switch (c->type) {
+    case SW_COL_INTEGER: lua_pushinteger(L, (lua_Integer)((const int64_t *)c->data)[i]); break;
+    case SW_COL_DOUBLE: lua_pushnumber(L, ((const double *)c->data)[i]); break;
+    case SW_COL_BOOL: lua_pushboolean(L, ((const bool *)c->data)[i]); break;
+    default: {
+        int32_t code = ((const int32_t *)c->data)[i];
+        if (code >= 0 && code < c->dict_count) lua_rawgeti(L, dict, (lua_Integer)code + 1);
+        else lua_pushnil(L);
+    }
+    }
+}
+
+static int bad_return(lua_State *L, sw_host *h, int type) {
+    lua_pushstring(L, lua_typename(L, type));
+    return sw_body_fail(L, h, SW_ERR_BADRETURN);
+}
+
+static int rows_body(lua_State *L) {
+    sw_host *h = sw_host_of(L);
+    const rows_args *a = h->args;
+    int nc = a->column_count;
+    luaL_checkstack(L, 2 * nc + 16, "too many columns");
+    h->label_count = 0;
+    lua_pushnil(L);
+    sw_set_slot(L, SLOT_LABELS);
+    sw_get_slot(L, SLOT_MAIN);
+    int fn = lua_gettop(L);
+    if (!lua_isfunction(L, fn))
+        return luaL_error(L, "the plugin has no %s function", a->mode == SW_MODE_ASSIGN ? "assign" : "score");
+    sw_get_slot(L, SLOT_P);
+    int p = lua_gettop(L);
+    lua_createtable(L, 0, nc);
+    int row = lua_gettop(L);
+    int keys = row + 1;
+    for (int c = 0; c < nc; c++) lua_pushlstring(L, a->columns[c].name, a->columns[c].name_len);
+    int dicts = keys + nc;
+    for (int c = 0; c < nc; c++) {
+        if (a->columns[c].type == SW_COL_STRING) push_dictionary(L, &a->columns[c]);
+        else lua_pushnil(L);
+    }
+    lua_newtable(L); /* label -> code */
+    int label_index = lua_gettop(L);
+    lua_newtable(L); /* code + 1 -> label */
+    int labels = lua_gettop(L);
+    lua_pushvalue(L, labels);
+    sw_set_slot(L, SLOT_LABELS);
+    int top = lua_gettop(L);
+
+    const void *last_label = NULL;
+    int32_t last_code = -1;
+    for (int64_t i = 0; i < a->rows; i++) {
+        h->row = i;
+        for (int c = 0; c < nc; c++) {
+            lua_pushvalue(L, keys + c);
+            push_cell(L, &a->columns[c], dicts + c, i);
+            lua_rawset(L, row);
+        }
+        sw_reset_budget(h);
+        sw_beat(h);
+        lua_pushvalue(L, fn);
+        lua_pushvalue(L, row);
+        lua_pushvalue(L, p);
+        h->host_mode = 0;
+        lua_call(L, 2, 1);
+        h->host_mode = 1;
+        int type = lua_type(L, -1);
+        if (a->mode == SW_MODE_ASSIGN) {
+            int32_t code = -1;
+            if (type == LUA_TSTRING) {
+                /* Interned labels are kept alive by label_index, so an equal pointer is the same label. */
+                const void *ptr = lua_topointer(L, -1);
+                if (ptr == last_label) {
+                    code = last_code;
+                } else {
+                    lua_pushvalue(L, -1);
+                    if (lua_rawget(L, label_index) == LUA_TNUMBER) {
+                        code = (int32_t)lua_tointeger(L, -1);
+                        lua_pop(L, 1);
+                    } else {
+                        lua_pop(L, 1);
+                        if (h->label_count >= INT32_MAX) return luaL_error(L, "too many distinct labels");
+                        code = (int32_t)h->label_count++;
+                        lua_pushvalue(L, -1);
+                        lua_pushinteger(L, code);
+                        lua_rawset(L, label_index);
+                        lua_pushvalue(L, -1);
+                        lua_rawseti(L, labels, (lua_Integer)code + 1);
+                    }
+                    last_label = ptr;
+                    last_code = code;
+                }
+            } else if (type != LUA_TNIL) {
+                return bad_return(L, h, type);
+            }
+            a->codes[i] = code;
+        } else {
+            if (type == LUA_TNUMBER) {
+                double d = (double)lua_tonumber(L, -1);
+                int ok = !isnan(d);
+                a->values[i] = ok ? d : 0.0;
+                a->valid[i] = ok;
+            } else if (type == LUA_TNIL) {
+                a->values[i] = 0.0;
+                a->valid[i] = false;
+            } else {
+                return bad_return(L, h, type);
+            }
+        }
+        lua_settop(L, top);
+    }
+    return 0;
+}
+
+int sw_run_rows(sw_host *h, int32_t mode, const sw_column *columns, int32_t column_count, int64_t rows,
+                int32_t *codes, double *values, bool *valid) {
+    rows_args a = {mode, columns, column_count, rows, codes, values, valid};
+    return sw_protected(h, rows_body, &a);
+}

@@ -1,0 +1,115 @@
+/*
+ * The watchdog: a background thread that notices a call making no progress (no hook firing, no row,
+ * no emitted record, no line read) for longer than the host's watchdog limit: the plugin is stuck in a
+ * single library call (e.g. a pathological string.find) where no hook can fire. Such a call cannot be
+ * interrupted safely, so the default handler prints why and ends the process with _exit(1).
+ */
+#include "host.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static pthread_mutex_t wd_lock = PTHREAD_MUTEX_INITIALIZER;
+static sw_host *wd_list;
+static int wd_running;
+static _Atomic(sw_watchdog_fn) wd_handler;
+
+void sw_set_watchdog_handler(sw_watchdog_fn handler) { atomic_store(&wd_handler, handler); }
+
+static void default_handler(const char *plugin, const char *file, double stuck, double limit) {
+    fprintf(stderr,
+            "segwork: plugin '%s' (%s) has been stuck for %.1f s inside a single Lua library call (watchdog "
+            "limit %.1f s = max(5 x limits.seconds, 10 s)); such a call cannot be interrupted safely, so segwork "
+            "stops now with exit status 1 (exports are written atomically: no half-written file is left). "
+            "Fix the plugin (e.g. a string.find pattern that backtracks exponentially) or raise limits.seconds.\n",
+            plugin, file, stuck, limit);
+    fflush(stderr);
+    _exit(1);
+}
+
+static void *wd_main(void *unused) {
+    (void)unused;
+    for (;;) {
+        char name[256], file[1024];
+        double stuck_s = 0, limit_s = 0, shortest = 1.0;
+        int found = 0;
+        pthread_mutex_lock(&wd_lock);
+        if (wd_list == NULL) {
+            wd_running = 0;
+            pthread_mutex_unlock(&wd_lock);
+            return NULL;
+        }
+        uint64_t now = sw_now_ns();
+        for (sw_host *h = wd_list; h; h = h->wd_next) {
+            if (h->watchdog_seconds > 0 && h->watchdog_seconds < shortest) shortest = h->watchdog_seconds;
+            uint64_t gen = atomic_load(&h->generation), beats = atomic_load_explicit(&h->beats, memory_order_relaxed);
+            if (!atomic_load(&h->active) || gen != h->wd_seen_generation || beats != h->wd_seen_beats) {
+                h->wd_seen_generation = gen;
+                h->wd_seen_beats = beats;
+                h->wd_since_ns = now;
+                h->wd_fired = 0;
+                continue;
+            }
+            double s = (double)(now - h->wd_since_ns) / 1e9;
+            if (!found && !h->wd_fired && h->watchdog_seconds > 0 && s > h->watchdog_seconds) {
+                h->wd_fired = 1;
+                found = 1;
+                snprintf(name, sizeof name, "%s", h->name ? h->name : "?");
+                snprintf(file, sizeof file, "%s", h->file ? h->file : "?");
+                stuck_s = s;
+                limit_s = h->watchdog_seconds;
+            }
+        }
+        pthread_mutex_unlock(&wd_lock);
+        if (found) {
+            sw_watchdog_fn handler = atomic_load(&wd_handler);
+            if (handler == NULL || !handler(name, file, stuck_s, limit_s)) default_handler(name, file, stuck_s, limit_s);
+        }
+        double interval = shortest / 4;
+        if (interval < 0.005) interval = 0.005;
+        if (interval > 0.25) interval = 0.25;
+        struct timespec ts = {0, (long)(interval * 1e9)};
+        nanosleep(&ts, NULL);
+    }
+}
+
+void sw_watchdog_register(sw_host *h) {
+    pthread_mutex_lock(&wd_lock);
+    h->wd_next = wd_list;
+    wd_list = h;
+    if (!wd_running) {
+        pthread_t thread;
+        pthread_attr_t attr;
+        pthread_attr_init(&attr);
+        pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+        if (pthread_create(&thread, &attr, wd_main, NULL) == 0) wd_running = 1;
+        pthread_attr_destroy(&attr);
+    }
+    pthread_mutex_unlock(&wd_lock);
+}
+
+void sw_watchdog_unregister(sw_host *h) {
+    pthread_mutex_lock(&wd_lock);
+    for (sw_host **p = &wd_list; *p; p = &(*p)->wd_next) {
+        if (*p == h) {
+            *p = h->wd_next;
+            break;
+        }
+    }
+    pthread_mutex_unlock(&wd_lock);
+}
+
+void sw_watchdog_set_name(sw_host *h, const char *name) {
+    size_t n = strlen(name) + 1;
+    char *copy = malloc(n);
+    if (copy == NULL) return;
+    memcpy(copy, name, n);
+    pthread_mutex_lock(&wd_lock);
+    free(h->name);
+    h->name = copy;
+    pthread_mutex_unlock(&wd_lock);
+}

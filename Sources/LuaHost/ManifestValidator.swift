@@ -1,0 +1,194 @@
+/// Checks the table a plugin file returns and turns it into a `PluginManifest`, naming the field and
+/// what is wrong when it is not valid.
+struct ManifestValidator {
+    /// The plugin file (for errors).
+    let file: String
+    /// The highest host API level this host supports.
+    static let supportedAPI = 1
+    /// Every field a plugin table may have.
+    static let knownFields = ["api", "assign", "columns", "description", "kind", "name", "output", "params",
+                              "prepare", "read", "score", "uses", "version"]
+    /// The fields only some kinds use.
+    static let kindFields: [PluginKind: Set<String>] = [
+        .criterion: ["assign", "prepare", "uses"],
+        .scorer: ["score", "prepare", "uses", "output"],
+        .source: ["read", "columns"],
+    ]
+    /// The declared column types of a source.
+    static let columnTypes = ["integer", "double", "bool", "date", "string"]
+
+    private func fail(_ field: String, _ problem: String) -> PluginError {
+        let name = file.split(separator: "/").last.map(String.init) ?? file
+        return PluginError(plugin: name, file: file, reason: .badManifest(field: field, problem: problem))
+    }
+
+    private func quoted(_ value: LuaValue) -> String {
+        switch value {
+        case .string(let s): return "\"\(s)\""
+        case .int(let i): return String(i)
+        case .double(let d): return String(d)
+        case .bool(let b): return String(b)
+        default: return "a \(value.typeName)"
+        }
+    }
+
+    /// Validates the value the plugin file returned.
+    func validate(_ value: LuaValue) throws -> PluginManifest {
+        guard case .table(let entries) = value else {
+            throw fail("", "must return a table describing the plugin (it returned \(quoted(value)))")
+        }
+        var fields: [String: LuaValue] = [:]
+        for (key, item) in entries {
+            guard case .string(let name) = key else {
+                throw fail("", "the returned table has a \(key.typeName) key \(quoted(key)); plugin fields are names")
+            }
+            fields[name] = item
+        }
+        for name in fields.keys.sorted() where !Self.knownFields.contains(name) {
+            let hint = Self.closest(to: name, in: Self.knownFields).map { " (did you mean '\($0)'?)" } ?? ""
+            throw fail(name, "is not a known plugin field\(hint); known fields: \(Self.knownFields.joined(separator: ", "))")
+        }
+        let api = try apiLevel(fields["api"])
+        let kind = try kindValue(fields["kind"])
+        let name = try requiredString(fields, "name", example: "\"my_plugin\"")
+        guard Self.isValidName(name) else {
+            throw fail("name", "must start with a lower-case letter and use only a-z, 0-9 and _ (got \"\(name)\")")
+        }
+        let version = try requiredString(fields, "version", example: "\"1.0.0\"")
+        let description = try requiredString(fields, "description", example: "\"what it does\"")
+        for field in fields.keys.sorted() {
+            let owners = Self.kindFields.filter { $0.value.contains(field) }.map(\.key)
+            if !owners.isEmpty && !owners.contains(kind) {
+                throw fail(field, "is not used by a \(kind.rawValue) plugin (it belongs to \(owners.map(\.rawValue).sorted().joined(separator: " and ")) plugins)")
+            }
+        }
+        let main = kind == .criterion ? "assign" : kind == .scorer ? "score" : "read"
+        let signature = kind == .source ? "function(src, p)" : "function(row, p)"
+        guard let function = fields[main] else {
+            throw fail(main, "is missing: a \(kind.rawValue) must provide \(main) = \(signature) ... end")
+        }
+        guard case .function = function else { throw fail(main, "must be a function (got a \(function.typeName))") }
+        var hasPrepare = false
+        if let prepare = fields["prepare"] {
+            guard case .function = prepare else { throw fail("prepare", "must be a function (got a \(prepare.typeName))") }
+            hasPrepare = true
+        }
+        let uses = kind == .source ? [] : try usesList(fields["uses"])
+        let params = try paramsTable(fields["params"])
+        var output: String?
+        if kind == .scorer {
+            output = name
+            if let value = fields["output"] {
+                guard let text = value.stringValue, !text.isEmpty else {
+                    throw fail("output", "must be a non-empty string naming the score column (got \(quoted(value)))")
+                }
+                output = text
+            }
+        }
+        let columns = kind == .source ? try sourceColumns(fields["columns"]) : []
+        return PluginManifest(api: api, kind: kind, name: name, version: version, description: description,
+                              uses: uses, params: params, output: output, columns: columns, hasPrepare: hasPrepare)
+    }
+
+    private func apiLevel(_ value: LuaValue?) throws -> Int {
+        guard let value else { throw fail("api", "is missing: add api = \(Self.supportedAPI)") }
+        let level: Int64
+        switch value {
+        case .int(let i): level = i
+        case .double(let d) where d.rounded() == d && abs(d) < 1e15: level = Int64(d)
+        default: throw fail("api", "must be an integer API level (got \(quoted(value)))")
+        }
+        guard level >= 1, level <= Self.supportedAPI else {
+            throw fail("api", "must be between 1 and \(Self.supportedAPI), the highest level this host supports (got \(level))")
+        }
+        return Int(level)
+    }
+
+    private func kindValue(_ value: LuaValue?) throws -> PluginKind {
+        let kinds = PluginKind.allCases.map(\.rawValue).joined(separator: ", ")
+        guard let value else { throw fail("kind", "is missing: add kind = \"criterion\" (one of \(kinds))") }
+        guard let text = value.stringValue, let kind = PluginKind(rawValue: text) else {
+            throw fail("kind", "must be one of \(kinds) (got \(quoted(value)))")
+        }
+        return kind
+    }
+
+    private func requiredString(_ fields: [String: LuaValue], _ field: String, example: String) throws -> String {
+        guard let value = fields[field] else { throw fail(field, "is missing: add \(field) = \(example)") }
+        guard let text = value.stringValue else { throw fail(field, "must be a string (got \(quoted(value)))") }
+        return text
+    }
+
+    private func usesList(_ value: LuaValue?) throws -> [String] {
+        guard let value else { throw fail("uses", "is missing: list the columns the plugin reads, e.g. uses = { \"recency\" } (or uses = {})") }
+        guard let items = value.sequence else { throw fail("uses", "must be a list of column names (got \(quoted(value)))") }
+        var seen = Set<String>()
+        return try items.enumerated().map { index, item in
+            guard let name = item.stringValue, !name.isEmpty else {
+                throw fail("uses", "entry \(index + 1) must be a column name string (got \(quoted(item)))")
+            }
+            guard seen.insert(name).inserted else { throw fail("uses", "lists '\(name)' twice") }
+            return name
+        }
+    }
+
+    private func paramsTable(_ value: LuaValue?) throws -> [String: PluginValue] {
+        guard let value else { return [:] }
+        guard let fields = value.stringKeyed else {
+            throw fail("params", "must be a table of named defaults, e.g. params = { threshold = 4 } (got \(quoted(value)))")
+        }
+        var out: [String: PluginValue] = [:]
+        for key in fields.keys.sorted() {
+            do { out[key] = try fields[key]!.plainValue(path: key) } catch let problem as PlainDataProblem {
+                throw fail("params", "entry '\(problem.path)' \(problem.problem); defaults must be plain data (booleans, numbers, strings and tables of those)")
+            }
+        }
+        return out
+    }
+
+    private func sourceColumns(_ value: LuaValue?) throws -> [SourceColumn] {
+        let example = "columns = { { name = \"customer_id\", type = \"string\" } }"
+        guard let value else { throw fail("columns", "is missing: a source declares what it emits, e.g. \(example)") }
+        guard let items = value.sequence, !items.isEmpty else {
+            throw fail("columns", "must be a non-empty list of { name = ..., type = ... } tables, e.g. \(example)")
+        }
+        var seen = Set<String>()
+        let types = Self.columnTypes.joined(separator: ", ")
+        return try items.enumerated().map { index, item in
+            guard let entry = item.stringKeyed else { throw fail("columns", "entry \(index + 1) must be a table { name = ..., type = ... } (got \(quoted(item)))") }
+            if let extra = entry.keys.sorted().first(where: { $0 != "name" && $0 != "type" }) {
+                throw fail("columns", "entry \(index + 1) has an unknown field '\(extra)' (a column has only name and type)")
+            }
+            guard let name = entry["name"]?.stringValue, !name.isEmpty else { throw fail("columns", "entry \(index + 1) needs a name string") }
+            guard let type = entry["type"]?.stringValue, Self.columnTypes.contains(type) else {
+                throw fail("columns", "entry \(index + 1) ('\(name)') needs a type, one of \(types) (got \(entry["type"].map(quoted) ?? "nothing"))")
+            }
+            guard seen.insert(name).inserted else { throw fail("columns", "declares '\(name)' twice") }
+            return SourceColumn(name: name, type: type)
+        }
+    }
+
+    /// Whether `name` matches `[a-z][a-z0-9_]*`.
+    static func isValidName(_ name: String) -> Bool {
+        guard let first = name.unicodeScalars.first, ("a"..."z").contains(first) else { return false }
+        return name.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" }
+    }
+
+    /// The candidate within edit distance 2 of `word`, if any (for "did you mean" hints).
+    static func closest(to word: String, in candidates: [String]) -> String? {
+        let best = candidates.map { ($0, distance(Array(word), Array($0))) }.min { $0.1 < $1.1 }
+        return best.flatMap { $0.1 <= 2 ? $0.0 : nil }
+    }
+
+    private static func distance(_ a: [Character], _ b: [Character]) -> Int {
+        var previous = Array(0...b.count)
+        for i in 1...max(a.count, 1) where !a.isEmpty {
+            var current = [i] + Array(repeating: 0, count: b.count)
+            for j in 1...max(b.count, 1) where !b.isEmpty {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            previous = current
+        }
+        return a.isEmpty ? b.count : previous[b.count]
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+
+extension PluginError: LocalizedError, CustomStringConvertible {
+    /// The message for people, e.g. `plugin 'rfm' (plugins/criteria/rfm.lua:42): attempt to compare nil
+    /// with number for customer C123 (row 17)`.
+    public var errorDescription: String? { description }
+
+    /// The message for people: names the plugin, its file and line, the row or customer, and what to do.
+    public var description: String {
+        let location = line.map { "\(file):\($0)" } ?? file
+        let who = "plugin '\(plugin)' (\(location))"
+        switch reason {
+        case .unreadable(let problem):
+            return "plugin file \(file): cannot be read (\(problem))"
+        case .syntax(let problem):
+            return "plugin file \(location): \(problem)"
+        case .badManifest(let field, let problem):
+            return field.isEmpty ? "plugin file \(file): \(problem)" : "plugin file \(file): field '\(field)' \(problem)"
+        case .runtime(let message):
+            return "\(who): \(message)\(rowContext)"
+        case .instructionBudget(let limit):
+            return "\(who) exceeded its instruction budget of \(limit) instructions in one call\(rowContext); "
+                + "raise limits.instructions in workspace.yaml if this is expected"
+        case .memoryCap(let bytes):
+            return "\(who) exceeded its memory cap of \(Self.formatBytes(bytes))\(rowContext); "
+                + "raise limits.memoryBytes in workspace.yaml if this is expected"
+        case .timeLimit(let seconds):
+            return "\(who) ran longer than its time limit of \(Self.formatSeconds(seconds)) in one call\(rowContext); "
+                + "raise limits.seconds in workspace.yaml if this is expected"
+        case .badReturn(let field, let expected, let got):
+            return "plugin '\(plugin)' returned a \(got) from \(field)\(rowContext); \(field) must return \(expected)"
+        case .badParam(let name, let problem):
+            return "plugin '\(plugin)' (\(file)): parameter '\(name)' \(problem)"
+        case .forbidden(let message):
+            return "\(who): \(message)\(rowContext)"
+        }
+    }
+
+    /// ` for customer C123 (row 17)`, ` for row 17`, or nothing.
+    private var rowContext: String {
+        if let customerID { return " for customer \(customerID)" + (row.map { " (row \($0))" } ?? "") }
+        if let row { return " for row \(row)" }
+        return ""
+    }
+
+    static func formatBytes(_ bytes: Int) -> String {
+        if bytes >= 1 << 20 && bytes % (1 << 20) == 0 { return "\(bytes >> 20) MiB" }
+        if bytes >= 1 << 10 && bytes % (1 << 10) == 0 { return "\(bytes >> 10) KiB" }
+        return "\(bytes) bytes"
+    }
+
+    static func formatSeconds(_ seconds: Double) -> String {
+        seconds == seconds.rounded() && abs(seconds) < 1e15 ? "\(Int64(seconds)) s" : "\(seconds) s"
+    }
+}

@@ -1,0 +1,179 @@
+import Foundation
+import CLua
+import CLuaSupport
+
+/// Receives `seg.log` / `print` lines from C and hands them to the environment's log.
+final class LogSink {
+    var pluginName: String
+    let log: @Sendable (String, String) -> Void
+    init(pluginName: String, log: @escaping @Sendable (String, String) -> Void) {
+        self.pluginName = pluginName; self.log = log
+    }
+}
+
+private let logTrampoline: sw_log_fn = { context, message, length in
+    guard let context, let message else { return 1 }
+    let sink = Unmanaged<LogSink>.fromOpaque(context).takeUnretainedValue()
+    sink.log(sink.pluginName, String(decoding: UnsafeRawBufferPointer(start: message, count: length), as: UTF8.self))
+    return 0
+}
+
+/// What a call was, for error messages: the Lua function and what it must return.
+struct CallSite {
+    let function: String
+    let expected: String
+    let perRow: Bool
+    static let load = CallSite(function: "the plugin file", expected: "a table", perRow: false)
+    static let setup = CallSite(function: "setup", expected: "nothing", perRow: false)
+    static let assign = CallSite(function: "assign", expected: "a string label or nil", perRow: true)
+    static let score = CallSite(function: "score", expected: "a number or nil", perRow: true)
+    static let prepare = CallSite(function: "prepare", expected: "a table (merged into p) or nil", perRow: false)
+    static let read = CallSite(function: "read", expected: "nothing", perRow: false)
+}
+
+/// Owns one `sw_host` (one `lua_State`) and turns the status of every call into a `PluginError`.
+final class PluginState {
+    let host: OpaquePointer
+    let sink: LogSink
+    let file: String
+    let limits: LuaLimits
+    var pluginName: String { didSet { sink.pluginName = pluginName; sw_host_set_name(host, pluginName) } }
+
+    init?(file: String, environment: PluginEnvironment, watchdogSeconds: Double) {
+        let name = file.split(separator: "/").last.map(String.init) ?? file
+        self.file = file
+        self.limits = environment.limits
+        self.pluginName = name
+        self.sink = LogSink(pluginName: name, log: environment.log)
+        let paths = environment.libraryPaths.map { strdup($0) }
+        defer { paths.forEach { free($0) } }
+        let limits = environment.limits
+        let sinkPointer = Unmanaged.passUnretained(sink).toOpaque()
+        let made: OpaquePointer? = paths.map { UnsafePointer($0) }.withUnsafeBufferPointer { pathPointers in
+            file.withCString { filePointer in
+                Self.withOptionalCString(environment.fileRoot) { rootPointer in
+                    var config = sw_config(
+                        plugin_file: filePointer, instructions: Int64(limits.instructions),
+                        memory_bytes: Int64(limits.memoryBytes), seconds: limits.seconds,
+                        watchdog_seconds: watchdogSeconds, random_seed: environment.randomSeed,
+                        has_frozen_time: environment.frozenTime != nil, frozen_time: environment.frozenTime ?? 0,
+                        library_paths: pathPointers.baseAddress, library_path_count: Int32(pathPointers.count),
+                        file_root: rootPointer, log: logTrampoline, log_ud: sinkPointer)
+                    return sw_host_new(&config)
+                }
+            }
+        }
+        guard let made else { return nil }
+        host = made
+    }
+
+    deinit { sw_host_free(host) }
+
+    var lua: OpaquePointer { sw_host_state(host) }
+
+    private static func withOptionalCString<R>(_ s: String?, _ body: (UnsafePointer<CChar>?) -> R) -> R {
+        guard let s else { return body(nil) }
+        return s.withCString { body($0) }
+    }
+
+    /// Throws the `PluginError` for `status` unless it is `SW_OK`.
+    func check(_ status: Int32, _ call: CallSite) throws {
+        guard status != Int32(SW_OK) else { return }
+        throw error(for: status, call)
+    }
+
+    private func error(for status: Int32, _ call: CallSite) -> PluginError {
+        let message = String(cString: sw_error_message(host))
+        let tracebackText = String(cString: sw_error_traceback(host))
+        let traceback = tracebackText.isEmpty ? nil : tracebackText
+        let rowIndex = sw_error_row(host)
+        let row = call.perRow && rowIndex >= 0 ? Int(rowIndex) : nil
+        let located = SourceLocation.split(message, pluginFile: file)
+        var line = located.line ?? traceback.flatMap { SourceLocation.line(inTraceback: $0, pluginFile: file) }
+        let reason: PluginError.Reason
+        switch Int(status) {
+        case SW_ERR_SYNTAX: reason = .syntax("syntax error: " + located.message)
+        case SW_ERR_UNREADABLE: reason = .unreadable(message)
+        case SW_ERR_MEMORY: reason = .memoryCap(limitBytes: limits.memoryBytes)
+        case SW_ERR_BUDGET, SW_ERR_TIME:
+            let source = String(cString: sw_trip_source(host))
+            if SourceLocation.isPluginFile(source, pluginFile: file), sw_trip_line(host) > 0 {
+                line = Int(sw_trip_line(host))
+            }
+            reason = status == Int32(SW_ERR_BUDGET) ? .instructionBudget(limit: limits.instructions)
+                : .timeLimit(seconds: limits.seconds)
+        case SW_ERR_BADRETURN:
+            line = nil
+            reason = .badReturn(field: call.function, expected: call.expected, got: message)
+        case SW_ERR_FORBIDDEN: reason = .forbidden(located.message)
+        case SW_ERR_RUNTIME: reason = .runtime(located.message)
+        default: reason = .runtime("the plugin host failed: \(message)")
+        }
+        let isLoadError = status == Int32(SW_ERR_SYNTAX) || status == Int32(SW_ERR_UNREADABLE)
+        return PluginError(plugin: pluginName, file: file, line: isLoadError ? located.line : line, reason: reason,
+                           row: row, traceback: traceback)
+    }
+
+    /// Reads a host slot (the manifest table, `p`, the labels) as a `LuaValue`.
+    func readSlot(_ slot: Int32) -> LuaValue {
+        let top = lua_gettop(lua)
+        defer { lua_settop(lua, top) }
+        guard sw_push_slot(host, slot) != 0 else { return .nil }
+        var reader = LuaValueReader(state: lua)
+        return reader.read(at: -1)
+    }
+
+    /// The labels interned by the last `assign` call, in code order.
+    func labels() -> [String] {
+        let count = Int(sw_label_count(host))
+        let top = lua_gettop(lua)
+        defer { lua_settop(lua, top) }
+        guard count > 0, sw_push_slot(host, Int32(SW_SLOT_LABELS)) != 0, lua_checkstack(lua, 2) != 0 else { return [] }
+        return (1...count).map { index in
+            lua_rawgeti(lua, -1, lua_Integer(index))
+            defer { lua_settop(lua, top + 1) }
+            return LuaValueReader.string(lua, at: -1)
+        }
+    }
+}
+
+/// Finds `file:line:` in Lua messages and tracebacks. Lua shortens long chunk names to `...tail`,
+/// so a source matches the plugin file when the file ends with that tail.
+enum SourceLocation {
+    static func isPluginFile(_ source: String, pluginFile: String) -> Bool {
+        if source == pluginFile { return true }
+        if source.hasPrefix("...") { return pluginFile.hasSuffix(source.dropFirst(3)) }
+        return false
+    }
+
+    /// Splits `path:line: text`; when `path` is the plugin file returns its line and the bare text,
+    /// otherwise the message unchanged (it names a module's file itself).
+    static func split(_ message: String, pluginFile: String) -> (line: Int?, message: String) {
+        guard let (source, line, rest) = parse(Substring(message)) else { return (nil, message) }
+        guard isPluginFile(String(source), pluginFile: pluginFile) else { return (nil, message) }
+        return (line, String(rest))
+    }
+
+    /// The first traceback frame in the plugin file.
+    static func line(inTraceback traceback: String, pluginFile: String) -> Int? {
+        for frame in traceback.split(separator: "\n") {
+            let trimmed = frame.drop { $0 == "\t" || $0 == " " }
+            if let (source, line, _) = parse(trimmed), isPluginFile(String(source), pluginFile: pluginFile) { return line }
+        }
+        return nil
+    }
+
+    private static func parse(_ text: Substring) -> (Substring, Int, Substring)? {
+        var index = text.startIndex
+        while let colon = text[index...].firstIndex(of: ":") {
+            let digits = text[text.index(after: colon)...].prefix { $0.isASCII && $0.isNumber }
+            if !digits.isEmpty, digits.endIndex < text.endIndex, text[digits.endIndex] == ":", let line = Int(digits) {
+                var rest = text[text.index(after: digits.endIndex)...]
+                if rest.first == " " { rest = rest.dropFirst() }
+                return (text[..<colon], line, rest)
+            }
+            index = text.index(after: colon)
+        }
+        return nil
+    }
+}
