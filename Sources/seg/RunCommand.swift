@@ -8,10 +8,10 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Run segmentation definitions and write their profiles and membership.",
         discussion: """
-        Runs every definition in WORKSPACE/segmentations/ (or only those named), computing all of them before
-        writing anything, then writes each one's files atomically to exports/<definition>/<run id>/.
-        The run id is a hash of everything that decides the output, so the same inputs give the same folder
-        and the same bytes. A summary table is printed for each definition.
+        Runs every definition in WORKSPACE/segmentations/ (or only those named), computing all of them before \
+        writing anything, then writes each one's files atomically to exports/<definition>/<run id>/. The run id \
+        is a hash of everything that decides the output, so the same inputs give the same folder and the same \
+        bytes. A summary table is printed for each definition.
         """
     )
 

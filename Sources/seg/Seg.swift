@@ -10,12 +10,12 @@ struct Seg: ParsableCommand {
         commandName: "seg",
         abstract: "Segwork: customer segmentation with Lua plugins, reproducible runs and profile exports.",
         discussion: """
-        A workspace is a folder with workspace.yaml, data/, segmentations/*.yaml and plugins/.
-        `seg run` reads its datasets, derives features, runs the scorers and criteria the definitions name,
-        and writes profiles and membership to exports/<definition>/<run id>/.
+        A workspace is a folder with workspace.yaml, data/, segmentations/*.yaml and plugins/. `seg run` reads its \
+        datasets, derives features, runs the scorers and criteria the definitions name, and writes profiles and \
+        membership to exports/<definition>/<run id>/. See docs/DEFINITIONS.md and docs/PLUGINS.md.
 
-        Exit status: 0 success; 1 the run failed (bad data, a plugin error); 2 bad usage or a bad
-        definition or workspace; 3 reserved for failed gates.
+        Exit status: 0 success; 1 the run failed (bad data, a plugin error, a file that could not be written); \
+        2 bad usage, or a bad definition or workspace; 3 reserved for failed gates.
         """,
         version: segworkVersion,
         subcommands: [RunCommand.self, PluginsCommand.self]
@@ -26,19 +26,15 @@ struct Seg: ParsableCommand {
         do {
             var command = try parseAsRoot()
             try command.run()
-        } catch let e as ExitCode {
-            Foundation.exit(e.rawValue)
-        } catch let e as CleanExit {
-            Seg.exit(withError: e)
+        } catch let error where ExitStatus.isSegworkError(error) {
+            FileHandle.standardError.write(Data("seg: error: \(ExitStatus.message(for: error))\n".utf8))
+            Foundation.exit(ExitStatus.for(error).rawValue)
         } catch {
-            let status = ExitStatus.for(error)
-            if status == .usage, !(error is DefinitionError) {
-                // Argument errors: let ArgumentParser print its message and usage, but with our status.
-                FileHandle.standardError.write(Data((Seg.fullMessage(for: error) + "\n").utf8))
-            } else {
-                FileHandle.standardError.write(Data("seg: error: \(ExitStatus.message(for: error))\n".utf8))
-            }
-            Foundation.exit(status.rawValue)
+            // ArgumentParser's own outcomes: help and version (status 0), an explicit ExitCode, or a usage error,
+            // which it prints with the usage line; usage errors get our documented status 2.
+            if error is ExitCode || exitCode(for: error) == .success { Seg.exit(withError: error) }
+            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            Foundation.exit(ExitStatus.usage.rawValue)
         }
     }
 }
@@ -54,18 +50,15 @@ enum ExitStatus: Int32 {
     /// A gate failed (reserved).
     case gateFailed = 3
 
-    static func `for`(_ error: Error) -> ExitStatus {
-        switch error {
-        case is DefinitionError: return .usage
-        case is DataError, is PluginError, is ProfileError: return .runFailed
-        default:
-            // ArgumentParser's own errors (unknown option, missing argument, validation) are usage errors.
-            return Seg.exitCode(for: error) == .success ? .ok : (isArgumentError(error) ? .usage : .runFailed)
-        }
+    /// Errors of Segwork itself (as opposed to ArgumentParser's).
+    static func isSegworkError(_ error: Error) -> Bool {
+        error is DefinitionError || error is DataError || error is PluginError || error is ProfileError
+            || error is AtomicWriteError || error is TableError
     }
 
-    private static func isArgumentError(_ error: Error) -> Bool {
-        String(reflecting: type(of: error)).contains("ArgumentParser") || error is ValidationError
+    /// The status for a Segwork error: definition problems are usage errors, everything else a failed run.
+    static func `for`(_ error: Error) -> ExitStatus {
+        error is DefinitionError ? .usage : .runFailed
     }
 
     static func message(for error: Error) -> String {
