@@ -58,6 +58,13 @@ final class DocumentationExampleTests: XCTestCase {
         XCTAssertNil(got.last ?? nil)
     }
 
+    func testScorerExampleValidatesItsParameterInPrepare() throws {
+        let plugin = try load("spend_index")
+        try plugin.configure(overrides: ["cap_percentile": .double(95.5)])
+        F.assertRuntimeError(try plugin.prepare(stats: ["monetary": F.numericStats([1, 2])]),
+                             contains: "spend_index: cap_percentile must be a whole number from 1 to 100, got 95.5")
+    }
+
     func testSourceExample() throws {
         let text = "order_id\tcustomer_id\tamount\tordered_at\r\nO1\tC1\t12.5\t2024-01-02\r\n\r\nO2\t C2 \t\t\r\n"
         try Data(text.utf8).write(to: folder.appendingPathComponent("data/orders.tsv"))
