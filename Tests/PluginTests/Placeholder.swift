@@ -1,2 +1,0 @@
-import XCTest
-final class PluginPlaceholderTests: XCTestCase { func testNothingYet() {} }
