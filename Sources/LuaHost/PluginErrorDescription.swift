@@ -23,7 +23,7 @@ extension PluginError: LocalizedError, CustomStringConvertible {
                 + "raise limits.instructions in workspace.yaml if this is expected"
         case .memoryCap(let bytes):
             return "\(who) exceeded its memory cap of \(Self.formatBytes(bytes))\(rowContext); "
-                + "raise limits.memoryBytes in workspace.yaml if this is expected"
+                + "raise limits.memory_mb in workspace.yaml if this is expected"
         case .timeLimit(let seconds):
             return "\(who) ran longer than its time limit of \(Self.formatSeconds(seconds)) in one call\(rowContext); "
                 + "raise limits.seconds in workspace.yaml if this is expected"
@@ -36,10 +36,11 @@ extension PluginError: LocalizedError, CustomStringConvertible {
         }
     }
 
-    /// ` for customer C123 (row 17)`, ` for row 17`, or nothing.
+    /// ` for customer C123 (row 17)`, ` for row 17`, or nothing. Rows are counted from 1 for people
+    /// (`PluginError.row` itself is 0-based).
     private var rowContext: String {
-        if let customerID { return " for customer \(customerID)" + (row.map { " (row \($0))" } ?? "") }
-        if let row { return " for row \(row)" }
+        if let customerID { return " for customer \(customerID)" + (row.map { " (row \($0 + 1))" } ?? "") }
+        if let row { return " for row \(row + 1)" }
         return ""
     }
 

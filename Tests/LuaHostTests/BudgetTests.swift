@@ -19,7 +19,7 @@ final class BudgetTests: XCTestCase {
         XCTAssertEqual(error.plugin, "spin")
         XCTAssertEqual(error.line, 7)
         XCTAssertEqual(error.row, 0)
-        XCTAssertTrue(error.description.hasPrefix("plugin 'spin' (\(plugin.path):7) exceeded its instruction budget of 1000000 instructions in one call for row 0; raise limits.instructions"), error.description)
+        XCTAssertTrue(error.description.hasPrefix("plugin 'spin' (\(plugin.path):7) exceeded its instruction budget of 1000000 instructions in one call for row 1; raise limits.instructions"), error.description)
         // The same plugin keeps working afterwards, and so does a new one.
         let result = try plugin.assign(columns: [intColumn([2, 3])], rowCount: 2)
         XCTAssertEqual(result, LabelAssignment(codes: [0, 0], labels: ["ok"]))

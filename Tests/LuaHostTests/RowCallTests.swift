@@ -52,9 +52,9 @@ final class RowCallTests: XCTestCase {
         var error = try XCTUnwrap(assignError(plugin, columns: [intColumn([1, 2, 3, 4])], rows: 4))
         XCTAssertEqual(error.reason, .badReturn(field: "assign", expected: "a string label or nil", got: "number"))
         XCTAssertEqual(error.row, 2)
-        XCTAssertEqual(error.description, "plugin 'bad' returned a number from assign for row 2; assign must return a string label or nil")
+        XCTAssertEqual(error.description, "plugin 'bad' returned a number from assign for row 3; assign must return a string label or nil")
         error.customerID = "C7"
-        XCTAssertEqual(error.description, "plugin 'bad' returned a number from assign for customer C7 (row 2); assign must return a string label or nil")
+        XCTAssertEqual(error.description, "plugin 'bad' returned a number from assign for customer C7 (row 3); assign must return a string label or nil")
         let score = try folder.load("bs.lua", scorer("bs", body: "return row.x > 1"))
         XCTAssertThrowsError(try score.score(columns: [intColumn([1, 2])], rowCount: 2)) { error in
             let e = error as? PluginError
@@ -75,7 +75,7 @@ final class RowCallTests: XCTestCase {
         XCTAssertTrue(error.traceback?.contains("stack traceback:") ?? false)
         XCTAssertTrue(error.traceback?.contains("rfm.lua:7: in function") ?? false, error.traceback ?? "")
         error.customerID = "C123"
-        XCTAssertEqual(error.description, "plugin 'rfm' (\(plugin.path):7): attempt to compare nil with number for customer C123 (row 0)")
+        XCTAssertEqual(error.description, "plugin 'rfm' (\(plugin.path):7): attempt to compare nil with number for customer C123 (row 1)")
     }
 
     func testErrorRaisedWithoutPositionFindsLineInTraceback() throws {
