@@ -19,7 +19,7 @@ demo: build
 ## The whole test suite.
 test: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	$(SWIFT) test --skip-build --disable-swift-testing
 
 release: deps
 	$(SWIFT) build -c release
