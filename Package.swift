@@ -19,12 +19,18 @@ let package = Package(
             pkgConfig: "lua5.4",
             providers: [.apt(["liblua5.4-dev"])]
         ),
+        // SQLite 3 from the system (Debian: libsqlite3-dev): the workspace's version store.
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
         // Everything that may raise a Lua error (longjmp) lives here, in C, never in a Swift frame.
         .target(name: "CLuaSupport", dependencies: ["CLua"]),
         // Sandboxed plugin host: states, budgets, the seg.* API, the plugin contract.
         .target(name: "LuaHost", dependencies: ["CLua", "CLuaSupport"]),
         // Columnar table, readers, features, the pipeline, profiles and exports.
-        .target(name: "SegworkCore", dependencies: ["LuaHost", "Yams"]),
+        .target(name: "SegworkCore", dependencies: ["LuaHost", "CSQLite", "Yams"]),
         // The thin command line.
         .executableTarget(
             name: "seg",

@@ -30,6 +30,8 @@ public struct Definition: Sendable, Equatable {
     public var profile: ProfileSpec
     /// Profile formats to write (membership.csv is always written).
     public var formats: [ExportFormat]
+    /// Checks every run of this definition must pass (`gates:`), nil when there are none.
+    public var gates: GateSet?
     /// Fixed reference date, when the definition pins one (`as_of:`); `--as-of` overrides it.
     public var asOf: CivilDate?
     /// The exact text of the file (recorded with each run).
@@ -133,11 +135,11 @@ extension Definition {
         let y = YAMLFields(file: file)
         let root = try y.root(text)
         let known = ["name", "description", "population", "id", "datasets", "features", "criteria", "combine",
-                     "scorers", "profile", "exports", "as_of"]
+                     "scorers", "profile", "exports", "as_of", "gates"]
         var def = Definition(name: defaultName, description: "", population: "", id: "", datasets: [], rfm: nil,
                              daysSince: [], criteria: [], combine: .cross, scorers: [],
                              profile: ProfileSpec(numeric: [], categorical: [], monetary: nil),
-                             formats: ExportFormat.allCases, asOf: nil, text: text, file: file)
+                             formats: ExportFormat.allCases, gates: nil, asOf: nil, text: text, file: file)
         var seen = Set<String>()
         for (key, node) in try y.mapping(root, "definition", known: known) {
             seen.insert(key)
@@ -164,6 +166,7 @@ extension Definition {
                     }
                     return f
                 }
+            case "gates": def.gates = try GateSet.parse(node, y)
             case "as_of":
                 let s = try y.string(node, key)
                 guard let d = CivilDate(iso: Substring(s)) else {
