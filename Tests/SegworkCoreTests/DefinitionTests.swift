@@ -91,10 +91,13 @@ final class DefinitionTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: dir) }
         try "name: w\nplugins: [mine, /opt/lib]\nlimits: { instructions: 5000, memory_mb: 8, seconds: 0.5 }\n"
             .write(to: dir.appendingPathComponent("workspace.yaml"), atomically: true, encoding: .utf8)
-        let ws = try Workspace.open(dir.path, environment: ["SEG_PLUGIN_PATH": "/a:/b"])
+        let ws = try Workspace.open(dir.path, environment: ["SEG_PLUGIN_PATH": "/a:/b", "SEG_BUNDLED_PLUGINS": ""])
         XCTAssertEqual(ws.name, "w")
         XCTAssertEqual(ws.limits, LuaLimits(instructions: 5000, memoryBytes: 8 << 20, seconds: 0.5))
         XCTAssertEqual(ws.pluginPaths.map(\.path), [dir.appendingPathComponent("mine").path, "/opt/lib", "/a", "/b"])
+        let bundled = try Workspace.open(dir.path, environment: ["SEG_PLUGIN_PATH": "/a:/opt/lib", "SEG_BUNDLED_PLUGINS": "/z"])
+        XCTAssertEqual(bundled.pluginPaths.map(\.path), [dir.appendingPathComponent("mine").path, "/opt/lib", "/a", "/z"],
+                       "the bundled library comes last and every folder appears once")
         XCTAssertThrowsError(try ws.definitions(named: [])) { e in XCTAssertTrue("\(e)".contains("holds no definitions")) }
         try "limits: { instructions: 10 }\n".write(to: dir.appendingPathComponent("workspace.yaml"), atomically: true, encoding: .utf8)
         XCTAssertThrowsError(try Workspace.open(dir.path)) { e in XCTAssertTrue("\(e)".contains("at least 1000"), "\(e)") }

@@ -69,6 +69,8 @@ public struct DatasetSpec: Sendable, Equatable {
     public var file: String?
     /// A source plugin's name, or nil for a file.
     public var source: String?
+    /// The name of a dataset imported with `seg import` (its latest snapshot is read), or nil.
+    public var imported: String?
     /// Params for the source plugin.
     public var params: [String: PluginValue]
     /// Column type overrides.
@@ -196,12 +198,13 @@ extension Definition {
     private static func parseDatasets(_ node: Node, _ y: YAMLFields) throws -> [DatasetSpec] {
         try y.mapping(node, "datasets").map { name, spec in
             let path = "datasets.\(name)"
-            var d = DatasetSpec(name: name, file: nil, source: nil, params: [:], schema: [:], join: nil,
+            var d = DatasetSpec(name: name, file: nil, source: nil, imported: nil, params: [:], schema: [:], join: nil,
                                 line: spec.mark?.line)
-            for (k, v) in try y.mapping(spec, path, known: ["file", "source", "params", "schema", "join"]) {
+            for (k, v) in try y.mapping(spec, path, known: ["file", "source", "dataset", "params", "schema", "join"]) {
                 switch k {
                 case "file": d.file = try y.string(v, "\(path).file")
                 case "source": d.source = try y.string(v, "\(path).source")
+                case "dataset": d.imported = try y.string(v, "\(path).dataset")
                 case "params": d.params = try params(v, "\(path).params", y)
                 case "join": d.join = try y.string(v, "\(path).join")
                 case "schema":
@@ -215,8 +218,8 @@ extension Definition {
                 default: break
                 }
             }
-            if (d.file == nil) == (d.source == nil) {
-                throw y.error(spec, "dataset '\(name)' needs exactly one of 'file' (a CSV/JSONL file) or 'source' (a source plugin)")
+            if [d.file, d.source, d.imported].compactMap({ $0 }).count != 1 {
+                throw y.error(spec, "dataset '\(name)' needs exactly one of 'file' (a CSV/JSONL file), 'dataset' (a dataset imported with seg import) or 'source' (a source plugin)")
             }
             return d
         }

@@ -7,6 +7,8 @@ struct DatasetStage {
     let definition: Definition
     let catalog: PluginCatalog
     let environment: PluginEnvironment
+    /// Dataset name → the file to read instead of the definition's (a snapshot, an imported dataset).
+    let fileOverrides: [String: URL]
 
     /// The customer table with features, the inputs read, and the reference date.
     struct Output {
@@ -15,23 +17,39 @@ struct DatasetStage {
         var sourcePlugins: [PluginInfo]
         var asOf: CivilDate
         var notes: [String]
+        /// Dataset name → the file actually read (file and imported datasets).
+        var files: [String: URL]
+        /// Source plugin name → its file.
+        var sourcePluginFiles: [String: URL]
     }
 
     func run(asOf requested: CivilDate?) throws -> Output {
         var tables: [String: (table: Table, origin: String)] = [:]
         var inputs: [InputInfo] = []
         var sources: [PluginInfo] = []
+        var files: [String: URL] = [:]
+        var sourceFiles: [String: URL] = [:]
         for spec in definition.datasets {
-            if let file = spec.file {
-                let url = URL(fileURLWithPath: file, relativeTo: workspace.root).standardizedFileURL
+            if spec.file != nil || spec.imported != nil {
+                let url: URL
+                if let override = fileOverrides[spec.name] {
+                    url = override
+                } else if let file = spec.file {
+                    url = URL(fileURLWithPath: file, relativeTo: workspace.root).standardizedFileURL
+                } else {
+                    throw DefinitionError(file: definition.file, line: spec.line,
+                                          "dataset '\(spec.name)' reads the imported dataset '\(spec.imported!)'; import it with `seg import <workspace> \(spec.imported!) <file>` and run with `seg run`")
+                }
                 let shown = workspace.display(url)
                 guard FileManager.default.fileExists(atPath: url.path) else {
                     throw DefinitionError(file: definition.file, line: spec.line,
-                                          "dataset '\(spec.name)': file '\(file)' does not exist (looked in \(shown))")
+                                          "dataset '\(spec.name)': file '\(spec.file ?? shown)' does not exist (looked in \(shown))")
                 }
                 // Read through the path as shown, so errors name the file the way the user sees it.
                 let table = try DataReader.read(path: shown, options: ReadOptions(schema: spec.schema))
-                inputs.append(InputInfo(name: spec.name, file: file, sha256: try SHA256.hex(fileAt: url.path), rows: table.rowCount))
+                let recorded = spec.file ?? "dataset:\(spec.imported!)"
+                inputs.append(InputInfo(name: spec.name, file: recorded, sha256: try SHA256.hex(fileAt: url.path), rows: table.rowCount))
+                files[spec.name] = url
                 tables[spec.name] = (table, shown)
             } else if let source = spec.source {
                 let fileURL = try catalog.file(for: source, usedIn: definition.file, line: spec.line)
@@ -44,6 +62,7 @@ struct DatasetStage {
                 try applySchema(spec, &table, origin: origin)
                 inputs.append(InputInfo(name: spec.name, file: "plugin:\(source)", sha256: table.fingerprint(), rows: table.rowCount))
                 sources.append(try PluginLoader.info(plugin, file: fileURL, workspace: workspace))
+                sourceFiles[source] = fileURL
                 tables[spec.name] = (table, origin)
             }
         }
@@ -97,7 +116,8 @@ struct DatasetStage {
             }
             try addFeature(DaysSinceFeature.compute(c, output: output, asOf: asOf, origin: popOrigin), to: &table)
         }
-        return Output(table: table, inputs: inputs, sourcePlugins: sources, asOf: asOf, notes: notes)
+        return Output(table: table, inputs: inputs, sourcePlugins: sources, asOf: asOf, notes: notes, files: files,
+                      sourcePluginFiles: sourceFiles)
     }
 
     private func addFeature(_ c: Column, to table: inout Table) throws {

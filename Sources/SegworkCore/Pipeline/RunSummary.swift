@@ -11,7 +11,7 @@ public enum TextTable {
             row.enumerated().map { c, cell in
                 let pad = String(repeating: " ", count: widths[c] - cell.count)
                 return numeric(cell) && c > 0 ? pad + cell : (c == row.count - 1 ? cell : cell + pad)
-            }.joined(separator: "  ")
+            }.joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
         }.joined(separator: "\n")
     }
 }
@@ -19,18 +19,27 @@ public enum TextTable {
 /// The compact summary `seg run` prints after each definition.
 public enum RunSummary {
     /// Header line, one row per segment (customers, share, revenue share, mean of each score), then notes.
-    public static func text(_ r: RunResult, workspace: Workspace) -> String {
-        let run = r.report.run
-        var lines = ["\(run.definition)  run \(run.runID)  as of \(run.asOf)  \(run.customers) customers  → \(workspace.display(r.exportDirectory))"]
-        var rows: [[String]] = [["segment", "customers", "share"] + (r.report.monetary != nil ? ["revenue"] : []) + r.scoreColumns]
-        for s in r.report.segments {
+    public static func text(_ r: RunResult, workspace: Workspace, version: String? = nil) -> String {
+        text(report: r.report, scoreColumns: r.scoreColumns, version: version,
+             destination: workspace.display(r.exportDirectory), notes: r.notes)
+    }
+
+    /// The same summary for any report (e.g. a stored version).
+    public static func text(report: ProfileReport, scoreColumns: [String], version: String?, destination: String?,
+                            notes: [String] = []) -> String {
+        let run = report.run
+        var head = "\(run.definition)  \(version.map { "\($0)  " } ?? "")run \(run.runID)  as of \(run.asOf)  \(run.customers) customers"
+        if let destination { head += "  → \(destination)" }
+        var lines = [head]
+        var rows: [[String]] = [["segment", "customers", "share"] + (report.monetary != nil ? ["revenue"] : []) + scoreColumns]
+        for s in report.segments {
             var row = [s.label, String(s.count), s.share.map(percent) ?? ""]
-            if r.report.monetary != nil { row.append(s.revenueShare.map(percent) ?? "") }
-            for name in r.scoreColumns { row.append(s.numeric(name)?.mean.map { String(format: "%.1f", $0) } ?? "") }
+            if report.monetary != nil { row.append(s.revenueShare.map(percent) ?? "") }
+            for name in scoreColumns { row.append(s.numeric(name)?.mean.map { String(format: "%.1f", $0) } ?? "") }
             rows.append(row)
         }
         lines.append(TextTable.render(rows).split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
-        lines += r.notes.map { "  note: \($0)" }
+        lines += notes.map { "  note: \($0)" }
         return lines.joined(separator: "\n")
     }
 

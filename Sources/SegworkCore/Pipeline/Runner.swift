@@ -7,8 +7,13 @@ public struct RunOptions: Sendable {
     public var asOf: CivilDate?
     /// Profile formats to write; nil uses the definition's `exports:`.
     public var formats: [ExportFormat]?
+    /// Dataset name → file to read instead of what the definition says (snapshots when reproducing a version,
+    /// imported datasets' snapshots).
+    public var datasetFiles: [String: URL]
     /// Creates options.
-    public init(asOf: CivilDate? = nil, formats: [ExportFormat]? = nil) { self.asOf = asOf; self.formats = formats }
+    public init(asOf: CivilDate? = nil, formats: [ExportFormat]? = nil, datasetFiles: [String: URL] = [:]) {
+        self.asOf = asOf; self.formats = formats; self.datasetFiles = datasetFiles
+    }
 }
 
 /// Everything one run of one definition produced, before anything is written.
@@ -25,6 +30,14 @@ public struct RunResult: Sendable {
     public var notes: [String]
     /// Names of the score columns, in order.
     public var scoreColumns: [String]
+    /// The `math.random` seed plugins got.
+    public var seed: Int64
+    /// The clock plugins saw (`os.time()`), seconds since 1970: midnight UTC of the reference date.
+    public var frozenTime: Int64
+    /// Dataset name → the file read (for snapshots).
+    public var datasetFiles: [String: URL]
+    /// Plugin name → its file (for storing sources).
+    public var pluginFiles: [String: URL]
 }
 
 /// Runs segmentation definitions of a workspace: datasets → features → scorers → criteria → profiles → exports.
@@ -50,8 +63,8 @@ public struct Runner: Sendable {
                                     fileRoot: workspace.root.path)
         env.randomSeed = Self.seed(definition.name)
         env.frozenTime = (options.asOf ?? definition.asOf).map { Int64($0.days) * 86_400 }
-        var data = try DatasetStage(workspace: workspace, definition: definition, catalog: catalog, environment: env)
-            .run(asOf: options.asOf)
+        var data = try DatasetStage(workspace: workspace, definition: definition, catalog: catalog, environment: env,
+                                    fileOverrides: options.datasetFiles).run(asOf: options.asOf)
         env.frozenTime = Int64(data.asOf.days) * 86_400
 
         // Load every criterion and scorer and check every column they read exists, before any of them runs.
@@ -112,8 +125,12 @@ public struct Runner: Sendable {
                                                       scores: scoreNames.map { data.table[$0]! })
         let dir = workspace.root.appendingPathComponent("exports").appendingPathComponent(definition.name)
             .appendingPathComponent(runID)
+        var pluginFiles = data.sourcePluginFiles
+        for (use, file) in zip(definition.scorers, scorerFiles) { pluginFiles[use.plugin] = file }
+        for (use, file) in zip(definition.criteria, criterionFiles) { pluginFiles[use.plugin] = file }
         return RunResult(definition: definition, report: report, files: files, exportDirectory: dir,
-                         notes: data.notes, scoreColumns: scoreNames)
+                         notes: data.notes, scoreColumns: scoreNames, seed: env.randomSeed,
+                         frozenTime: env.frozenTime ?? 0, datasetFiles: data.files, pluginFiles: pluginFiles)
     }
 
     /// Writes a run's files atomically into its export folder.

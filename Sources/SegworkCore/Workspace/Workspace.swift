@@ -9,7 +9,8 @@ public struct Workspace: Sendable {
     /// Its name (from `workspace.yaml`, else the folder name).
     public var name: String
     /// Plugin folders, searched in order: workspace-relative paths from `plugins:` (default `[plugins]`), then
-    /// the folders in the `SEG_PLUGIN_PATH` environment variable (colon-separated).
+    /// the folders in the `SEG_PLUGIN_PATH` environment variable (colon-separated), then the bundled library
+    /// (`Workspace.bundledLibrary`), each folder once.
     public var pluginPaths: [URL]
     /// Limits for every plugin call.
     public var limits: LuaLimits
@@ -59,7 +60,27 @@ public struct Workspace: Sendable {
         if let extra = environment["SEG_PLUGIN_PATH"] {
             ws.pluginPaths += extra.split(separator: ":").map { URL(fileURLWithPath: String($0)).standardizedFileURL }
         }
+        if let bundled = bundledLibrary(environment: environment) { ws.pluginPaths.append(bundled) }
+        var seen = Set<String>()
+        ws.pluginPaths = ws.pluginPaths.filter { seen.insert($0.resolvingSymlinksInPath().path).inserted }
         return ws
+    }
+
+    /// The bundled plugin library: `SEG_BUNDLED_PLUGINS` when set (empty disables it), else the `plugins/` folder
+    /// of the source tree the running `seg` was built in (found by walking up from the executable).
+    public static func bundledLibrary(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL? {
+        if let explicit = environment["SEG_BUNDLED_PLUGINS"] {
+            return explicit.isEmpty ? nil : URL(fileURLWithPath: explicit).standardizedFileURL
+        }
+        guard var dir = Bundle.main.executableURL?.resolvingSymlinksInPath().deletingLastPathComponent() else { return nil }
+        for _ in 0..<5 {
+            let candidate = dir.appendingPathComponent("plugins")
+            if FileManager.default.fileExists(atPath: candidate.appendingPathComponent("lib/segutil.lua").path) {
+                return candidate.standardizedFileURL
+            }
+            dir.deleteLastPathComponent()
+        }
+        return nil
     }
 
     /// The definition files in `segmentations/`, sorted by name.
