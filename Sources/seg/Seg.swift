@@ -18,7 +18,7 @@ struct Seg: ParsableCommand {
         2 bad usage, or a bad definition or workspace; 3 reserved for failed gates.
         """,
         version: segworkVersion,
-        subcommands: [RunCommand.self, PluginsCommand.self]
+        subcommands: [InitCommand.self, RunCommand.self, PluginsCommand.self]
     )
 
     /// Parses, runs, and maps every error to a message on standard error and a documented exit status.

@@ -6,7 +6,7 @@ public enum TextTable {
     public static func render(_ rows: [[String]]) -> String {
         guard let header = rows.first else { return "" }
         let widths = header.indices.map { c in rows.map { c < $0.count ? $0[c].count : 0 }.max() ?? 0 }
-        func numeric(_ s: String) -> Bool { !s.isEmpty && s.allSatisfy { "0123456789.,-%".contains($0) } }
+        func numeric(_ s: String) -> Bool { Double(s.replacingOccurrences(of: "%", with: "").replacingOccurrences(of: ",", with: "")) != nil }
         return rows.map { row in
             row.enumerated().map { c, cell in
                 let pad = String(repeating: " ", count: widths[c] - cell.count)

@@ -1,0 +1,47 @@
+import Foundation
+
+/// Creates a new workspace folder (`seg init`): `workspace.yaml`, `data/`, `segmentations/`, `plugins/` and a
+/// `.gitignore` that keeps what runs produce (`exports/`, `.seg/`) out of git. Never overwrites a file.
+public enum WorkspaceScaffold {
+    /// The files created, relative to the workspace.
+    public static func create(at path: String) throws -> [String] {
+        let root = URL(fileURLWithPath: path).standardizedFileURL
+        let fm = FileManager.default
+        if fm.fileExists(atPath: root.appendingPathComponent("workspace.yaml").path) {
+            throw DefinitionError(file: (path as NSString).appendingPathComponent("workspace.yaml"),
+                                  "already exists: \(path) is a workspace already")
+        }
+        let name = root.lastPathComponent
+        let files: [(String, String)] = [
+            ("workspace.yaml", """
+            # Segwork workspace. See docs/DEFINITIONS.md in the Segwork sources.
+            name: \(name)
+            # Plugin folders, searched in order; the bundled library is searched after them.
+            plugins: [plugins]
+            # Limits for every call into a plugin (these are the defaults).
+            limits:
+              instructions: 100000000
+              memory_mb: 64
+              seconds: 2
+
+            """),
+            (".gitignore", "# What runs produce; definitions, data and plugins stay in git.\nexports/\n.seg/\n"),
+            ("data/README.md", "Input files (CSV, TSV, JSON Lines) that definitions read with `file:`, or that you snapshot with `seg import`.\n"),
+            ("segmentations/README.md", "One segmentation definition per `*.yaml` file; see docs/DEFINITIONS.md.\n"),
+            ("plugins/README.md", "Workspace plugins (`*.lua`), searched before the bundled library; see docs/PLUGINS.md.\n"),
+        ]
+        var created: [String] = []
+        do {
+            for (rel, text) in files {
+                let url = root.appendingPathComponent(rel)
+                try fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                if fm.fileExists(atPath: url.path) { continue }
+                try Data(text.utf8).write(to: url, options: .withoutOverwriting)
+                created.append(rel)
+            }
+        } catch {
+            throw DefinitionError(file: path, "cannot create the workspace: \(error.localizedDescription)")
+        }
+        return created
+    }
+}
