@@ -6,12 +6,16 @@ import SegworkCore
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Run segmentation definitions and write their profiles and membership.",
+        abstract: "Run segmentation definitions: store each run as a version, write its exports, check its gates.",
         discussion: """
-        Runs every definition in WORKSPACE/segmentations/ (or only those named), computing all of them before \
-        writing anything, then writes each one's files atomically to exports/<definition>/<run id>/. The run id \
-        is a hash of everything that decides the output, so the same inputs give the same folder and the same \
-        bytes. A summary table is printed for each definition.
+        Runs every definition in WORKSPACE/segmentations/ (or only those named). All of them are computed before \
+        anything is written; then each becomes an immutable version in WORKSPACE/.seg/ (see `seg versions`) and \
+        its files are written atomically to exports/<definition>/<run id>/. The run id is a hash of everything \
+        that decides the output, so the same inputs give the same folder and the same bytes. Gates declared in a \
+        definition are checked after its run; a failed gate makes the exit status 3.
+
+        With --ci (or when the environment has CI=true): no progress or tables, a JSON summary on stdout (or in \
+        --summary FILE), and the documented exit statuses.
         """
     )
 
@@ -28,6 +32,15 @@ struct RunCommand: ParsableCommand {
             help: "Profile formats to write: json, csv, md (comma-separated or repeated; default: the definition's exports). membership.csv is always written.")
     var formats: [String] = []
 
+    @Option(help: "Re-execute a stored version (id, run id or 'latest') and report whether it comes out byte-identical.")
+    var verify: String?
+
+    @Flag(help: "Headless: no tables, a JSON summary on stdout (also when CI=true).")
+    var ci = false
+
+    @Option(help: "Write the JSON summary to this file instead of stdout (implies --ci).")
+    var summary: String?
+
     @Flag(name: .shortAndLong, help: "Print nothing but errors.")
     var quiet = false
 
@@ -38,24 +51,90 @@ struct RunCommand: ParsableCommand {
         for f in parsedFormats() where ExportFormat(rawValue: f) == nil {
             throw ValidationError("--format '\(f)' is not a format; use json, csv or md")
         }
+        if verify != nil, !definitions.isEmpty || asOf != nil {
+            throw ValidationError("--verify re-executes a stored version as it was; it takes no definitions or --as-of")
+        }
     }
 
     private func parsedFormats() -> [String] {
         formats.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
     }
 
+    private var headless: Bool {
+        ci || summary != nil || ["true", "1", "yes"].contains(ProcessInfo.processInfo.environment["CI"]?.lowercased() ?? "")
+    }
+
     func run() throws {
+        var runs: [CISummary.Run] = []
+        do {
+            let status = try execute(&runs)
+            if headless { try emit(CISummary(status: status.rawValue, error: nil, runs: runs)) }
+            if status != .ok { throw ExitCode(status.rawValue) }
+        } catch let error where ExitStatus.isSegworkError(error) {
+            if headless {
+                try? emit(CISummary(status: ExitStatus.for(error).rawValue, error: ExitStatus.message(for: error), runs: runs))
+            }
+            throw error
+        }
+    }
+
+    private func emit(_ s: CISummary) throws {
+        if let summary {
+            try s.json().write(to: URL(fileURLWithPath: summary), options: .atomic)
+        } else {
+            FileHandle.standardOutput.write(s.json())
+        }
+    }
+
+    private func execute(_ runs: inout [CISummary.Run]) throws -> ExitStatus {
         let ws = try Workspace.open(workspace)
+        let history = try History(workspace: ws, create: true)
+        // Fails fast, before any work, when the workspace is read-only or another seg holds it.
+        let lock = try history.store.lockForWriting(command: "seg run " + CommandLine.arguments.dropFirst(2).joined(separator: " "))
+        defer { lock.release() }
+        if let verify { return try runVerify(verify, history) }
+
         let runner = Runner(workspace: ws)
         let defs = try ws.definitions(named: definitions)
         let fs = parsedFormats()
-        let options = RunOptions(asOf: asOf.flatMap { CivilDate(iso: Substring($0)) },
-                                 formats: fs.isEmpty ? nil : fs.compactMap(ExportFormat.init(rawValue:)))
-        // Compute everything first: a failure in any definition writes nothing at all.
-        let results = try defs.map { try runner.run($0, options: options) }
-        for r in results {
-            try runner.write(r)
-            if !quiet { print(RunSummary.text(r, workspace: ws)) }
+        let asOfDate = asOf.flatMap { CivilDate(iso: Substring($0)) }
+        let formatList = fs.isEmpty ? nil : fs.compactMap(ExportFormat.init(rawValue:))
+        // Compute everything first: a failure in any definition stores and writes nothing at all.
+        let results = try defs.map { def in
+            try runner.run(def, options: RunOptions(asOf: asOfDate, formats: formatList,
+                                                   datasetFiles: try history.importedFiles(for: def)))
         }
+        var status = ExitStatus.ok
+        for r in results {
+            let version = try history.record(r)
+            try runner.write(r)
+            let (gates, drift) = try history.gates(for: version)
+            if gates.contains(where: { !$0.passed }) { status = .gateFailed }
+            runs.append(CISummary.Run(version: version, report: r.report, exports: ws.display(r.exportDirectory),
+                                      drift: drift, gates: gates))
+            if headless || quiet {
+                for g in gates where !g.passed { FileHandle.standardError.write(Data("seg: gate failed: \(g.message)\n".utf8)) }
+                continue
+            }
+            print(RunSummary.text(r, workspace: ws, version: version.id))
+            if let drift { print(String(format: "  drift since previous version: %.1f%% of customers changed segment", drift * 100)) }
+            for g in gates { print("  gate \(g.passed ? "ok    " : "FAILED") \(g.message)") }
+        }
+        return status
+    }
+
+    private func runVerify(_ ref: String, _ history: History) throws -> ExitStatus {
+        let v = try history.store.version(ref)
+        let result = try history.verify(v)
+        if !headless && !quiet {
+            print(result.identical ? "\(v.id) (\(v.definition), run \(v.runID)) reproduces byte for byte"
+                                   : "\(v.id) (\(v.definition), run \(v.runID)) does NOT reproduce:")
+            for d in result.differences { print("  \(d)") }
+        }
+        if !result.identical {
+            FileHandle.standardError.write(Data("seg: error: \(v.id) did not reproduce: \(result.differences.joined(separator: "; "))\n".utf8))
+            return .runFailed
+        }
+        return .ok
     }
 }

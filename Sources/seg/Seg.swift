@@ -15,10 +15,11 @@ struct Seg: ParsableCommand {
         membership to exports/<definition>/<run id>/. See docs/DEFINITIONS.md and docs/PLUGINS.md.
 
         Exit status: 0 success; 1 the run failed (bad data, a plugin error, a file that could not be written); \
-        2 bad usage, or a bad definition or workspace; 3 reserved for failed gates.
+        2 bad usage, or a bad definition or workspace; 3 a gate failed.
         """,
         version: segworkVersion,
-        subcommands: [InitCommand.self, RunCommand.self, PluginsCommand.self]
+        subcommands: [InitCommand.self, ImportCommand.self, RunCommand.self, VersionsCommand.self, ShowCommand.self,
+                      ExportCommand.self, DiffCommand.self, CheckCommand.self, PluginsCommand.self]
     )
 
     /// Parses, runs, and maps every error to a message on standard error and a documented exit status.
@@ -47,13 +48,13 @@ enum ExitStatus: Int32 {
     case runFailed = 1
     /// Bad usage, or a bad definition or workspace.
     case usage = 2
-    /// A gate failed (reserved).
+    /// A gate failed (`seg run`, `seg check`).
     case gateFailed = 3
 
     /// Errors of Segwork itself (as opposed to ArgumentParser's).
     static func isSegworkError(_ error: Error) -> Bool {
         error is DefinitionError || error is DataError || error is PluginError || error is ProfileError
-            || error is AtomicWriteError || error is TableError
+            || error is AtomicWriteError || error is TableError || error is StoreError || error is DiffError
     }
 
     /// The status for a Segwork error: definition problems are usage errors, everything else a failed run.

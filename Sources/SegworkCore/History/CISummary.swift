@@ -1,0 +1,88 @@
+import Foundation
+
+/// The JSON `seg run --ci` prints on stdout (or writes to `--summary FILE`): one object, keys sorted.
+/// Shape (version 1): `{"formatVersion":1,"ok":bool,"status":0|1|2|3,"error":string|null,"runs":[…]}`, each run
+/// `{"definition","version","runID","asOf","customers","exports","segments":[{"label","count","share"}],
+/// "drift":number|null,"gates":[{"gate","segment","passed","actual","limit","message"}]}`.
+public struct CISummary: Codable, Sendable {
+    /// One definition's run.
+    public struct Run: Codable, Sendable {
+        /// Definition name.
+        public var definition: String
+        /// Stored version id (`v3`).
+        public var version: String
+        /// Run id.
+        public var runID: String
+        /// Reference date.
+        public var asOf: String
+        /// Customers.
+        public var customers: Int
+        /// Export folder, relative to the current directory when inside it.
+        public var exports: String
+        /// Segment sizes (the unassigned group included).
+        public var segments: [Segment]
+        /// Share of customers who changed segment since the previous version (nil for the first).
+        public var drift: Double?
+        /// Every gate's result.
+        public var gates: [GateResult]
+    }
+
+    /// A segment's size.
+    public struct Segment: Codable, Sendable {
+        /// Label.
+        public var label: String
+        /// Customers.
+        public var count: Int
+        /// Share of all customers.
+        public var share: Double?
+    }
+
+    /// 1.
+    public var formatVersion = 1
+    /// True when the status is 0.
+    public var ok: Bool
+    /// The exit status.
+    public var status: Int32
+    /// The error message when the run failed.
+    public var error: String?
+    /// The runs that completed.
+    public var runs: [Run]
+
+    /// Creates a summary.
+    public init(status: Int32, error: String?, runs: [Run]) {
+        self.ok = status == 0; self.status = status; self.error = error; self.runs = runs
+    }
+
+    /// Pretty JSON with sorted keys and a trailing newline.
+    public func json() -> Data {
+        let e = JSONEncoder()
+        e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        var data = (try? e.encode(self)) ?? Data("{}".utf8)
+        data.append(10)
+        return data
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(formatVersion, forKey: .formatVersion); try c.encode(ok, forKey: .ok)
+        try c.encode(status, forKey: .status); try c.encode(error, forKey: .error); try c.encode(runs, forKey: .runs)
+    }
+}
+
+extension CISummary.Run {
+    /// The summary of a stored run.
+    public init(version: VersionRecord, report: ProfileReport, exports: String, drift: Double?, gates: [GateResult]) {
+        self.init(definition: version.definition, version: version.id, runID: version.runID, asOf: version.asOf,
+                  customers: version.customers, exports: exports,
+                  segments: report.segments.map { CISummary.Segment(label: $0.label, count: $0.count, share: $0.share) },
+                  drift: drift, gates: gates)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(definition, forKey: .definition); try c.encode(version, forKey: .version)
+        try c.encode(runID, forKey: .runID); try c.encode(asOf, forKey: .asOf); try c.encode(customers, forKey: .customers)
+        try c.encode(exports, forKey: .exports); try c.encode(segments, forKey: .segments)
+        try c.encode(drift, forKey: .drift); try c.encode(gates, forKey: .gates)
+    }
+}

@@ -1,0 +1,117 @@
+import Foundation
+import LuaHost
+
+/// A workspace's history: turns computed runs into stored versions, resolves imported datasets, checks gates
+/// and re-executes stored versions. The CLI's history commands are thin layers over this.
+public struct History {
+    /// The workspace.
+    public let workspace: Workspace
+    /// Its version store.
+    public let store: VersionStore
+
+    /// Opens the history of `workspace`; `create` makes `.seg/` when missing.
+    public init(workspace: Workspace, create: Bool) throws {
+        self.workspace = workspace
+        self.store = try VersionStore.open(workspace: workspace.root, create: create)
+    }
+
+    /// Files to read for datasets declared with `dataset: NAME`: the latest snapshot of each imported name.
+    public func importedFiles(for definition: Definition) throws -> [String: URL] {
+        var out: [String: URL] = [:]
+        for spec in definition.datasets {
+            guard let name = spec.imported else { continue }
+            guard let latest = try store.latestDataset(name: name), let url = store.snapshotURL(sha256: latest.sha256) else {
+                let known = Set(try store.datasetVersions().map(\.name)).sorted()
+                throw DefinitionError(file: definition.file, line: spec.line,
+                                      "dataset '\(spec.name)' reads the imported dataset '\(name)', which has not been imported; run `seg import \(workspace.display(workspace.root)) \(name) <file>`" + (known.isEmpty ? "" : " (imported: \(known.joined(separator: ", ")))"))
+            }
+            out[spec.name] = url
+        }
+        return out
+    }
+
+    /// Stores a computed run as a new immutable version: snapshots every dataset file it read, stores every
+    /// plugin's source, then saves the record in one transaction.
+    public func record(_ r: RunResult) throws -> VersionRecord {
+        for (_, url) in r.datasetFiles.sorted(by: { $0.key < $1.key }) { _ = try store.snapshot(file: url) }
+        for (_, url) in r.pluginFiles.sorted(by: { $0.key < $1.key }) {
+            let data = try Data(contentsOf: url)
+            try store.storePluginSource(String(decoding: data, as: UTF8.self), sha256: SHA256.hex(data))
+        }
+        let report = r.report
+        let draft = VersionRecord(
+            number: 0, createdAt: "", definition: r.definition.name, definitionText: r.definition.text,
+            definitionSHA256: SHA256.hex(r.definition.text), runID: report.run.runID, asOf: report.run.asOf,
+            segworkVersion: report.run.segworkVersion, seed: r.seed, frozenTime: r.frozenTime,
+            inputs: report.run.inputs, plugins: report.run.plugins, customers: report.run.customers,
+            segments: report.segments.filter { !$0.unassigned && $0.count > 0 }.count,
+            profilesJSON: Exporter.json(report), membershipCSV: r.files["membership.csv"] ?? Data())
+        return try store.save(draft)
+    }
+
+    /// The report stored with a version.
+    public static func report(of v: VersionRecord) throws -> ProfileReport {
+        do { return try JSONDecoder().decode(ProfileReport.self, from: v.profilesJSON) } catch {
+            throw StoreError.corrupted(path: ".seg/store.sqlite",
+                                       detail: "the profiles of \(v.id) cannot be read (\(error)); restore .seg/ from a backup")
+        }
+    }
+
+    /// The definition stored with a version, parsed again.
+    public static func definition(of v: VersionRecord) throws -> Definition {
+        try Definition.parse(text: v.definitionText, file: "\(v.id):segmentations/\(v.definition).yaml", defaultName: v.definition)
+    }
+
+    /// Score column names of a version (the membership header after id and segment).
+    public static func scoreColumns(of v: VersionRecord) -> [String] {
+        let header = v.membershipCSV.prefix { $0 != 10 }
+        let names = String(decoding: header, as: UTF8.self).split(separator: ",", omittingEmptySubsequences: false)
+        return names.dropFirst(2).map(String.init)
+    }
+
+    /// Evaluates a version's gates (from its stored definition), with drift against the previous version of the
+    /// same definition.
+    public func gates(for v: VersionRecord) throws -> (results: [GateResult], drift: Double?) {
+        let def = try Self.definition(of: v)
+        let drift = try store.previous(of: v).flatMap { try DiffEngine.drift(from: $0.membershipCSV, to: v.membershipCSV) }
+        guard let gates = def.gates, !gates.isEmpty else { return ([], drift) }
+        return (GateEvaluator.evaluate(gates, report: try Self.report(of: v), drift: drift), drift)
+    }
+
+    /// What `seg run --verify` found.
+    public struct Verification: Sendable {
+        /// The version re-executed.
+        public var version: VersionRecord
+        /// True when membership and profiles came out byte-identical.
+        public var identical: Bool
+        /// What differs (outputs, and plugins whose files changed since).
+        public var differences: [String]
+    }
+
+    /// Re-executes a stored version: its stored definition text over the stored snapshots of its datasets, with
+    /// the same reference date, seed and clock, and compares the outputs byte for byte. Plugins are the workspace's
+    /// current files; any whose hash differs from the version's is reported.
+    public func verify(_ v: VersionRecord) throws -> Verification {
+        let def = try Self.definition(of: v)
+        var files: [String: URL] = [:]
+        for input in v.inputs where !input.file.hasPrefix("plugin:") {
+            guard let url = store.snapshotURL(sha256: input.sha256) else {
+                throw StoreError.corrupted(path: ".seg/datasets",
+                                           detail: "the snapshot of dataset '\(input.name)' (sha256 \(input.sha256.prefix(12))…) used by \(v.id) is missing; restore .seg/ from a backup")
+            }
+            files[input.name] = url
+        }
+        let result = try Runner(workspace: workspace).run(def, options: RunOptions(asOf: CivilDate(iso: Substring(v.asOf)), datasetFiles: files))
+        var diffs: [String] = []
+        for p in v.plugins {
+            if let now = result.report.run.plugins.first(where: { $0.name == p.name }), now.sha256 != p.sha256 {
+                diffs.append("plugin '\(p.name)' changed since \(v.id): sha256 \(p.sha256.prefix(12))… → \(now.sha256.prefix(12))…")
+            }
+        }
+        if result.files["membership.csv"] != v.membershipCSV { diffs.append("membership differs from \(v.id)") }
+        if Exporter.json(result.report) != v.profilesJSON { diffs.append("profiles differ from \(v.id)") }
+        if result.report.run.runID != v.runID { diffs.append("run id \(result.report.run.runID) differs from \(v.runID)") }
+        let identical = !diffs.contains { $0.hasSuffix("from \(v.id)") || $0.hasPrefix("run id") }
+        return Verification(version: v, identical: identical, differences: diffs)
+    }
+}

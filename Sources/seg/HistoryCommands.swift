@@ -1,0 +1,177 @@
+import ArgumentParser
+import Foundation
+import SegworkCore
+
+/// `seg import WORKSPACE NAME FILE`
+struct ImportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Snapshot a file into the workspace as a new version of dataset NAME.",
+        discussion: "Definitions read it with `dataset: NAME` (the latest snapshot). Importing identical bytes again is a no-op that says so."
+    )
+    @Argument(help: "The workspace folder.") var workspace: String
+    @Argument(help: "Dataset name.") var name: String
+    @Argument(help: "The file to snapshot (CSV, TSV, JSON Lines, or any file a source plugin reads).") var file: String
+
+    func validate() throws {
+        guard name.range(of: "^[A-Za-z][A-Za-z0-9_.-]*$", options: .regularExpression) != nil else {
+            throw ValidationError("dataset name '\(name)' must start with a letter and use only letters, digits, '_', '-', '.'")
+        }
+    }
+
+    func run() throws {
+        let ws = try Workspace.open(workspace)
+        let history = try History(workspace: ws, create: true)
+        let lock = try history.store.lockForWriting(command: "seg import \(name) \(file)")
+        defer { lock.release() }
+        guard FileManager.default.isReadableFile(atPath: file) else {
+            throw DataError(file: file, line: nil, message: "cannot be read; check the path")
+        }
+        let (v, isNew) = try history.store.importDataset(name: name, file: URL(fileURLWithPath: file))
+        let what = "\(name) \(v.sha256.prefix(12)) (\(v.rows.map { "\($0) rows, " } ?? "")\(v.bytes) bytes)"
+        print(isNew ? "imported \(what)" : "unchanged: \(what) is already the imported version of \(name); nothing to do")
+    }
+}
+
+/// `seg versions WORKSPACE`
+struct VersionsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "versions", abstract: "List the stored segment versions.")
+    @Argument(help: "The workspace folder.") var workspace: String
+    @Option(help: "Only versions of this definition.") var definition: String?
+
+    func run() throws {
+        let history = try History(workspace: try Workspace.open(workspace), create: false)
+        let versions = try history.store.versions(definition: definition)
+        if versions.isEmpty { print("no versions yet; `seg run \(workspace)` makes one"); return }
+        var rows = [["VERSION", "CREATED", "DEFINITION", "AS OF", "RUN", "INPUTS", "SEGMENTS", "CUSTOMERS"]]
+        for v in versions {
+            let inputs = v.inputs.map { "\($0.name)@\($0.sha256.prefix(8))" }.joined(separator: " ")
+            rows.append([v.id, v.createdAt, v.definition, v.asOf, v.runID, inputs, String(v.segments), String(v.customers)])
+        }
+        print(TextTable.render(rows))
+    }
+}
+
+/// `seg show WORKSPACE VERSION`
+struct ShowCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "show", abstract: "Show a stored version: what it was made from and its segments.")
+    @Argument(help: "The workspace folder.") var workspace: String
+    @Argument(help: "Version: v3, 3, a run id (prefix), latest or latest:<definition>.") var version: String
+
+    func run() throws {
+        let history = try History(workspace: try Workspace.open(workspace), create: false)
+        let v = try history.store.version(version)
+        let report = try History.report(of: v)
+        print("\(v.id)  \(v.definition)  created \(v.createdAt)  Segwork \(v.segworkVersion)")
+        print("  definition sha256 \(v.definitionSHA256)")
+        print("  reference date \(v.asOf), seed \(v.seed), clock \(v.frozenTime)")
+        for i in v.inputs { print("  input  \(i.name): \(i.file) sha256 \(i.sha256) (\(i.rows) rows)") }
+        for p in v.plugins { print("  plugin \(p.name) \(p.version) (\(p.kind)) sha256 \(p.sha256)") }
+        print(RunSummary.text(report: report, scoreColumns: History.scoreColumns(of: v), version: v.id, destination: nil))
+    }
+}
+
+/// `seg export WORKSPACE VERSION`
+struct ExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export", abstract: "Write a stored version's profiles and membership again.",
+        discussion: "Writes to exports/<definition>/<run id>/ (or --out) atomically; the bytes equal the original run's.")
+    @Argument(help: "The workspace folder.") var workspace: String
+    @Argument(help: "Version: v3, 3, a run id (prefix), latest or latest:<definition>.") var version: String
+    @Option(name: .customLong("format"), parsing: .upToNextOption, help: "json, csv, md (default: all three).")
+    var formats: [String] = []
+    @Option(help: "Folder to write to (default: exports/<definition>/<run id>).") var out: String?
+
+    func run() throws {
+        let ws = try Workspace.open(workspace)
+        let history = try History(workspace: ws, create: false)
+        let v = try history.store.version(version)
+        let report = try History.report(of: v)
+        let wanted = formats.flatMap { $0.split(separator: ",").map(String.init) }
+        var files: [String: Data] = ["membership.csv": v.membershipCSV]
+        for f in wanted.isEmpty ? ["json", "csv", "md"] : wanted {
+            switch f {
+            case "json": files["profiles.json"] = v.profilesJSON
+            case "csv": files["profiles.csv"] = Exporter.csv(report)
+            case "md": files["profiles.md"] = Exporter.markdown(report)
+            default: throw ValidationError("--format '\(f)' is not a format; use json, csv or md")
+            }
+        }
+        let dir = out.map { URL(fileURLWithPath: $0) }
+            ?? ws.root.appendingPathComponent("exports/\(v.definition)/\(v.runID)")
+        try AtomicWriter.writeDirectory(files, to: dir)
+        print("wrote \(files.keys.sorted().joined(separator: ", ")) of \(v.id) to \(ws.display(dir))")
+    }
+}
+
+/// `seg diff WORKSPACE V1 V2`
+struct DiffCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "diff", abstract: "Compare two versions of one definition: migration matrix, size changes, input changes.",
+        discussion: "Prints a summary and writes diff.json, diff.csv and diff.md to exports/<definition>/diffs/<v1>-<v2>/ (or --out).")
+    @Argument(help: "The workspace folder.") var workspace: String
+    @Argument(help: "The earlier version.") var from: String
+    @Argument(help: "The later version.") var to: String
+    @Flag(help: "List every customer who moved (in the files; the terminal shows the first 20).") var customers = false
+    @Option(name: .customLong("format"), parsing: .upToNextOption, help: "json, csv, md (default: all three).")
+    var formats: [String] = []
+    @Option(help: "Folder to write to.") var out: String?
+
+    func run() throws {
+        let ws = try Workspace.open(workspace)
+        let history = try History(workspace: ws, create: false)
+        let a = try history.store.version(from), b = try history.store.version(to)
+        let d = try DiffEngine.diff(from: a, to: b, includeMovers: customers)
+        var files: [String: Data] = [:]
+        let wanted = formats.flatMap { $0.split(separator: ",").map(String.init) }
+        for f in wanted.isEmpty ? ["json", "csv", "md"] : wanted {
+            switch f {
+            case "json": files["diff.json"] = DiffExporter.json(d)
+            case "csv": files["diff.csv"] = DiffExporter.csv(d)
+            case "md": files["diff.md"] = DiffExporter.markdown(d)
+            default: throw ValidationError("--format '\(f)' is not a format; use json, csv or md")
+            }
+        }
+        let dir = out.map { URL(fileURLWithPath: $0) }
+            ?? ws.root.appendingPathComponent("exports/\(a.definition)/diffs/\(a.id)-\(b.id)")
+        try AtomicWriter.writeDirectory(files, to: dir)
+        print(DiffExporter.text(d))
+        print("wrote \(files.keys.sorted().joined(separator: ", ")) to \(ws.display(dir))")
+    }
+}
+
+/// `seg check WORKSPACE [VERSION]`
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check", abstract: "Check the gates of stored versions (default: the latest of each definition).",
+        discussion: "Exit status 3 when a gate fails. With --ci (or CI=true) prints the results as JSON.")
+    @Argument(help: "The workspace folder.") var workspace: String
+    @Argument(help: "A version to check (default: the latest version of every definition).") var version: String?
+    @Flag(help: "Print JSON (also when CI=true).") var ci = false
+
+    func run() throws {
+        let history = try History(workspace: try Workspace.open(workspace), create: false)
+        var targets: [VersionRecord]
+        if let version { targets = [try history.store.version(version)] } else {
+            let all = try history.store.versions()
+            targets = Dictionary(grouping: all, by: \.definition).values.compactMap { $0.max { $0.number < $1.number } }
+                .sorted { $0.definition < $1.definition }
+        }
+        if targets.isEmpty { throw ValidationError("no versions to check; run `seg run \(workspace)` first") }
+        var runs: [CISummary.Run] = []
+        var failed = false
+        let headless = ci || ["true", "1", "yes"].contains(ProcessInfo.processInfo.environment["CI"]?.lowercased() ?? "")
+        for v in targets {
+            let (gates, drift) = try history.gates(for: v)
+            failed = failed || gates.contains { !$0.passed }
+            runs.append(CISummary.Run(version: v, report: try History.report(of: v), exports: "", drift: drift, gates: gates))
+            if !headless {
+                print("\(v.id)  \(v.definition)  \(gates.isEmpty ? "no gates" : "\(gates.filter(\.passed).count)/\(gates.count) gates passed")")
+                for g in gates { print("  \(g.passed ? "ok    " : "FAILED") \(g.message)") }
+            }
+        }
+        let status: ExitStatus = failed ? .gateFailed : .ok
+        if headless { FileHandle.standardOutput.write(CISummary(status: status.rawValue, error: nil, runs: runs).json()) }
+        if failed { throw ExitCode(status.rawValue) }
+    }
+}
