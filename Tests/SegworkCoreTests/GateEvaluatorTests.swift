@@ -4,9 +4,11 @@ import XCTest
 /// Evaluating gates on the profile fixture: Gold 3, Silver 3, Bronze 2, Zero 0 (an empty segment),
 /// 2 unassigned, 10 customers. Spend means: Gold 23.3333333333, Silver 10, Bronze 50; revenue 70, 20, 100 of 220.
 final class GateEvaluatorTests: XCTestCase {
-    static func report(options: ProfileOptions = ProfileFixture.options) throws -> ProfileReport {
-        let assignment = SegmentAssignment(codes: ProfileFixture.assignment.codes,
-                                           labels: ProfileFixture.assignment.labels + ["Zero"])
+    static let assignment = SegmentAssignment(codes: ProfileFixture.assignment.codes,
+                                              labels: ProfileFixture.assignment.labels + ["Zero"])
+
+    static func report(options: ProfileOptions = ProfileFixture.options,
+                       assignment: SegmentAssignment = assignment) throws -> ProfileReport {
         let p = try Profiler.profiles(table: ProfileFixture.table(), assignment: assignment, options: options)
         return ProfileReport(run: ExportTests.run, profiles: p)
     }
@@ -70,6 +72,13 @@ final class GateEvaluatorTests: XCTestCase {
         XCTAssertEqual(r[3].message, "gate required_segments: segment 'Platinum' does not exist in this run "
                        + "(segments: 'Gold', 'Silver', 'Bronze', 'Zero'); check the name in the definition's gates")
         XCTAssertNil(r[3].actual)
+        // Under "*" a segment without the statistic is skipped (passed), not failed.
+        let skipped = try evaluate("profile: [{ segment: '*', column: spend, statistic: mean, min: 0 }]",
+                                   report: Self.report(assignment: SegmentAssignment(
+                                       codes: [0, 0, 0, 0, -1, 0, 0, 0, 0, 1], labels: ["Most", "NoSpend"])))
+        XCTAssertEqual(summary(skipped), ["profile[0] Most pass", "profile[0] NoSpend pass"])
+        XCTAssertEqual(skipped[1].message, "gate profile[0]: segment 'NoSpend': mean of 'spend' is undefined (no "
+                       + "customer in it has a value of 'spend'), so this segment is not checked")
         XCTAssertEqual(r[4], GateResult(gate: "max_unassigned_share", segment: "(unassigned)", passed: false, actual: 0.2,
                                         limit: 0.1, message: "gate max_unassigned_share: 20% of customers (2 of 10) "
                                             + "are unassigned, above the maximum of 10%"))
@@ -164,6 +173,13 @@ final class GateEvaluatorTests: XCTestCase {
         XCTAssertEqual(r[3].message, "gate profile[3]: segment 'Zero': mean of 'spend' is undefined (no customer in it "
                        + "has a value of 'spend'), so the bound cannot be checked")
         XCTAssertNil(r[3].actual)
+        // Under "*" a segment without the statistic is skipped (passed), not failed.
+        let skipped = try evaluate("profile: [{ segment: '*', column: spend, statistic: mean, min: 0 }]",
+                                   report: Self.report(assignment: SegmentAssignment(
+                                       codes: [0, 0, 0, 0, -1, 0, 0, 0, 0, 1], labels: ["Most", "NoSpend"])))
+        XCTAssertEqual(summary(skipped), ["profile[0] Most pass", "profile[0] NoSpend pass"])
+        XCTAssertEqual(skipped[1].message, "gate profile[0]: segment 'NoSpend': mean of 'spend' is undefined (no "
+                       + "customer in it has a value of 'spend'), so this segment is not checked")
 
         let noMoney = try Self.report(options: ProfileOptions(numeric: ["age"]))
         let m = try evaluate("profile:\n  - { segment: Gold, statistic: revenue, min: 1 }", report: noMoney)

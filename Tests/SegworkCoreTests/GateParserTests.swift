@@ -140,6 +140,20 @@ final class GateParserTests: XCTestCase {
                     "'gates.profile[0].max' is 2; a share is a fraction")
     }
 
+    /// Every YAML example in docs/GATES.md parses.
+    func testDocumentedExamplesParse() throws {
+        let docs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("docs/GATES.md")
+        let text = try String(contentsOf: docs, encoding: .utf8)
+        let blocks = text.components(separatedBy: "```yaml\n").dropFirst().map { $0.components(separatedBy: "```")[0] }
+        XCTAssertEqual(blocks.count, 2)
+        for block in blocks {
+            let y = YAMLFields(file: "GATES.md")
+            let g = try GateSet.parse(try XCTUnwrap(try y.root(block)["gates"]), y)
+            XCTAssertTrue(g.gates.count >= 8, block)
+        }
+    }
+
     func testDefinitionReadsGatesAndReportsTheirLines() throws {
         let base = "population: c\nid: id\ndatasets: { c: { file: c.csv } }\ncriteria: [tiers]\n"
         let d = try Definition.parse(text: base + "gates:\n  max_segments: 4\n", file: "seg/d.yaml", defaultName: "d")

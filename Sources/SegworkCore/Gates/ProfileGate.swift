@@ -3,7 +3,9 @@ import Foundation
 /// Profile bounds (`gates.profile`).
 extension Checker {
     /// The results of bound `i`: one per segment it names (every segment with customers for `"*"`), or one
-    /// failed result when the segment, the column or the statistic is not in the report.
+    /// failed result when the segment, the column or the statistic is not in the report. An undefined value
+    /// (the mean of a column no customer of the segment has) fails a named segment and is skipped, as passed,
+    /// under `"*"`.
     func profile(_ i: Int, _ b: ProfileBound) -> [GateResult] {
         let gate = "profile[\(i)]"
         let label: String? = b.segment == ProfileBound.everySegment ? nil : b.segment
@@ -76,9 +78,11 @@ extension Checker {
         let what = b.column.map { "\(b.statistic.rawValue) of '\($0)'" } ?? b.statistic.rawValue
         let (v, why) = value(b, p)
         guard let v else {
-            return GateResult(gate: gate, segment: p.label, passed: false, actual: nil, limit: b.min ?? b.max,
+            // A bound on every segment concerns the segments that have the statistic; one named on purpose must.
+            let every = b.segment == ProfileBound.everySegment
+            return GateResult(gate: gate, segment: p.label, passed: every, actual: nil, limit: b.min ?? b.max,
                               message: "gate \(gate): segment '\(p.label)': \(what) is undefined (\(why)), "
-                                  + "so the bound cannot be checked")
+                                  + (every ? "so this segment is not checked" : "so the bound cannot be checked"))
         }
         func show(_ x: Double, _ other: Double?) -> String {
             b.statistic.isShare ? GateFormat.percent(x, apartFrom: other) : GateFormat.number(x)
