@@ -1,0 +1,137 @@
+import Foundation
+
+/// The Markdown diff report (`DiffExporter.markdown`); layout documented in docs/DIFF.md.
+enum DiffMarkdown {
+    static func render(_ d: VersionDiff) -> Data {
+        var md = MarkdownText()
+        md.line("# Segment diff: \(md.escape(d.definition)), \(md.escape(d.from.id)) → \(md.escape(d.to.id))")
+        md.line()
+        md.line("- from: \(md.escape(DiffWording.version(d.from)))")
+        md.line("- to: \(md.escape(DiffWording.version(d.to)))")
+        md.line("- entered: \(d.entered), left: \(d.left), moved: \(d.moved), stayed: \(d.stayed)")
+        md.line("- \(DiffWording.drift(d))")
+        md.line("- diff format \(d.formatVersion)")
+        md.line()
+
+        md.line("## What changed in the inputs")
+        md.line()
+        if d.inputChanges.isEmpty {
+            md.line("Nothing: same definition, reference date, Segwork version, datasets, plugins and parameters.")
+            md.line()
+        } else {
+            md.table(["input", "before", "after"], align: [.left, .left, .left], rows: d.inputChanges.map {
+                [DiffWording.subject($0), DiffWording.value($0.before), DiffWording.value($0.after)]
+            })
+        }
+
+        md.line("## Segments")
+        md.line()
+        let from = d.from.id, to = d.to.id
+        md.table(["segment", from, to, "change", "share \(from)", "share \(to)", "share change", "stayed",
+                  "moved in", "moved out", "entered", "left"],
+                 align: [.left] + Array(repeating: .right, count: 11),
+                 rows: d.segments.map { s in
+                     [s.label + note(s), String(s.before), String(s.after), DiffWording.signed(s.delta),
+                      MarkdownText.percent(s.shareBefore), MarkdownText.percent(s.shareAfter),
+                      DiffWording.points(s.shareDelta), String(s.stayed), String(s.movedIn), String(s.movedOut),
+                      String(s.entered), String(s.left)]
+                 })
+
+        md.line("## Migration matrix")
+        md.line()
+        md.line("Customers by segment in \(md.escape(from)) (rows) and in \(md.escape(to)) (columns). "
+                + "The `(absent)` row holds customers who entered the population, the `(absent)` column those who left.")
+        md.line()
+        md.table(["\(from) → \(to)"] + d.labels, align: [.left] + d.labels.map { _ in .right },
+                 rows: d.matrix.enumerated().map { i, row in [d.labels[i]] + row.map { String($0) } })
+
+        if let movers = d.movers {
+            md.line("## Customers who moved")
+            md.line()
+            if movers.count > DiffExporter.markdownMoverLimit {
+                md.line("Showing the first \(DiffExporter.markdownMoverLimit) of \(movers.count); the JSON and "
+                        + "CSV exports list all of them.")
+                md.line()
+            }
+            md.table(["customer", from, to], align: [.left, .left, .left],
+                     rows: movers.prefix(DiffExporter.markdownMoverLimit).map { [$0.customerID, $0.from, $0.to] })
+        }
+        return md.data
+    }
+
+    /// ` (new)` for a segment only the newer version has, ` (gone)` for one it lost.
+    private static func note(_ s: SegmentChange) -> String {
+        if s.label == VersionDiff.unassignedLabel { return "" }
+        if s.before == 0 { return " (new)" }
+        if s.after == 0 { return " (gone)" }
+        return ""
+    }
+}
+
+/// The terminal summary (`DiffExporter.text`).
+enum DiffText {
+    static func render(_ d: VersionDiff) -> String {
+        var lines: [String] = []
+        lines.append("diff of \(d.definition): \(d.from.id) → \(d.to.id)")
+        lines.append("  from \(DiffWording.version(d.from))")
+        lines.append("  to   \(DiffWording.version(d.to))")
+        lines.append("customers: entered \(d.entered), left \(d.left), moved \(d.moved), stayed \(d.stayed); "
+                     + DiffWording.drift(d))
+        if d.inputChanges.isEmpty {
+            lines.append("inputs: unchanged")
+        } else {
+            lines.append("inputs:")
+            for c in d.inputChanges {
+                lines.append("  \(DiffWording.subject(c)): \(short(c.before)) → \(short(c.after))")
+            }
+        }
+        lines.append("")
+        lines += table(["segment", d.from.id, d.to.id, "change", "share " + d.from.id, "share " + d.to.id, "change"],
+                       d.segments.map { s in
+                           [oneLine(s.label), String(s.before), String(s.after), DiffWording.signed(s.delta),
+                            MarkdownText.percent(s.shareBefore), MarkdownText.percent(s.shareAfter),
+                            DiffWording.points(s.shareDelta)]
+                       })
+        lines.append("")
+        lines.append("migration (rows \(d.from.id), columns \(d.to.id)):")
+        lines += table([""] + d.labels.map(oneLine),
+                       d.matrix.enumerated().map { i, row in [oneLine(d.labels[i])] + row.map { String($0) } })
+        if let movers = d.movers {
+            lines.append("")
+            lines.append("\(movers.count) customers off the diagonal (use --format json or csv for the list)")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Left-aligned first column, right-aligned others, two spaces between columns.
+    private static func table(_ header: [String], _ rows: [[String]]) -> [String] {
+        let all = [header] + rows
+        let widths = header.indices.map { c in all.map { $0[c].count }.max() ?? 0 }
+        return all.map { row in
+            row.enumerated().map { c, cell in
+                let pad = String(repeating: " ", count: widths[c] - cell.count)
+                return c == 0 ? cell + pad : pad + cell
+            }.joined(separator: "  ").trimmingTrailingSpaces()
+        }
+    }
+
+    /// A label on one line (line breaks as spaces).
+    private static func oneLine(_ s: String) -> String {
+        String(s.map { $0 == "\n" || $0 == "\r" || $0 == "\r\n" ? " " : $0 })
+    }
+
+    /// A hash shortened to 12 characters; other values as they are, `-` when absent.
+    private static func short(_ s: String?) -> String {
+        guard let s else { return "-" }
+        if s.count == 64, s.allSatisfy(\.isHexDigit) { return String(s.prefix(12)) + "…" }
+        return oneLine(s)
+    }
+}
+
+private extension String {
+    func trimmingTrailingSpaces() -> String {
+        var s = self
+        while s.last == " " { s.removeLast() }
+        return s
+    }
+}
