@@ -20,11 +20,17 @@ struct PluginsCommand: ParsableCommand {
         var rows: [[String]] = [["NAME", "KIND", "VERSION", "DESCRIPTION"]]
         var failures: [String] = []
         let env = PluginEnvironment(limits: ws.limits, libraryPaths: ws.libraryPaths, fileRoot: ws.root.path)
+        for (name, twins) in catalog.ambiguous.sorted(by: { $0.key < $1.key }) {
+            failures.append("plugin '\(name)' is ambiguous: \(twins.map { ws.display($0) }.joined(separator: " and ")); rename or remove one")
+        }
         for name in catalog.names {
             let file = catalog.files[name]!
             do {
                 let m = try Plugin.load(path: file.path, environment: env).manifest
                 rows.append([m.name, m.kind.rawValue, m.version, m.description])
+                if m.name != name {
+                    failures.append("\(ws.display(file)): declares name '\(m.name)', but definitions find plugins by file name ('\(name)'); rename the file or the name so they match")
+                }
             } catch {
                 rows.append([name, "?", "?", "failed to load (see below)"])
                 failures.append("\(ws.display(file)): \(ExitStatus.message(for: error))")

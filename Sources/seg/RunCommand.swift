@@ -48,6 +48,9 @@ struct RunCommand: ParsableCommand {
         if let asOf, CivilDate(iso: Substring(asOf)) == nil {
             throw ValidationError("--as-of must be a date written YYYY-MM-DD (got '\(asOf)')")
         }
+        if formats.contains(where: { $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
+            throw ValidationError("--format needs a format: json, csv or md")
+        }
         for f in parsedFormats() where ExportFormat(rawValue: f) == nil {
             throw ValidationError("--format '\(f)' is not a format; use json, csv or md")
         }
@@ -104,10 +107,20 @@ struct RunCommand: ParsableCommand {
             try runner.run(def, options: RunOptions(asOf: asOfDate, formats: formatList,
                                                    datasetFiles: try history.importedFiles(for: def)))
         }
+        // Stage every export folder, store every version, then put the folders in place: a failure before the
+        // last step leaves exports/ as it was.
+        var staged: [AtomicWriter.StagedDirectory] = []
+        var versions: [VersionRecord] = []
+        do {
+            for r in results { staged.append(try runner.stage(r)) }
+            for r in results { versions.append(try history.record(r)) }
+        } catch {
+            staged.forEach { $0.discard() }
+            throw error
+        }
+        for s in staged { try s.commit() }
         var status = ExitStatus.ok
-        for r in results {
-            let version = try history.record(r)
-            try runner.write(r)
+        for (r, version) in zip(results, versions) {
             let (gates, drift) = try history.gates(for: version)
             if gates.contains(where: { !$0.passed }) { status = .gateFailed }
             runs.append(CISummary.Run(version: version, report: r.report, exports: ws.display(r.exportDirectory),

@@ -41,7 +41,7 @@ final class DefinitionTests: XCTestCase {
         XCTAssertEqual(d.criteria[1].columns, ["tenure_days": "tenure"])
         XCTAssertEqual(d.combine, .firstMatch)
         XCTAssertEqual(d.profile.categorical, ["country"])
-        XCTAssertEqual(d.profile.monetary, "monetary", "the rfm feature makes monetary the revenue column")
+        XCTAssertNil(d.profile.monetary, "the runner, not the parser, defaults the revenue column")
         XCTAssertEqual(d.formats, [.json, .md])
         XCTAssertEqual(d.asOf?.description, "2024-06-30")
     }

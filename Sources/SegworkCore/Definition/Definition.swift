@@ -114,7 +114,7 @@ public struct ProfileSpec: Sendable, Equatable {
     public var numeric: [String]
     /// Categorical columns.
     public var categorical: [String]
-    /// Revenue column; defaults to `monetary` when the RFM feature is on.
+    /// Revenue column, when set; the runner uses `monetary` when it is not and the RFM feature is on.
     public var monetary: String?
 }
 
@@ -182,7 +182,7 @@ extension Definition {
             throw DefinitionError(file: file, "the required field '\(required)' is missing")
         }
         guard def.name.range(of: "^[A-Za-z0-9][A-Za-z0-9_.-]*$", options: .regularExpression) != nil else {
-            throw DefinitionError(file: file, "name '\(def.name)' must use only letters, digits, '_', '-' and '.'")
+            throw DefinitionError(file: file, "name '\(def.name)' must start with a letter or digit and use only letters, digits, '_', '-' and '.'")
         }
         guard def.datasets.contains(where: { $0.name == def.population }) else {
             throw DefinitionError(file: file, "population '\(def.population)' is not one of the datasets (\(def.datasets.map(\.name).joined(separator: ", ")))")
@@ -191,7 +191,6 @@ extension Definition {
             throw DefinitionError(file: file, "features.rfm.transactions '\(rfm.transactions)' is not one of the datasets")
         }
         if def.criteria.isEmpty { throw DefinitionError(file: file, "'criteria' must list at least one criterion") }
-        if def.profile.monetary == nil, def.rfm != nil { def.profile.monetary = "monetary" }
         return def
     }
 

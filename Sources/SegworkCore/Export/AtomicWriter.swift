@@ -39,6 +39,13 @@ public enum AtomicWriter {
     /// folder is moved back). On any failure nothing at `directory` changes and the temporary folder
     /// is removed. Missing parent folders are created.
     public static func writeDirectory(_ files: [String: Data], to directory: URL) throws {
+        try stage(files, to: directory).commit()
+    }
+
+    /// The first phase of `writeDirectory`: every file written and fsynced in a temporary sibling folder.
+    /// Stage several folders, then commit them all, to make a set of folders all-or-nothing in practice
+    /// (staging is where writes fail; a commit is a rename).
+    public static func stage(_ files: [String: Data], to directory: URL) throws -> StagedDirectory {
         let names = files.keys.sorted(by: ProfileMath.byteLess)
         for name in names { try check(name) }
         let target = directory.standardizedFileURL
@@ -46,15 +53,10 @@ public enum AtomicWriter {
         let base = target.lastPathComponent
 
         var isDir: ObjCBool = false
-        let exists = FileManager.default.fileExists(atPath: target.path, isDirectory: &isDir)
-        if exists && !isDir.boolValue { throw AtomicWriteError.notAFolder(path: target.path) }
-        do {
-            try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
-        } catch {
-            throw AtomicWriteError.io(operation: "create the folder", path: parent.path,
-                                      message: error.localizedDescription)
+        if FileManager.default.fileExists(atPath: target.path, isDirectory: &isDir), !isDir.boolValue {
+            throw AtomicWriteError.notAFolder(path: target.path)
         }
-
+        try makeDirectories(parent)
         let token = UUID().uuidString.prefix(8)
         let temp = parent.appendingPathComponent(".\(base).tmp-\(token)")
         do {
@@ -62,14 +64,7 @@ public enum AtomicWriter {
             for name in names {
                 let url = temp.appendingPathComponent(name)
                 let folder = url.deletingLastPathComponent()
-                if folder.path != temp.path {
-                    do {
-                        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-                    } catch {
-                        throw AtomicWriteError.io(operation: "create the folder", path: folder.path,
-                                                  message: error.localizedDescription)
-                    }
-                }
+                if folder.path != temp.path { try makeDirectories(folder) }
                 try writeFile(files[name]!, to: url)
             }
             try syncDirectories(under: temp)
@@ -77,34 +72,61 @@ public enum AtomicWriter {
             try? FileManager.default.removeItem(at: temp)
             throw error
         }
+        return StagedDirectory(temp: temp, target: target, token: String(token))
+    }
 
-        if exists {
-            let old = parent.appendingPathComponent(".\(base).old-\(token)")
-            do {
-                try rename(target, old)
-            } catch {
-                try? FileManager.default.removeItem(at: temp)
-                throw error
-            }
-            do {
-                try rename(temp, target)
-            } catch {
-                try? rename(old, target)
-                try? FileManager.default.removeItem(at: temp)
-                throw error
+    /// A folder written and fsynced under a temporary name, waiting to be renamed into place.
+    public struct StagedDirectory {
+        let temp: URL
+        let target: URL
+        let token: String
+
+        /// Renames the staged folder into place (replacing an older folder of the same name).
+        public func commit() throws {
+            let parent = target.deletingLastPathComponent()
+            var isDir: ObjCBool = false
+            if FileManager.default.fileExists(atPath: target.path, isDirectory: &isDir) {
+                let old = parent.appendingPathComponent(".\(target.lastPathComponent).old-\(token)")
+                do {
+                    try AtomicWriter.rename(target, old)
+                } catch {
+                    discard()
+                    throw error
+                }
+                do {
+                    try AtomicWriter.rename(temp, target)
+                } catch {
+                    try? AtomicWriter.rename(old, target)
+                    discard()
+                    throw error
+                }
+                try? syncDirectory(parent)
+                // The new folder is in place; failing to delete the old copy does not undo that.
+                try? FileManager.default.removeItem(at: old)
+            } else {
+                do {
+                    try AtomicWriter.rename(temp, target)
+                } catch {
+                    discard()
+                    throw error
+                }
             }
             try? syncDirectory(parent)
-            // The new folder is in place; failing to delete the old copy does not undo that.
-            try? FileManager.default.removeItem(at: old)
-        } else {
-            do {
-                try rename(temp, target)
-            } catch {
-                try? FileManager.default.removeItem(at: temp)
-                throw error
-            }
         }
-        try? syncDirectory(parent)
+
+        /// Removes the staged folder without touching the destination.
+        public func discard() { try? FileManager.default.removeItem(at: temp) }
+    }
+
+    /// `mkdir -p`, with the system's own error message.
+    private static func makeDirectories(_ url: URL) throws {
+        var isDir: ObjCBool = false
+        if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir) {
+            if isDir.boolValue { return }
+            throw AtomicWriteError.notAFolder(path: url.path)
+        }
+        try makeDirectories(url.deletingLastPathComponent())
+        if mkdir(url.path, 0o755) != 0 && errno != EEXIST { throw failure("create the folder", url.path) }
     }
 
     private static func check(_ name: String) throws {
@@ -123,7 +145,7 @@ public enum AtomicWriter {
         if mkdir(url.path, 0o755) != 0 { throw failure("create the folder", url.path) }
     }
 
-    private static func rename(_ from: URL, _ to: URL) throws {
+    fileprivate static func rename(_ from: URL, _ to: URL) throws {
         #if canImport(Glibc)
         let rc = Glibc.rename(from.path, to.path)
         #else
@@ -149,7 +171,7 @@ public enum AtomicWriter {
         if close(fd) != 0 { throw failure("close", url.path) }
     }
 
-    private static func syncDirectory(_ url: URL) throws {
+    fileprivate static func syncDirectory(_ url: URL) throws {
         let fd = open(url.path, O_RDONLY)
         if fd < 0 { throw failure("open the folder", url.path) }
         defer { close(fd) }

@@ -14,14 +14,14 @@ struct KeyIndex {
             var d = [Int64: Int32](minimumCapacity: v.count)
             for i in 0..<v.count {
                 guard ids.isValid(i) else { throw Self.missing(ids.name, origin, i) }
-                if d.updateValue(Int32(i), forKey: v[i]) != nil { throw Self.duplicate(String(v[i]), ids.name, origin) }
+                if let first = d.updateValue(Int32(i), forKey: v[i]) { throw Self.duplicate(String(v[i]), ids.name, origin, Int(first), i) }
             }
             index = .integer(d)
         default:
             var d = [String: Int32](minimumCapacity: ids.count)
             for i in 0..<ids.count {
                 guard let s = ids.string(at: i) else { throw Self.missing(ids.name, origin, i) }
-                if d.updateValue(Int32(i), forKey: s) != nil { throw Self.duplicate(s, ids.name, origin) }
+                if let first = d.updateValue(Int32(i), forKey: s) { throw Self.duplicate(s, ids.name, origin, Int(first), i) }
             }
             index = .text(d)
         }
@@ -32,9 +32,9 @@ struct KeyIndex {
                   message: "record \(row + 1) has no customer id in column '\(col)'; every customer needs one")
     }
 
-    private static func duplicate(_ id: String, _ col: String, _ origin: String) -> DataError {
+    private static func duplicate(_ id: String, _ col: String, _ origin: String, _ first: Int, _ second: Int) -> DataError {
         DataError(file: origin, line: nil, column: col,
-                  message: "customer id '\(id)' appears more than once in column '\(col)'; ids must be unique (remove the duplicate rows)")
+                  message: "id '\(id)' appears more than once (records \(first + 1) and \(second + 1)); ids must be unique (remove the duplicate rows)")
     }
 
     /// For each row of `keys`, the matching row, or -1 when the key is missing or unknown.

@@ -38,12 +38,16 @@ public enum RFMFeature {
         let dateCol = try col(spec.date, "date")
         let amountCol = try col(spec.amount, "amount")
         guard case .date(let dates) = dateCol.storage else {
+            let bad = (0..<dateCol.count).lazy.compactMap { i in dateCol.string(at: i).flatMap { CivilDate(iso: Substring($0)) == nil ? (i, $0) : nil } }.first
+            let example = bad.map { " (record \($0.0 + 1) has '\($0.1)')" } ?? ""
             throw DataError(file: origin, line: nil, column: spec.date,
-                            message: "column '\(spec.date)' must hold dates (YYYY-MM-DD) but was read as \(dateCol.type.rawValue); declare it in the dataset schema as date")
+                            message: "column '\(spec.date)' must hold dates (YYYY-MM-DD) but was read as \(dateCol.type.rawValue)\(example); fix the value or declare it in the dataset schema as date")
         }
         guard amountCol.isNumeric else {
+            let bad = (0..<amountCol.count).lazy.compactMap { i in amountCol.string(at: i).flatMap { Double($0) == nil ? (i, $0) : nil } }.first
+            let example = bad.map { " (record \($0.0 + 1) has '\($0.1)')" } ?? ""
             throw DataError(file: origin, line: nil, column: spec.amount,
-                            message: "column '\(spec.amount)' must be numeric but was read as \(amountCol.type.rawValue)")
+                            message: "column '\(spec.amount)' must be numeric but was read as \(amountCol.type.rawValue)\(example); fix the value or declare the column as double in the schema")
         }
         let orderCol = try spec.order.map { try col($0, "order") }
         let owner = try KeyIndex(ids: ids, origin: idOrigin).match(cust)

@@ -197,7 +197,7 @@ extension DataReader {
                     for (k, name) in names.enumerated() {
                         let cells = CSVCells(base: base, bounds: bp, lines: lp, stride: width + 1, column: k,
                                              scratch: scratch)
-                        columns.append(try ColumnBuilder.build(cells, name: name, forced: options.schema[name],
+                        columns.append(try ColumnBuilder.build(cells, name: name, forced: options.forcedType(name),
                                                                origin: origin))
                     }
                     return try Table(columns: columns)

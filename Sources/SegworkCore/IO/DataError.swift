@@ -37,9 +37,18 @@ public struct ReadOptions: Sendable {
     /// CSV only, default ",". Must be a single ASCII byte other than `"`, CR and LF.
     public var delimiter: UInt8
 
+    /// Columns read as text when present and not in `schema` (key columns such as customer ids, so that
+    /// `00123` stays `00123`). Naming a column the file does not have is not an error.
+    public var textColumns: Set<String>
+
     /// Creates options.
-    public init(schema: [String: ColumnType] = [:], delimiter: UInt8 = UInt8(ascii: ",")) {
-        self.schema = schema; self.delimiter = delimiter
+    public init(schema: [String: ColumnType] = [:], delimiter: UInt8 = UInt8(ascii: ","), textColumns: Set<String> = []) {
+        self.schema = schema; self.delimiter = delimiter; self.textColumns = textColumns
+    }
+
+    /// The forced type of column `name`, if any.
+    func forcedType(_ name: String) -> ColumnType? {
+        schema[name] ?? (textColumns.contains(name) ? .string : nil)
     }
 }
 

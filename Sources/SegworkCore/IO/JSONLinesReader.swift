@@ -57,7 +57,7 @@ extension DataReader {
                 for (k, name) in names.enumerated() {
                     let cells = JSONCells(base: base, arena: arena.baseAddress, kinds: parser.kinds[k],
                                           starts: parser.starts[k], lengths: parser.lengths[k], lines: parser.lines)
-                    columns.append(try ColumnBuilder.build(cells, name: name, forced: options.schema[name],
+                    columns.append(try ColumnBuilder.build(cells, name: name, forced: options.forcedType(name),
                                                            origin: origin))
                 }
                 return try Table(columns: columns)

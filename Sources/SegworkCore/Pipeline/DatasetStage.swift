@@ -35,7 +35,7 @@ struct DatasetStage {
                 if let override = fileOverrides[spec.name] {
                     url = override
                 } else if let file = spec.file {
-                    url = URL(fileURLWithPath: file, relativeTo: workspace.root).standardizedFileURL
+                    url = workspace.resolve(file)
                 } else {
                     throw DefinitionError(file: definition.file, line: spec.line,
                                           "dataset '\(spec.name)' reads the imported dataset '\(spec.imported!)'; import it with `seg import <workspace> \(spec.imported!) <file>` and run with `seg run`")
@@ -46,7 +46,7 @@ struct DatasetStage {
                                           "dataset '\(spec.name)': file '\(spec.file ?? shown)' does not exist (looked in \(shown))")
                 }
                 // Read through the path as shown, so errors name the file the way the user sees it.
-                let table = try DataReader.read(path: shown, options: ReadOptions(schema: spec.schema))
+                let table = try DataReader.read(path: shown, options: ReadOptions(schema: spec.schema, textColumns: keyColumns(spec)))
                 let recorded = spec.file ?? "dataset:\(spec.imported!)"
                 inputs.append(InputInfo(name: spec.name, file: recorded, sha256: try SHA256.hex(fileAt: url.path), rows: table.rowCount))
                 files[spec.name] = url
@@ -55,13 +55,17 @@ struct DatasetStage {
                 let fileURL = try catalog.file(for: source, usedIn: definition.file, line: spec.line)
                 let plugin = try PluginLoader.load(fileURL, expecting: .source, use: source, definition: definition,
                                                    line: spec.line, environment: environment)
-                try plugin.configure(overrides: spec.params)
+                do { try plugin.configure(overrides: spec.params) } catch let e as PluginError {
+                    if case .badParam = e.reason { throw DefinitionError(file: definition.file, line: spec.line, "\(e)") }
+                    throw e
+                }
+                let params = try plugin.effectiveParams()
                 let output = try plugin.read()
                 let origin = "plugin '\(source)' (\(workspace.display(fileURL)))"
                 var table = try DataReader.table(from: output, declared: plugin.manifest.columns, origin: origin)
                 try applySchema(spec, &table, origin: origin)
                 inputs.append(InputInfo(name: spec.name, file: "plugin:\(source)", sha256: table.fingerprint(), rows: table.rowCount))
-                sources.append(try PluginLoader.info(plugin, file: fileURL, workspace: workspace))
+                sources.append(try PluginLoader.info(plugin, file: fileURL, params: params, catalog: catalog))
                 sourceFiles[source] = fileURL
                 tables[spec.name] = (table, origin)
             }
@@ -118,6 +122,19 @@ struct DatasetStage {
         }
         return Output(table: table, inputs: inputs, sourcePlugins: sources, asOf: asOf, notes: notes, files: files,
                       sourcePluginFiles: sourceFiles)
+    }
+
+    /// Columns that hold keys (customer ids, order ids, join keys) are read as text unless the schema says
+    /// otherwise: ids are labels, and `00123` must neither become `123` nor match `123`.
+    private func keyColumns(_ spec: DatasetSpec) -> Set<String> {
+        var keys = Set<String>()
+        if spec.name == definition.population { keys.insert(definition.id) }
+        if let join = spec.join { keys.insert(join) }
+        if let rfm = definition.rfm, rfm.transactions == spec.name {
+            keys.insert(rfm.customer)
+            if let order = rfm.order { keys.insert(order) }
+        }
+        return keys
     }
 
     private func addFeature(_ c: Column, to table: inout Table) throws {

@@ -17,10 +17,10 @@ enum PluginLoader {
         return plugin
     }
 
-    /// What a run records about a plugin: name, kind, version, file, hash and the params it ran with.
-    static func info(_ plugin: Plugin, file: URL, workspace: Workspace) throws -> PluginInfo {
+    /// What a run records about a plugin: name, kind, version, file (relative to the plugin folder it was found
+    /// in, so the record does not depend on where the workspace or the current directory is), hash and params.
+    static func info(_ plugin: Plugin, file: URL, params: [String: PluginValue], catalog: PluginCatalog) throws -> PluginInfo {
         PluginInfo(name: plugin.manifest.name, kind: plugin.manifest.kind.rawValue, version: plugin.manifest.version,
-                   file: workspace.display(file), sha256: try SHA256.hex(fileAt: file.path),
-                   params: try plugin.effectiveParams())
+                   file: catalog.recordedPath(of: file), sha256: try SHA256.hex(fileAt: file.path), params: params)
     }
 }

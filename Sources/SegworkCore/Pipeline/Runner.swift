@@ -67,46 +67,44 @@ public struct Runner: Sendable {
                                     fileOverrides: options.datasetFiles).run(asOf: options.asOf)
         env.frozenTime = Int64(data.asOf.days) * 86_400
 
-        // Load every criterion and scorer and check every column they read exists, before any of them runs.
+        // Load and configure every criterion and scorer, and check every column they read or the profile names,
+        // before any of them runs: a typo costs milliseconds, not a whole run.
         let scorers = try zip(definition.scorers, scorerFiles).map { use, file in
-            (use, file, try PluginLoader.load(file, expecting: .scorer, use: use.plugin, definition: definition, line: use.line, environment: env))
+            (use, file, try load(file, .scorer, use, definition, env))
         }
         let criteria = try zip(definition.criteria, criterionFiles).map { use, file in
-            (use, file, try PluginLoader.load(file, expecting: .criterion, use: use.plugin, definition: definition, line: use.line, environment: env))
+            (use, file, try load(file, .criterion, use, definition, env))
         }
         var available = Set(data.table.columnNames)
+        var scoreNames: [String] = []
         for (use, _, plugin) in scorers {
             try checkColumns(use, plugin, available, definition)
-            available.insert(plugin.manifest.output ?? plugin.manifest.name)
+            let output = plugin.manifest.output ?? plugin.manifest.name
+            try checkOutput(output, use, available, definition)
+            available.insert(output)
+            scoreNames.append(output)
         }
         for (use, _, plugin) in criteria { try checkColumns(use, plugin, available, definition) }
+        let profileOptions = try profileOptions(definition, data.table, scoreNames)
         let ids = data.table[definition.id]!
 
         var pluginInfos = data.sourcePlugins
-        var scoreNames: [String] = []
-        for (use, file, plugin) in scorers {
-            try plugin.configure(overrides: use.params)
-            let inputs = try prepare(plugin, use, data.table)
-            let output = plugin.manifest.output ?? plugin.manifest.name
-            let scores = try withCustomer(ids) { try plugin.score(columns: inputs, rowCount: data.table.rowCount) }
-            if data.table[output] != nil {
-                throw DefinitionError(file: definition.file, line: use.line,
-                                      "scorer '\(use.plugin)' writes column '\(output)', which already exists; set a different 'output' in the plugin")
-            }
+        for ((use, file, plugin), output) in zip(scorers, scoreNames) {
+            let (inputs, params) = try prepare(plugin, use, data.table)
+            var scores = try withCustomer(ids) { try plugin.score(columns: inputs, rowCount: data.table.rowCount) }
+            // Infinite scores (a division by zero) count as missing, like NaN and nil: statistics stay finite.
+            for i in scores.values.indices where !scores.values[i].isFinite { scores.valid[i] = false; scores.values[i] = 0 }
             try data.table.add(Column(name: output, storage: .double(scores.values), validity: Bitmap(scores.valid)))
-            scoreNames.append(output)
-            pluginInfos.append(try PluginLoader.info(plugin, file: file, workspace: workspace))
+            pluginInfos.append(try PluginLoader.info(plugin, file: file, params: params, catalog: catalog))
         }
         var assignments: [LabelAssignment] = []
         for (use, file, plugin) in criteria {
-            try plugin.configure(overrides: use.params)
-            let inputs = try prepare(plugin, use, data.table)
+            let (inputs, params) = try prepare(plugin, use, data.table)
             assignments.append(try withCustomer(ids) { try plugin.assign(columns: inputs, rowCount: data.table.rowCount) })
-            pluginInfos.append(try PluginLoader.info(plugin, file: file, workspace: workspace))
+            pluginInfos.append(try PluginLoader.info(plugin, file: file, params: params, catalog: catalog))
         }
         let assignment = Self.combine(assignments, definition.combine, rows: data.table.rowCount)
 
-        let profileOptions = profileOptions(definition, data.table, scoreNames)
         let profiles = try Profiler.profiles(table: data.table, assignment: assignment, options: profileOptions)
         let runID = Self.runID(definition: definition, inputs: data.inputs, plugins: pluginInfos, asOf: data.asOf)
         let run = RunInfo(definition: definition.name, runID: runID, asOf: data.asOf.description,
@@ -135,7 +133,36 @@ public struct Runner: Sendable {
 
     /// Writes a run's files atomically into its export folder.
     public func write(_ result: RunResult) throws {
-        try AtomicWriter.writeDirectory(result.files, to: result.exportDirectory)
+        try stage(result).commit()
+    }
+
+    /// Writes several runs' folders all or nothing: every folder is staged first (where writes can fail), and only
+    /// when all are staged are they renamed into place.
+    public func write(_ results: [RunResult]) throws {
+        var staged: [AtomicWriter.StagedDirectory] = []
+        do {
+            for r in results { staged.append(try stage(r)) }
+        } catch {
+            staged.forEach { $0.discard() }
+            throw error
+        }
+        for s in staged { try s.commit() }
+    }
+
+    /// Stages a run's export folder. Files an earlier run with the same id wrote and this one does not (another
+    /// `--format`) are kept: the same run id means the same bytes, so they are still true.
+    public func stage(_ result: RunResult) throws -> AtomicWriter.StagedDirectory {
+        var files = result.files
+        let dir = result.exportDirectory
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? [] where files[name] == nil {
+            let url = dir.appendingPathComponent(name)
+            var isDir: ObjCBool = false
+            if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir), !isDir.boolValue,
+               let data = FileManager.default.contents(atPath: url.path) {
+                files[name] = data
+            }
+        }
+        return try AtomicWriter.stage(files, to: dir)
     }
 
     private func checkColumns(_ use: PluginUse, _ plugin: Plugin, _ available: Set<String>, _ def: Definition) throws {
@@ -152,15 +179,40 @@ public struct Runner: Sendable {
         }
     }
 
-    /// The plugin's inputs (named as the plugin expects), after `prepare` has seen their statistics.
-    private func prepare(_ plugin: Plugin, _ use: PluginUse, _ table: Table) throws -> [ColumnInput] {
+    /// Loads a plugin and applies the definition's parameter overrides; a bad override is a definition error.
+    private func load(_ file: URL, _ kind: PluginKind, _ use: PluginUse, _ def: Definition, _ env: PluginEnvironment) throws -> Plugin {
+        let plugin = try PluginLoader.load(file, expecting: kind, use: use.plugin, definition: def, line: use.line, environment: env)
+        do { try plugin.configure(overrides: use.params) } catch let e as PluginError {
+            if case .badParam = e.reason { throw DefinitionError(file: def.file, line: use.line, "\(e)") }
+            throw e
+        }
+        return plugin
+    }
+
+    /// A scorer's output must be a plain column name that does not clash with the table or the membership file.
+    private func checkOutput(_ output: String, _ use: PluginUse, _ available: Set<String>, _ def: Definition) throws {
+        let reserved = ["segment", def.id]
+        guard output.range(of: "^[A-Za-z_][A-Za-z0-9_]*$", options: .regularExpression) != nil, !reserved.contains(output) else {
+            throw DefinitionError(file: def.file, line: use.line,
+                                  "scorer '\(use.plugin)' writes column '\(output)'; an output must be letters, digits and '_' (not starting with a digit) and not \(reserved.map { "'\($0)'" }.joined(separator: " or ")); change 'output' in the plugin")
+        }
+        if available.contains(output) {
+            throw DefinitionError(file: def.file, line: use.line,
+                                  "scorer '\(use.plugin)' writes column '\(output)', which already exists; set a different 'output' in the plugin")
+        }
+    }
+
+    /// The plugin's inputs (named as the plugin expects) and its parameters as they stand after `prepare` has
+    /// seen the inputs' statistics (recorded before any row is processed, so a plugin that changes `p` while it
+    /// runs cannot change what the run records).
+    private func prepare(_ plugin: Plugin, _ use: PluginUse, _ table: Table) throws -> ([ColumnInput], [String: PluginValue]) {
         let columns = plugin.manifest.uses.map { ($0, table[use.columns[$0] ?? $0]!) }
         if plugin.manifest.hasPrepare {
             var stats: [String: ColumnStatistics] = [:]
             for (field, c) in columns { stats[field] = c.statistics() }
             try plugin.prepare(stats: stats)
         }
-        return columns.map { $0.1.pluginInput(as: $0.0) }
+        return (columns.map { $0.1.pluginInput(as: $0.0) }, try plugin.effectiveParams())
     }
 
     private func withCustomer<T>(_ ids: Column, _ body: () throws -> T) throws -> T {
@@ -170,12 +222,29 @@ public struct Runner: Sendable {
         }
     }
 
-    private func profileOptions(_ def: Definition, _ table: Table, _ scores: [String]) -> ProfileOptions {
+    /// What to profile. Every column named must exist (in the data or as a score) and fit its role; this is checked
+    /// before any plugin runs. Without `profile.numeric`, the features and scores are profiled.
+    private func profileOptions(_ def: Definition, _ table: Table, _ scores: [String]) throws -> ProfileOptions {
         var numeric = def.profile.numeric
         if numeric.isEmpty {
             numeric = (def.rfm != nil ? RFMFeature.outputs : []) + def.daysSince.map(\.output) + scores
         }
-        let monetary = def.profile.monetary.flatMap { table[$0] != nil ? $0 : nil }
+        let monetary = def.profile.monetary ?? (def.rfm != nil ? "monetary" : nil)
+        func type(_ name: String) -> ColumnType? { scores.contains(name) ? .double : table[name]?.type }
+        let available = (table.columnNames + scores).sorted().joined(separator: ", ")
+        for (role, names) in [("numeric", numeric), ("categorical", def.profile.categorical), ("monetary", monetary.map { [$0] } ?? [])] {
+            for name in names {
+                guard let t = type(name) else {
+                    throw DefinitionError(file: def.file, "profile.\(role) names column '\(name)', which the customer table does not have; available: \(available)")
+                }
+                if role == "numeric", ![.integer, .double, .date].contains(t) {
+                    throw DefinitionError(file: def.file, "profile.numeric names '\(name)', a \(t.rawValue) column; list it under profile.categorical instead")
+                }
+                if role == "monetary", ![.integer, .double].contains(t) {
+                    throw DefinitionError(file: def.file, "profile.monetary names '\(name)', a \(t.rawValue) column; the revenue column must be numeric")
+                }
+            }
+        }
         return ProfileOptions(numeric: numeric, categorical: def.profile.categorical, monetary: monetary)
     }
 

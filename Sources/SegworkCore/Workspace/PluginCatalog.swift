@@ -10,15 +10,34 @@ public struct PluginCatalog: Sendable {
     /// Where names come from, in search order.
     public let paths: [URL]
 
+    /// Names found more than once inside one plugin folder (e.g. `criteria/x.lua` and `scorers/x.lua`): ambiguous.
+    public private(set) var ambiguous: [String: [URL]] = [:]
+
     /// Scans the plugin paths.
     public init(paths: [URL]) {
         self.paths = paths
         for dir in paths {
+            var here: [String: URL] = [:]
             for file in Self.luaFiles(in: dir) {
                 let name = file.deletingPathExtension().lastPathComponent
+                if let first = here[name] {
+                    if files[name] == first { ambiguous[name, default: [first]].append(file) }
+                    continue
+                }
+                here[name] = file
                 if files[name] == nil { files[name] = file }
             }
         }
+    }
+
+    /// `file` relative to the plugin folder it is in (e.g. `criteria/rfm.lua`), or its name when outside them.
+    public func recordedPath(of file: URL) -> String {
+        let p = file.standardizedFileURL.path
+        for dir in paths {
+            let d = dir.standardizedFileURL.path + "/"
+            if p.hasPrefix(d) { return String(p.dropFirst(d.count)) }
+        }
+        return file.lastPathComponent
     }
 
     /// Plugin names, sorted.
@@ -26,6 +45,10 @@ public struct PluginCatalog: Sendable {
 
     /// The file of plugin `name`, or an error that lists the available plugins and where they were looked for.
     public func file(for name: String, usedIn definition: String, line: Int?) throws -> URL {
+        if let twins = ambiguous[name] {
+            throw DefinitionError(file: definition, line: line,
+                                  "plugin '\(name)' is ambiguous: \(twins.map(\.path).joined(separator: " and ")) are both in one plugin folder; rename or remove one")
+        }
         if let f = files[name] { return f }
         let hint = closest(name, names).map { "did you mean '\($0)'? " } ?? ""
         throw DefinitionError(file: definition, line: line,

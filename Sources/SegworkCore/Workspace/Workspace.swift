@@ -17,7 +17,7 @@ public struct Workspace: Sendable {
 
     /// Opens the workspace at `path`; `workspace.yaml` must exist.
     public static func open(_ path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Workspace {
-        let root = URL(fileURLWithPath: path).standardizedFileURL
+        let root = URL(fileURLWithPath: path, isDirectory: true).standardizedFileURL
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isDir), isDir.boolValue else {
             throw DefinitionError(file: path, "is not a workspace folder; create one with workspace.yaml, data/ and segmentations/")
@@ -56,7 +56,7 @@ public struct Workspace: Sendable {
             default: break
             }
         }
-        ws.pluginPaths = paths.map { URL(fileURLWithPath: $0, relativeTo: root).standardizedFileURL }
+        ws.pluginPaths = paths.map { ws.resolve($0) }
         if let extra = environment["SEG_PLUGIN_PATH"] {
             ws.pluginPaths += extra.split(separator: ":").map { URL(fileURLWithPath: String($0)).standardizedFileURL }
         }
@@ -83,6 +83,11 @@ public struct Workspace: Sendable {
         return nil
     }
 
+    /// A path from a workspace file: absolute as is, relative to the workspace folder otherwise.
+    public func resolve(_ path: String) -> URL {
+        (path.hasPrefix("/") ? URL(fileURLWithPath: path) : root.appendingPathComponent(path)).standardizedFileURL
+    }
+
     /// The definition files in `segmentations/`, sorted by name.
     public func definitionFiles() throws -> [URL] {
         let dir = root.appendingPathComponent("segmentations")
@@ -95,6 +100,12 @@ public struct Workspace: Sendable {
     public func definitions(named names: [String]) throws -> [Definition] {
         let files = try definitionFiles()
         let all = try files.map { try Definition.load(path: $0.path, displayPath: display($0)) }
+        var seen: [String: String] = [:]
+        for d in all {
+            if let other = seen.updateValue(d.file, forKey: d.name) {
+                throw DefinitionError(file: d.file, "defines '\(d.name)', as \(other) does already; definition names must be unique (they name the export folders)")
+            }
+        }
         if names.isEmpty {
             if all.isEmpty {
                 throw DefinitionError(file: display(root.appendingPathComponent("segmentations")),
@@ -102,7 +113,9 @@ public struct Workspace: Sendable {
             }
             return all
         }
-        return try names.map { n in
+        var unique: [String] = []
+        for n in names where !unique.contains(n) { unique.append(n) }
+        return try unique.map { n in
             guard let d = all.first(where: { $0.name == n }) else {
                 throw DefinitionError(file: display(root.appendingPathComponent("segmentations")),
                                       "has no definition named '\(n)'; available: \(all.map(\.name).joined(separator: ", "))")
