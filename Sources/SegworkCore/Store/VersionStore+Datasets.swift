@@ -117,6 +117,7 @@ extension VersionStore {
         if !present || (try? StoreFiles.hash(url).sha256) != sha256 {
             if present { unlink(url.path) }
             try StoreFiles.durableCopy(file, to: url, expected: sha256)
+            checkpoint("snapshot-renamed")
         }
         let createdAt = timestamp()
         try sql {

@@ -47,6 +47,7 @@ extension VersionStore {
                     ])
                 try db.rows("INSERT OR REPLACE INTO meta(key, value) VALUES ('versions_saved', ?1)",
                             [.text(String(record.number))])
+                checkpoint("version-inserted")
                 return record
             }
         }

@@ -53,6 +53,10 @@ public final class VersionStore {
     let db: SQLiteConnection
     /// The clock (tests may replace it).
     var now: () -> Date = { Date() }
+    /// Called with a name at the two moments a crash matters most — `snapshot-renamed` (a snapshot file is in
+    /// place, its row not yet committed) and `version-inserted` (the version row is written inside the transaction,
+    /// not yet committed) — so the crash tests can kill a writer exactly there. Does nothing by default.
+    var checkpoint: (String) -> Void = { _ in }
     /// Whether a path may be written; `access(2)` by default. Tests replace it to simulate a read-only
     /// workspace when running as root, where permission bits do not stop writes.
     var isWritable: (String) -> Bool
