@@ -52,6 +52,26 @@ final class StoreVersionsTests: XCTestCase {
         XCTAssertEqual(summaries[1].customers, 3000)
     }
 
+    func testEmptyBlobsAndListsRoundTrip() throws {
+        let s = try store()
+        var draft = StoreFixture.draft()
+        draft.profilesJSON = Data()
+        draft.membershipCSV = Data()
+        draft.inputs = []
+        draft.plugins = []
+        let saved = try s.save(draft)
+        XCTAssertEqual(try s.version("v1"), saved)
+        XCTAssertEqual(saved.membershipSHA256, SHA256.hex(Data()))
+    }
+
+    func testAMissingDatasetsFolderIsRecreatedUnderTheLock() throws {
+        let s = try store()
+        try FileManager.default.removeItem(at: s.datasetsDirectory)
+        let lock = try s.lockForWriting(command: "seg import")
+        XCTAssertTrue(lock.isHeld)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: s.datasetsDirectory.path))
+    }
+
     func testInputsAndPluginsAreStoredAsSortedKeyJSON() throws {
         let s = try store()
         try s.save(StoreFixture.draft())

@@ -180,10 +180,12 @@ public final class VersionStore {
     /// process's pid, `command` and start time into it. Released on `release()` or deinit, and by the operating
     /// system when the process dies. Also removes temporary files a killed writer left in `.seg/datasets/`.
     public func lockForWriting(command: String) throws -> WorkspaceLock {
-        for url in [root, directory, datasetsDirectory, databaseURL] where !isWritable(url.path) {
+        for url in [root, directory, databaseURL] where !isWritable(url.path) {
             throw StoreError.readOnly(path: url.path)
         }
         if db.isReadOnly { throw StoreError.readOnly(path: databaseURL.path) }
+        try StoreFiles.makeDirectory(datasetsDirectory, storePath: databaseURL.path)   // in case it was deleted
+        if !isWritable(datasetsDirectory.path) { throw StoreError.readOnly(path: datasetsDirectory.path) }
         let lock = try WorkspaceLock.acquire(path: lockURL.path, command: command, now: now())
         StoreFiles.removeTemporaries(in: datasetsDirectory)
         return lock
