@@ -1,0 +1,82 @@
+import Foundation
+
+/// What went wrong with a workspace's version store (`<workspace>/.seg/`). Every message names the file and says
+/// what to do.
+public enum StoreError: Error, LocalizedError, CustomStringConvertible, Equatable {
+    /// Another process holds the workspace's write lock. `holder` describes it: pid, command, start time and the
+    /// lock file (`pid 123, \`seg run ws\` since 2026-11-25T17:02:11Z, holds ws/.seg/lock`).
+    case busy(holder: String)
+    /// The workspace folder (or `.seg/` or a file in it) cannot be written; detected before any work is done.
+    case readOnly(path: String)
+    /// The store is damaged or was edited outside Segwork; `detail` says what is wrong.
+    case corrupted(path: String, detail: String)
+    /// The store was written by a newer Segwork with a schema this version does not know.
+    case newerSchema(path: String, found: Int, supported: Int)
+    /// The workspace has no store yet (opened with `create: false`).
+    case missing(path: String)
+    /// No version matches the reference; `available` holds a few existing ids (the latest ones).
+    case unknownVersion(String, available: [String])
+    /// A run-id prefix matches versions of more than one run.
+    case ambiguousVersion(String, matches: [String])
+    /// No dataset has that name; `available` holds the imported names.
+    case unknownDataset(String, available: [String])
+    /// Text given as a plugin's source does not hash to the SHA-256 given with it.
+    case hashMismatch(what: String, expected: String, actual: String)
+    /// A dataset name that cannot be stored (empty or containing a line break).
+    case invalidName(String)
+    /// A file operation failed (copying a snapshot, creating `.seg/`).
+    case io(operation: String, path: String, message: String)
+    /// SQLite reported an error that is neither damage nor a permission problem.
+    case sqlite(path: String, message: String)
+
+    private static let repair = "Restore the workspace's .seg/ folder from a backup, or move it aside (mv .seg .seg.broken) "
+        + "to start a fresh history; definitions, data and exports/ are not affected"
+
+    /// A message a user can act on.
+    public var description: String {
+        switch self {
+        case .busy(let holder):
+            return "workspace busy: another seg process (\(holder)); wait for it to finish and try again. "
+                + "The lock is released as soon as that process ends, even if it crashed"
+        case .readOnly(let path):
+            return "cannot write to '\(path)': the workspace (or its .seg/ folder) is read-only; nothing was done. "
+                + "Make it writable (check permissions and that the disk is not mounted read-only), "
+                + "or copy the workspace somewhere writable"
+        case let .corrupted(path, detail):
+            return "the version store '\(path)' is damaged or was edited by hand: \(detail). \(Self.repair)"
+        case let .newerSchema(path, found, supported):
+            return "the version store '\(path)' has schema version \(found), but this Segwork (\(segworkVersion)) "
+                + "understands up to \(supported); it was written by a newer Segwork. Upgrade Segwork to read it"
+        case .missing(let path):
+            return "no version store at '\(path)': this workspace has no history yet; "
+                + "`seg run` creates it with the first version (or check the workspace path)"
+        case let .unknownVersion(ref, available):
+            if available.isEmpty {
+                return "unknown version '\(ref)': the workspace has no versions yet; `seg run` creates one"
+            }
+            return "unknown version '\(ref)'; recent versions: \(available.joined(separator: ", ")). "
+                + "Use v<number>, a run id (at least 4 characters), latest or latest:<definition>; `seg versions` lists all"
+        case let .ambiguousVersion(ref, matches):
+            return "version '\(ref)' is ambiguous: it matches \(matches.joined(separator: ", ")); "
+                + "give more characters of the run id or use v<number>"
+        case let .unknownDataset(name, available):
+            if available.isEmpty {
+                return "unknown dataset '\(name)': nothing has been imported yet; use `seg import DIR NAME FILE`"
+            }
+            return "unknown dataset '\(name)'; imported datasets: \(available.joined(separator: ", "))"
+        case let .hashMismatch(what, expected, actual):
+            return "\(what) hashes to \(actual), not the expected \(expected); "
+                + "it changed while it was being read, or was decoded differently — read it again and retry"
+        case .invalidName(let name):
+            return "invalid dataset name '\(name)': use a non-empty name on one line (e.g. customers)"
+        case let .io(operation, path, message):
+            return "cannot \(operation) '\(path)': \(message). Check free space and permissions"
+        case let .sqlite(path, message):
+            return "the version store '\(path)' reported an error: \(message). Try again; "
+                + "if it persists, see docs/STORE.md for how to check and repair a store"
+        }
+    }
+
+    /// Same as `description`.
+    public var errorDescription: String? { description }
+}

@@ -1,0 +1,134 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The file-system side of the store: durable copies into `.seg/datasets/`, directory fsyncs, and turning `errno`
+/// into a `StoreError` (permission errors become `.readOnly`).
+enum StoreFiles {
+    /// `errno` values that mean "this place cannot be written".
+    static func isPermissionError(_ code: Int32) -> Bool { code == EACCES || code == EPERM || code == EROFS }
+
+    /// The error for a failed call with `errno` = `code`: `.readOnly` for permission errors, else `.io`.
+    static func error(_ operation: String, _ path: String, _ code: Int32) -> StoreError {
+        if isPermissionError(code) { return .readOnly(path: path) }
+        return .io(operation: operation, path: path, message: String(cString: strerror(code)))
+    }
+
+    /// The error for a failed read of `path` (never `.readOnly`: the file is someone else's input).
+    static func readError(_ path: String, _ code: Int32) -> StoreError {
+        .io(operation: "read", path: path, message: String(cString: strerror(code)))
+    }
+
+    /// Creates `url` as a folder unless it exists. An existing non-folder is reported as damage to the store.
+    static func makeDirectory(_ url: URL, storePath: String) throws {
+        var isDir: ObjCBool = false
+        if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir) {
+            if isDir.boolValue { return }
+            throw StoreError.corrupted(path: storePath, detail: "'\(url.path)' is a file where a folder belongs")
+        }
+        if mkdir(url.path, 0o755) != 0 && errno != EEXIST { throw error("create the folder", url.path, errno) }
+        try syncDirectory(url.deletingLastPathComponent())
+    }
+
+    /// Fsyncs a folder so that the names created or renamed in it are durable.
+    static func syncDirectory(_ url: URL) throws {
+        let fd = open(url.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if fd < 0 { throw error("open the folder", url.path, errno) }
+        defer { close(fd) }
+        if fsync(fd) != 0 { throw error("sync the folder", url.path, errno) }
+    }
+
+    /// SHA-256 and size of a file, read in 1 MiB chunks.
+    static func hash(_ url: URL) throws -> (sha256: String, bytes: Int) {
+        let fd = open(url.path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 { throw readError(url.path, errno) }
+        defer { close(fd) }
+        var hasher = SHA256()
+        var total = 0
+        try readChunks(fd, url.path) { chunk in hasher.update(data: chunk); total += chunk.count }
+        return (hasher.hexDigest(), total)
+    }
+
+    /// Copies `source` to `destination` durably: the bytes go to a temporary file in the destination's folder,
+    /// which is fsynced and renamed into place, and the folder is fsynced. The copy must hash to `expected`
+    /// (the caller hashed the source before); otherwise the source changed meanwhile and nothing is left behind.
+    static func durableCopy(_ source: URL, to destination: URL, expected: String) throws {
+        let folder = destination.deletingLastPathComponent()
+        let temp = folder.appendingPathComponent(".tmp-\(UUID().uuidString)")
+        let input = open(source.path, O_RDONLY | O_CLOEXEC)
+        if input < 0 { throw readError(source.path, errno) }
+        defer { close(input) }
+        let output = open(temp.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o444)
+        if output < 0 { throw error("create the file", temp.path, errno) }
+        var done = false
+        defer {
+            if !done { unlink(temp.path) }
+        }
+        var hasher = SHA256()
+        do {
+            try readChunks(input, source.path) { chunk in
+                hasher.update(data: chunk)
+                try writeAll(output, chunk, temp.path)
+            }
+            if fsync(output) != 0 { throw error("sync", temp.path, errno) }
+        } catch {
+            close(output)
+            throw error
+        }
+        if close(output) != 0 { throw error("close", temp.path, errno) }
+        let actual = hasher.hexDigest()
+        guard actual == expected else {
+            throw StoreError.hashMismatch(what: "'\(source.path)'", expected: expected, actual: actual)
+        }
+        if rename(temp.path, destination.path) != 0 { throw error("rename into place", destination.path, errno) }
+        done = true
+        try syncDirectory(folder)
+    }
+
+    /// Removes temporary files (`.tmp-*`) a killed process left in `folder`. Only called under the write lock.
+    static func removeTemporaries(in folder: URL) {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        for name in names.sorted() where name.hasPrefix(".tmp-") {
+            unlink(folder.appendingPathComponent(name).path)
+        }
+    }
+
+    private static func readChunks(_ fd: Int32, _ path: String, _ body: (Data) throws -> Void) throws {
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw readError(path, errno)
+            }
+            if n == 0 { return }
+            try body(Data(buffer[0..<n]))
+        }
+    }
+
+    private static func writeAll(_ fd: Int32, _ data: Data, _ path: String) throws {
+        try data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
+            var offset = 0
+            while offset < raw.count {
+                let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw error("write", path, errno)
+                }
+                offset += n
+            }
+        }
+    }
+
+    /// The current time as ISO 8601 UTC with seconds (`2026-11-25T17:09:00Z`), independent of locale.
+    static func timestamp(_ date: Date) -> String {
+        var t = time_t(date.timeIntervalSince1970.rounded(.down))
+        var parts = tm()
+        gmtime_r(&t, &parts)
+        return String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1,
+                      Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec))
+    }
+}

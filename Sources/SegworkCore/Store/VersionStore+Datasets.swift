@@ -1,0 +1,147 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+extension VersionStore {
+    /// Columns read for a dataset version, in the order `decodeDataset` expects.
+    private static let datasetColumns = "name, sha256, file, snapshot, rows, bytes, columns, imported_at"
+
+    /// Imports `file` as a new version of dataset `name`: its bytes are copied to the content-addressed snapshot
+    /// `.seg/datasets/<sha256><.ext>` (temp file, fsync, rename, folder fsync) before the row is committed. When the
+    /// latest version of `name` has the same bytes, nothing is written and `isNew` is false. Rows and columns are
+    /// read with `DataReader` when the file is CSV/TSV/JSON Lines, else left nil / empty.
+    public func importDataset(name: String, file: URL) throws -> (version: DatasetVersion, isNew: Bool) {
+        guard !name.isEmpty, !name.contains(where: \.isNewline) else { throw StoreError.invalidName(name) }
+        let (sha, bytes) = try StoreFiles.hash(file)
+        if let latest = try latestDataset(name: name), latest.sha256 == sha { return (latest, false) }
+        let snapshot = try ensureSnapshot(of: file, sha256: sha, bytes: bytes)
+        let shape = Self.shape(of: directory.appendingPathComponent(snapshot))
+        let version = DatasetVersion(name: name, sha256: sha, file: file.relativePath, snapshot: snapshot,
+                                     rows: shape.rows, bytes: bytes, columns: shape.columns, importedAt: timestamp())
+        let columns = try Self.json(version.columns)
+        try sql {
+            try db.transaction {
+                try db.rows("""
+                    INSERT INTO datasets (name, sha256, file, snapshot, rows, bytes, columns, imported_at)
+                    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                    """, [.text(name), .text(sha), .text(version.file), .text(snapshot),
+                          version.rows.map { .integer(Int64($0)) } ?? .null, .integer(Int64(bytes)),
+                          .text(columns), .text(version.importedAt)])
+            }
+        }
+        return (version, true)
+    }
+
+    /// Makes a content-addressed copy of `file` for a run and returns its SHA-256. Nothing is written when the
+    /// snapshot is already recorded and present.
+    @discardableResult
+    public func snapshot(file: URL) throws -> String {
+        let (sha, bytes) = try StoreFiles.hash(file)
+        _ = try ensureSnapshot(of: file, sha256: sha, bytes: bytes)
+        return sha
+    }
+
+    /// Where the snapshot of `sha256` lives, or nil when none is recorded and present (also nil when the store
+    /// cannot be read; `verifyIntegrity()` reports why).
+    public func snapshotURL(sha256: String) -> URL? {
+        let paths = (try? sql {
+            try db.rows("SELECT path FROM snapshots WHERE sha256 = ?1 ORDER BY path", [.text(sha256)]).compactMap { $0.text(0) }
+        }) ?? []
+        return paths.lazy.map { self.directory.appendingPathComponent($0) }
+            .first { FileManager.default.fileExists(atPath: $0.path) }
+    }
+
+    /// Every imported dataset version (of `name` when given), ordered by import time then import order.
+    /// A `name` with no versions → `.unknownDataset` listing the imported names.
+    public func datasetVersions(name: String? = nil) throws -> [DatasetVersion] {
+        let rows = try sql {
+            try name.map {
+                try db.rows("SELECT \(Self.datasetColumns) FROM datasets WHERE name = ?1 ORDER BY imported_at, id", [.text($0)])
+            } ?? db.rows("SELECT \(Self.datasetColumns) FROM datasets ORDER BY imported_at, id")
+        }
+        if let name, rows.isEmpty { throw StoreError.unknownDataset(name, available: try datasetNames()) }
+        return try rows.map(decodeDataset)
+    }
+
+    /// The latest imported version of `name`, or nil when it was never imported.
+    public func latestDataset(name: String) throws -> DatasetVersion? {
+        let row = try sql {
+            try db.row("SELECT \(Self.datasetColumns) FROM datasets WHERE name = ?1 ORDER BY imported_at DESC, id DESC LIMIT 1",
+                       [.text(name)])
+        }
+        return try row.map(decodeDataset)
+    }
+
+    /// Names of the imported datasets, sorted.
+    public func datasetNames() throws -> [String] {
+        try sql { try db.rows("SELECT DISTINCT name FROM datasets ORDER BY name").compactMap { $0.text(0) } }
+    }
+
+    /// Stores a plugin's source text by its SHA-256 (of the UTF-8 bytes); `.hashMismatch` when the text does not
+    /// hash to `sha256`. Storing the same source again does nothing.
+    public func storePluginSource(_ text: String, sha256: String) throws {
+        let actual = SHA256.hex(text)
+        guard actual == sha256 else {
+            throw StoreError.hashMismatch(what: "the plugin source given for \(sha256)", expected: sha256, actual: actual)
+        }
+        try sql {
+            try db.transaction {
+                try db.rows("INSERT OR IGNORE INTO plugin_sources (sha256, text) VALUES (?1, ?2)", [.text(sha256), .text(text)])
+            }
+        }
+    }
+
+    /// The stored source text with this SHA-256, or nil; `.corrupted` when the stored text no longer hashes right.
+    public func pluginSource(sha256: String) throws -> String? {
+        guard let text = try sql({ try db.row("SELECT text FROM plugin_sources WHERE sha256 = ?1", [.text(sha256)])?.text(0) })
+        else { return nil }
+        if SHA256.hex(text) != sha256 { throw damaged("the stored plugin source \(sha256.prefix(12))… was changed") }
+        return text
+    }
+
+    /// Copies `file` (whose bytes hash to `sha256`) to `datasets/<sha256><.ext>` unless it is there, records it in
+    /// `snapshots`, and returns the path relative to `.seg/`. A file already there but not recorded (a writer
+    /// killed between rename and commit) is kept when it hashes right and replaced otherwise.
+    private func ensureSnapshot(of file: URL, sha256: String, bytes: Int) throws -> String {
+        let ext = DataReader.fileExtension(file.path)
+        let safeExt = !ext.isEmpty && ext.count <= 12 && ext.unicodeScalars.allSatisfy { CharacterSet.alphanumerics.contains($0) && $0.isASCII }
+        let relative = "datasets/\(sha256)" + (safeExt ? ".\(ext)" : "")
+        let url = directory.appendingPathComponent(relative)
+        let recorded = try sql { try db.row("SELECT 1 FROM snapshots WHERE path = ?1", [.text(relative)]) != nil }
+        let present = FileManager.default.fileExists(atPath: url.path)
+        if recorded && present { return relative }
+        if !isWritable(datasetsDirectory.path) { throw StoreError.readOnly(path: datasetsDirectory.path) }
+        if !present || (try? StoreFiles.hash(url).sha256) != sha256 {
+            if present { unlink(url.path) }
+            try StoreFiles.durableCopy(file, to: url, expected: sha256)
+            checkpoint("snapshot-renamed")
+        }
+        let createdAt = timestamp()
+        try sql {
+            try db.transaction {
+                try db.rows("INSERT OR IGNORE INTO snapshots (path, sha256, bytes, created_at) VALUES (?1, ?2, ?3, ?4)",
+                            [.text(relative), .text(sha256), .integer(Int64(bytes)), .text(createdAt)])
+            }
+        }
+        return relative
+    }
+
+    /// Rows and columns of a data file, or (nil, []) when it is not CSV/TSV/JSON Lines that parses.
+    static func shape(of url: URL) -> (rows: Int?, columns: [String]) {
+        guard let table = try? DataReader.read(path: url.path) else { return (nil, []) }
+        return (table.rowCount, table.columnNames)
+    }
+
+    private func decodeDataset(_ row: SQLiteRow) throws -> DatasetVersion {
+        guard let name = row.text(0), let sha = row.text(1), let file = row.text(2), let snapshot = row.text(3),
+              let bytes = row.int(5), let columns = row.text(6), let importedAt = row.text(7) else {
+            throw damaged("a dataset row has a missing or mistyped field")
+        }
+        return DatasetVersion(name: name, sha256: sha, file: file, snapshot: snapshot, rows: row.int(4).map { Int($0) },
+                              bytes: Int(bytes), columns: try decode([String].self, columns, "the columns of dataset \(name)"),
+                              importedAt: importedAt)
+    }
+}
