@@ -41,7 +41,7 @@ struct VersionsCommand: ParsableCommand {
 
     func run() throws {
         let history = try History(workspace: try Workspace.open(workspace), create: false)
-        let versions = try history.store.versions(definition: definition)
+        let versions = try history.store.versionSummaries(definition: definition)
         if versions.isEmpty { print("no versions yet; `seg run \(workspace)` makes one"); return }
         var rows = [["VERSION", "CREATED", "DEFINITION", "AS OF", "RUN", "INPUTS", "SEGMENTS", "CUSTOMERS"]]
         for v in versions {
