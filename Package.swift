@@ -30,7 +30,13 @@ let package = Package(
         // Sandboxed plugin host: states, budgets, the seg.* API, the plugin contract.
         .target(name: "LuaHost", dependencies: ["CLua", "CLuaSupport"]),
         // Columnar table, readers, features, the pipeline, profiles and exports.
-        .target(name: "SegworkCore", dependencies: ["LuaHost", "CSQLite", "Yams"]),
+        .target(
+            name: "SegworkCore",
+            dependencies: ["LuaHost", "CSQLite", "Yams"],
+            // Optimised even in debug builds: `make demo` and the tests run the data paths (parsing, hashing,
+            // statistics) on real volumes, and unoptimised Swift is 10-50x slower there.
+            swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]
+        ),
         // The thin command line.
         .executableTarget(
             name: "seg",

@@ -8,7 +8,7 @@ final class RunCommandTests: XCTestCase {
         defer { ws.remove() }
         let first = try SegProcess.run(["run", ws.root.path])
         XCTAssertEqual(first.status, 0, first.stderr)
-        XCTAssertTrue(first.stdout.contains("rfm  run "), first.stdout)
+        XCTAssertTrue(first.stdout.contains("rfm  v3  run "), first.stdout)
         XCTAssertTrue(first.stdout.contains("Champions"), first.stdout)
         XCTAssertTrue(first.stdout.contains("lifecycle_nps"), first.stdout)
         let files = ws.exportedFiles()

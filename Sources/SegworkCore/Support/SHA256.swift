@@ -7,6 +7,7 @@ public struct SHA256 {
                                0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]
     private var buffer: [UInt8] = []
     private var length: UInt64 = 0
+    private var w = [UInt32](repeating: 0, count: 64)
 
     private static let k: [UInt32] = [
         0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
@@ -27,7 +28,11 @@ public struct SHA256 {
         for b in bytes {
             buffer.append(b)
             length &+= 1
-            if buffer.count == 64 { compress(buffer); buffer.removeAll(keepingCapacity: true) }
+            if buffer.count == 64 {
+                let block = buffer
+                block.withUnsafeBytes { compress($0) }
+                buffer.removeAll(keepingCapacity: true)
+            }
         }
     }
 
@@ -37,7 +42,7 @@ public struct SHA256 {
             var p = 0
             let n = raw.count
             while !buffer.isEmpty && p < n { update(CollectionOfOne(raw[p])); p += 1 }
-            while n - p >= 64 { compress(Array(raw[p..<p + 64])); p += 64; length &+= 64 }
+            while n - p >= 64 { compress(UnsafeRawBufferPointer(rebasing: raw[p..<p + 64])); p += 64; length &+= 64 }
             if p < n { update(raw[p..<n]) }
         }
     }
@@ -48,7 +53,8 @@ public struct SHA256 {
         update(CollectionOfOne(0x80))
         while buffer.count != 56 { update(CollectionOfOne(0)) }
         for i in (0..<8).reversed() { buffer.append(UInt8(truncatingIfNeeded: bitLength >> (UInt64(i) * 8))) }
-        compress(buffer)
+        let block = buffer
+        block.withUnsafeBytes { compress($0) }
         buffer.removeAll()
         return h.map { String(format: "%08x", $0) }.joined()
     }
@@ -74,9 +80,8 @@ public struct SHA256 {
         return s.hexDigest()
     }
 
-    private mutating func compress(_ block: [UInt8]) {
+    private mutating func compress(_ block: UnsafeRawBufferPointer) {
         @inline(__always) func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }
-        var w = [UInt32](repeating: 0, count: 64)
         for i in 0..<16 {
             w[i] = UInt32(block[4 * i]) << 24 | UInt32(block[4 * i + 1]) << 16 | UInt32(block[4 * i + 2]) << 8 | UInt32(block[4 * i + 3])
         }
