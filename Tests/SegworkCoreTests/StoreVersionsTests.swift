@@ -97,6 +97,8 @@ final class StoreVersionsTests: XCTestCase {
         XCTAssertEqual(try s.version("latest").number, 5)
         XCTAssertEqual(try s.version("latest:rfm").number, 5)
         XCTAssertEqual(try s.version("latest:lifecycle").number, 2)
+        XCTAssertEqual(try s.version("previous:rfm").number, 4)
+        XCTAssertThrowsError(try s.version("previous:lifecycle"), "lifecycle has a single version")
         XCTAssertEqual(try s.version("9c9c").number, 3)
         XCTAssertEqual(try s.version("3f2a9c01bd77").number, 4, "a run stored twice resolves to its latest version")
         XCTAssertEqual(try s.version("3f2a9").number, 4)

@@ -55,7 +55,7 @@ public enum StoreError: Error, LocalizedError, CustomStringConvertible, Equatabl
                 return "unknown version '\(ref)': the workspace has no versions yet; `seg run` creates one"
             }
             return "unknown version '\(ref)'; recent versions: \(available.joined(separator: ", ")). "
-                + "Use v<number>, a run id (at least 4 characters), latest or latest:<definition>; `seg versions` lists all"
+                + "Use v<number>, a run id (at least 4 characters), latest, latest:<definition> or previous:<definition>; `seg versions` lists all"
         case let .ambiguousVersion(ref, matches):
             return "version '\(ref)' is ambiguous: it matches \(matches.joined(separator: ", ")); "
                 + "give more characters of the run id or use v<number>"

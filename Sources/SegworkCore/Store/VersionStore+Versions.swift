@@ -80,10 +80,18 @@ extension VersionStore {
     }
 
     /// The version `ref` names: `v3` or `3`; a run id or a prefix of one (at least 4 characters; several versions
-    /// of the same run → the latest of them); `latest`; `latest:<definition>`. A number written without `v` that is
-    /// no version's number is tried as a run-id prefix. Its checksums are checked.
+    /// of the same run → the latest of them); `latest`; `latest:<definition>`; `previous:<definition>` (the one
+    /// before the latest). A number written without `v` that is no version's number is tried as a run-id prefix.
+    /// Its checksums are checked.
     public func version(_ ref: String) throws -> VersionRecord {
         let ref = ref.trimmingCharacters(in: .whitespaces)
+        if ref.hasPrefix("previous:") {
+            let latest = try version("latest:" + ref.dropFirst("previous:".count))
+            guard let before = try previous(of: latest) else {
+                throw StoreError.unknownVersion(ref, available: [latest.id])
+            }
+            return before
+        }
         let number: Int64? = try sql {
             if ref == "latest" {
                 return try db.row("SELECT MAX(number) FROM versions")?.int(0)
