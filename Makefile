@@ -10,11 +10,16 @@ deps:
 build: deps
 	$(SWIFT) build
 
-## Run every definition of the demo workspace, print the summaries and write exports.
+## Run every definition of the demo workspace twice (half a year earlier, then now), print the summaries and
+## gates, and compare the two RFM versions. Each run is stored as a version in workspaces/demo/.seg/.
 demo: build
+	$(SEG) run workspaces/demo --as-of 2024-06-30 --quiet
 	$(SEG) run workspaces/demo
 	@echo
+	$(SEG) diff workspaces/demo previous:rfm latest:rfm
+	@echo
 	@echo "Exports: workspaces/demo/exports/<definition>/<run id>/ (profiles.json, profiles.csv, profiles.md, membership.csv)"
+	@echo "History: $(SEG) versions workspaces/demo"
 
 ## The whole test suite.
 test: deps

@@ -131,7 +131,11 @@ struct RunCommand: ParsableCommand {
             }
             print(RunSummary.text(r, workspace: ws, version: version.id))
             if let drift { print(String(format: "  drift since previous version: %.1f%% of customers changed segment", drift * 100)) }
-            for g in gates { print("  gate \(g.passed ? "ok    " : "FAILED") \(g.message)") }
+            if !gates.isEmpty {
+                let failed = gates.filter { !$0.passed }
+                print("  gates: \(gates.count - failed.count) of \(gates.count) passed" + (failed.isEmpty ? "" : "; FAILED:"))
+                for g in failed { print("    \(g.message)") }
+            }
         }
         return status
     }
