@@ -54,7 +54,7 @@ static void *sw_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
 static int sw_panic(lua_State *L) {
     sw_host *h = sw_host_of(L);
     const char *msg = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "(error object is not a string)";
-    fprintf(stderr, "segwork: internal error: unprotected Lua error in plugin file %s: %s\n",
+    fprintf(stderr, "seg: error: internal error: unprotected Lua error in plugin file %s: %s\n",
             h && h->file ? h->file : "?", msg);
     fflush(stderr);
     abort();
@@ -105,8 +105,22 @@ int sw_body_fail(lua_State *L, sw_host *h, int result) {
 /* --- budget hook -------------------------------------------------------------------------------- */
 
 static void raise_trip(lua_State *L, sw_host *h) {
-    sw_get_slot(L, h->trip == TRIP_TIME ? SLOT_TIME_MSG : SLOT_BUDGET_MSG);
+    sw_get_slot(L, h->trip == TRIP_TIME ? SLOT_TIME_MSG : h->trip == TRIP_SOURCE_BYTES ? SLOT_SOURCE_MSG : SLOT_BUDGET_MSG);
     lua_error(L);
+}
+
+static void sw_hook(lua_State *L, lua_Debug *ar);
+
+int sw_trip_here(lua_State *L, sw_host *h, int trip) {
+    lua_Debug ar;
+    h->trip = trip;
+    if (lua_getstack(L, 1, &ar) && lua_getinfo(L, "Sl", &ar)) {
+        snprintf(h->trip_source, sizeof h->trip_source, "%s", ar.short_src);
+        h->trip_line = ar.currentline;
+    }
+    lua_sethook(L, sw_hook, LUA_MASKCOUNT, 1);
+    raise_trip(L, h);
+    return 0;
 }
 
 /*
@@ -231,6 +245,7 @@ int sw_protected(sw_host *h, lua_CFunction body, const void *args) {
     int result;
     if (h->trip == TRIP_INSTRUCTIONS) result = SW_ERR_BUDGET;
     else if (h->trip == TRIP_TIME) result = SW_ERR_TIME;
+    else if (h->trip == TRIP_SOURCE_BYTES) result = SW_ERR_SOURCE_CAP;
     else if (status == LUA_ERRMEM || (status != LUA_OK && h->memory_denied && is_memory_message(h->message)))
         result = SW_ERR_MEMORY;
     else if (status != LUA_OK) result = h->forbidden ? SW_ERR_FORBIDDEN : SW_ERR_RUNTIME;
@@ -257,6 +272,8 @@ static int setup_body(lua_State *L) {
     sw_set_slot(L, SLOT_BUDGET_MSG);
     lua_pushliteral(L, "time limit exceeded");
     sw_set_slot(L, SLOT_TIME_MSG);
+    lua_pushliteral(L, "emitted data limit exceeded");
+    sw_set_slot(L, SLOT_SOURCE_MSG);
     lua_newtable(L);
     sw_set_slot(L, SLOT_REQUIRE);
     (void)h;
@@ -286,6 +303,7 @@ sw_host *sw_host_new(const sw_config *c) {
     h->hook_period = h->instruction_limit < 1000 ? (int)h->instruction_limit : 1000;
     h->seconds_ns = c->seconds > 0 && c->seconds < 1e9 ? (uint64_t)(c->seconds * 1e9) : UINT64_MAX;
     h->watchdog_seconds = c->watchdog_seconds;
+    h->source_limit = c->source_bytes > 0 ? (uint64_t)c->source_bytes : UINT64_MAX;
     h->host_mode = 1;
     h->label_count = 0;
     h->row = -1;
@@ -301,7 +319,7 @@ sw_host *sw_host_new(const sw_config *c) {
     *(sw_host **)lua_getextraspace(h->L) = h;
     lua_atpanic(h->L, sw_panic);
     if (sw_protected(h, setup_body, NULL) != SW_OK) {
-        fprintf(stderr, "segwork: could not set up the Lua sandbox: %s\n", h->message ? h->message : "?");
+        fprintf(stderr, "seg: error: could not set up the Lua sandbox: %s\n", h->message ? h->message : "?");
         sw_host_free(h);
         return NULL;
     }

@@ -17,10 +17,12 @@ enum {
     SLOT_TIME_MSG = 7,
     SLOT_FILE_MT = 8,    /* metatable of src:lines file handles */
     SLOT_REQUIRE = 9,    /* require cache */
-    SLOT_LABELS = SW_SLOT_LABELS
+    SLOT_LABELS = SW_SLOT_LABELS,
+    SLOT_SOURCE_MSG = 11 /* preallocated error string raised once a source passed its emitted-data cap */
 };
 
-enum { TRIP_NONE = 0, TRIP_INSTRUCTIONS = 1, TRIP_TIME = 2 };
+/* Why a call was stopped; once set, every instruction raises again until the call ends. */
+enum { TRIP_NONE = 0, TRIP_INSTRUCTIONS = 1, TRIP_TIME = 2, TRIP_SOURCE_BYTES = 3 };
 
 struct sw_host {
     lua_State *L;
@@ -73,6 +75,8 @@ struct sw_host {
     sw_cell *emit_cells;
     char *emit_bytes;
     size_t emit_bytes_len, emit_bytes_cap;
+    size_t emit_bytes_done;   /* emit_bytes_len after the last complete record (a failed emit is undone) */
+    uint64_t source_limit;    /* cap on emitted data (see SW_EMIT_VALUE_BYTES); UINT64_MAX: none */
 
     /* arguments of the call in progress */
     const void *args;
@@ -107,6 +111,9 @@ static inline size_t sw_memory_room(const sw_host *h) {
     return allowed > h->used ? allowed - h->used : 0;
 }
 static inline void sw_reset_budget(sw_host *h) { h->count = 0; h->start_valid = 0; }
+/* Stops the call for `trip` at the plugin code calling the current C function (level 1): records
+ * where, makes the hook raise at every instruction from now on, and raises. Never returns. */
+int sw_trip_here(lua_State *L, sw_host *h, int trip);
 
 /* sandbox.c */
 int sw_open_sandbox(lua_State *L);

@@ -49,6 +49,19 @@ static int bad_return(lua_State *L, sw_host *h, int type) {
     return sw_body_fail(L, h, SW_ERR_BADRETURN);
 }
 
+/* A new label (on top) must be valid UTF-8: labels end up in UTF-8 exports, and replacing bad bytes
+ * would make two different labels one. Otherwise fails the call (the row is known) and returns 0. */
+static int label_is_text(lua_State *L, sw_host *h) {
+    size_t len;
+    const char *s = lua_tolstring(L, -1, &len);
+    if (sw_utf8_valid(s, len)) return 1;
+    char shown[SW_SHOW_BYTES_MAX];
+    size_t n = sw_show_bytes(s, len, shown);
+    lua_pushlstring(L, shown, n);
+    sw_body_fail(L, h, SW_ERR_BAD_UTF8);
+    return 0;
+}
+
 static int rows_body(lua_State *L) {
     sw_host *h = sw_host_of(L);
     const rows_args *a = h->args;
@@ -112,6 +125,7 @@ static int rows_body(lua_State *L) {
                         lua_pop(L, 1);
                     } else {
                         lua_pop(L, 1);
+                        if (!label_is_text(L, h)) return 0;
                         if (h->label_count >= INT32_MAX) return luaL_error(L, "too many distinct labels");
                         code = (int32_t)h->label_count++;
                         lua_pushvalue(L, -1);

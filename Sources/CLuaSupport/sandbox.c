@@ -9,6 +9,7 @@
 #include <lualib.h>
 
 void sw_make_file_metatable(lua_State *L);
+void sw_push_os_table(lua_State *L, int os);
 
 /* setmetatable that refuses finalizers: __gc runs with hooks off, outside every budget. */
 static int sb_setmetatable(lua_State *L) {
@@ -207,44 +208,6 @@ static int sb_require(lua_State *L) {
     return 1;
 }
 
-static int call_upvalue(lua_State *L) {
-    lua_pushvalue(L, lua_upvalueindex(1));
-    lua_insert(L, 1);
-    lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
-    return lua_gettop(L);
-}
-
-static int sb_os_time(lua_State *L) {
-    sw_host *h = sw_host_of(L);
-    if (h->has_frozen_time && lua_isnoneornil(L, 1)) {
-        lua_pushinteger(L, (lua_Integer)h->frozen_time);
-        return 1;
-    }
-    return call_upvalue(L);
-}
-
-static int sb_os_date(lua_State *L) {
-    sw_host *h = sw_host_of(L);
-    if (h->has_frozen_time && lua_isnoneornil(L, 2)) {
-        lua_settop(L, 1);
-        if (lua_isnil(L, 1)) {
-            lua_pop(L, 1);
-            lua_pushliteral(L, "%c");
-        }
-        lua_pushinteger(L, (lua_Integer)h->frozen_time);
-    }
-    return call_upvalue(L);
-}
-
-static int sb_os_clock(lua_State *L) {
-    sw_host *h = sw_host_of(L);
-    if (h->has_frozen_time) {
-        lua_pushnumber(L, 0.0);
-        return 1;
-    }
-    return call_upvalue(L);
-}
-
 static void copy_field(lua_State *L, int from, int to, const char *name) {
     lua_getfield(L, from, name);
     lua_setfield(L, to, name);
@@ -301,14 +264,7 @@ int sw_open_sandbox(lua_State *L) {
     lua_pushinteger(L, (lua_Integer)h->random_seed);
     lua_call(L, 1, 0);
 
-    lua_createtable(L, 0, 3);
-    static const char *const os_names[] = {"time", "date", "clock"};
-    static const lua_CFunction os_functions[] = {sb_os_time, sb_os_date, sb_os_clock};
-    for (int i = 0; i < 3; i++) {
-        lua_getfield(L, os, os_names[i]);
-        lua_pushcclosure(L, os_functions[i], 1);
-        lua_setfield(L, -2, os_names[i]);
-    }
+    sw_push_os_table(L, os);
     lua_setfield(L, E, "os");
 
     lua_createtable(L, 0, 4);

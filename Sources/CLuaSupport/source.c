@@ -25,7 +25,19 @@ void sw_emit_free(sw_host *h) {
     h->emit_cells = NULL;
     h->emit_bytes = NULL;
     h->emit_records = h->emit_capacity = 0;
-    h->emit_bytes_len = h->emit_bytes_cap = 0;
+    h->emit_bytes_len = h->emit_bytes_cap = h->emit_bytes_done = 0;
+}
+
+/*
+ * Stops the read when the record being built, with `more` further string bytes, would take what the
+ * source emitted past its cap: SW_EMIT_VALUE_BYTES per value (every declared column of every record)
+ * plus the bytes of the strings. The instruction budget and time limit restart at each record, so this
+ * is what ends a source that emits forever before it exhausts the host's memory.
+ */
+static void check_source_cap(lua_State *L, sw_host *h, size_t more) {
+    uint64_t values = (uint64_t)(h->emit_records + 1) * (uint64_t)(h->emit_columns > 0 ? h->emit_columns : 1);
+    uint64_t total = values * SW_EMIT_VALUE_BYTES + (uint64_t)h->emit_bytes_len + (uint64_t)more;
+    if (total > h->source_limit) sw_trip_here(L, h, TRIP_SOURCE_BYTES);
 }
 
 static int forbid(lua_State *L, sw_host *h, const char *fmt, const char *path) {
@@ -46,6 +58,8 @@ static void push_declared(lua_State *L, sw_host *h) {
 
 static sw_cell *new_record(lua_State *L, sw_host *h) {
     int32_t nc = h->emit_columns;
+    h->emit_bytes_len = h->emit_bytes_done;
+    check_source_cap(L, h, 0);
     if (h->emit_records == h->emit_capacity) {
         int64_t cap = h->emit_capacity ? h->emit_capacity * 2 : 1024;
         sw_cell *cells = realloc(h->emit_cells, (size_t)cap * (size_t)(nc > 0 ? nc : 1) * sizeof(sw_cell));
@@ -59,6 +73,7 @@ static sw_cell *new_record(lua_State *L, sw_host *h) {
 }
 
 static void store_string(lua_State *L, sw_host *h, sw_cell *cell, const char *s, size_t len) {
+    check_source_cap(L, h, len);
     if (h->emit_bytes_cap - h->emit_bytes_len < len) {
         size_t cap = h->emit_bytes_cap ? h->emit_bytes_cap : 65536;
         while (cap - h->emit_bytes_len < len) cap *= 2;
@@ -113,6 +128,13 @@ static int src_emit(lua_State *L) {
         case LUA_TSTRING: {
             size_t len;
             const char *s = lua_tolstring(L, -1, &len);
+            if (!sw_utf8_valid(s, len)) {
+                char shown[SW_SHOW_BYTES_MAX];
+                sw_show_bytes(s, len, shown);
+                return luaL_error(L, "src:emit: field '%s' of record %I is a string that is not valid UTF-8 (%s); "
+                                     "re-encode the text as UTF-8 (a Latin-1 byte b becomes utf8.char(b))",
+                                  field, (lua_Integer)(h->emit_records + 1), shown);
+            }
             store_string(L, h, cell, s, len);
             break;
         }
@@ -123,6 +145,7 @@ static int src_emit(lua_State *L) {
         lua_pop(L, 1);
     }
     h->emit_records++;
+    h->emit_bytes_done = h->emit_bytes_len;
     sw_reset_budget(h); /* the budget covers the work between two records */
     sw_beat(h);
     return 0;

@@ -1,7 +1,7 @@
 /*
  * The watchdog: a background thread that notices a call making no progress (no hook firing, no row,
  * no emitted record, no line read) for longer than the host's watchdog limit: the plugin is stuck in a
- * single library call (e.g. a pathological string.find) where no hook can fire. Such a call cannot be
+ * single library call (e.g. a pattern match on a long string) where no hook can fire. Such a call cannot be
  * interrupted safely, so the default handler prints why and ends the process with _exit(1).
  */
 #include "host.h"
@@ -20,12 +20,15 @@ static _Atomic(sw_watchdog_fn) wd_handler;
 
 void sw_set_watchdog_handler(sw_watchdog_fn handler) { atomic_store(&wd_handler, handler); }
 
+/* Worded like the CLI's other errors (`seg: error: plugin 'x' (file): …`). The stall may be in any single
+ * library call (a pattern match on a long string, a huge string.rep or table.concat, …): name none. */
 static void default_handler(const char *plugin, const char *file, double stuck, double limit) {
     fprintf(stderr,
-            "segwork: plugin '%s' (%s) has been stuck for %.1f s inside a single Lua library call (watchdog "
-            "limit %.1f s = max(5 x limits.seconds, 10 s)); such a call cannot be interrupted safely, so segwork "
-            "stops now with exit status 1 (exports are written atomically: no half-written file is left). "
-            "Fix the plugin (e.g. a string.find pattern that backtracks exponentially) or raise limits.seconds.\n",
+            "seg: error: plugin '%s' (%s) made no progress for %.1f s: it is stuck inside a single library call "
+            "(e.g. a pattern match on a long string), where limits.seconds cannot stop it. The watchdog limit is "
+            "%.1f s (max(5 x limits.seconds, 10 s)); such a call cannot be interrupted safely, so seg stops now "
+            "with exit status 1 (exports are written atomically: no half-written file is left). Simplify the "
+            "plugin's patterns or shorten its inputs, or raise limits.seconds in workspace.yaml.\n",
             plugin, file, stuck, limit);
     fflush(stderr);
     _exit(1);

@@ -1,3 +1,5 @@
+import CLuaSupport
+
 /// The limits every call into a plugin runs under. Set per workspace in `workspace.yaml` (`limits:`).
 public struct LuaLimits: Sendable, Equatable {
     /// Lua VM instructions allowed for one call into a plugin (one `assign` or `score` for one row,
@@ -5,16 +7,29 @@ public struct LuaLimits: Sendable, Equatable {
     public var instructions: Int
     /// Bytes the plugin's own Lua state may hold on top of what the host put there. Default 64 MiB.
     public var memoryBytes: Int
-    /// Wall-clock seconds one call may take, checked as Lua runs; also enforced by a watchdog for time
-    /// spent inside a single library call (e.g. a pathological `string.find`). Default 2 s.
+    /// Wall-clock seconds one call may take, checked as Lua runs. Time spent inside a single library call
+    /// (where no check can run, e.g. a pattern match on a long string) is caught by a watchdog after
+    /// `max(5 × seconds, Plugin.watchdogMinimumSeconds)` (10 s by default). Default 2 s.
     public var seconds: Double
+    /// Data one source `read` may emit, in bytes: every emitted value (each declared column of each record,
+    /// missing or not) counts `LuaLimits.bytesPerEmittedValue` (16) bytes, plus the bytes of its string
+    /// when it is one. This is what stops a source that emits forever: its instruction budget and time
+    /// limit restart at each record. The host's own memory for the records is a small multiple of this
+    /// count. `workspace.yaml`: `limits.source_mb`. Zero or less: no cap. Default 1 GiB.
+    public var sourceBytes: Int
+
+    /// What each emitted value counts towards `sourceBytes`, on top of the bytes of a string.
+    public static let bytesPerEmittedValue = Int(SW_EMIT_VALUE_BYTES)
 
     /// Creates limits.
-    public init(instructions: Int = 100_000_000, memoryBytes: Int = 64 << 20, seconds: Double = 2) {
+    public init(instructions: Int = 100_000_000, memoryBytes: Int = 64 << 20, seconds: Double = 2,
+                sourceBytes: Int = 1 << 30) {
         self.instructions = instructions; self.memoryBytes = memoryBytes; self.seconds = seconds
+        self.sourceBytes = sourceBytes
     }
 
-    /// The defaults: stop `while true do end` or a runaway `string.rep` in about a second.
+    /// The defaults: stop `while true do end` or a runaway `string.rep` in about a second, and a source
+    /// that emits forever after 1 GiB of data.
     public static let `default` = LuaLimits()
 }
 

@@ -1,4 +1,5 @@
 import CLua
+import CLuaSupport
 
 /// A Lua value read out of a plugin's state as plain Swift data (functions and other non-data values
 /// are only named). Read with `LuaValueReader`, which uses only Lua API calls that cannot raise.
@@ -8,6 +9,9 @@ indirect enum LuaValue {
     case int(Int64)
     case double(Double)
     case string(String)
+    /// A string whose bytes are not valid UTF-8, shown for messages (quoted, bad bytes as `\xHH`).
+    /// It is never decoded: replacing bad bytes would make different strings equal.
+    case invalidString(shown: String)
     /// A table's entries, in no particular order.
     case table([(key: LuaValue, value: LuaValue)])
     case function
@@ -22,7 +26,7 @@ indirect enum LuaValue {
         case .nil: return "nil"
         case .bool: return "boolean"
         case .int, .double: return "number"
-        case .string: return "string"
+        case .string, .invalidString: return "string"
         case .table, .cycle: return "table"
         case .function: return "function"
         case .other(let name): return name
@@ -83,7 +87,7 @@ struct LuaValueReader {
             if lua_isinteger(state, index) != 0 { return .int(Int64(lua_tointegerx(state, index, nil))) }
             return .double(Double(lua_tonumberx(state, index, nil)))
         case LUA_TSTRING:
-            return .string(Self.string(state, at: index))
+            return Self.checkedString(state, at: index)
         case LUA_TTABLE:
             return readTable(at: index, depth: depth)
         case LUA_TFUNCTION:
@@ -112,7 +116,21 @@ struct LuaValueReader {
         return .table(entries)
     }
 
-    /// The bytes of the string at `index` (which must hold a string) decoded as UTF-8.
+    /// The string at `index` (which must hold a string): `.string` when its bytes are valid UTF-8,
+    /// `.invalidString` otherwise.
+    static func checkedString(_ state: OpaquePointer, at index: Int32) -> LuaValue {
+        var length = 0
+        guard let bytes = lua_tolstring(state, index, &length) else { return .string("") }
+        guard sw_utf8_valid(bytes, length) == 0 else {
+            return .string(String(decoding: UnsafeRawBufferPointer(start: bytes, count: length), as: UTF8.self))
+        }
+        var shown = [CChar](repeating: 0, count: Int(SW_SHOW_BYTES_MAX))
+        sw_show_bytes(bytes, length, &shown)
+        return .invalidString(shown: String(cString: shown))
+    }
+
+    /// The bytes of the string at `index` (which must hold a string) decoded as UTF-8 (for strings the
+    /// host has already checked, such as interned labels).
     static func string(_ state: OpaquePointer, at index: Int32) -> String {
         var length = 0
         guard let bytes = lua_tolstring(state, index, &length) else { return "" }

@@ -25,6 +25,7 @@ struct ManifestValidator {
     private func quoted(_ value: LuaValue) -> String {
         switch value {
         case .string(let s): return "\"\(s)\""
+        case .invalidString(let shown): return "a string that is not valid UTF-8 (\(shown))"
         case .int(let i): return String(i)
         case .double(let d): return String(d)
         case .bool(let b): return String(b)
@@ -115,6 +116,9 @@ struct ManifestValidator {
 
     private func requiredString(_ fields: [String: LuaValue], _ field: String, example: String) throws -> String {
         guard let value = fields[field] else { throw fail(field, "is missing: add \(field) = \(example)") }
+        if case .invalidString(let shown) = value {
+            throw fail(field, "is not valid UTF-8 text (got \(shown)); save the plugin file as UTF-8")
+        }
         guard let text = value.stringValue else { throw fail(field, "must be a string (got \(quoted(value)))") }
         return text
     }

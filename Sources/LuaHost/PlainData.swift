@@ -17,10 +17,19 @@ extension LuaValue {
         case .int(let i): return .int(i)
         case .double(let d): return .double(d)
         case .string(let s): return .string(s)
+        case .invalidString(let shown):
+            throw PlainDataProblem(path: path, problem: "is a string that is not valid UTF-8 (\(shown))")
         case .function: throw PlainDataProblem(path: path, problem: "is a function")
         case .cycle: throw PlainDataProblem(path: path, problem: "is a table that contains itself")
         case .other(let name): throw PlainDataProblem(path: path, problem: "is a \(name)")
-        case .table:
+        case .table(let entries):
+            let badKeys = entries.compactMap { entry -> String? in
+                if case .invalidString(let shown) = entry.key { return shown }
+                return nil
+            }
+            if let shown = badKeys.min() {
+                throw PlainDataProblem(path: path, problem: "has a key that is not valid UTF-8 (\(shown))")
+            }
             if let items = sequence {
                 return .array(try items.enumerated().map { try $0.element.plainValue(path: "\(path)[\($0.offset + 1)]") })
             }

@@ -15,7 +15,9 @@ import CLuaSupport
 ///   environment is the sandbox), `print` (same as `seg.log`) and `require`;
 /// - libraries `string` (without `string.dump`), `table`, `math` (`math.random` seeded with
 ///   `PluginEnvironment.randomSeed`), `utf8`, `coroutine`, and `os` with only `time`, `date`, `clock`
-///   (with `frozenTime` set: `os.time()` returns it, `os.date(fmt)` formats it, `os.clock()` returns 0);
+///   (with `frozenTime` set: `os.time()` returns it, `os.date(fmt)` formats it, `os.clock()` returns 0).
+///   Plugin time is UTC whatever the process's `TZ`: `os.date` formats as if its format started with
+///   `!`, and `os.time(table)` reads the table as UTC (normalizing its fields as Lua does);
 /// - absent: `io`, `debug`, `package`, `dofile`, `loadfile`, `collectgarbage`, `string.dump`, and every
 ///   other `os` function (`execute`, `exit`, `remove`, `rename`, `getenv`, `tmpname`, `setlocale`).
 ///
@@ -30,9 +32,14 @@ import CLuaSupport
 ///
 /// **Budgets.** Each call (one row, one `prepare`, a source's `read` between two records) may run
 /// `limits.instructions` instructions and `limits.seconds` seconds, and the state may hold
-/// `limits.memoryBytes` beyond what the host put there. A plugin cannot catch a budget error for long:
-/// once tripped, every instruction raises again. A single library call that runs longer than the
-/// watchdog limit without progress ends the process (see `watchdogHandler`).
+/// `limits.memoryBytes` beyond what the host put there; a source's whole `read` may emit
+/// `limits.sourceBytes`. A plugin cannot catch a budget error for long: once tripped, every
+/// instruction raises again. A single library call that runs longer than the watchdog limit without
+/// progress ends the process (see `watchdogHandler`).
+///
+/// **Text.** Labels, emitted strings, and strings in `params` or in what `prepare` leaves in `p` must be
+/// valid UTF-8; anything else is an error (never replaced by U+FFFD, which would make different labels
+/// equal).
 public final class Plugin {
     /// The validated manifest.
     public let manifest: PluginManifest
@@ -105,6 +112,9 @@ public final class Plugin {
         guard case .table(let entries) = state.readSlot(Int32(SW_SLOT_P)) else { return [:] }
         var out: [String: PluginValue] = [:]
         for (key, value) in entries {
+            if case .invalidString(let shown) = key {
+                throw paramError(shown, "is a key in p that is not valid UTF-8; p may only hold named plain values")
+            }
             guard case .string(let name) = key else {
                 throw paramError("\(key)", "is a \(key.typeName) key in p; p may only hold named plain values")
             }
@@ -117,7 +127,8 @@ public final class Plugin {
     }
 
     /// Calls `assign(row, p)` for each of `rowCount` rows. `row` holds exactly the fields in `columns`
-    /// (a missing value is nil). A return that is neither a string nor nil throws `.badReturn` with the row.
+    /// (a missing value is nil). A return that is neither a string nor nil, or a label that is not valid
+    /// UTF-8, throws `.badReturn` with the row.
     public func assign(columns: [ColumnInput], rowCount: Int) throws -> LabelAssignment {
         try requireKind(.criterion, "assign")
         ColumnBridge.checkLengths(columns, rowCount: rowCount)
@@ -157,7 +168,9 @@ public final class Plugin {
     /// declared column names to nil, booleans, numbers or strings (anything else, or an undeclared name,
     /// is an error); `src:lines(path)` iterates the lines (without `\n` / `\r\n`) of a file inside
     /// `PluginEnvironment.fileRoot`: absolute paths, `..` and symbolic links leading outside are
-    /// `.forbidden`, as is any file when no root is set. The instruction budget restarts at each record.
+    /// `.forbidden`, as is any file when no root is set. A string that is not valid UTF-8 is a `.runtime`
+    /// error at the emit. The instruction budget restarts at each record; what the whole read emits is
+    /// capped by `LuaLimits.sourceBytes` (`.sourceDataCap`).
     public func read() throws -> SourceOutput {
         try requireKind(.source, "read")
         let names = manifest.columns.map(\.name)

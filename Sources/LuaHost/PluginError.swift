@@ -17,7 +17,10 @@ public struct PluginError: Error, Sendable, Equatable {
         case memoryCap(limitBytes: Int)
         /// The call ran past its wall-clock limit.
         case timeLimit(seconds: Double)
-        /// The plugin returned a value of the wrong type (e.g. a number where a label is expected).
+        /// A source's `read` emitted more data than `LuaLimits.sourceBytes` (counted as described there).
+        case sourceDataCap(limitBytes: Int)
+        /// The plugin returned a value of the wrong type (e.g. a number where a label is expected), or a
+        /// label that is not valid UTF-8 (`got` then says so and shows the bytes).
         case badReturn(field: String, expected: String, got: String)
         /// A parameter override the plugin does not declare, or of the wrong type.
         case badParam(name: String, problem: String)

@@ -27,6 +27,11 @@ extension PluginError: LocalizedError, CustomStringConvertible {
         case .timeLimit(let seconds):
             return "\(who) ran longer than its time limit of \(Self.formatSeconds(seconds)) in one call\(rowContext); "
                 + "raise limits.seconds in workspace.yaml if this is expected"
+        case .sourceDataCap(let bytes):
+            return "\(who) emitted more than its limit of \(Self.formatBytes(bytes)) of data in one read "
+                + "(each value counts \(LuaLimits.bytesPerEmittedValue) bytes plus the bytes of its text); "
+                + "if read never stops emitting, fix its loop; if the data really is this large, raise "
+                + "limits.source_mb in workspace.yaml"
         case .badReturn(let field, let expected, let got):
             return "plugin '\(plugin)' returned a \(got) from \(field)\(rowContext); \(field) must return \(expected)"
         case .badParam(let name, let problem):
@@ -45,6 +50,7 @@ extension PluginError: LocalizedError, CustomStringConvertible {
     }
 
     static func formatBytes(_ bytes: Int) -> String {
+        if bytes >= 1 << 30 && bytes % (1 << 30) == 0 { return "\(bytes >> 30) GiB" }
         if bytes >= 1 << 20 && bytes % (1 << 20) == 0 { return "\(bytes >> 20) MiB" }
         if bytes >= 1 << 10 && bytes % (1 << 10) == 0 { return "\(bytes >> 10) KiB" }
         return "\(bytes) bytes"

@@ -55,7 +55,8 @@ final class PluginState {
                     var config = sw_config(
                         plugin_file: filePointer, instructions: Int64(limits.instructions),
                         memory_bytes: Int64(limits.memoryBytes), seconds: limits.seconds,
-                        watchdog_seconds: watchdogSeconds, random_seed: environment.randomSeed,
+                        watchdog_seconds: watchdogSeconds, source_bytes: Int64(limits.sourceBytes),
+                        random_seed: environment.randomSeed,
                         has_frozen_time: environment.frozenTime != nil, frozen_time: environment.frozenTime ?? 0,
                         library_paths: pathPointers.baseAddress, library_path_count: Int32(pathPointers.count),
                         file_root: rootPointer, log: logTrampoline, log_ud: sinkPointer)
@@ -95,16 +96,23 @@ final class PluginState {
         case SW_ERR_SYNTAX: reason = .syntax("syntax error: " + located.message)
         case SW_ERR_UNREADABLE: reason = .unreadable(message)
         case SW_ERR_MEMORY: reason = .memoryCap(limitBytes: limits.memoryBytes)
-        case SW_ERR_BUDGET, SW_ERR_TIME:
+        case SW_ERR_BUDGET, SW_ERR_TIME, SW_ERR_SOURCE_CAP:
             let source = String(cString: sw_trip_source(host))
             if SourceLocation.isPluginFile(source, pluginFile: file), sw_trip_line(host) > 0 {
                 line = Int(sw_trip_line(host))
             }
-            reason = status == Int32(SW_ERR_BUDGET) ? .instructionBudget(limit: limits.instructions)
-                : .timeLimit(seconds: limits.seconds)
+            switch Int(status) {
+            case SW_ERR_BUDGET: reason = .instructionBudget(limit: limits.instructions)
+            case SW_ERR_TIME: reason = .timeLimit(seconds: limits.seconds)
+            default: reason = .sourceDataCap(limitBytes: limits.sourceBytes)
+            }
         case SW_ERR_BADRETURN:
             line = nil
             reason = .badReturn(field: call.function, expected: call.expected, got: message)
+        case SW_ERR_BAD_UTF8:
+            line = nil
+            reason = .badReturn(field: call.function, expected: "labels as valid UTF-8 text",
+                                got: "label that is not valid UTF-8 (\(message))")
         case SW_ERR_FORBIDDEN: reason = .forbidden(located.message)
         case SW_ERR_RUNTIME: reason = .runtime(located.message)
         default: reason = .runtime("the plugin host failed: \(message)")

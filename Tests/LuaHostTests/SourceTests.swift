@@ -121,4 +121,59 @@ final class SourceTests: XCTestCase {
         XCTAssertEqual(output.values[0], [.string(long), .string("short")])
         XCTAssertEqual(output.values[1], [.int(50000), .int(5)])
     }
+
+    func testSourceBytesCountsSixteenBytesPerValuePlusStringBytes() throws {
+        XCTAssertEqual(LuaLimits.default.sourceBytes, 1 << 30)
+        XCTAssertEqual(LuaLimits.bytesPerEmittedValue, 16)
+        // 3 declared columns x 16 bytes + 4 bytes of "abcd" = 52 bytes per record: 19 records fit in 988.
+        let env = PluginEnvironment(limits: LuaLimits(instructions: 200_000, sourceBytes: 52 * 19), fileRoot: folder.path)
+        let body = "for i = 1, p.n do src:emit({ id = 'abcd', spend = 1 }) end"
+        let columns = "{ { name = 'id', type = 'string' }, { name = 'spend', type = 'double' }, { name = 'vip', type = 'bool' } }"
+        let text = source(body, columns: columns).replacingOccurrences(of: "params = { sep = \";\" }", with: "params = { n = 19 }")
+        let plugin = try folder.load("count.lua", text, environment: env)
+        XCTAssertEqual(try plugin.read().values[0].count, 19)
+        try plugin.configure(overrides: ["n": .int(20)])
+        XCTAssertThrowsError(try plugin.read()) { error in
+            let e = error as? PluginError
+            XCTAssertEqual(e?.reason, .sourceDataCap(limitBytes: 988))
+            XCTAssertEqual(e?.line, 5)
+        }
+    }
+
+    func testSourceBytesCapEndsARunawayEmitterEvenUnderPcall() throws {
+        // The instruction budget restarts at every record, so only the data cap stops these.
+        let env = PluginEnvironment(limits: LuaLimits(instructions: 200_000, sourceBytes: 1 << 20), fileRoot: folder.path)
+        for body in ["for i = 1, 1000000 do src:emit({ id = 'zz', spend = 1 }) end",
+                     "for i = 1, 1000000 do pcall(src.emit, src, { id = 'zz', spend = 1 }) end"] {
+            let plugin = try folder.load("runaway.lua", source(body), environment: env)
+            XCTAssertThrowsError(try plugin.read(), body) { error in
+                let e = error as? PluginError
+                XCTAssertEqual(e?.reason, .sourceDataCap(limitBytes: 1 << 20), body)
+                XCTAssertEqual(e?.description, "plugin 'crm' (\(plugin.path):5) emitted more than its limit of 1 MiB of data "
+                    + "in one read (each value counts 16 bytes plus the bytes of its text); if read never stops emitting, "
+                    + "fix its loop; if the data really is this large, raise limits.source_mb in workspace.yaml")
+            }
+        }
+    }
+
+    func testEmittedStringsMustBeValidUTF8() throws {
+        let plugin = try folder.load("latin1.lua", source("""
+        src:emit({ id = 'Jos\\xC3\\xA9' })
+        src:emit({ spend = 1, id = 'Jos\\xE9' })
+        """), environment: environment)
+        XCTAssertThrowsError(try plugin.read()) { error in
+            let e = error as? PluginError
+            XCTAssertEqual(e?.reason, .runtime("src:emit: field 'id' of record 2 is a string that is not valid UTF-8 "
+                + "(\"Jos\\xE9\"); re-encode the text as UTF-8 (a Latin-1 byte b becomes utf8.char(b))"))
+            XCTAssertEqual(e?.line, 6)
+        }
+        let good = try folder.load("utf8.lua", source("""
+        src:emit({ id = 'Jos\\xC3\\xA9' })
+        pcall(src.emit, src, { id = 'bad\\xFF', spend = 2 })
+        src:emit({ id = 'Jos' .. utf8.char(0xE9) .. '2' })
+        """), environment: environment)
+        let output = try good.read()
+        XCTAssertEqual(output.values[0], [.string("José"), .string("José2")])
+        XCTAssertEqual(output.values[1], [.null, .null])
+    }
 }

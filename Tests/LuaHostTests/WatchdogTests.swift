@@ -59,9 +59,11 @@ final class WatchdogTests: XCTestCase {
         }
         let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         XCTAssertEqual(process.terminationStatus, 1, text)
-        XCTAssertTrue(text.contains("segwork: plugin 'stuck' ("), text)
-        XCTAssertTrue(text.contains("inside a single Lua library call"), text)
+        XCTAssertTrue(text.contains("seg: error: plugin 'stuck' ("), text)
+        XCTAssertTrue(text.contains("stuck inside a single library call (e.g. a pattern match on a long string)"), text)
+        XCTAssertTrue(text.contains("max(5 x limits.seconds, 10 s)"), text)
         XCTAssertTrue(text.contains("exit status 1"), text)
+        XCTAssertFalse(text.contains("segwork:") || text.contains("string.find"), text)
     }
 
     /// Runs only as the child of `testDefaultHandlerEndsTheProcessWithStatusOne`.

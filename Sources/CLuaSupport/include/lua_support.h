@@ -25,7 +25,9 @@ enum {
     SW_ERR_BADRETURN = 6,  /* the plugin returned a value of the wrong type (message = its type name) */
     SW_ERR_FORBIDDEN = 7,  /* the plugin tried something the sandbox forbids */
     SW_ERR_UNREADABLE = 8, /* the plugin file could not be read */
-    SW_ERR_HOST = 9        /* the host itself failed (out of system memory, bad input) */
+    SW_ERR_HOST = 9,       /* the host itself failed (out of system memory, bad input) */
+    SW_ERR_SOURCE_CAP = 10, /* a source emitted more data than its cap (sw_config.source_bytes) */
+    SW_ERR_BAD_UTF8 = 11    /* assign returned a label that is not valid UTF-8 (message = the label, shown) */
 };
 
 /* Column value types for sw_column.type. */
@@ -89,6 +91,7 @@ typedef struct sw_config {
     int64_t memory_bytes;
     double seconds;
     double watchdog_seconds;
+    int64_t source_bytes; /* cap on what one read may emit: string bytes + SW_EMIT_VALUE_BYTES per value; <= 0: none */
     int64_t random_seed;
     bool has_frozen_time;
     int64_t frozen_time;
@@ -127,6 +130,19 @@ const char *sw_error_traceback(sw_host *h);
 int64_t sw_error_row(sw_host *h);
 const char *sw_trip_source(sw_host *h);
 int32_t sw_trip_line(sw_host *h);
+
+/* Bytes each emitted value (every declared column of every record, missing or not) counts towards
+ * sw_config.source_bytes, on top of the bytes of its string. */
+#define SW_EMIT_VALUE_BYTES 16
+
+/* Whether s[0..len) is valid UTF-8 (shortest forms only, no surrogates, at most U+10FFFF). */
+int sw_utf8_valid(const char *s, size_t len);
+
+/* Writes s[0..len) for an error message into out (NUL-terminated, at most SW_SHOW_BYTES_MAX bytes with
+ * the NUL): in double quotes, valid UTF-8 as is, other bytes and control characters as \xHH, `"` and
+ * `\` escaped, cut after 60 input bytes with "...". Returns the length written. */
+#define SW_SHOW_BYTES_MAX 320
+size_t sw_show_bytes(const char *s, size_t len, char *out);
 
 /* Watchdog (process-wide). NULL restores the default handler. */
 void sw_set_watchdog_handler(sw_watchdog_fn handler);
