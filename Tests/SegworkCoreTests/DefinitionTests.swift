@@ -89,11 +89,11 @@ final class DefinitionTests: XCTestCase {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ws-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir.appendingPathComponent("segmentations"), withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
-        try "name: w\nplugins: [mine, /opt/lib]\nlimits: { instructions: 5000, memory_mb: 8, seconds: 0.5 }\n"
+        try "name: w\nplugins: [mine, /opt/lib]\nlimits: { instructions: 5000, memory_mb: 8, seconds: 0.5, source_mb: 3 }\n"
             .write(to: dir.appendingPathComponent("workspace.yaml"), atomically: true, encoding: .utf8)
         let ws = try Workspace.open(dir.path, environment: ["SEG_PLUGIN_PATH": "/a:/b", "SEG_BUNDLED_PLUGINS": ""])
         XCTAssertEqual(ws.name, "w")
-        XCTAssertEqual(ws.limits, LuaLimits(instructions: 5000, memoryBytes: 8 << 20, seconds: 0.5))
+        XCTAssertEqual(ws.limits, LuaLimits(instructions: 5000, memoryBytes: 8 << 20, seconds: 0.5, sourceBytes: 3 << 20))
         XCTAssertEqual(ws.pluginPaths.map(\.path), [dir.appendingPathComponent("mine").path, "/opt/lib", "/a", "/b"])
         let bundled = try Workspace.open(dir.path, environment: ["SEG_PLUGIN_PATH": "/a:/opt/lib", "SEG_BUNDLED_PLUGINS": "/z"])
         XCTAssertEqual(bundled.pluginPaths.map(\.path), [dir.appendingPathComponent("mine").path, "/opt/lib", "/a", "/z"],

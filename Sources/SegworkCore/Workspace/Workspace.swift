@@ -37,7 +37,7 @@ public struct Workspace: Sendable {
             case "name": ws.name = try y.string(v, k)
             case "plugins": paths = try y.strings(v, k)
             case "limits":
-                for (lk, lv) in try y.mapping(v, "limits", known: ["instructions", "memory_mb", "seconds"]) {
+                for (lk, lv) in try y.mapping(v, "limits", known: ["instructions", "memory_mb", "seconds", "source_mb"]) {
                     switch lk {
                     case "instructions":
                         let n = try y.int(lv, "limits.instructions")
@@ -47,6 +47,10 @@ public struct Workspace: Sendable {
                         let n = try y.int(lv, "limits.memory_mb")
                         guard n >= 1 else { throw y.error(lv, "'limits.memory_mb' must be at least 1") }
                         ws.limits.memoryBytes = n << 20
+                    case "source_mb":
+                        let n = try y.int(lv, "limits.source_mb")
+                        guard n >= 1 else { throw y.error(lv, "'limits.source_mb' must be at least 1") }
+                        ws.limits.sourceBytes = n << 20
                     default:
                         let s = try y.double(lv, "limits.seconds")
                         guard s > 0 else { throw y.error(lv, "'limits.seconds' must be more than 0") }
