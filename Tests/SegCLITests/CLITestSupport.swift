@@ -28,6 +28,8 @@ struct SegProcess {
         if let cwd { p.currentDirectoryURL = cwd }
         var env = ProcessInfo.processInfo.environment
         env.removeValue(forKey: "SEG_PLUGIN_PATH")
+        // CI runs the suite with CI=true, which makes `seg run` headless; tests that want that set it themselves.
+        env.removeValue(forKey: "CI")
         for (k, v) in environment { env[k] = v }
         p.environment = env
         // Output goes to files, so a chatty process can never block on a full pipe.
