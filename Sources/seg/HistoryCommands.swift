@@ -167,17 +167,46 @@ struct CheckCommand: ParsableCommand {
     @Argument(help: "A version to check (default: the latest version of every definition).") var version: String?
     @Flag(help: "Print JSON (also when CI=true).") var ci = false
 
+    private var headless: Bool {
+        ci || ["true", "1", "yes"].contains(ProcessInfo.processInfo.environment["CI"]?.lowercased() ?? "")
+    }
+
     func run() throws {
+        var runs: [CISummary.Run] = []
+        do {
+            let failed = try check(&runs)
+            let status: ExitStatus = failed ? .gateFailed : .ok
+            if headless { FileHandle.standardOutput.write(CISummary(status: status.rawValue, error: nil, runs: runs).json()) }
+            if failed { throw ExitCode(status.rawValue) }
+        } catch let error where headless && (ExitStatus.isSegworkError(error) || error is NoVersions) {
+            // Headless callers parse stdout: a failure is a summary too (ok false, the status, the message).
+            let usage = UsageMistake.message(for: error) ?? (error as? NoVersions)?.description
+            let status = usage == nil ? ExitStatus.for(error) : .usage
+            FileHandle.standardOutput.write(CISummary(status: status.rawValue, error: usage ?? ExitStatus.message(for: error),
+                                                      runs: runs).json())
+            if let usage {
+                FileHandle.standardError.write(Data("seg: error: \(usage)\n".utf8))
+                throw ExitCode(ExitStatus.usage.rawValue)
+            }
+            throw error
+        } catch let error as NoVersions {
+            FileHandle.standardError.write(Data("seg: error: \(error.description)\n".utf8))
+            throw ExitCode(ExitStatus.usage.rawValue)
+        }
+    }
+
+    /// Checks the targets' gates (printing them unless headless); true when a gate failed.
+    private func check(_ runs: inout [CISummary.Run]) throws -> Bool {
         let history = try History(workspace: try Workspace.open(workspace), create: false)
         var targets: [VersionRecord]
-        if let version { targets = [try UsageMistake.check { try history.store.version(version) }] } else {
+        if let version {
+            targets = [try (headless ? history.store.version(version) : UsageMistake.check { try history.store.version(version) })]
+        } else {
             // The latest version of each definition, loaded one at a time (not the whole history).
             targets = try history.store.definitionNames().sorted().map { try history.store.version("latest:\($0)") }
         }
-        if targets.isEmpty { throw ValidationError("no versions to check; run `seg run \(workspace)` first") }
-        var runs: [CISummary.Run] = []
+        if targets.isEmpty { throw NoVersions(workspace: workspace) }
         var failed = false
-        let headless = ci || ["true", "1", "yes"].contains(ProcessInfo.processInfo.environment["CI"]?.lowercased() ?? "")
         for v in targets {
             let (gates, drift) = try history.gates(for: v)
             failed = failed || gates.contains { !$0.passed }
@@ -187,9 +216,13 @@ struct CheckCommand: ParsableCommand {
                 for g in gates { print("  \(g.passed ? "ok    " : "FAILED") \(g.message)") }
             }
         }
-        let status: ExitStatus = failed ? .gateFailed : .ok
-        if headless { FileHandle.standardOutput.write(CISummary(status: status.rawValue, error: nil, runs: runs).json()) }
-        if failed { throw ExitCode(status.rawValue) }
+        return failed
+    }
+
+    /// The workspace has a store but no version in it.
+    struct NoVersions: Error, CustomStringConvertible {
+        var workspace: String
+        var description: String { "no versions to check; run `seg run \(workspace)` first" }
     }
 }
 
@@ -197,15 +230,22 @@ struct CheckCommand: ParsableCommand {
 /// versions of different definitions — are bad usage (exit status 2, like an unknown option), reported in the
 /// same `seg: error:` form as every other error.
 enum UsageMistake {
+    /// Runs `body`; a usage mistake it throws is printed and becomes exit status 2, other errors pass through.
     static func check<T>(_ body: () throws -> T) throws -> T {
-        do { return try body() } catch let error as StoreError {
-            switch error {
-            case .unknownVersion, .ambiguousVersion, .unknownDataset: throw usage(error.description)
-            default: throw error
-            }
-        } catch let error as DiffError {
-            if case .differentDefinitions = error { throw usage(error.description) }
+        do { return try body() } catch {
+            if let message = message(for: error) { throw usage(message) }
             throw error
+        }
+    }
+
+    /// The message of `error` when it is a usage mistake, else nil.
+    static func message(for error: Error) -> String? {
+        switch error {
+        case StoreError.unknownVersion, StoreError.ambiguousVersion, StoreError.unknownDataset,
+             DiffError.differentDefinitions:
+            return ExitStatus.message(for: error)
+        default:
+            return nil
         }
     }
 

@@ -137,6 +137,15 @@ final class HistoryGateTests: XCTestCase {
         XCTAssertEqual(badSummary["status"] as? Int, 2)
         XCTAssertTrue((badSummary["error"] as? String ?? "").contains("min_segmnet_size"), "\(badSummary)")
 
+        // seg check in CI: a failure is a JSON summary too.
+        let unknown = try seg(["check", ws.root.path, "v9"], environment: ["CI": "true"])
+        XCTAssertEqual(unknown.status, 2, unknown.stderr)
+        XCTAssertTrue((try jsonObject(unknown.stdout)["error"] as? String ?? "").contains("unknown version 'v9'"), unknown.stdout)
+        try FileManager.default.removeItem(at: ws.root.appendingPathComponent(".seg"))
+        let noStore = try seg(["check", ws.root.path, "--ci"])
+        XCTAssertEqual(noStore.status, 1, noStore.stderr)
+        XCTAssertEqual(try jsonObject(noStore.stdout)["status"] as? Int, 1)
+
         // 2: bad usage (caught by the argument parser).
         let usage = try seg(["run", ws.root.path, "--ci", "--as-of", "yesterday"])
         XCTAssertEqual(usage.status, 2, usage.stderr)
