@@ -152,7 +152,7 @@ extension TempWorkspace {
     /// The run id of a stored version, from `seg versions`.
     func runID(of version: String) throws -> String {
         guard let row = try versionRows().first(where: { $0.first == version }), row.count > 4 else {
-            throw XCTSkip("version \(version) not listed")
+            throw NotListed(version: version)
         }
         return row[4]
     }
@@ -168,6 +168,12 @@ extension TempWorkspace {
 /// CI (where `CI=true` would switch `seg run` to JSON output), unless `environment` sets it.
 func seg(_ args: [String], environment: [String: String] = [:]) throws -> SegProcess.Result {
     try SegProcess.run(args, environment: ["CI": ""].merging(environment) { $1 })
+}
+
+/// A version the test expected is not in `seg versions` (fails the test that asked).
+struct NotListed: Error, CustomStringConvertible {
+    var version: String
+    var description: String { "version \(version) is not listed by seg versions" }
 }
 
 /// Parses a whole string as one JSON object (fails the test when it is anything else, e.g. JSON plus chatter).

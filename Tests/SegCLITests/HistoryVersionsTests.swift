@@ -67,6 +67,19 @@ final class HistoryVersionsTests: XCTestCase {
                        ["membership.csv", "profiles.json"])
     }
 
+    func testReExportOfTheDemoRfmVersionIsByteIdentical() throws {
+        // The demo's rfm has categorical and numeric profiles, a monetary column and a scorer: every export path.
+        let ws = try TempWorkspace.demoCopy()
+        defer { ws.remove() }
+        XCTAssertEqual(try seg(["run", ws.root.path, "rfm", "-q"]).status, 0)
+        let original = "exports/rfm/\(try ws.runID(of: "v1"))"
+        let out = ws.root.appendingPathComponent("again")
+        XCTAssertEqual(try seg(["export", ws.root.path, "latest:rfm", "--out", out.path]).status, 0)
+        for name in profileFiles {
+            XCTAssertEqual(try Data(contentsOf: out.appendingPathComponent(name)), try ws.data("\(original)/\(name)"), name)
+        }
+    }
+
     func testDiffOfTwoReferenceDatesWritesTheMigration() throws {
         let ws = try Shop.workspace(definitions: [
             "tiers": Shop.definition(),
