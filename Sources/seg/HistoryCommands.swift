@@ -40,9 +40,18 @@ struct VersionsCommand: ParsableCommand {
     @Option(help: "Only versions of this definition.") var definition: String?
 
     func run() throws {
-        let history = try History(workspace: try Workspace.open(workspace), create: false)
+        let ws = try Workspace.open(workspace)
+        // A workspace that was never run has no store yet: that is an empty history, not an error.
+        if !FileManager.default.fileExists(atPath: ws.root.appendingPathComponent(".seg").path) {
+            print("no versions yet; `seg run \(workspace)` makes one"); return
+        }
+        let history = try History(workspace: ws, create: false)
         let versions = try history.store.versionSummaries(definition: definition)
-        if versions.isEmpty { print("no versions yet; `seg run \(workspace)` makes one"); return }
+        if versions.isEmpty {
+            print(definition.map { "no versions of '\($0)' yet" } ?? "no versions yet", terminator: "")
+            print("; `seg run \(workspace)\(definition.map { " \($0)" } ?? "")` makes one")
+            return
+        }
         var rows = [["VERSION", "CREATED", "DEFINITION", "AS OF", "RUN", "INPUTS", "SEGMENTS", "CUSTOMERS"]]
         for v in versions {
             let inputs = v.inputs.map { "\($0.name)@\($0.sha256.prefix(8))" }.joined(separator: " ")
@@ -60,7 +69,7 @@ struct ShowCommand: ParsableCommand {
 
     func run() throws {
         let history = try History(workspace: try Workspace.open(workspace), create: false)
-        let v = try history.store.version(version)
+        let v = try UsageMistake.check { try history.store.version(version) }
         let report = try History.report(of: v)
         print("\(v.id)  \(v.definition)  created \(v.createdAt)  Segwork \(v.segworkVersion)")
         print("  definition sha256 \(v.definitionSHA256)")
@@ -85,16 +94,18 @@ struct ExportCommand: ParsableCommand {
     func run() throws {
         let ws = try Workspace.open(workspace)
         let history = try History(workspace: ws, create: false)
-        let v = try history.store.version(version)
+        let wanted = formats.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+        for f in wanted where !["json", "csv", "md"].contains(f) {
+            throw ValidationError("--format '\(f)' is not a format; use json, csv or md")
+        }
+        let v = try UsageMistake.check { try history.store.version(version) }
         let report = try History.report(of: v)
-        let wanted = formats.flatMap { $0.split(separator: ",").map(String.init) }
         var files: [String: Data] = ["membership.csv": v.membershipCSV]
         for f in wanted.isEmpty ? ["json", "csv", "md"] : wanted {
             switch f {
             case "json": files["profiles.json"] = v.profilesJSON
             case "csv": files["profiles.csv"] = Exporter.csv(report)
-            case "md": files["profiles.md"] = Exporter.markdown(report)
-            default: throw ValidationError("--format '\(f)' is not a format; use json, csv or md")
+            default: files["profiles.md"] = Exporter.markdown(report)
             }
         }
         let dir = out.map { URL(fileURLWithPath: $0) }
@@ -120,22 +131,29 @@ struct DiffCommand: ParsableCommand {
     func run() throws {
         let ws = try Workspace.open(workspace)
         let history = try History(workspace: ws, create: false)
-        let a = try history.store.version(from), b = try history.store.version(to)
-        let d = try DiffEngine.diff(from: a, to: b, includeMovers: customers)
+        let wanted = formats.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+        for f in wanted where !["json", "csv", "md"].contains(f) {
+            throw ValidationError("--format '\(f)' is not a format; use json, csv or md")
+        }
+        let (a, b) = try UsageMistake.check { (try history.store.version(from), try history.store.version(to)) }
+        let d = try UsageMistake.check { try DiffEngine.diff(from: a, to: b, includeMovers: customers) }
         var files: [String: Data] = [:]
-        let wanted = formats.flatMap { $0.split(separator: ",").map(String.init) }
         for f in wanted.isEmpty ? ["json", "csv", "md"] : wanted {
             switch f {
             case "json": files["diff.json"] = DiffExporter.json(d)
             case "csv": files["diff.csv"] = DiffExporter.csv(d)
-            case "md": files["diff.md"] = DiffExporter.markdown(d)
-            default: throw ValidationError("--format '\(f)' is not a format; use json, csv or md")
+            default: files["diff.md"] = DiffExporter.markdown(d)
             }
         }
         let dir = out.map { URL(fileURLWithPath: $0) }
             ?? ws.root.appendingPathComponent("exports/\(a.definition)/diffs/\(a.id)-\(b.id)")
         try AtomicWriter.writeDirectory(files, to: dir)
-        print(DiffExporter.text(d))
+        print(DiffExporter.text(d), terminator: "")
+        if let movers = d.movers, !movers.isEmpty {
+            let shown = movers.prefix(20)
+            print("first \(shown.count) of \(movers.count) (all are in the files):")
+            for m in shown { print("  \(m.customerID): \(m.from) → \(m.to)") }
+        }
         print("wrote \(files.keys.sorted().joined(separator: ", ")) to \(ws.display(dir))")
     }
 }
@@ -149,18 +167,46 @@ struct CheckCommand: ParsableCommand {
     @Argument(help: "A version to check (default: the latest version of every definition).") var version: String?
     @Flag(help: "Print JSON (also when CI=true).") var ci = false
 
+    private var headless: Bool {
+        ci || ["true", "1", "yes"].contains(ProcessInfo.processInfo.environment["CI"]?.lowercased() ?? "")
+    }
+
     func run() throws {
+        var runs: [CISummary.Run] = []
+        do {
+            let failed = try check(&runs)
+            let status: ExitStatus = failed ? .gateFailed : .ok
+            if headless { FileHandle.standardOutput.write(CISummary(status: status.rawValue, error: nil, runs: runs).json()) }
+            if failed { throw ExitCode(status.rawValue) }
+        } catch let error where headless && (ExitStatus.isSegworkError(error) || error is NoVersions) {
+            // Headless callers parse stdout: a failure is a summary too (ok false, the status, the message).
+            let usage = UsageMistake.message(for: error) ?? (error as? NoVersions)?.description
+            let status = usage == nil ? ExitStatus.for(error) : .usage
+            FileHandle.standardOutput.write(CISummary(status: status.rawValue, error: usage ?? ExitStatus.message(for: error),
+                                                      runs: runs).json())
+            if let usage {
+                FileHandle.standardError.write(Data("seg: error: \(usage)\n".utf8))
+                throw ExitCode(ExitStatus.usage.rawValue)
+            }
+            throw error
+        } catch let error as NoVersions {
+            FileHandle.standardError.write(Data("seg: error: \(error.description)\n".utf8))
+            throw ExitCode(ExitStatus.usage.rawValue)
+        }
+    }
+
+    /// Checks the targets' gates (printing them unless headless); true when a gate failed.
+    private func check(_ runs: inout [CISummary.Run]) throws -> Bool {
         let history = try History(workspace: try Workspace.open(workspace), create: false)
         var targets: [VersionRecord]
-        if let version { targets = [try history.store.version(version)] } else {
-            let all = try history.store.versions()
-            targets = Dictionary(grouping: all, by: \.definition).values.compactMap { $0.max { $0.number < $1.number } }
-                .sorted { $0.definition < $1.definition }
+        if let version {
+            targets = [try (headless ? history.store.version(version) : UsageMistake.check { try history.store.version(version) })]
+        } else {
+            // The latest version of each definition, loaded one at a time (not the whole history).
+            targets = try history.store.definitionNames().sorted().map { try history.store.version("latest:\($0)") }
         }
-        if targets.isEmpty { throw ValidationError("no versions to check; run `seg run \(workspace)` first") }
-        var runs: [CISummary.Run] = []
+        if targets.isEmpty { throw NoVersions(workspace: workspace) }
         var failed = false
-        let headless = ci || ["true", "1", "yes"].contains(ProcessInfo.processInfo.environment["CI"]?.lowercased() ?? "")
         for v in targets {
             let (gates, drift) = try history.gates(for: v)
             failed = failed || gates.contains { !$0.passed }
@@ -170,8 +216,42 @@ struct CheckCommand: ParsableCommand {
                 for g in gates { print("  \(g.passed ? "ok    " : "FAILED") \(g.message)") }
             }
         }
-        let status: ExitStatus = failed ? .gateFailed : .ok
-        if headless { FileHandle.standardOutput.write(CISummary(status: status.rawValue, error: nil, runs: runs).json()) }
-        if failed { throw ExitCode(status.rawValue) }
+        return failed
+    }
+
+    /// The workspace has a store but no version in it.
+    struct NoVersions: Error, CustomStringConvertible {
+        var workspace: String
+        var description: String { "no versions to check; run `seg run \(workspace)` first" }
+    }
+}
+
+/// Mistakes in what a history command was asked for — a version that does not exist, an ambiguous run id, two
+/// versions of different definitions — are bad usage (exit status 2, like an unknown option), reported in the
+/// same `seg: error:` form as every other error.
+enum UsageMistake {
+    /// Runs `body`; a usage mistake it throws is printed and becomes exit status 2, other errors pass through.
+    static func check<T>(_ body: () throws -> T) throws -> T {
+        do { return try body() } catch {
+            if let message = message(for: error) { throw usage(message) }
+            throw error
+        }
+    }
+
+    /// The message of `error` when it is a usage mistake, else nil.
+    static func message(for error: Error) -> String? {
+        switch error {
+        case StoreError.unknownVersion, StoreError.ambiguousVersion, StoreError.unknownDataset,
+             DiffError.differentDefinitions:
+            return ExitStatus.message(for: error)
+        default:
+            return nil
+        }
+    }
+
+    /// Prints the message and returns the exit code to throw (`Seg.main` exits with it, printing nothing more).
+    private static func usage(_ message: String) -> ExitCode {
+        FileHandle.standardError.write(Data("seg: error: \(message)\n".utf8))
+        return ExitCode(ExitStatus.usage.rawValue)
     }
 }

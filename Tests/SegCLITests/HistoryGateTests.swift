@@ -1,0 +1,154 @@
+import Foundation
+import XCTest
+
+/// Gates after `seg run` and in `seg check`, and headless (`--ci`, `CI=true`, `--summary`) runs.
+final class HistoryGateTests: XCTestCase {
+    private let passing = "gates:\n  min_segment_size: 1\n  required_segments: [Gold]\n  max_unassigned_share: 40%\n"
+    private let failing = "gates:\n  min_segment_size: 2\n  max_unassigned_share: 10%\n"
+
+    func testFailingGatesExitThreeKeepTheVersionAndNameTheNumbers() throws {
+        let ws = try Shop.workspace(definitions: ["tiers": Shop.definition(extra: passing)])
+        defer { ws.remove() }
+        let ok = try seg(["run", ws.root.path])
+        XCTAssertEqual(ok.status, 0, ok.stderr)
+        XCTAssertTrue(ok.stdout.contains("gate ok     gate required_segments: segment 'Gold' has 3 customers"), ok.stdout)
+
+        // Default date: Gold 3 (a, b, d), Basic 1 (c), unassigned 1 (e).
+        try ws.write("segmentations/tiers.yaml", Shop.definition(extra: failing))
+        let bad = try seg(["run", ws.root.path])
+        XCTAssertEqual(bad.status, 3, bad.stderr)
+        XCTAssertTrue(bad.stdout.contains("gate FAILED gate min_segment_size: segment 'Basic' has 1 customer, below the minimum of 2"),
+                      bad.stdout)
+        XCTAssertTrue(bad.stdout.contains("gate FAILED gate max_unassigned_share: 20% of customers (1 of 5) is unassigned, above the maximum of 10%"),
+                      bad.stdout)
+        XCTAssertEqual(try ws.versionRows().map { $0[0] }, ["v1", "v2"], "a version that fails its gates is still stored")
+        XCTAssertFalse(try ws.runID(of: "v2").isEmpty)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: ws.root.appendingPathComponent("exports/tiers/\(try ws.runID(of: "v2"))/membership.csv").path))
+
+        let quiet = try seg(["run", ws.root.path, "-q"])
+        XCTAssertEqual(quiet.status, 3)
+        XCTAssertEqual(quiet.stdout, "")
+        XCTAssertTrue(quiet.stderr.contains("seg: gate failed: gate min_segment_size: segment 'Basic'"), quiet.stderr)
+
+        let check = try seg(["check", ws.root.path])
+        XCTAssertEqual(check.status, 3, check.stderr)
+        XCTAssertTrue(check.stdout.contains("v3  tiers") && check.stdout.contains("FAILED gate min_segment_size"), check.stdout)
+        // Each version is checked against the gates it was made with.
+        let first = try seg(["check", ws.root.path, "v1"])
+        XCTAssertEqual(first.status, 0, first.stdout)
+        XCTAssertTrue(first.stdout.contains("v1  tiers  4/4 gates passed"), first.stdout)
+        XCTAssertEqual(try seg(["check", ws.root.path, "v2"]).status, 3)
+        XCTAssertEqual(try seg(["check", ws.root.path, "v8"]).status, 2)
+    }
+
+    func testMaxDriftComparesWithThePreviousVersion() throws {
+        let ws = try Shop.workspace(definitions: ["tiers": Shop.definition(extra: "gates:\n  max_drift: 25%\n")])
+        defer { ws.remove() }
+        let first = try seg(["run", ws.root.path, "--as-of", "2024-03-31"])
+        XCTAssertEqual(first.status, 0, first.stdout)
+        XCTAssertTrue(first.stdout.contains("no previous version"), first.stdout)
+        // b and d move: 2 of 5.
+        let second = try seg(["run", ws.root.path])
+        XCTAssertEqual(second.status, 3, second.stdout)
+        XCTAssertTrue(second.stdout.contains("drift since previous version: 40.0%"), second.stdout)
+        XCTAssertTrue(second.stdout.contains("FAILED gate max_drift: 40% of the customers in both versions changed segment"),
+                      second.stdout)
+        // The same inputs again: nobody moves since v2.
+        let third = try seg(["run", ws.root.path])
+        XCTAssertEqual(third.status, 0, third.stdout)
+        XCTAssertEqual(try seg(["check", ws.root.path, "v2"]).status, 3)
+        XCTAssertEqual(try seg(["check", ws.root.path]).status, 0)
+    }
+
+    func testHeadlessRunsPrintOnlyTheJSONSummary() throws {
+        let ws = try Shop.workspace(definitions: ["tiers": Shop.definition(extra: passing)])
+        defer { ws.remove() }
+        let ci = try seg(["run", ws.root.path, "--ci"])
+        XCTAssertEqual(ci.status, 0, ci.stderr)
+        XCTAssertEqual(ci.stderr, "")
+        let summary = try jsonObject(ci.stdout)
+        XCTAssertEqual(summary["ok"] as? Bool, true)
+        XCTAssertEqual(summary["status"] as? Int, 0)
+        XCTAssertTrue(summary["error"] is NSNull)
+        let run = try XCTUnwrap(summaryRuns(summary).first)
+        XCTAssertEqual(run["version"] as? String, "v1")
+        XCTAssertEqual(run["definition"] as? String, "tiers")
+        XCTAssertEqual(run["runID"] as? String, try ws.runID(of: "v1"))
+        let gates = try XCTUnwrap(run["gates"] as? [[String: Any]])
+        XCTAssertEqual(gates.count, 4, "min size for Gold and Basic, required Gold, unassigned share")
+        XCTAssertTrue(gates.allSatisfy { $0["passed"] as? Bool == true && $0["message"] is String })
+
+        let env = try seg(["run", ws.root.path], environment: ["CI": "true"])
+        XCTAssertEqual(env.status, 0, env.stderr)
+        XCTAssertEqual(env.stderr, "")
+        XCTAssertEqual(summaryRuns(try jsonObject(env.stdout)).first?["version"] as? String, "v2")
+
+        let file = ws.root.appendingPathComponent("summary.json")
+        let toFile = try seg(["run", ws.root.path, "--summary", file.path])
+        XCTAssertEqual(toFile.status, 0, toFile.stderr)
+        XCTAssertEqual(toFile.stdout, "")
+        let written = try jsonObject(String(decoding: try Data(contentsOf: file), as: UTF8.self))
+        XCTAssertEqual(summaryRuns(written).first?["version"] as? String, "v3")
+
+        let check = try seg(["check", ws.root.path, "--ci"])
+        XCTAssertEqual(check.status, 0, check.stderr)
+        XCTAssertEqual(summaryRuns(try jsonObject(check.stdout)).first?["version"] as? String, "v3")
+    }
+
+    func testHeadlessFailuresStillPrintJSONWithTheDocumentedStatus() throws {
+        let boom = """
+            return { api = 1, kind = "criterion", name = "boom", version = "1.0.0", description = "always fails",
+              uses = { "monetary" }, assign = function(row, p) error("boom on purpose") end }
+
+            """
+        let ws = try Shop.workspace(definitions: ["tiers": Shop.definition(extra: failing)], plugins: ["boom": boom])
+        defer { ws.remove() }
+        // 3: a gate failed.
+        let gate = try seg(["run", ws.root.path, "--ci"])
+        XCTAssertEqual(gate.status, 3, gate.stderr)
+        let gateSummary = try jsonObject(gate.stdout)
+        XCTAssertEqual(gateSummary["ok"] as? Bool, false)
+        XCTAssertEqual(gateSummary["status"] as? Int, 3)
+        let failed = (summaryRuns(gateSummary).first?["gates"] as? [[String: Any]] ?? []).filter { $0["passed"] as? Bool == false }
+        XCTAssertEqual(failed.map { $0["gate"] as? String }, ["min_segment_size", "max_unassigned_share"])
+        XCTAssertEqual(failed.first?["segment"] as? String, "Basic")
+        XCTAssertEqual(failed.first?["actual"] as? Int, 1)
+        XCTAssertEqual(failed.first?["limit"] as? Int, 2)
+        XCTAssertTrue(gate.stderr.contains("seg: gate failed:"), gate.stderr)
+
+        // 1: the run failed (a plugin error) — JSON with the error, and nothing stored.
+        try ws.write("segmentations/tiers.yaml", Shop.definition(criteria: "criteria:\n  - plugin: boom\n"))
+        let broken = try seg(["run", ws.root.path], environment: ["CI": "true"])
+        XCTAssertEqual(broken.status, 1, broken.stderr)
+        let brokenSummary = try jsonObject(broken.stdout)
+        XCTAssertEqual(brokenSummary["ok"] as? Bool, false)
+        XCTAssertEqual(brokenSummary["status"] as? Int, 1)
+        XCTAssertTrue((brokenSummary["error"] as? String ?? "").contains("boom on purpose"), broken.stdout)
+        XCTAssertEqual(summaryRuns(brokenSummary).count, 0)
+        XCTAssertEqual(try ws.versionRows().count, 1)
+
+        // 2: a bad definition — JSON too, into the summary file.
+        try ws.write("segmentations/tiers.yaml", Shop.definition(extra: "gates:\n  min_segmnet_size: 2\n"))
+        let file = ws.root.appendingPathComponent("summary.json")
+        let bad = try seg(["run", ws.root.path, "--summary", file.path])
+        XCTAssertEqual(bad.status, 2, bad.stderr)
+        XCTAssertEqual(bad.stdout, "")
+        let badSummary = try jsonObject(String(decoding: try Data(contentsOf: file), as: UTF8.self))
+        XCTAssertEqual(badSummary["status"] as? Int, 2)
+        XCTAssertTrue((badSummary["error"] as? String ?? "").contains("min_segmnet_size"), "\(badSummary)")
+
+        // seg check in CI: a failure is a JSON summary too.
+        let unknown = try seg(["check", ws.root.path, "v9"], environment: ["CI": "true"])
+        XCTAssertEqual(unknown.status, 2, unknown.stderr)
+        XCTAssertTrue((try jsonObject(unknown.stdout)["error"] as? String ?? "").contains("unknown version 'v9'"), unknown.stdout)
+        try FileManager.default.removeItem(at: ws.root.appendingPathComponent(".seg"))
+        let noStore = try seg(["check", ws.root.path, "--ci"])
+        XCTAssertEqual(noStore.status, 1, noStore.stderr)
+        XCTAssertEqual(try jsonObject(noStore.stdout)["status"] as? Int, 1)
+
+        // 2: bad usage (caught by the argument parser).
+        let usage = try seg(["run", ws.root.path, "--ci", "--as-of", "yesterday"])
+        XCTAssertEqual(usage.status, 2, usage.stderr)
+        XCTAssertTrue(usage.stderr.contains("YYYY-MM-DD"), usage.stderr)
+    }
+}
