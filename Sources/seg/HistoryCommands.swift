@@ -69,7 +69,7 @@ struct ShowCommand: ParsableCommand {
 
     func run() throws {
         let history = try History(workspace: try Workspace.open(workspace), create: false)
-        let v = try UsageMistake.check { try history.store.version(version) }
+        let v = try history.store.version(version)
         let report = try History.report(of: v)
         print("\(v.id)  \(v.definition)  created \(v.createdAt)  Segwork \(v.segworkVersion)")
         print("  definition sha256 \(v.definitionSHA256)")
@@ -98,7 +98,7 @@ struct ExportCommand: ParsableCommand {
         for f in wanted where !["json", "csv", "md"].contains(f) {
             throw ValidationError("--format '\(f)' is not a format; use json, csv or md")
         }
-        let v = try UsageMistake.check { try history.store.version(version) }
+        let v = try history.store.version(version)
         let report = try History.report(of: v)
         var files: [String: Data] = ["membership.csv": v.membershipCSV]
         for f in wanted.isEmpty ? ["json", "csv", "md"] : wanted {
@@ -135,8 +135,8 @@ struct DiffCommand: ParsableCommand {
         for f in wanted where !["json", "csv", "md"].contains(f) {
             throw ValidationError("--format '\(f)' is not a format; use json, csv or md")
         }
-        let (a, b) = try UsageMistake.check { (try history.store.version(from), try history.store.version(to)) }
-        let d = try UsageMistake.check { try DiffEngine.diff(from: a, to: b, includeMovers: customers) }
+        let (a, b) = (try history.store.version(from), try history.store.version(to))
+        let d = try DiffEngine.diff(from: a, to: b, includeMovers: customers)
         var files: [String: Data] = [:]
         for f in wanted.isEmpty ? ["json", "csv", "md"] : wanted {
             switch f {
@@ -180,12 +180,12 @@ struct CheckCommand: ParsableCommand {
             if failed { throw ExitCode(status.rawValue) }
         } catch let error where headless && (ExitStatus.isSegworkError(error) || error is NoVersions) {
             // Headless callers parse stdout: a failure is a summary too (ok false, the status, the message).
-            let usage = UsageMistake.message(for: error) ?? (error as? NoVersions)?.description
-            let status = usage == nil ? ExitStatus.for(error) : .usage
-            FileHandle.standardOutput.write(CISummary(status: status.rawValue, error: usage ?? ExitStatus.message(for: error),
+            let noVersions = error as? NoVersions
+            let status = noVersions == nil ? ExitStatus.for(error) : .usage
+            FileHandle.standardOutput.write(CISummary(status: status.rawValue, error: noVersions?.description ?? ExitStatus.message(for: error),
                                                       runs: runs).json())
-            if let usage {
-                FileHandle.standardError.write(Data("seg: error: \(usage)\n".utf8))
+            if let noVersions {
+                FileHandle.standardError.write(Data("seg: error: \(noVersions.description)\n".utf8))
                 throw ExitCode(ExitStatus.usage.rawValue)
             }
             throw error
@@ -200,7 +200,7 @@ struct CheckCommand: ParsableCommand {
         let history = try History(workspace: try Workspace.open(workspace), create: false)
         var targets: [VersionRecord]
         if let version {
-            targets = [try (headless ? history.store.version(version) : UsageMistake.check { try history.store.version(version) })]
+            targets = [try history.store.version(version)]
         } else {
             // The latest version of each definition, loaded one at a time (not the whole history).
             targets = try history.store.definitionNames().sorted().map { try history.store.version("latest:\($0)") }
@@ -223,35 +223,5 @@ struct CheckCommand: ParsableCommand {
     struct NoVersions: Error, CustomStringConvertible {
         var workspace: String
         var description: String { "no versions to check; run `seg run \(workspace)` first" }
-    }
-}
-
-/// Mistakes in what a history command was asked for — a version that does not exist, an ambiguous run id, two
-/// versions of different definitions — are bad usage (exit status 2, like an unknown option), reported in the
-/// same `seg: error:` form as every other error.
-enum UsageMistake {
-    /// Runs `body`; a usage mistake it throws is printed and becomes exit status 2, other errors pass through.
-    static func check<T>(_ body: () throws -> T) throws -> T {
-        do { return try body() } catch {
-            if let message = message(for: error) { throw usage(message) }
-            throw error
-        }
-    }
-
-    /// The message of `error` when it is a usage mistake, else nil.
-    static func message(for error: Error) -> String? {
-        switch error {
-        case StoreError.unknownVersion, StoreError.ambiguousVersion, StoreError.unknownDataset,
-             DiffError.differentDefinitions:
-            return ExitStatus.message(for: error)
-        default:
-            return nil
-        }
-    }
-
-    /// Prints the message and returns the exit code to throw (`Seg.main` exits with it, printing nothing more).
-    private static func usage(_ message: String) -> ExitCode {
-        FileHandle.standardError.write(Data("seg: error: \(message)\n".utf8))
-        return ExitCode(ExitStatus.usage.rawValue)
     }
 }

@@ -54,6 +54,13 @@ struct RunCommand: ParsableCommand {
         for f in parsedFormats() where ExportFormat(rawValue: f) == nil {
             throw ValidationError("--format '\(f)' is not a format; use json, csv or md")
         }
+        if let summary {
+            let dir = URL(fileURLWithPath: summary).deletingLastPathComponent().path
+            var isDir: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDir), isDir.boolValue else {
+                throw ValidationError("--summary \(summary): the folder \(dir) does not exist")
+            }
+        }
         if verify != nil, !definitions.isEmpty || asOf != nil {
             throw ValidationError("--verify re-executes a stored version as it was; it takes no definitions or --as-of")
         }
@@ -95,6 +102,8 @@ struct RunCommand: ParsableCommand {
         // Fails fast, before any work, when the workspace is read-only or another seg holds it.
         let lock = try history.store.lockForWriting(command: "seg run " + CommandLine.arguments.dropFirst(2).joined(separator: " "))
         defer { lock.release() }
+        // Holding the lock, nothing else writes: folders left by a killed run are leftovers.
+        AtomicWriter.recoverLeftovers(under: ws.root.appendingPathComponent("exports"))
         if let verify { return try runVerify(verify, history) }
 
         let runner = Runner(workspace: ws)

@@ -57,9 +57,17 @@ enum ExitStatus: Int32 {
             || error is AtomicWriteError || error is TableError || error is StoreError || error is DiffError
     }
 
-    /// The status for a Segwork error: definition problems are usage errors, everything else a failed run.
+    /// The status for a Segwork error. Usage errors (2): a bad definition or workspace, and asking for something
+    /// that does not exist — an unknown or ambiguous version, an unknown dataset, a diff across two definitions.
+    /// Everything else is a failed run (1).
     static func `for`(_ error: Error) -> ExitStatus {
-        error is DefinitionError ? .usage : .runFailed
+        switch error {
+        case is DefinitionError, StoreError.unknownVersion, StoreError.ambiguousVersion, StoreError.unknownDataset,
+             DiffError.differentDefinitions:
+            return .usage
+        default:
+            return .runFailed
+        }
     }
 
     static func message(for error: Error) -> String {

@@ -11,15 +11,15 @@ final class HistoryGateTests: XCTestCase {
         defer { ws.remove() }
         let ok = try seg(["run", ws.root.path])
         XCTAssertEqual(ok.status, 0, ok.stderr)
-        XCTAssertTrue(ok.stdout.contains("gate ok     gate required_segments: segment 'Gold' has 3 customers"), ok.stdout)
+        XCTAssertTrue(ok.stdout.range(of: "gates: (\\d+) of \\1 passed\n", options: .regularExpression) != nil, ok.stdout)
 
         // Default date: Gold 3 (a, b, d), Basic 1 (c), unassigned 1 (e).
         try ws.write("segmentations/tiers.yaml", Shop.definition(extra: failing))
         let bad = try seg(["run", ws.root.path])
         XCTAssertEqual(bad.status, 3, bad.stderr)
-        XCTAssertTrue(bad.stdout.contains("gate FAILED gate min_segment_size: segment 'Basic' has 1 customer, below the minimum of 2"),
+        XCTAssertTrue(bad.stdout.contains("FAILED:\n    gate min_segment_size: segment 'Basic' has 1 customer, below the minimum of 2"),
                       bad.stdout)
-        XCTAssertTrue(bad.stdout.contains("gate FAILED gate max_unassigned_share: 20% of customers (1 of 5) is unassigned, above the maximum of 10%"),
+        XCTAssertTrue(bad.stdout.contains("    gate max_unassigned_share: 20% of customers (1 of 5) is unassigned, above the maximum of 10%"),
                       bad.stdout)
         XCTAssertEqual(try ws.versionRows().map { $0[0] }, ["v1", "v2"], "a version that fails its gates is still stored")
         XCTAssertFalse(try ws.runID(of: "v2").isEmpty)
@@ -46,12 +46,13 @@ final class HistoryGateTests: XCTestCase {
         defer { ws.remove() }
         let first = try seg(["run", ws.root.path, "--as-of", "2024-03-31"])
         XCTAssertEqual(first.status, 0, first.stdout)
-        XCTAssertTrue(first.stdout.contains("no previous version"), first.stdout)
+        XCTAssertTrue(first.stdout.contains("gates: 1 of 1 passed"), first.stdout)
+        XCTAssertFalse(first.stdout.contains("drift since"), "no previous version, no drift: \(first.stdout)")
         // b and d move: 2 of 5.
         let second = try seg(["run", ws.root.path])
         XCTAssertEqual(second.status, 3, second.stdout)
         XCTAssertTrue(second.stdout.contains("drift since previous version: 40.0%"), second.stdout)
-        XCTAssertTrue(second.stdout.contains("FAILED gate max_drift: 40% of the customers in both versions changed segment"),
+        XCTAssertTrue(second.stdout.contains("FAILED:\n    gate max_drift: 40% of the customers in both versions changed segment"),
                       second.stdout)
         // The same inputs again: nobody moves since v2.
         let third = try seg(["run", ws.root.path])

@@ -86,3 +86,20 @@ final class ExportAtomicWriterTests: XCTestCase {
         XCTAssertEqual(try read(root, "plain.txt"), "f")
     }
 }
+
+final class ExportLeftoverTests: XCTestCase {
+    func testLeftoversOfKilledWritersAreRecovered() throws {
+        let fm = FileManager.default
+        let root = fm.temporaryDirectory.appendingPathComponent("leftovers-\(UUID().uuidString)")
+        defer { try? fm.removeItem(at: root) }
+        let def = root.appendingPathComponent("rfm")
+        for dir in [".abc.tmp-1234", ".lost.old-99", ".kept.old-98", "kept", "abc-live"] {
+            try fm.createDirectory(at: def.appendingPathComponent(dir), withIntermediateDirectories: true)
+        }
+        try Data("x".utf8).write(to: def.appendingPathComponent(".lost.old-99/profiles.json"))
+        XCTAssertEqual(AtomicWriter.recoverLeftovers(under: root), 3)
+        let names = try fm.contentsOfDirectory(atPath: def.path).sorted()
+        XCTAssertEqual(names, ["abc-live", "kept", "lost"], "staged copy removed, replaced folder restored, stale old copy removed")
+        XCTAssertTrue(fm.fileExists(atPath: def.appendingPathComponent("lost/profiles.json").path))
+    }
+}

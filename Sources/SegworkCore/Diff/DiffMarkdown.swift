@@ -98,7 +98,7 @@ enum DiffText {
                        d.matrix.enumerated().map { i, row in [oneLine(d.labels[i])] + row.map { String($0) } })
         if let movers = d.movers {
             lines.append("")
-            lines.append("\(movers.count) customers off the diagonal (use --format json or csv for the list)")
+            lines.append("\(movers.count) customers off the diagonal (diff.json and diff.csv hold the full list)")
         }
         return lines.joined(separator: "\n") + "\n"
     }

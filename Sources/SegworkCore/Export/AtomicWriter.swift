@@ -118,6 +118,33 @@ public enum AtomicWriter {
         public func discard() { try? FileManager.default.removeItem(at: temp) }
     }
 
+    /// Cleans up after writers that were killed, below `root` (e.g. `exports/`, up to three levels down): a staged
+    /// `.<name>.tmp-<token>` folder is removed; an `.<name>.old-<token>` folder is moved back to `<name>` when that
+    /// is missing (a kill between the two renames of a replacement), else removed. Call it only while holding the
+    /// workspace lock, so no live writer's folders are touched. Returns how many entries it handled.
+    @discardableResult
+    public static func recoverLeftovers(under root: URL, depth: Int = 3) -> Int {
+        let fm = FileManager.default
+        guard depth > 0, let names = try? fm.contentsOfDirectory(atPath: root.path) else { return 0 }
+        var handled = 0
+        for name in names.sorted() {
+            let url = root.appendingPathComponent(name)
+            if name.hasPrefix("."), let range = name.range(of: ".tmp-", options: .backwards), range.lowerBound > name.startIndex {
+                try? fm.removeItem(at: url); handled += 1; continue
+            }
+            if name.hasPrefix("."), let range = name.range(of: ".old-", options: .backwards), range.lowerBound > name.startIndex {
+                let target = root.appendingPathComponent(String(name[name.index(after: name.startIndex)..<range.lowerBound]))
+                if fm.fileExists(atPath: target.path) { try? fm.removeItem(at: url) } else { try? rename(url, target) }
+                handled += 1; continue
+            }
+            var isDir: ObjCBool = false
+            if fm.fileExists(atPath: url.path, isDirectory: &isDir), isDir.boolValue {
+                handled += recoverLeftovers(under: url, depth: depth - 1)
+            }
+        }
+        return handled
+    }
+
     /// `mkdir -p`, with the system's own error message.
     private static func makeDirectories(_ url: URL) throws {
         var isDir: ObjCBool = false
