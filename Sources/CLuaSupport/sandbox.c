@@ -121,6 +121,21 @@ static int seg_split(lua_State *L) {
 static int is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 
 /* seg.trim(s): removes ASCII white space at both ends. */
+/* math.randomseed wrapper: with no argument Lua 5.4 reseeds from the time and an address, which would make a
+ * run unrepeatable; here it reseeds with the host's per-run seed instead. Upvalues: the real randomseed, the seed. */
+static int sb_randomseed(lua_State *L) {
+    int n = lua_gettop(L);
+    lua_pushvalue(L, lua_upvalueindex(1));
+    if (n == 0) {
+        lua_pushvalue(L, lua_upvalueindex(2));
+        n = 1;
+    } else {
+        lua_insert(L, 1);
+    }
+    lua_call(L, n, LUA_MULTRET);
+    return lua_gettop(L);
+}
+
 static int seg_trim(lua_State *L) {
     size_t len;
     const char *s = luaL_checklstring(L, 1, &len);
@@ -263,6 +278,10 @@ int sw_open_sandbox(lua_State *L) {
     lua_getfield(L, math, "randomseed");
     lua_pushinteger(L, (lua_Integer)h->random_seed);
     lua_call(L, 1, 0);
+    lua_getfield(L, math, "randomseed");
+    lua_pushinteger(L, (lua_Integer)h->random_seed);
+    lua_pushcclosure(L, sb_randomseed, 2);
+    lua_setfield(L, math, "randomseed");
 
     sw_push_os_table(L, os);
     lua_setfield(L, E, "os");

@@ -65,7 +65,7 @@ struct VersionsCommand: ParsableCommand {
 struct ShowCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "show", abstract: "Show a stored version: what it was made from and its segments.")
     @Argument(help: "The workspace folder.") var workspace: String
-    @Argument(help: "Version: v3, 3, a run id (prefix), latest or latest:<definition>.") var version: String
+    @Argument(help: "Version: v3, 3, a run id (prefix), latest, latest:<definition> or previous:<definition>.") var version: String
 
     func run() throws {
         let history = try History(workspace: try Workspace.open(workspace), create: false)
@@ -86,7 +86,7 @@ struct ExportCommand: ParsableCommand {
         commandName: "export", abstract: "Write a stored version's profiles and membership again.",
         discussion: "Writes to exports/<definition>/<run id>/ (or --out) atomically; the bytes equal the original run's.")
     @Argument(help: "The workspace folder.") var workspace: String
-    @Argument(help: "Version: v3, 3, a run id (prefix), latest or latest:<definition>.") var version: String
+    @Argument(help: "Version: v3, 3, a run id (prefix), latest, latest:<definition> or previous:<definition>.") var version: String
     @Option(name: .customLong("format"), parsing: .upToNextOption, help: "json, csv, md (default: all three).")
     var formats: [String] = []
     @Option(help: "Folder to write to (default: exports/<definition>/<run id>).") var out: String?
@@ -166,6 +166,8 @@ struct CheckCommand: ParsableCommand {
     @Argument(help: "The workspace folder.") var workspace: String
     @Argument(help: "A version to check (default: the latest version of every definition).") var version: String?
     @Flag(help: "Print JSON (also when CI=true).") var ci = false
+    @Flag(help: "Also verify the whole store first: every row's and blob's checksum, every snapshot's hash (reads everything).")
+    var store = false
 
     private var headless: Bool {
         ci || ["true", "1", "yes"].contains(ProcessInfo.processInfo.environment["CI"]?.lowercased() ?? "")
@@ -198,6 +200,12 @@ struct CheckCommand: ParsableCommand {
     /// Checks the targets' gates (printing them unless headless); true when a gate failed.
     private func check(_ runs: inout [CISummary.Run]) throws -> Bool {
         let history = try History(workspace: try Workspace.open(workspace), create: false)
+        if store {
+            let r = try history.store.verifyIntegrity()
+            if !headless {
+                print("store ok: \(r.versions) versions, \(r.datasets) dataset versions, \(r.snapshots) snapshots and \(r.pluginSources) plugin sources verified")
+            }
+        }
         var targets: [VersionRecord]
         if let version {
             targets = [try history.store.version(version)]

@@ -54,13 +54,7 @@ struct RunCommand: ParsableCommand {
         for f in parsedFormats() where ExportFormat(rawValue: f) == nil {
             throw ValidationError("--format '\(f)' is not a format; use json, csv or md")
         }
-        if let summary {
-            let dir = URL(fileURLWithPath: summary).deletingLastPathComponent().path
-            var isDir: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDir), isDir.boolValue else {
-                throw ValidationError("--summary \(summary): the folder \(dir) does not exist")
-            }
-        }
+        if let summary, summary != "-" { try Self.checkSummaryPath(summary, workspace: workspace) }
         if verify != nil, !definitions.isEmpty || asOf != nil {
             throw ValidationError("--verify re-executes a stored version as it was; it takes no definitions or --as-of")
         }
@@ -76,9 +70,10 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         var runs: [CISummary.Run] = []
+        var message: String?
         do {
-            let status = try execute(&runs)
-            if headless { try emit(CISummary(status: status.rawValue, error: nil, runs: runs)) }
+            let status = try execute(&runs, &message)
+            if headless { try emit(CISummary(status: status.rawValue, error: message, runs: runs)) }
             if status != .ok { throw ExitCode(status.rawValue) }
         } catch let error where ExitStatus.isSegworkError(error) {
             if headless {
@@ -89,22 +84,51 @@ struct RunCommand: ParsableCommand {
     }
 
     private func emit(_ s: CISummary) throws {
-        if let summary {
-            try s.json().write(to: URL(fileURLWithPath: summary), options: .atomic)
+        if let summary, summary != "-" {
+            do { try s.json().write(to: URL(fileURLWithPath: summary), options: .atomic) } catch {
+                throw AtomicWriteError.io(operation: "write the summary", path: summary, message: (error as NSError).localizedFailureReason ?? "\(error)")
+            }
         } else {
             FileHandle.standardOutput.write(s.json())
         }
     }
 
-    private func execute(_ runs: inout [CISummary.Run]) throws -> ExitStatus {
+    /// The summary goes to a new or regular file whose folder exists, never into the workspace's own definitions,
+    /// data, plugins or store (a typo there would destroy them), and never onto a device, pipe, folder or link.
+    static func checkSummaryPath(_ summary: String, workspace: String) throws {
+        let url = URL(fileURLWithPath: summary).standardizedFileURL
+        let dir = url.deletingLastPathComponent().path
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDir), isDir.boolValue else {
+            throw ValidationError("--summary \(summary): the folder \(dir) does not exist")
+        }
+        if let attrs = try? FileManager.default.attributesOfItem(atPath: url.path),
+           attrs[.type] as? FileAttributeType != .typeRegular {
+            throw ValidationError("--summary \(summary): exists and is not a regular file; give a new file's path (or - for stdout)")
+        }
+        let ws = URL(fileURLWithPath: workspace, isDirectory: true).standardizedFileURL.resolvingSymlinksInPath().path
+        let target = URL(fileURLWithPath: dir, isDirectory: true).resolvingSymlinksInPath().appendingPathComponent(url.lastPathComponent).path
+        for protected in [".seg", "segmentations", "data", "plugins", "workspace.yaml"] {
+            let p = ws + "/" + protected
+            if target == p || target.hasPrefix(p + "/") {
+                throw ValidationError("--summary \(summary): is inside the workspace's \(protected); write the summary elsewhere")
+            }
+        }
+    }
+
+    /// Runs, or verifies; `message` is set when `--verify` finds a difference (for the JSON summary).
+    private func execute(_ runs: inout [CISummary.Run], _ message: inout String?) throws -> ExitStatus {
         let ws = try Workspace.open(workspace)
+        if let verify {
+            // Re-executing writes nothing, so it takes no lock and works on a read-only workspace.
+            return try runVerify(verify, try History(workspace: ws, create: false), &message)
+        }
         let history = try History(workspace: ws, create: true)
         // Fails fast, before any work, when the workspace is read-only or another seg holds it.
         let lock = try history.store.lockForWriting(command: "seg run " + CommandLine.arguments.dropFirst(2).joined(separator: " "))
         defer { lock.release() }
         // Holding the lock, nothing else writes: folders left by a killed run are leftovers.
         AtomicWriter.recoverLeftovers(under: ws.root.appendingPathComponent("exports"))
-        if let verify { return try runVerify(verify, history) }
 
         let runner = Runner(workspace: ws)
         let defs = try ws.definitions(named: definitions)
@@ -149,8 +173,10 @@ struct RunCommand: ParsableCommand {
         return status
     }
 
-    private func runVerify(_ ref: String, _ history: History) throws -> ExitStatus {
+    private func runVerify(_ ref: String, _ history: History, _ message: inout String?) throws -> ExitStatus {
         let v = try history.store.version(ref)
+        // Damaged snapshots or rows are named as such, not reported as a difference in the outputs.
+        try history.store.verifyIntegrity()
         let result = try history.verify(v)
         if !headless && !quiet {
             print(result.identical ? "\(v.id) (\(v.definition), run \(v.runID)) reproduces byte for byte"
@@ -158,9 +184,11 @@ struct RunCommand: ParsableCommand {
             for d in result.differences { print("  \(d)") }
         }
         if !result.identical {
-            FileHandle.standardError.write(Data("seg: error: \(v.id) did not reproduce: \(result.differences.joined(separator: "; "))\n".utf8))
+            message = "\(v.id) did not reproduce: \(result.differences.joined(separator: "; "))"
+            FileHandle.standardError.write(Data("seg: error: \(message!)\n".utf8))
             return .runFailed
         }
         return .ok
     }
 }
+

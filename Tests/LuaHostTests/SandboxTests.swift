@@ -124,6 +124,11 @@ final class SandboxTests: XCTestCase {
         let c = try label(body, environment: PluginEnvironment(randomSeed: 43))
         XCTAssertEqual(a, b)
         XCTAssertNotEqual(a, c)
+        // randomseed() without an argument would reseed from the clock in plain Lua; here it repeats the run's seed.
+        let reseed = "math.randomseed() " + body
+        XCTAssertEqual(try label(reseed, environment: PluginEnvironment(randomSeed: 42)), a)
+        XCTAssertEqual(try label("math.randomseed(7) " + body, environment: PluginEnvironment(randomSeed: 42)),
+                       try label("math.randomseed(7) " + body, environment: PluginEnvironment(randomSeed: 1)))
     }
 
     func testFrozenTime() throws {

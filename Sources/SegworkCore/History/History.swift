@@ -20,7 +20,9 @@ public struct History {
         var out: [String: URL] = [:]
         for spec in definition.datasets {
             guard let name = spec.imported else { continue }
-            guard let latest = try store.latestDataset(name: name), let url = store.snapshotURL(sha256: latest.sha256) else {
+            guard let latest = try store.latestDataset(name: name),
+                  case let url = store.directory.appendingPathComponent(latest.snapshot),
+                  FileManager.default.fileExists(atPath: url.path) else {
                 let known = Set(try store.datasetVersions().map(\.name)).sorted()
                 throw DefinitionError(file: definition.file, line: spec.line,
                                       "dataset '\(spec.name)' reads the imported dataset '\(name)', which has not been imported; run `seg import \(workspace.display(workspace.root)) \(name) <file>`" + (known.isEmpty ? "" : " (imported: \(known.joined(separator: ", ")))"))
@@ -53,7 +55,7 @@ public struct History {
     public static func report(of v: VersionRecord) throws -> ProfileReport {
         do { return try JSONDecoder().decode(ProfileReport.self, from: v.profilesJSON) } catch {
             throw StoreError.corrupted(path: ".seg/store.sqlite",
-                                       detail: "the profiles of \(v.id) cannot be read (\(error)); restore .seg/ from a backup")
+                                       detail: "the profiles of \(v.id) cannot be read (\(error))")
         }
     }
 
@@ -73,7 +75,9 @@ public struct History {
     /// same definition.
     public func gates(for v: VersionRecord) throws -> (results: [GateResult], drift: Double?) {
         let def = try Self.definition(of: v)
-        let drift = try store.previous(of: v).flatMap { try DiffEngine.drift(from: $0.membershipCSV, to: v.membershipCSV) }
+        // A previous version that cannot be compared (damaged, or from a time when other labels were allowed) must not
+        // fail a run whose version is already stored: drift is then unknown, as for a first version.
+        let drift = try? store.previous(of: v).flatMap { try DiffEngine.drift(from: $0.membershipCSV, to: v.membershipCSV) }
         guard let gates = def.gates, !gates.isEmpty else { return ([], drift) }
         return (GateEvaluator.evaluate(gates, report: try Self.report(of: v), drift: drift), drift)
     }
@@ -95,9 +99,14 @@ public struct History {
         let def = try Self.definition(of: v)
         var files: [String: URL] = [:]
         for input in v.inputs where !input.file.hasPrefix("plugin:") {
-            guard let url = store.snapshotURL(sha256: input.sha256) else {
+            var ext = (input.file as NSString).pathExtension
+            if input.file.hasPrefix("dataset:"),
+               let imported = try store.datasetVersions(name: String(input.file.dropFirst("dataset:".count))).last(where: { $0.sha256 == input.sha256 }) {
+                ext = (imported.snapshot as NSString).pathExtension
+            }
+            guard let url = store.snapshotURL(sha256: input.sha256, extension: ext) else {
                 throw StoreError.corrupted(path: ".seg/datasets",
-                                           detail: "the snapshot of dataset '\(input.name)' (sha256 \(input.sha256.prefix(12))…) used by \(v.id) is missing; restore .seg/ from a backup")
+                                           detail: "the snapshot of dataset '\(input.name)' (sha256 \(input.sha256.prefix(12))…) used by \(v.id) is missing")
             }
             files[input.name] = url
         }

@@ -100,7 +100,9 @@ public struct Runner: Sendable {
         var assignments: [LabelAssignment] = []
         for (use, file, plugin) in criteria {
             let (inputs, params) = try prepare(plugin, use, data.table)
-            assignments.append(try withCustomer(ids) { try plugin.assign(columns: inputs, rowCount: data.table.rowCount) })
+            let labels = try withCustomer(ids) { try plugin.assign(columns: inputs, rowCount: data.table.rowCount) }
+            try checkLabels(labels, plugin, ids)
+            assignments.append(labels)
             pluginInfos.append(try PluginLoader.info(plugin, file: file, params: params, catalog: catalog))
         }
         let assignment = Self.combine(assignments, definition.combine, rows: data.table.rowCount)
@@ -187,6 +189,18 @@ public struct Runner: Sendable {
             throw e
         }
         return plugin
+    }
+
+    /// Labels that reports use for their own groups cannot be segment labels: the empty string, `(all)`,
+    /// `(unassigned)` and `(absent)`. Names the plugin and the first customer given such a label.
+    private func checkLabels(_ a: LabelAssignment, _ plugin: Plugin, _ ids: Column) throws {
+        let reserved: Set<String> = [Profiler.populationLabel, Profiler.unassignedLabel, VersionDiff.absentLabel]
+        guard let bad = a.labels.firstIndex(where: { $0.isEmpty || reserved.contains($0) }),
+              let row = a.codes.firstIndex(of: Int32(bad)) else { return }
+        let got = a.labels[bad].isEmpty ? "empty label" : "reserved label '\(a.labels[bad])'"
+        throw PluginError(plugin: plugin.manifest.name, file: plugin.path,
+                          reason: .badReturn(field: "assign", expected: "a non-empty label other than (all), (unassigned) and (absent)", got: got),
+                          row: row, customerID: ids.string(at: row))
     }
 
     /// A scorer's output must be a plain column name that does not clash with the table or the membership file.

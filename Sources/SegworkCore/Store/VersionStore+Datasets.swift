@@ -46,12 +46,17 @@ extension VersionStore {
 
     /// Where the snapshot of `sha256` lives, or nil when none is recorded and present (also nil when the store
     /// cannot be read; `verifyIntegrity()` reports why).
-    public func snapshotURL(sha256: String) -> URL? {
+    public func snapshotURL(sha256: String) -> URL? { snapshotURL(sha256: sha256, extension: nil) }
+
+    /// Where a snapshot of `sha256` lives, preferring one whose file extension is `ext` (the same bytes imported
+    /// once as `.tsv` and once as `.csv` are two snapshots, and the extension decides how they are read).
+    public func snapshotURL(sha256: String, extension ext: String?) -> URL? {
         let paths = (try? sql {
             try db.rows("SELECT path FROM snapshots WHERE sha256 = ?1 ORDER BY path", [.text(sha256)]).compactMap { $0.text(0) }
         }) ?? []
-        return paths.lazy.map { self.directory.appendingPathComponent($0) }
-            .first { FileManager.default.fileExists(atPath: $0.path) }
+        let urls = paths.map { self.directory.appendingPathComponent($0) }.filter { FileManager.default.fileExists(atPath: $0.path) }
+        if let ext, let match = urls.first(where: { $0.pathExtension.lowercased() == ext.lowercased() }) { return match }
+        return urls.first
     }
 
     /// Every imported dataset version (of `name` when given), ordered by import time then import order.

@@ -104,14 +104,22 @@ public final class VersionStore {
             throw storeError(e, path: dbPath)
         }
         let store = VersionStore(root: root, db: db, isWritable: isWritable)
-        try store.sql { try store.prepareSchema(create: create) }
+        try store.sql { try store.prepareSchema(create: create, existed: storeExists) }
         return store
     }
 
     /// Sets the connection up and checks (or creates) the schema.
-    private func prepareSchema(create: Bool) throws {
+    private func prepareSchema(create: Bool, existed: Bool) throws {
         try db.execute("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA cell_size_check=ON; PRAGMA trusted_schema=OFF")
         let tables = Set(try db.rows("SELECT name FROM sqlite_master WHERE type = 'table'").compactMap { $0.text(0) })
+        // An existing but empty database is a fresh store killed before its schema was committed — unless there
+        // are snapshots beside it, which means a store that had history and was emptied (truncated, replaced).
+        let snapshots = (try? FileManager.default.contentsOfDirectory(atPath: directory.appendingPathComponent("datasets").path))?
+            .filter { !$0.hasPrefix(".") } ?? []
+        if tables.isEmpty, existed, !snapshots.isEmpty {
+            throw StoreError.corrupted(path: databaseURL.path,
+                                       detail: "the database is empty but \(snapshots.count) dataset snapshots are beside it: the history was truncated or replaced")
+        }
         if tables.isEmpty {
             guard create else { throw StoreError.missing(path: databaseURL.path) }
             if !isWritable(databaseURL.path) || db.isReadOnly { throw StoreError.readOnly(path: databaseURL.path) }

@@ -1,0 +1,80 @@
+import Foundation
+import XCTest
+
+/// Regressions from trying the history commands as a hostile user: each test fails on the code before its fix.
+final class HistoryRegressionTests: XCTestCase {
+    func testSummaryCannotOverwriteTheWorkspaceOrSpecialFiles() throws {
+        let ws = try Shop.workspace()
+        defer { ws.remove() }
+        XCTAssertEqual(try seg(["run", ws.root.path]).status, 0)
+        let store = try ws.data(".seg/store.sqlite")
+        for target in [".seg/store.sqlite", "segmentations/tiers.yaml", "data/customers.csv"] {
+            let r = try seg(["run", ws.root.path, "--summary", ws.root.appendingPathComponent(target).path])
+            XCTAssertEqual(r.status, 2, r.stderr)
+            XCTAssertTrue(r.stderr.contains("inside the workspace"), r.stderr)
+        }
+        XCTAssertEqual(try ws.data(".seg/store.sqlite"), store, "the store is untouched")
+        let device = try seg(["run", ws.root.path, "--summary", "/dev/null"])
+        XCTAssertEqual(device.status, 2, device.stderr)
+        XCTAssertTrue(device.stderr.contains("not a regular file"), device.stderr)
+        let dash = try seg(["run", ws.root.path, "--summary", "-"])
+        XCTAssertEqual(dash.status, 0, dash.stderr)
+        XCTAssertNotNil(try JSONSerialization.jsonObject(with: Data(dash.stdout.utf8)) as? [String: Any], dash.stdout)
+    }
+
+    func testSameBytesImportedUnderTwoNamesAreReadAsTheirOwnFormat() throws {
+        let ws = try Shop.workspace()
+        defer { ws.remove() }
+        let tsv = ws.root.appendingPathComponent("extra.tsv"), csv = ws.root.appendingPathComponent("extra.csv")
+        let text = "customer_id\tscore\na\t1\nb\t2\n"
+        try text.write(to: tsv, atomically: true, encoding: .utf8)
+        try text.write(to: csv, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try seg(["import", ws.root.path, "p1", tsv.path]).status, 0)
+        XCTAssertEqual(try seg(["import", ws.root.path, "p2", csv.path]).status, 0)
+        let def = Shop.definition(extra: "").replacingOccurrences(of: "  transactions:\n    file:", with: "  extra:\n    dataset: p1\n    join: customer_id\n  transactions:\n    file:")
+        try ws.write("segmentations/tiers.yaml", def)
+        let r = try seg(["run", ws.root.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(try seg(["run", ws.root.path, "--verify", "latest"]).status, 0)
+    }
+
+    func testReservedLabelsAreRefusedWhenTheyAreReturned() throws {
+        let absent = Shop.tierPlugin.replacingOccurrences(of: "return \"Basic\"", with: "return \"(absent)\"")
+        let ws = try Shop.workspace(plugins: ["tier": absent])
+        defer { ws.remove() }
+        let r = try seg(["run", ws.root.path])
+        XCTAssertEqual(r.status, 1, r.stderr)
+        XCTAssertTrue(r.stderr.contains("reserved label '(absent)'") && r.stderr.contains("tier") && r.stderr.contains("customer c"), r.stderr)
+        XCTAssertEqual(try ws.versionRows(), [])
+    }
+
+    func testAnEmptiedStoreIsDamagedNotANewHistory() throws {
+        let ws = try Shop.workspace()
+        defer { ws.remove() }
+        XCTAssertEqual(try seg(["run", ws.root.path]).status, 0)
+        try Data().write(to: ws.root.appendingPathComponent(".seg/store.sqlite"))
+        for args in [["versions", ws.root.path], ["run", ws.root.path]] {
+            let r = try seg(args)
+            XCTAssertEqual(r.status, 1, "\(args): \(r.stdout)")
+            XCTAssertTrue(r.stderr.contains("damaged"), r.stderr)
+        }
+    }
+
+    func testFullStoreCheckAndVerifyNameATamperedSnapshot() throws {
+        let ws = try Shop.workspace()
+        defer { ws.remove() }
+        XCTAssertEqual(try seg(["run", ws.root.path]).status, 0)
+        XCTAssertEqual(try seg(["check", ws.root.path, "--store"]).status, 0)
+        let datasets = ws.root.appendingPathComponent(".seg/datasets")
+        let snapshot = try XCTUnwrap(FileManager.default.contentsOfDirectory(atPath: datasets.path).first { $0.hasSuffix(".csv") })
+        let url = datasets.appendingPathComponent(snapshot)
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: url.path)
+        let h = try FileHandle(forWritingTo: url)
+        h.seekToEndOfFile(); h.write(Data("z,1\n".utf8)); try h.close()
+        for args in [["check", ws.root.path, "--store"], ["run", ws.root.path, "--verify", "v1"]] {
+            let r = try seg(args)
+            XCTAssertEqual(r.status, 1, "\(args): \(r.stdout)")
+            XCTAssertTrue(r.stderr.contains("damaged") && r.stderr.contains(snapshot.prefix(12)), r.stderr)
+        }
+    }
+}
