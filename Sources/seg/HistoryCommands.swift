@@ -147,13 +147,14 @@ struct DiffCommand: ParsableCommand {
         }
         let dir = out.map { URL(fileURLWithPath: $0) }
             ?? ws.root.appendingPathComponent("exports/\(a.definition)/diffs/\(a.id)-\(b.id)")
-        try AtomicWriter.writeDirectory(files, to: dir)
+        // The summary first: a workspace that cannot be written to still shows the diff.
         print(DiffExporter.text(d), terminator: "")
         if let movers = d.movers, !movers.isEmpty {
             let shown = movers.prefix(20)
             print("first \(shown.count) of \(movers.count) (all are in the files):")
             for m in shown { print("  \(m.customerID): \(m.from) → \(m.to)") }
         }
+        try AtomicWriter.writeDirectory(files, to: dir)
         print("wrote \(files.keys.sorted().joined(separator: ", ")) to \(ws.display(dir))")
     }
 }
@@ -162,7 +163,7 @@ struct DiffCommand: ParsableCommand {
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check", abstract: "Check the gates of stored versions (default: the latest of each definition).",
-        discussion: "Exit status 3 when a gate fails. With --ci (or CI=true) prints the results as JSON.")
+        discussion: "Evaluates the gates stored with each version (its definition as it was). Exit status 3 when a gate fails. With --ci (or CI=true) prints the results as JSON; --store verifies the whole store first.")
     @Argument(help: "The workspace folder.") var workspace: String
     @Argument(help: "A version to check (default: the latest version of every definition).") var version: String?
     @Flag(help: "Print JSON (also when CI=true).") var ci = false
