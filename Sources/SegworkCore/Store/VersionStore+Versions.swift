@@ -86,9 +86,13 @@ extension VersionStore {
     public func version(_ ref: String) throws -> VersionRecord {
         let ref = ref.trimmingCharacters(in: .whitespaces)
         if ref.hasPrefix("previous:") {
-            let latest = try version("latest:" + ref.dropFirst("previous:".count))
+            let name = String(ref.dropFirst("previous:".count))
+            let latest: VersionRecord
+            do { latest = try version("latest:" + name) } catch StoreError.unknownVersion {
+                throw StoreError.unknownVersion(ref, available: try definitionNames().map { "previous:\($0)" })
+            }
             guard let before = try previous(of: latest) else {
-                throw StoreError.unknownVersion(ref, available: [latest.id])
+                throw StoreError.unknownVersion(ref, available: [latest.id + " (the only version of \(name))"])
             }
             return before
         }
