@@ -38,8 +38,13 @@ public struct PrivacySettings: Sendable, Equatable {
         return IDHasher(salt: salt)
     }
 
-    /// Parses the `privacy:` mapping of workspace.yaml; the salt comes from `environment`.
-    static func parse(_ node: Node, _ y: YAMLFields, environment: [String: String]) throws -> PrivacySettings {
+    /// Reads the salt from `environment[saltVariable]` (an empty value counts as unset).
+    mutating func readSalt(from environment: [String: String]) {
+        salt = environment[saltVariable].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// Parses the `privacy:` mapping of workspace.yaml (the salt is read by ``readSalt(from:)``).
+    static func parse(_ node: Node, _ y: YAMLFields) throws -> PrivacySettings {
         var p = PrivacySettings()
         var suppress: Bool?
         for (k, v) in try y.mapping(node, "privacy", known: ["hash_ids", "salt_env", "min_group_size", "suppress_small_groups"]) {
@@ -59,7 +64,6 @@ public struct PrivacySettings: Sendable, Equatable {
         }
         if suppress == true, p.minGroupSize == nil { p.minGroupSize = defaultMinGroupSize }
         if suppress == false { p.minGroupSize = nil }
-        if let s = environment[p.saltVariable], !s.isEmpty { p.salt = s }
         return p
     }
 }

@@ -38,7 +38,7 @@ public struct Workspace: Sendable {
             switch k {
             case "name": ws.name = try y.string(v, k)
             case "plugins": paths = try y.strings(v, k)
-            case "privacy": ws.privacy = try PrivacySettings.parse(v, y, environment: environment)
+            case "privacy": ws.privacy = try PrivacySettings.parse(v, y)
             case "limits":
                 for (lk, lv) in try y.mapping(v, "limits", known: ["instructions", "memory_mb", "seconds", "source_mb"]) {
                     switch lk {
@@ -63,6 +63,7 @@ public struct Workspace: Sendable {
             default: break
             }
         }
+        ws.privacy.readSalt(from: environment)
         ws.pluginPaths = paths.map { ws.resolve($0) }
         if let extra = environment["SEG_PLUGIN_PATH"] {
             ws.pluginPaths += extra.split(separator: ":").map { URL(fileURLWithPath: String($0)).standardizedFileURL }
