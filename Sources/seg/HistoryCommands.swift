@@ -90,6 +90,8 @@ struct ExportCommand: ParsableCommand {
     @Option(name: .customLong("format"), parsing: .upToNextOption, help: "json, csv, md (default: all three).")
     var formats: [String] = []
     @Option(help: "Folder to write to (default: exports/<definition>/<run id>).") var out: String?
+    @Flag(name: .customLong("hash-ids"), help: "Hash customer ids in membership.csv (always done when the version was run with hashed ids or workspace.yaml sets privacy.hash_ids).")
+    var hashIDs = false
 
     func run() throws {
         let ws = try Workspace.open(workspace)
@@ -100,7 +102,8 @@ struct ExportCommand: ParsableCommand {
         }
         let v = try history.store.version(version)
         let report = try History.report(of: v)
-        var files: [String: Data] = ["membership.csv": v.membershipCSV]
+        let hasher = try history.exportHasher(for: [v], requested: hashIDs)
+        var files: [String: Data] = ["membership.csv": hasher.map { $0.hashMembership(v.membershipCSV) } ?? v.membershipCSV]
         for f in wanted.isEmpty ? ["json", "csv", "md"] : wanted {
             switch f {
             case "json": files["profiles.json"] = v.profilesJSON
@@ -127,6 +130,8 @@ struct DiffCommand: ParsableCommand {
     @Option(name: .customLong("format"), parsing: .upToNextOption, help: "json, csv, md (default: all three).")
     var formats: [String] = []
     @Option(help: "Folder to write to.") var out: String?
+    @Flag(name: .customLong("hash-ids"), help: "Hash the ids of movers (always done when either version was run with hashed ids or workspace.yaml sets privacy.hash_ids).")
+    var hashIDs = false
 
     func run() throws {
         let ws = try Workspace.open(workspace)
@@ -136,7 +141,8 @@ struct DiffCommand: ParsableCommand {
             throw ValidationError("--format '\(f)' is not a format; use json, csv or md")
         }
         let (a, b) = (try history.store.version(from), try history.store.version(to))
-        let d = try DiffEngine.diff(from: a, to: b, includeMovers: customers)
+        var d = try DiffEngine.diff(from: a, to: b, includeMovers: customers)
+        if let hasher = try history.exportHasher(for: [a, b], requested: hashIDs) { d = hasher.hashMovers(d) }
         var files: [String: Data] = [:]
         for f in wanted.isEmpty ? ["json", "csv", "md"] : wanted {
             switch f {

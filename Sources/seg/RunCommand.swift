@@ -35,6 +35,10 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Re-execute a stored version (id, run id or 'latest') and report whether it comes out byte-identical.")
     var verify: String?
 
+    @Flag(name: .customLong("hash-ids"),
+          help: "Replace customer ids in membership.csv with salted hashes (salt from the environment variable named by workspace.yaml privacy.salt_env, default SEG_ID_SALT).")
+    var hashIDs = false
+
     @Flag(help: "Headless: no tables, a JSON summary on stdout (also when CI=true).")
     var ci = false
 
@@ -123,6 +127,8 @@ struct RunCommand: ParsableCommand {
             // Re-executing writes nothing, so it takes no lock and works on a read-only workspace.
             return try runVerify(verify, try History(workspace: ws, create: false), &message)
         }
+        // A missing salt is a usage error before any work (no lock, no store, no data read).
+        if hashIDs || ws.privacy.hashIDs { _ = try ws.privacy.hasher(file: ws.configDisplay) }
         let history = try History(workspace: ws, create: true)
         // Fails fast, before any work, when the workspace is read-only or another seg holds it.
         let lock = try history.store.lockForWriting(command: "seg run " + CommandLine.arguments.dropFirst(2).joined(separator: " "))
@@ -135,10 +141,11 @@ struct RunCommand: ParsableCommand {
         let fs = parsedFormats()
         let asOfDate = asOf.flatMap { CivilDate(iso: Substring($0)) }
         let formatList = fs.isEmpty ? nil : fs.compactMap(ExportFormat.init(rawValue:))
+        let privacy = hashIDs ? PrivacyOptions(hashIDs: true, minGroupSize: ws.privacy.minGroupSize) : nil
         // Compute everything first: a failure in any definition stores and writes nothing at all.
         let results = try defs.map { def in
             try runner.run(def, options: RunOptions(asOf: asOfDate, formats: formatList,
-                                                   datasetFiles: try history.importedFiles(for: def)))
+                                                   datasetFiles: try history.importedFiles(for: def), privacy: privacy))
         }
         // Stage every export folder, store every version, then put the folders in place: a failure before the
         // last step leaves exports/ as it was.

@@ -75,6 +75,8 @@ public struct DatasetSpec: Sendable, Equatable {
     public var params: [String: PluginValue]
     /// Column type overrides.
     public var schema: [String: ColumnType]
+    /// Columns tagged `pii: true` in the schema, sorted: usable by plugins, never profiled or exported.
+    public var pii: [String] = []
     /// When set, the dataset is joined onto the population: this column matches the population id (one row per
     /// customer at most).
     public var join: String?
@@ -191,7 +193,25 @@ extension Definition {
             throw DefinitionError(file: file, "features.rfm.transactions '\(rfm.transactions)' is not one of the datasets")
         }
         if def.criteria.isEmpty { throw DefinitionError(file: file, "'criteria' must list at least one criterion") }
+        try checkPrivacy(def)
         return def
+    }
+
+    /// Every column tagged `pii: true` in any dataset's schema, sorted, each once.
+    public var piiColumns: [String] { Array(Set(datasets.flatMap(\.pii))).sorted() }
+
+    /// A personal column may feed plugins but never a profile: profiles are exported and stored.
+    private static func checkPrivacy(_ def: Definition) throws {
+        let pii = Set(def.piiColumns)
+        guard !pii.isEmpty else { return }
+        let roles = [("numeric", def.profile.numeric), ("categorical", def.profile.categorical),
+                     ("monetary", def.profile.monetary.map { [$0] } ?? [])]
+        for (role, names) in roles {
+            for name in names where pii.contains(name) {
+                let owner = def.datasets.first { $0.pii.contains(name) }!.name
+                throw DefinitionError(file: def.file, "profile.\(role) names column '\(name)', which dataset '\(owner)' tags pii: true; personal columns may be used by criteria and scorers but are never profiled or exported. Remove it from profile.\(role)")
+            }
+        }
     }
 
     private static func parseDatasets(_ node: Node, _ y: YAMLFields) throws -> [DatasetSpec] {
@@ -208,12 +228,11 @@ extension Definition {
                 case "join": d.join = try y.string(v, "\(path).join")
                 case "schema":
                     for (col, t) in try y.mapping(v, "\(path).schema") {
-                        let s = try y.string(t, "\(path).schema.\(col)")
-                        guard let type = ColumnType(rawValue: s) else {
-                            throw y.error(t, "'\(path).schema.\(col)' must be one of \(ColumnType.allCases.map(\.rawValue).joined(separator: ", ")) (got '\(s)')")
-                        }
-                        d.schema[col] = type
+                        let entry = try parseSchemaEntry(t, "\(path).schema.\(col)", y)
+                        if let type = entry.type { d.schema[col] = type }
+                        if entry.pii { d.pii.append(col) }
                     }
+                    d.pii.sort()
                 default: break
                 }
             }
@@ -222,6 +241,24 @@ extension Definition {
             }
             return d
         }
+    }
+
+    /// One schema entry: the short form `col: integer`, or the long form `col: { type: string, pii: true }`
+    /// (both keys optional; without `type` the reader infers it).
+    private static func parseSchemaEntry(_ t: Node, _ path: String, _ y: YAMLFields) throws -> (type: ColumnType?, pii: Bool) {
+        func type(_ node: Node, _ p: String) throws -> ColumnType {
+            let s = try y.string(node, p)
+            guard let type = ColumnType(rawValue: s) else {
+                throw y.error(node, "'\(p)' must be one of \(ColumnType.allCases.map(\.rawValue).joined(separator: ", ")) (got '\(s)')")
+            }
+            return type
+        }
+        if t.scalar != nil { return (try type(t, path), false) }
+        var out: (type: ColumnType?, pii: Bool) = (nil, false)
+        for (k, v) in try y.mapping(t, path, known: ["type", "pii"]) {
+            if k == "type" { out.type = try type(v, "\(path).type") } else { out.pii = try y.bool(v, "\(path).pii") }
+        }
+        return out
     }
 
     private static func parseFeatures(_ node: Node, _ y: YAMLFields, into def: inout Definition) throws {

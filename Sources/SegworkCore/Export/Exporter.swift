@@ -33,6 +33,7 @@ public enum Exporter {
             }
             put("", "count", String(p.count))
             put("", "share", CSVText.number(p.share))
+            if p.suppressed == true { put("", "suppressed", "true") }
             if let m = r.monetary {
                 put(m, "revenue", CSVText.number(p.revenue))
                 put(m, "revenue_share", CSVText.number(p.revenueShare))
@@ -40,6 +41,7 @@ public enum Exporter {
             for s in p.numeric {
                 put(s.column, "count", String(s.count))
                 put(s.column, "missing", String(s.missing))
+                if s.suppressed == true { put(s.column, "suppressed", "true") }
                 for (name, value) in [("mean", s.mean), ("median", s.median), ("p25", s.p25), ("p75", s.p75),
                                       ("min", s.min), ("max", s.max), ("index", s.index)] {
                     put(s.column, name, CSVText.number(value))
@@ -49,6 +51,8 @@ public enum Exporter {
                 put(s.column, "missing", String(s.missing))
                 put(s.column, "missing_share", CSVText.number(s.missingShare))
                 put(s.column, "distinct", String(s.distinct))
+                if s.suppressed == true { put(s.column, "suppressed", "true") }
+                if let n = s.suppressedValues { put(s.column, "top_suppressed", String(n)) }
                 for (k, t) in s.top.enumerated() {
                     let rank = "top\(k + 1)"
                     put(s.column, rank, t.value)

@@ -17,6 +17,12 @@ extension Exporter {
         md.line("- customers: \(run.customers)")
         md.line("- criteria combined by: \(md.escape(run.combine))")
         md.line("- Segwork \(md.escape(run.segworkVersion)), export format \(r.formatVersion)")
+        if let p = run.privacy {
+            var parts = ["personal (pii) columns, never profiled: " + (p.piiColumns.isEmpty ? "none" : p.piiColumns.joined(separator: ", "))]
+            if p.hashedIDs { parts.append("customer ids in membership.csv are salted hashes") }
+            if let k = p.minGroupSize { parts.append("statistics over fewer than \(k) customers are suppressed") }
+            md.line("- privacy: " + md.escape(parts.joined(separator: "; ")))
+        }
         md.line()
 
         md.line("## Inputs")
@@ -57,6 +63,7 @@ extension Exporter {
             if let m = r.monetary {
                 facts += "; \(md.escape(m)): \(MarkdownText.money(p.revenue)) (\(MarkdownText.percent(p.revenueShare)) of revenue)"
             }
+            if p.suppressed == true { facts += " " + MarkdownText.suppressed(run) }
             md.line(facts)
             md.line()
             if !p.numeric.isEmpty {
@@ -68,6 +75,11 @@ extension Exporter {
                                  MarkdownText.statistic($0, date: d)
                              } + [String(s.missing), MarkdownText.index(s.index)]
                          })
+                let hidden = p.numeric.filter { $0.suppressed == true }.map(\.column)
+                if !hidden.isEmpty, p.suppressed != true {
+                    md.line("Statistics of \(md.escape(hidden.joined(separator: ", "))) \(MarkdownText.suppressed(run))")
+                    md.line()
+                }
             }
             for s in p.categorical {
                 md.line("Top values of **\(md.escape(s.column))** (\(s.distinct) distinct; missing: \(s.missing), "
@@ -76,6 +88,13 @@ extension Exporter {
                 md.table(["value", "customers", "share", "lift"], align: [.left, .right, .right, .right],
                          rows: s.top.map { [$0.value, String($0.count), MarkdownText.percent($0.share),
                                             MarkdownText.fixed($0.lift, decimals: 2)] })
+                if s.suppressed == true {
+                    md.line("Top values \(MarkdownText.suppressed(run))")
+                    md.line()
+                } else if let n = s.suppressedValues {
+                    md.line("\(n) more top \(n == 1 ? "value" : "values") \(MarkdownText.suppressed(run))")
+                    md.line()
+                }
             }
         }
         return md.data
@@ -119,6 +138,11 @@ struct MarkdownText {
 
     /// The document's bytes (UTF-8).
     var data: Data { Data(text.utf8) }
+
+    /// The marker of suppressed statistics: `(suppressed: fewer than 5 customers)`.
+    static func suppressed(_ run: RunInfo) -> String {
+        "(suppressed: fewer than \(run.privacy?.minGroupSize.map(String.init) ?? "k") customers)"
+    }
 
     /// `12.3%`, or `-` when undefined.
     static func percent(_ share: Double?) -> String {

@@ -20,13 +20,17 @@ public struct RunInfo: Codable, Sendable, Equatable {
     public var combine: String
     /// Customers in the run.
     public var customers: Int
+    /// What the run did for privacy (pii columns, hashed ids, suppression); nil, and absent from JSON, when it
+    /// used none of it.
+    public var privacy: PrivacyInfo?
 
     /// Creates run information.
     public init(definition: String, runID: String, asOf: String, segworkVersion: String,
-                inputs: [InputInfo], plugins: [PluginInfo], combine: String, customers: Int) {
+                inputs: [InputInfo], plugins: [PluginInfo], combine: String, customers: Int,
+                privacy: PrivacyInfo? = nil) {
         self.definition = definition; self.runID = runID; self.asOf = asOf
         self.segworkVersion = segworkVersion; self.inputs = inputs; self.plugins = plugins
-        self.combine = combine; self.customers = customers
+        self.combine = combine; self.customers = customers; self.privacy = privacy
     }
 }
 

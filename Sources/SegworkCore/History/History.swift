@@ -47,7 +47,7 @@ public struct History {
             segworkVersion: report.run.segworkVersion, seed: r.seed, frozenTime: r.frozenTime,
             inputs: report.run.inputs, plugins: report.run.plugins, customers: report.run.customers,
             segments: report.segments.filter { !$0.unassigned && $0.count > 0 }.count,
-            profilesJSON: Exporter.json(report), membershipCSV: r.files["membership.csv"] ?? Data())
+            profilesJSON: Exporter.json(report), membershipCSV: r.membership)
         return try store.save(draft)
     }
 
@@ -110,14 +110,18 @@ public struct History {
             }
             files[input.name] = url
         }
-        let result = try Runner(workspace: workspace).run(def, options: RunOptions(asOf: CivilDate(iso: Substring(v.asOf)), datasetFiles: files))
+        // The stored report says how the version hashed and suppressed; the re-run does the same.
+        let recorded = try Self.report(of: v).run.privacy
+        let privacy = PrivacyOptions(hashIDs: recorded?.hashedIDs ?? false, minGroupSize: recorded?.minGroupSize)
+        let result = try Runner(workspace: workspace).run(def, options: RunOptions(asOf: CivilDate(iso: Substring(v.asOf)),
+                                                                                  datasetFiles: files, privacy: privacy))
         var diffs: [String] = []
         for p in v.plugins {
             if let now = result.report.run.plugins.first(where: { $0.name == p.name }), now.sha256 != p.sha256 {
                 diffs.append("plugin '\(p.name)' changed since \(v.id): sha256 \(p.sha256.prefix(12))… → \(now.sha256.prefix(12))…")
             }
         }
-        if result.files["membership.csv"] != v.membershipCSV { diffs.append("membership differs from \(v.id)") }
+        if result.membership != v.membershipCSV { diffs.append("membership differs from \(v.id)") }
         if Exporter.json(result.report) != v.profilesJSON { diffs.append("profiles differ from \(v.id)") }
         if result.report.run.runID != v.runID { diffs.append("run id \(result.report.run.runID) differs from \(v.runID)") }
         let identical = !diffs.contains { $0.hasSuffix("from \(v.id)") || $0.hasPrefix("run id") }

@@ -70,6 +70,14 @@ struct DatasetStage {
                 tables[spec.name] = (table, origin)
             }
         }
+        // A misspelt pii tag would leave the real column unprotected: every tagged column must exist.
+        for spec in definition.datasets {
+            guard let (table, origin) = tables[spec.name] else { continue }
+            for name in spec.pii where table[name] == nil {
+                throw DefinitionError(file: definition.file, line: spec.line,
+                                      "dataset '\(spec.name)': schema tags column '\(name)' pii: true, but \(origin) has no such column; columns: \(table.columnNames.joined(separator: ", "))")
+            }
+        }
         guard let (population, popOrigin) = tables[definition.population] else {
             throw DefinitionError(file: definition.file, "population '\(definition.population)' was not read")
         }

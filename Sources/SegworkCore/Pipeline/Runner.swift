@@ -10,9 +10,12 @@ public struct RunOptions: Sendable {
     /// Dataset name → file to read instead of what the definition says (snapshots when reproducing a version,
     /// imported datasets' snapshots).
     public var datasetFiles: [String: URL]
+    /// Hashed ids and suppression for this run; nil uses the workspace's `privacy:` settings.
+    public var privacy: PrivacyOptions?
     /// Creates options.
-    public init(asOf: CivilDate? = nil, formats: [ExportFormat]? = nil, datasetFiles: [String: URL] = [:]) {
-        self.asOf = asOf; self.formats = formats; self.datasetFiles = datasetFiles
+    public init(asOf: CivilDate? = nil, formats: [ExportFormat]? = nil, datasetFiles: [String: URL] = [:],
+                privacy: PrivacyOptions? = nil) {
+        self.asOf = asOf; self.formats = formats; self.datasetFiles = datasetFiles; self.privacy = privacy
     }
 }
 
@@ -24,6 +27,8 @@ public struct RunResult: Sendable {
     public var report: ProfileReport
     /// Export files by name (`profiles.json`, …, `membership.csv`).
     public var files: [String: Data]
+    /// The membership with raw customer ids, for the version store (the exported one may be hashed).
+    public var membership: Data
     /// Where the files go: `exports/<definition>/<run id>/`.
     public var exportDirectory: URL
     /// Things worth telling the user (rows left out and why).
@@ -58,6 +63,10 @@ public struct Runner: Sendable {
         // Unknown plugins are reported before any data is read.
         let criterionFiles = try definition.criteria.map { try catalog.file(for: $0.plugin, usedIn: definition.file, line: $0.line) }
         let scorerFiles = try definition.scorers.map { try catalog.file(for: $0.plugin, usedIn: definition.file, line: $0.line) }
+        // A personal id column is always hashed; a missing salt is reported before any data is read.
+        let hashIDs = (options.privacy?.hashIDs ?? workspace.privacy.hashIDs) || definition.piiColumns.contains(definition.id)
+        let hasher = hashIDs ? try workspace.privacy.hasher(file: workspace.configDisplay) : nil
+        let minGroupSize = options.privacy.map(\.minGroupSize) ?? workspace.privacy.minGroupSize
 
         var env = PluginEnvironment(limits: workspace.limits, libraryPaths: workspace.libraryPaths,
                                     fileRoot: workspace.root.path)
@@ -107,11 +116,19 @@ public struct Runner: Sendable {
         }
         let assignment = Self.combine(assignments, definition.combine, rows: data.table.rowCount)
 
-        let profiles = try Profiler.profiles(table: data.table, assignment: assignment, options: profileOptions)
-        let runID = Self.runID(definition: definition, inputs: data.inputs, plugins: pluginInfos, asOf: data.asOf)
+        var profiles = try Profiler.profiles(table: data.table, assignment: assignment, options: profileOptions)
+        if let minGroupSize { profiles = Suppression.apply(profiles, k: minGroupSize) }
+        let privacy = definition.piiColumns.isEmpty && hasher == nil && minGroupSize == nil ? nil
+            : PrivacyInfo(piiColumns: definition.piiColumns, hashedIDs: hasher != nil, minGroupSize: minGroupSize)
+        var runID = Self.runID(definition: definition, inputs: data.inputs, plugins: pluginInfos, asOf: data.asOf)
+        if hasher != nil || minGroupSize != nil {
+            // Hashing (and with which salt) and suppression change the output, so they change the id too.
+            let salt = hasher.map { "salt \($0.fingerprint)" } ?? "ids raw"
+            runID = String(SHA256.hex("run \(runID)\n\(salt)\nmin_group_size \(minGroupSize ?? 0)").prefix(12))
+        }
         let run = RunInfo(definition: definition.name, runID: runID, asOf: data.asOf.description,
                           segworkVersion: segworkVersion, inputs: data.inputs, plugins: pluginInfos,
-                          combine: definition.combine.rawValue, customers: data.table.rowCount)
+                          combine: definition.combine.rawValue, customers: data.table.rowCount, privacy: privacy)
         let report = ProfileReport(run: run, profiles: profiles)
         var files: [String: Data] = [:]
         for f in options.formats ?? definition.formats {
@@ -121,14 +138,14 @@ public struct Runner: Sendable {
             case .md: files["profiles.md"] = Exporter.markdown(report)
             }
         }
-        files["membership.csv"] = Exporter.membership(ids: ids, assignment: assignment,
-                                                      scores: scoreNames.map { data.table[$0]! })
+        let membership = Exporter.membership(ids: ids, assignment: assignment, scores: scoreNames.map { data.table[$0]! })
+        files["membership.csv"] = hasher.map { $0.hashMembership(membership) } ?? membership
         let dir = workspace.root.appendingPathComponent("exports").appendingPathComponent(definition.name)
             .appendingPathComponent(runID)
         var pluginFiles = data.sourcePluginFiles
         for (use, file) in zip(definition.scorers, scorerFiles) { pluginFiles[use.plugin] = file }
         for (use, file) in zip(definition.criteria, criterionFiles) { pluginFiles[use.plugin] = file }
-        return RunResult(definition: definition, report: report, files: files, exportDirectory: dir,
+        return RunResult(definition: definition, report: report, files: files, membership: membership, exportDirectory: dir,
                          notes: data.notes, scoreColumns: scoreNames, seed: env.randomSeed,
                          frozenTime: env.frozenTime ?? 0, datasetFiles: data.files, pluginFiles: pluginFiles)
     }

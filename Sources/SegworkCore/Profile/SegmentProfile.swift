@@ -21,13 +21,17 @@ public struct SegmentProfile: Codable, Sendable, Equatable {
     public var numeric: [NumericSummary]
     /// One entry per categorical column, in the order the options list them.
     public var categorical: [CategoricalSummary]
+    /// True when the group has fewer customers than the workspace's `min_group_size`: its revenue and every
+    /// statistic are suppressed (see ``Suppression``). nil (and absent from JSON) otherwise.
+    public var suppressed: Bool?
 
     /// Creates a profile.
     public init(label: String, unassigned: Bool, count: Int, share: Double?, revenue: Double?,
-                revenueShare: Double?, numeric: [NumericSummary], categorical: [CategoricalSummary]) {
+                revenueShare: Double?, numeric: [NumericSummary], categorical: [CategoricalSummary],
+                suppressed: Bool? = nil) {
         self.label = label; self.unassigned = unassigned; self.count = count; self.share = share
         self.revenue = revenue; self.revenueShare = revenueShare
-        self.numeric = numeric; self.categorical = categorical
+        self.numeric = numeric; self.categorical = categorical; self.suppressed = suppressed
     }
 
     /// The numeric summary of `column`, if it was profiled.
@@ -43,6 +47,7 @@ public struct SegmentProfile: Codable, Sendable, Equatable {
         try c.encode(count, forKey: .count); try c.encode(share, forKey: .share)
         try c.encode(revenue, forKey: .revenue); try c.encode(revenueShare, forKey: .revenueShare)
         try c.encode(numeric, forKey: .numeric); try c.encode(categorical, forKey: .categorical)
+        try c.encodeIfPresent(suppressed, forKey: .suppressed)
     }
 }
 
@@ -70,12 +75,16 @@ public struct NumericSummary: Codable, Sendable, Equatable {
     /// Group mean / population mean × 100; nil when either mean is nil or the population mean is 0.
     /// Above 100: the group has more of this than customers overall.
     public var index: Double?
+    /// True when the statistics are suppressed (computed over fewer than `min_group_size` customers); nil
+    /// (and absent from JSON) otherwise.
+    public var suppressed: Bool?
 
     /// Creates a summary.
     public init(column: String, count: Int, missing: Int, mean: Double?, median: Double?, p25: Double?,
-                p75: Double?, min: Double?, max: Double?, index: Double?) {
+                p75: Double?, min: Double?, max: Double?, index: Double?, suppressed: Bool? = nil) {
         self.column = column; self.count = count; self.missing = missing; self.mean = mean
         self.median = median; self.p25 = p25; self.p75 = p75; self.min = min; self.max = max; self.index = index
+        self.suppressed = suppressed
     }
 
     /// Writes every key, undefined values as `null`.
@@ -85,6 +94,7 @@ public struct NumericSummary: Codable, Sendable, Equatable {
         try c.encode(missing, forKey: .missing); try c.encode(mean, forKey: .mean)
         try c.encode(median, forKey: .median); try c.encode(p25, forKey: .p25); try c.encode(p75, forKey: .p75)
         try c.encode(min, forKey: .min); try c.encode(max, forKey: .max); try c.encode(index, forKey: .index)
+        try c.encodeIfPresent(suppressed, forKey: .suppressed)
     }
 }
 
@@ -102,11 +112,19 @@ public struct CategoricalSummary: Codable, Sendable, Equatable {
     public var distinct: Int
     /// Up to `topN` values, by count descending, ties by value in byte order.
     public var top: [TopValue]
+    /// True when every top value is suppressed (the group has fewer than `min_group_size` customers); nil (and
+    /// absent from JSON) otherwise.
+    public var suppressed: Bool?
+    /// How many of the top values were left out because fewer than `min_group_size` customers hold them; nil
+    /// (and absent from JSON) when none were.
+    public var suppressedValues: Int?
 
     /// Creates a summary.
-    public init(column: String, missing: Int, missingShare: Double?, distinct: Int, top: [TopValue]) {
+    public init(column: String, missing: Int, missingShare: Double?, distinct: Int, top: [TopValue],
+                suppressed: Bool? = nil, suppressedValues: Int? = nil) {
         self.column = column; self.missing = missing; self.missingShare = missingShare
         self.distinct = distinct; self.top = top
+        self.suppressed = suppressed; self.suppressedValues = suppressedValues
     }
 
     /// Writes every key, undefined values as `null`.
@@ -115,6 +133,8 @@ public struct CategoricalSummary: Codable, Sendable, Equatable {
         try c.encode(column, forKey: .column); try c.encode(missing, forKey: .missing)
         try c.encode(missingShare, forKey: .missingShare); try c.encode(distinct, forKey: .distinct)
         try c.encode(top, forKey: .top)
+        try c.encodeIfPresent(suppressed, forKey: .suppressed)
+        try c.encodeIfPresent(suppressedValues, forKey: .suppressedValues)
     }
 }
 

@@ -14,6 +14,8 @@ public struct Workspace: Sendable {
     public var pluginPaths: [URL]
     /// Limits for every plugin call.
     public var limits: LuaLimits
+    /// The `privacy:` settings (hashed ids, salt, small-group suppression); all off by default.
+    public var privacy = PrivacySettings()
 
     /// Opens the workspace at `path`; `workspace.yaml` must exist.
     public static func open(_ path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Workspace {
@@ -32,10 +34,11 @@ public struct Workspace: Sendable {
         var ws = Workspace(root: root, name: root.lastPathComponent, pluginPaths: [], limits: .default)
         var paths = ["plugins"]
         let node = try y.root(text)
-        for (k, v) in try y.mapping(node, "workspace", known: ["name", "description", "plugins", "limits"]) {
+        for (k, v) in try y.mapping(node, "workspace", known: ["name", "description", "plugins", "limits", "privacy"]) {
             switch k {
             case "name": ws.name = try y.string(v, k)
             case "plugins": paths = try y.strings(v, k)
+            case "privacy": ws.privacy = try PrivacySettings.parse(v, y)
             case "limits":
                 for (lk, lv) in try y.mapping(v, "limits", known: ["instructions", "memory_mb", "seconds", "source_mb"]) {
                     switch lk {
@@ -60,6 +63,7 @@ public struct Workspace: Sendable {
             default: break
             }
         }
+        ws.privacy.readSalt(from: environment)
         ws.pluginPaths = paths.map { ws.resolve($0) }
         if let extra = environment["SEG_PLUGIN_PATH"] {
             ws.pluginPaths += extra.split(separator: ":").map { URL(fileURLWithPath: String($0)).standardizedFileURL }
@@ -134,6 +138,9 @@ public struct Workspace: Sendable {
         let p = url.standardizedFileURL.path
         return p.hasPrefix(cwd + "/") ? String(p.dropFirst(cwd.count + 1)) : p
     }
+
+    /// `workspace.yaml` as the user should see it (for messages).
+    public var configDisplay: String { display(root.appendingPathComponent("workspace.yaml")) }
 
     /// Library folders for `require`: `<plugin path>/lib` for each plugin path.
     public var libraryPaths: [String] { pluginPaths.map { $0.appendingPathComponent("lib").path } }
