@@ -84,7 +84,7 @@ struct ShowCommand: ParsableCommand {
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export", abstract: "Write a stored version's profiles and membership again.",
-        discussion: "Writes to exports/<definition>/<run id>/ (or --out) atomically; the bytes equal the original run's.")
+        discussion: "Writes to exports/<definition>/<run id>/ (or --out) atomically; the bytes equal the original run's. Hashing ids of a version that was run without hashing writes to exports/<definition>/<run id>-hashed-ids/ instead.")
     @Argument(help: "The workspace folder.") var workspace: String
     @Argument(help: "Version: v3, 3, a run id (prefix), latest, latest:<definition> or previous:<definition>.") var version: String
     @Option(name: .customLong("format"), parsing: .upToNextOption, help: "json, csv, md (default: all three).")
@@ -111,8 +111,11 @@ struct ExportCommand: ParsableCommand {
             default: files["profiles.md"] = Exporter.markdown(report)
             }
         }
+        // The run's own folder only ever holds that run's bytes: hashing ids the run did not hash goes elsewhere.
+        let ranHashed = report.run.privacy?.hashedIDs ?? false
+        let folder = hasher != nil && !ranHashed ? "\(v.runID)-hashed-ids" : v.runID
         let dir = out.map { URL(fileURLWithPath: $0) }
-            ?? ws.root.appendingPathComponent("exports/\(v.definition)/\(v.runID)")
+            ?? ws.root.appendingPathComponent("exports/\(v.definition)/\(folder)")
         try AtomicWriter.writeDirectory(files, to: dir)
         print("wrote \(files.keys.sorted().joined(separator: ", ")) of \(v.id) to \(ws.display(dir))")
     }

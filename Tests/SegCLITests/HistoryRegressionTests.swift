@@ -78,3 +78,19 @@ final class HistoryRegressionTests: XCTestCase {
         }
     }
 }
+
+final class HashedExportTests: XCTestCase {
+    func testHashingAnUnhashedVersionLeavesTheRunsOwnFolderAlone() throws {
+        let ws = try Shop.workspace()
+        defer { ws.remove() }
+        XCTAssertEqual(try seg(["run", ws.root.path]).status, 0)
+        let runID = try ws.runID(of: "v1")
+        let original = try ws.data("exports/tiers/\(runID)/membership.csv")
+        let r = try seg(["export", ws.root.path, "v1", "--hash-ids"], environment: ["SEG_ID_SALT": "pepper"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(try ws.data("exports/tiers/\(runID)/membership.csv"), original)
+        let hashed = String(decoding: try ws.data("exports/tiers/\(runID)-hashed-ids/membership.csv"), as: UTF8.self)
+        XCTAssertFalse(hashed.contains("\na,"), hashed)
+        XCTAssertEqual(hashed.split(separator: "\n").count, 6)
+    }
+}
