@@ -82,6 +82,8 @@ public struct DatasetSpec: Sendable, Equatable {
     public var join: String?
     /// Line in the definition, for messages.
     public var line: Int?
+    /// Cleaning steps applied in order right after the dataset is read (`clean:`; see docs/CLEANING.md).
+    public var clean: [CleanStep] = []
 }
 
 /// The RFM feature: recency, frequency and monetary value per customer from a transactions dataset.
@@ -219,13 +221,14 @@ extension Definition {
             let path = "datasets.\(name)"
             var d = DatasetSpec(name: name, file: nil, source: nil, imported: nil, params: [:], schema: [:], join: nil,
                                 line: spec.mark?.line)
-            for (k, v) in try y.mapping(spec, path, known: ["file", "source", "dataset", "params", "schema", "join"]) {
+            for (k, v) in try y.mapping(spec, path, known: ["file", "source", "dataset", "params", "schema", "join", "clean"]) {
                 switch k {
                 case "file": d.file = try y.string(v, "\(path).file")
                 case "source": d.source = try y.string(v, "\(path).source")
                 case "dataset": d.imported = try y.string(v, "\(path).dataset")
                 case "params": d.params = try params(v, "\(path).params", y)
                 case "join": d.join = try y.string(v, "\(path).join")
+                case "clean": d.clean = try CleanStep.parseList(v, "\(path).clean", y)
                 case "schema":
                     for (col, t) in try y.mapping(v, "\(path).schema") {
                         let entry = try parseSchemaEntry(t, "\(path).schema.\(col)", y)

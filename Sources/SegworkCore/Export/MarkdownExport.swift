@@ -7,7 +7,11 @@ extension Exporter {
     /// section per group with its numeric statistics and top values with lift. Shares are percentages
     /// with one decimal, money has two decimals, other numbers 6 significant digits, date statistics
     /// are dates. `|` and `\` in text are escaped and line breaks become spaces, so cells never break.
-    public static func markdown(_ r: ProfileReport) -> Data {
+    public static func markdown(_ r: ProfileReport) -> Data { markdown(r, cleaning: nil) }
+
+    /// `profiles.md` as above; with a cleaning report, a "Cleaning" section follows the inputs (only then, so
+    /// reports of definitions without `clean:` are unchanged).
+    public static func markdown(_ r: ProfileReport, cleaning: CleaningReport?) -> Data {
         var md = MarkdownText()
         let run = r.run
         md.line("# Segment profile: \(md.escape(run.definition))")
@@ -29,6 +33,7 @@ extension Exporter {
         md.line()
         md.table(["dataset", "file", "rows", "sha256"], align: [.left, .left, .right, .left],
                  rows: run.inputs.map { [$0.name, $0.file, String($0.rows), $0.sha256] })
+        cleaning?.markdown(into: &md)
         md.line("## Plugins")
         md.line()
         md.table(["plugin", "kind", "version", "file", "sha256", "params"],

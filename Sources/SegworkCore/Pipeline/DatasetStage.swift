@@ -21,6 +21,8 @@ struct DatasetStage {
         var files: [String: URL]
         /// Source plugin name → its file.
         var sourcePluginFiles: [String: URL]
+        /// What the `clean:` steps did; nil when no dataset has any.
+        var cleaning: CleaningReport?
     }
 
     func run(asOf requested: CivilDate?) throws -> Output {
@@ -70,6 +72,7 @@ struct DatasetStage {
                 tables[spec.name] = (table, origin)
             }
         }
+        let cleaning = try clean(&tables)
         // A misspelt pii tag would leave the real column unprotected: every tagged column must exist.
         for spec in definition.datasets {
             guard let (table, origin) = tables[spec.name] else { continue }
@@ -129,7 +132,22 @@ struct DatasetStage {
             try addFeature(DaysSinceFeature.compute(c, output: output, asOf: asOf, origin: popOrigin), to: &table)
         }
         return Output(table: table, inputs: inputs, sourcePlugins: sources, asOf: asOf, notes: notes, files: files,
-                      sourcePluginFiles: sourceFiles)
+                      sourcePluginFiles: sourceFiles, cleaning: cleaning)
+    }
+
+    /// Runs each dataset's `clean:` steps, in definition order, before anything is joined or derived.
+    private func clean(_ tables: inout [String: (table: Table, origin: String)]) throws -> CleaningReport? {
+        var datasets: [DatasetCleaning] = []
+        var rejects: [CleaningReject] = []
+        for spec in definition.datasets where !spec.clean.isEmpty {
+            guard let (table, origin) = tables[spec.name] else { continue }
+            let out = try Cleaner.clean(table, steps: spec.clean, dataset: spec.name, origin: origin,
+                                        definitionFile: definition.file)
+            tables[spec.name] = (out.table, origin)
+            datasets.append(out.report)
+            rejects += out.rejects
+        }
+        return datasets.isEmpty ? nil : CleaningReport(datasets: datasets, rejects: rejects)
     }
 
     /// Columns that hold keys (customer ids, order ids, join keys) are read as text unless the schema says

@@ -135,8 +135,12 @@ public struct Runner: Sendable {
             switch f {
             case .json: files["profiles.json"] = Exporter.json(report)
             case .csv: files["profiles.csv"] = Exporter.csv(report)
-            case .md: files["profiles.md"] = Exporter.markdown(report)
+            case .md: files["profiles.md"] = Exporter.markdown(report, cleaning: data.cleaning)
             }
+        }
+        if let cleaning = data.cleaning {
+            files["cleaning.json"] = cleaning.json
+            files["rejects.csv"] = cleaning.rejectsCSV
         }
         let membership = Exporter.membership(ids: ids, assignment: assignment, scores: scoreNames.map { data.table[$0]! })
         files["membership.csv"] = hasher.map { $0.hashMembership(membership) } ?? membership

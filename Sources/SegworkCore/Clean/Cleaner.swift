@@ -1,0 +1,177 @@
+import Foundation
+
+/// Applies a dataset's `clean:` steps to its table, column by column (no row is ever materialised). Rows that
+/// leave the table leave every column, so columns stay aligned; `records` remembers each remaining row's original
+/// record number for `rejects.csv` and error messages.
+public struct Cleaner {
+    /// The dataset being cleaned.
+    public let dataset: String
+    /// Where its data came from (file as shown, or plugin), for data errors.
+    public let origin: String
+    /// The definition file, for definition errors.
+    public let definitionFile: String
+
+    /// The table as cleaned so far.
+    var table: Table
+    /// `records[i]` is the 0-based record number (in the data as read) of row `i`.
+    var records: [Int]
+    var rejects: [CleaningReject] = []
+
+    /// A cleaner for one dataset's table.
+    public init(table: Table, dataset: String, origin: String, definitionFile: String) {
+        self.table = table; self.dataset = dataset; self.origin = origin; self.definitionFile = definitionFile
+        records = Array(0..<table.rowCount)
+    }
+
+    /// Runs `steps` in order: the cleaned table, the dataset's report, and the rows rejected.
+    public static func clean(_ table: Table, steps: [CleanStep], dataset: String, origin: String,
+                             definitionFile: String) throws -> (table: Table, report: DatasetCleaning, rejects: [CleaningReject]) {
+        var c = Cleaner(table: table, dataset: dataset, origin: origin, definitionFile: definitionFile)
+        try c.checkColumns(steps)
+        var reports: [CleanStepReport] = []
+        for (i, step) in steps.enumerated() {
+            var r = CleanStepReport(step: i + 1, name: step.name, description: "", rowsRemoved: 0, valuesChanged: 0,
+                                    valuesFilled: 0, rejects: 0)
+            let before = c.table.rowCount
+            switch step.action {
+            case .dedupe(let key, let keep): try c.dedupe(key: key, keep: keep, step, &r)
+            case .standardise(let s): try c.standardise(s, step, &r)
+            case .missing(let column, let action): try c.missing(column, action, step, &r)
+            case .validate(let v): try c.validate(v, step, &r)
+            }
+            r.rowsRemoved = before - c.table.rowCount
+            reports.append(r)
+        }
+        let report = DatasetCleaning(dataset: dataset, rowsIn: table.rowCount, rowsOut: c.table.rowCount, steps: reports)
+        return (c.table, report, c.rejects)
+    }
+
+    /// Every column a step names must exist by the time it runs (`flag` adds `<column>_missing`); checked before
+    /// any step runs, so a typo costs nothing.
+    func checkColumns(_ steps: [CleanStep]) throws {
+        var names = Set(table.columnNames)
+        for (i, step) in steps.enumerated() {
+            for column in step.columns where !names.contains(column) {
+                let hint = closest(column, Array(names)).map { "did you mean '\($0)'? " } ?? ""
+                throw DefinitionError(file: definitionFile, line: step.line,
+                                      "dataset '\(dataset)': clean step \(i + 1) (\(step.name)) names column '\(column)', which \(origin) does not have; \(hint)columns: \(table.columnNames.joined(separator: ", "))")
+            }
+            if case .missing(let c, .flag) = step.action {
+                let flag = c + "_missing"
+                if names.contains(flag) {
+                    throw DefinitionError(file: definitionFile, line: step.line,
+                                          "dataset '\(dataset)': clean step \(i + 1) flags '\(c)' into a new column '\(flag)', which already exists; rename that column")
+                }
+                names.insert(flag)
+            }
+        }
+    }
+
+    func error(_ step: CleanStep, _ message: String) -> DefinitionError {
+        DefinitionError(file: definitionFile, line: step.line, "dataset '\(dataset)': \(step.name) \(message)")
+    }
+
+    /// Keeps the rows listed (ascending), in every column.
+    mutating func keep(_ rows: [Int32]) throws {
+        guard rows.count != table.rowCount else { return }
+        table = try Table(columns: table.columns.map { $0.gather(rows, name: $0.name) })
+        records = rows.map { records[Int($0)] }
+    }
+
+    private mutating func dedupe(key: [String], keep: DedupeKeep, _ step: CleanStep, _ r: inout CleanStepReport) throws {
+        let keys = key.map { table[$0]! }
+        var by: Column?
+        switch keep {
+        case .first: r.description = "dedupe by \(key.joined(separator: ", ")) keeping the first"
+        case .last: r.description = "dedupe by \(key.joined(separator: ", ")) keeping the last"
+        case .latest(let name):
+            r.description = "dedupe by \(key.joined(separator: ", ")) keeping the latest \(name)"
+            by = table[name]!
+            guard [.date, .integer, .double].contains(by!.type) else {
+                throw error(step, "keeps the latest '\(name)', a \(by!.type.rawValue) column; 'by' must be a date or number column (parse text dates with a standardise step first)")
+            }
+        }
+        // Group index → the row kept so far. Rows with a missing key part are never duplicates of anything.
+        var chosen: [String: Int] = [:]
+        var kept = [Bool](repeating: false, count: table.rowCount)
+        for i in 0..<table.rowCount {
+            var parts: [String] = []
+            for k in keys { guard let s = k.string(at: i) else { break }; parts.append(s) }
+            guard parts.count == keys.count else { kept[i] = true; continue }
+            let k = parts.joined(separator: "\u{1F}")
+            guard let current = chosen[k] else { chosen[k] = i; kept[i] = true; continue }
+            let replace: Bool
+            switch keep {
+            case .first: replace = false
+            case .last: replace = true
+            case .latest:
+                let a = by!.double(at: current), b = by!.double(at: i)
+                replace = b != nil && (a == nil || b! > a!)
+            }
+            if replace { kept[current] = false; kept[i] = true; chosen[k] = i }
+        }
+        try self.keep(kept.indices.filter { kept[$0] }.map { Int32($0) })
+    }
+
+    private mutating func missing(_ name: String, _ action: MissingAction, _ step: CleanStep, _ r: inout CleanStepReport) throws {
+        let c = table[name]!
+        let absent = (0..<table.rowCount).filter { !c.isValid($0) }
+        switch action {
+        case .dropRow:
+            r.description = "drop rows missing \(name)"
+            try keep((0..<table.rowCount).filter { c.isValid($0) }.map { Int32($0) })
+        case .flag:
+            r.description = "flag rows missing \(name) in \(name)_missing"
+            try table.add(Column(name: name + "_missing", storage: .bool((0..<table.rowCount).map { !c.isValid($0) })))
+        case .fill(let text):
+            r.description = "fill missing \(name) with \(text)"
+            guard let filled = c.filling(absent, with: text) else {
+                throw error(step, "fills '\(name)', a \(c.type.rawValue) column, with '\(text)', which is not \(c.type.expectation); change 'value'")
+            }
+            try table.set(filled)
+            r.valuesFilled = absent.count
+        case .fillMedian:
+            guard [.integer, .double, .date].contains(c.type) else {
+                throw error(step, "fills '\(name)' with its median, but it is a \(c.type.rawValue) column; use 'action: fill' with a value")
+            }
+            let present = (0..<table.rowCount).compactMap { c.double(at: $0) }.filter { !$0.isNaN }.sorted()
+            guard let median = quantile(sorted: present, 0.5) else {
+                r.description = "fill missing \(name) with its median: no values, nothing filled"
+                return
+            }
+            let text = c.type == .double ? formatDouble(median)
+                : (c.type == .date ? CivilDate(days: Int32(median.rounded())).description : String(Int64(median.rounded())))
+            r.description = "fill missing \(name) with its median \(text)"
+            try table.set(c.filling(absent, with: text)!)
+            r.valuesFilled = absent.count
+        }
+    }
+}
+
+extension Column {
+    /// A copy with the rows in `rows` set to `text` read as this column's type; nil when `text` is not of that type.
+    func filling(_ rows: [Int], with text: String) -> Column? {
+        var valid = validity ?? Bitmap(count: count, allSet: true)
+        for i in rows { valid[i] = true }
+        let s: Storage
+        switch storage {
+        case .integer(var v):
+            guard let x = Int64(text) else { return nil }
+            for i in rows { v[i] = x }; s = .integer(v)
+        case .double(var v):
+            guard let x = Double(text) else { return nil }
+            for i in rows { v[i] = x }; s = .double(v)
+        case .bool(var v):
+            guard let x = ["true": true, "false": false][text] else { return nil }
+            for i in rows { v[i] = x }; s = .bool(v)
+        case .date(var v):
+            guard let x = CivilDate(iso: Substring(text)) else { return nil }
+            for i in rows { v[i] = x.days }; s = .date(v)
+        case .string(var codes, var dictionary):
+            let code = Int32(dictionary.firstIndex(of: text) ?? dictionary.count)
+            if Int(code) == dictionary.count { dictionary.append(text) }
+            for i in rows { codes[i] = code }; s = .string(codes: codes, dictionary: dictionary)
+        }
+        return Column(name: name, storage: s, validity: valid)
+    }
+}
