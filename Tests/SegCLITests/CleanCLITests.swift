@@ -62,6 +62,7 @@ final class CleanCLITests: XCTestCase {
         for ws in [a, b] {
             let r = try SegProcess.run(["run", ws.root.path])
             XCTAssertEqual(r.status, 0, r.stderr)
+            XCTAssertTrue(r.stdout.contains("2 customers rows failed validation and went to rejects.csv"), r.stdout)
         }
         let files = try exports(a)
         XCTAssertEqual(files.keys.sorted(), ["cleaning.json", "membership.csv", "profiles.csv", "profiles.json",

@@ -162,3 +162,37 @@ final class CleanStepTests: XCTestCase {
         }
     }
 }
+
+/// Personal values and the documented examples.
+final class CleanPrivacyAndDocsTests: XCTestCase {
+    func testPersonalValuesNeverReachTheRejects() throws {
+        let table = try DataReader.parseCSV(Array("id,email\nA,a@x.org\nB,secret\n".utf8), origin: "d.csv")
+        let def = try Definition.parse(text: """
+            population: d
+            id: id
+            criteria: [x]
+            datasets:
+              d:
+                file: d.csv
+                schema: { email: { pii: true } }
+                clean: [{ validate: { column: email, regex: ".+@.+" } }]
+            """, file: "def.yaml", defaultName: "def")
+        let r = try Cleaner.clean(table, steps: def.datasets[0].clean, dataset: "d", origin: "d.csv",
+                                  definitionFile: "def.yaml", pii: Set(def.datasets[0].pii))
+        XCTAssertEqual(r.rejects, [CleaningReject(dataset: "d", line: 3, column: "email", rule: "regex", value: "(withheld: pii)")])
+        XCTAssertFalse(String(decoding: CleaningReport(datasets: [r.report], rejects: r.rejects).rejectsCSV, as: UTF8.self).contains("secret"))
+    }
+
+    /// The `clean:` examples in README.md and docs/CLEANING.md parse as printed.
+    func testDocumentedExamplesParse() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        for doc in ["README.md", "docs/CLEANING.md"] {
+            let text = try String(contentsOf: root.appendingPathComponent(doc), encoding: .utf8)
+            let blocks = text.components(separatedBy: "```yaml\n").dropFirst().map { $0.components(separatedBy: "```")[0] }
+            let example = try XCTUnwrap(blocks.first { $0.contains("    clean:\n") }, doc)
+            let def = try Definition.parse(text: "population: customers\nid: customer_id\ncriteria: [x]\n" + example,
+                                           file: doc, defaultName: "doc")
+            XCTAssertGreaterThanOrEqual(def.datasets[0].clean.count, 4, doc)
+        }
+    }
+}

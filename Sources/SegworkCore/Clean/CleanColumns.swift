@@ -53,6 +53,9 @@ extension Cleaner {
         try table.set(column)
     }
 
+    /// What `rejects.csv` and messages show instead of a value of a `pii: true` column.
+    static let withheld = "(withheld: pii)"
+
     /// One value through trim, collapse, case and map; nil when nothing is left.
     static func transform(_ value: String, _ s: StandardiseSpec) -> String? {
         var v = value
@@ -98,7 +101,8 @@ extension Cleaner {
         var kept: [Int32] = []
         for i in 0..<table.rowCount {
             guard let rule = broken(i) else { kept.append(Int32(i)); continue }
-            let value = c.string(at: i) ?? ""
+            // A personal value is exported nowhere, rejects included.
+            let value = pii.contains(v.column) ? Self.withheld : c.string(at: i) ?? ""
             if v.onError == .stop {
                 throw DataError(file: origin, line: records[i] + 2, column: v.column,
                                 message: "record \(records[i] + 1) of dataset '\(dataset)' breaks validate rule '\(rule)' with value '\(value)' (clean step \(r.step)); fix the value, or drop 'on_error: stop' to send failing rows to rejects.csv")

@@ -10,6 +10,8 @@ public struct Cleaner {
     public let origin: String
     /// The definition file, for definition errors.
     public let definitionFile: String
+    /// Columns tagged `pii: true`: their values never reach `rejects.csv` or messages.
+    public var pii: Set<String> = []
 
     /// The table as cleaned so far.
     var table: Table
@@ -25,8 +27,9 @@ public struct Cleaner {
 
     /// Runs `steps` in order: the cleaned table, the dataset's report, and the rows rejected.
     public static func clean(_ table: Table, steps: [CleanStep], dataset: String, origin: String,
-                             definitionFile: String) throws -> (table: Table, report: DatasetCleaning, rejects: [CleaningReject]) {
+                             definitionFile: String, pii: Set<String> = []) throws -> (table: Table, report: DatasetCleaning, rejects: [CleaningReject]) {
         var c = Cleaner(table: table, dataset: dataset, origin: origin, definitionFile: definitionFile)
+        c.pii = pii
         try c.checkColumns(steps)
         var reports: [CleanStepReport] = []
         for (i, step) in steps.enumerated() {

@@ -107,7 +107,12 @@ struct DatasetStage {
             }
         }
 
-        var notes: [String] = []
+        var notes: [String] = cleaning.map { c in
+            c.datasets.compactMap { d in
+                let n = d.steps.reduce(0) { $0 + $1.rejects }
+                return n == 0 ? nil : "\(n) \(d.dataset) \(n == 1 ? "row" : "rows") failed validation and went to rejects.csv"
+            }
+        } ?? []
         var reference = requested ?? definition.asOf
         if let rfm = definition.rfm {
             let (tx, origin) = tables[rfm.transactions]!
@@ -142,7 +147,7 @@ struct DatasetStage {
         for spec in definition.datasets where !spec.clean.isEmpty {
             guard let (table, origin) = tables[spec.name] else { continue }
             let out = try Cleaner.clean(table, steps: spec.clean, dataset: spec.name, origin: origin,
-                                        definitionFile: definition.file)
+                                        definitionFile: definition.file, pii: Set(spec.pii))
             tables[spec.name] = (out.table, origin)
             datasets.append(out.report)
             rejects += out.rejects
