@@ -94,15 +94,14 @@ public struct Cleaner {
                 throw error(step, "keeps the latest '\(name)', a \(by!.type.rawValue) column; 'by' must be a date or number column (parse text dates with a standardise step first)")
             }
         }
-        // Group index → the row kept so far. Rows with a missing key part are never duplicates of anything.
-        var chosen: [String: Int] = [:]
+        // Key values → the row kept so far. Rows with a missing key part are never duplicates of anything.
+        var chosen: [[String]: Int] = [:]
         var kept = [Bool](repeating: false, count: table.rowCount)
         for i in 0..<table.rowCount {
             var parts: [String] = []
             for k in keys { guard let s = k.string(at: i) else { break }; parts.append(s) }
             guard parts.count == keys.count else { kept[i] = true; continue }
-            let k = parts.joined(separator: "\u{1F}")
-            guard let current = chosen[k] else { chosen[k] = i; kept[i] = true; continue }
+            guard let current = chosen[parts] else { chosen[parts] = i; kept[i] = true; continue }
             let replace: Bool
             switch keep {
             case .first: replace = false
@@ -111,7 +110,7 @@ public struct Cleaner {
                 let a = by!.double(at: current), b = by!.double(at: i)
                 replace = b != nil && (a == nil || b! > a!)
             }
-            if replace { kept[current] = false; kept[i] = true; chosen[k] = i }
+            if replace { kept[current] = false; kept[i] = true; chosen[parts] = i }
         }
         try self.keep(kept.indices.filter { kept[$0] }.map { Int32($0) })
     }
