@@ -116,6 +116,15 @@ struct ExportCommand: ParsableCommand {
         let folder = hasher != nil && !ranHashed ? "\(v.runID)-hashed-ids" : v.runID
         let dir = out.map { URL(fileURLWithPath: $0) }
             ?? ws.root.appendingPathComponent("exports/\(v.definition)/\(folder)")
+        if out == nil {
+            // Files already in the run's folder are that run's own output (same run id, same bytes) and may hold
+            // what the store does not keep (cleaning.json, rejects.csv): keep them as they are.
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? [] {
+                if let existing = FileManager.default.contents(atPath: dir.appendingPathComponent(name).path) {
+                    files[name] = existing
+                }
+            }
+        }
         try AtomicWriter.writeDirectory(files, to: dir)
         print("wrote \(files.keys.sorted().joined(separator: ", ")) of \(v.id) to \(ws.display(dir))")
     }

@@ -94,3 +94,21 @@ final class HashedExportTests: XCTestCase {
         XCTAssertEqual(hashed.split(separator: "\n").count, 6)
     }
 }
+
+final class CleanedExportTests: XCTestCase {
+    func testReExportKeepsWhatOnlyTheRunWrote() throws {
+        let def = Shop.definition().replacingOccurrences(of: "    file: data/customers.csv\n",
+                                                         with: "    file: data/customers.csv\n    clean:\n      - validate: { column: age, range: [0, 45] }\n")
+        let ws = try Shop.workspace(definitions: ["tiers": def])
+        defer { ws.remove() }
+        let run = try seg(["run", ws.root.path])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let runID = try ws.runID(of: "v1")
+        let folder = "exports/tiers/\(runID)"
+        let before = try ["cleaning.json", "rejects.csv", "profiles.md", "profiles.json", "membership.csv"].map { try ws.data("\(folder)/\($0)") }
+        let r = try seg(["export", ws.root.path, "v1"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let after = try ["cleaning.json", "rejects.csv", "profiles.md", "profiles.json", "membership.csv"].map { try ws.data("\(folder)/\($0)") }
+        XCTAssertEqual(after, before, "re-exporting into the run's folder changes no byte and loses no file")
+    }
+}
