@@ -96,10 +96,7 @@ struct ExportCommand: ParsableCommand {
     func run() throws {
         let ws = try Workspace.open(workspace)
         let history = try History(workspace: ws, create: false)
-        let wanted = formats.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
-        for f in wanted where !["json", "csv", "md"].contains(f) {
-            throw ValidationError("--format '\(f)' is not a format; use json, csv or md")
-        }
+        let wanted = try formatList(formats)
         let v = try history.store.version(version)
         let report = try History.report(of: v)
         let hasher = try history.exportHasher(for: [v], requested: hashIDs)
@@ -148,10 +145,7 @@ struct DiffCommand: ParsableCommand {
     func run() throws {
         let ws = try Workspace.open(workspace)
         let history = try History(workspace: ws, create: false)
-        let wanted = formats.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
-        for f in wanted where !["json", "csv", "md"].contains(f) {
-            throw ValidationError("--format '\(f)' is not a format; use json, csv or md")
-        }
+        let wanted = try formatList(formats)
         let (a, b) = (try history.store.version(from), try history.store.version(to))
         var d = try DiffEngine.diff(from: a, to: b, includeMovers: customers)
         if let hasher = try history.exportHasher(for: [a, b], requested: hashIDs) { d = hasher.hashMovers(d) }
@@ -251,4 +245,13 @@ struct CheckCommand: ParsableCommand {
         var workspace: String
         var description: String { "no versions to check; run `seg run \(workspace)` first" }
     }
+}
+
+/// `--format` values (comma-separated or repeated) checked against json, csv and md; empty means all three.
+func formatList(_ formats: [String]) throws -> [String] {
+    let wanted = formats.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+    for f in wanted where !["json", "csv", "md"].contains(f) {
+        throw ValidationError("--format '\(f)' is not a format; use json, csv or md")
+    }
+    return wanted
 }
