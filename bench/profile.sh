@@ -9,6 +9,8 @@
 #    assign once per customer, for the bundled rfm criterion and for bench_three, a minimal 3-field criterion
 #    written into the workspace (plugins/bench_three.lua, segmentations/lua3.yaml), three times each, and
 #    print rows/s (both files are removed again afterwards).
+# 3. bench/luahook.c: the same per-row call pattern outside Segwork, with and without Lua's count hook (which
+#    Segwork's instruction budget uses), built with cc against the system Lua 5.4.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
@@ -71,3 +73,8 @@ for def in rfm lua3 rfm lua3 rfm lua3; do
 done
 rm -f "$ws/plugins/bench_three.lua" "$ws/segmentations/lua3.yaml"
 rm -rf "$ws/.seg" "$ws/exports"
+
+echo
+echo "== the per-row call pattern with and without a count hook (bench/luahook.c, best of 3) =="
+cc -O2 -o "$tmp/luahook" "$here/luahook.c" $(pkg-config --cflags --libs lua5.4)
+"$tmp/luahook" "$customers"
