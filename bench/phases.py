@@ -18,7 +18,7 @@ import sys
 # (phase, regular expression over the joined stack symbols); the first match wins, so the specific come first.
 RULES = [
     ("Lua criterion (row loop)", r"\bsw_run_rows\b|\brows_body\b|liblua"),
-    ("Lua load/prepare", r"LuaHost|PluginLoader|sw_protected"),
+    ("plugins: load, column statistics, prepare", r"LuaHost|PluginLoader|sw_protected|RunnerV7prepare"),
     ("store: hash inputs again", r"StoreFilesO4hash"),
     ("store: copy + hash snapshot (durable)", r"StoreFilesO11durableCopy"),
     ("store: other (SQLite, fsync, dirs)", r"VersionStore|StoreFiles|History"),
@@ -26,7 +26,7 @@ RULES = [
     ("CSV parse + type conversion", r"DataReader|CSVTokenizer|ColumnBuilder|strtod|str_to_mpn|round_and_return|__mpn_"),
     ("id index + transaction join", r"KeyIndex"),
     ("RFM feature", r"RFMFeature"),
-    ("statistics for prepare", r"RunnerV7prepare|ColumnV10statistics"),
+    ("column statistics", r"ColumnV10statistics"),
     ("profiles", r"Profiler"),
     ("exports (JSON, membership.csv)", r"Exporter|ProfileReport|AtomicWriter"),
     ("freeing memory (munmap, exit)", r"unmap_page_range|free_pages_and_swap_cache|free_unref_folios|exit_mmap"),

@@ -38,7 +38,7 @@ perf script -i "$tmp/perf.data" -F tid,time,ip,sym,dso 2>/dev/null | python3 "$h
 echo
 echo "top symbols (self time):"
 perf report -i "$tmp/perf.data" --no-children --sort dso,symbol --stdio -g none 2>/dev/null \
-    | grep '%' | head -15 | cut -c1-150
+    | awk '/%/ && n++ < 15 { print substr($0, 1, 150) }'
 fi
 
 cat > "$ws/plugins/bench_three.lua" <<'LUA'
@@ -75,6 +75,19 @@ rm -f "$ws/plugins/bench_three.lua" "$ws/segmentations/lua3.yaml"
 rm -rf "$ws/.seg" "$ws/exports"
 
 echo
-echo "== the per-row call pattern with and without a count hook (bench/luahook.c, best of 3) =="
+echo "== the per-row call pattern with and without a count hook (bench/luahook.c, median of 5, CPU time) =="
 cc -O2 -o "$tmp/luahook" "$here/luahook.c" $(pkg-config --cflags --libs lua5.4)
 "$tmp/luahook" "$customers"
+if command -v valgrind >/dev/null; then
+    echo
+    echo "machine instructions per row (valgrind --tool=callgrind, 100000 rows minus 0 rows; load-independent):"
+    count() { (cd "$tmp" && valgrind --tool=callgrind --callgrind-out-file="$tmp/cg.out" "$tmp/luahook" "$@" 2>&1) \
+        | sed -n 's/.*Collected : \([0-9]*\).*/\1/p'; }
+    for k in 0 1; do
+        for h in 0 1; do
+            full=$(count 100000 "$k" "$h"); base=$(count 0 "$k" "$h")
+            printf '  %-36s count hook %-5s %6d\n' "$([[ $k == 0 ]] && echo 'three (bench_three)' || echo 'rfm (bundled rule, segutil calls)')" \
+                "$([[ $h == 0 ]] && echo none || echo 1000)" $(( (full - base) / 100000 ))
+        done
+    done
+fi
