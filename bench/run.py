@@ -11,6 +11,7 @@ process under `/usr/bin/time -v` (wall seconds and peak RSS). Before every Segwo
 `.seg/` store and `exports/` are removed, so each run does everything a first run does (hash and snapshot
 the inputs, store the version, write the exports); `--keep-store` keeps them instead (a re-run).
 
+CPU s is the median user + system time (above the wall time: more than one core was busy).
 Segwork's segment counts come from exports/rfm/<run id>/profiles.json; each peer prints its own. All must
 agree on every segment count, or the script exits 1 (after printing the table and the differences).
 A peer that cannot be imported is skipped with a note. Results go to bench/data/results-<size>.json too.
@@ -33,16 +34,18 @@ import peers  # noqa: E402
 
 
 def timed(cmd, env=None):
-    """Runs cmd under /usr/bin/time -v: (returncode, stdout, stderr without the time report, seconds, peak KiB)."""
+    """Runs cmd under /usr/bin/time -v: (returncode, stdout, stderr without the time report, (wall seconds,
+    user + system CPU seconds), peak KiB)."""
     p = subprocess.run(["/usr/bin/time", "-v"] + cmd, capture_output=True, text=True, env=env)
     err = p.stderr
     cut = err.rfind("\tCommand being timed:")
     report, err = (err[cut:], err[:cut]) if cut >= 0 else ("", err)
     m = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (?:(\d+):)?(\d+):([\d.]+)", report)
     secs = (int(m.group(1) or 0) * 3600 + int(m.group(2)) * 60 + float(m.group(3))) if m else float("nan")
+    cpu = sum(float(x) for x in re.findall(r"(?:User|System) time \(seconds\): ([\d.]+)", report))
     m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", report)
     rss = int(m.group(1)) if m else 0
-    return p.returncode, p.stdout, err, secs, rss
+    return p.returncode, p.stdout, err, (secs, cpu), rss
 
 
 def build_seg(skip):
@@ -96,25 +99,26 @@ def segwork_counts(ws):
 
 def run_segwork(seg, ws, runs, keep_store):
     env = {k: v for k, v in os.environ.items() if k not in ("CI", "SEG_PLUGIN_PATH", "SEG_BUNDLED_PLUGINS")}
-    times, peaks = [], []
+    times, cpus, peaks = [], [], []
     for _ in range(runs):
         if not keep_store:
             shutil.rmtree(os.path.join(ws, ".seg"), ignore_errors=True)
             shutil.rmtree(os.path.join(ws, "exports"), ignore_errors=True)
-        rc, out, err, secs, rss = timed([seg, "run", ws, "rfm", "--quiet"], env)
+        rc, out, err, (secs, cpu), rss = timed([seg, "run", ws, "rfm", "--quiet"], env)
         if rc != 0:
             raise RuntimeError(f"seg run failed (exit {rc}):\n{out}{err}")
         times.append(secs)
+        cpus.append(cpu)
         peaks.append(rss)
     counts, rb, fb, run_id = segwork_counts(ws)
-    return {"tool": "segwork", "version": run_id, "times": times, "peak_kib": max(peaks), "segments": counts,
-            "r_breaks": rb, "f_breaks": fb}
+    return {"tool": "segwork", "version": run_id, "times": times, "cpu": cpus, "peak_kib": max(peaks),
+            "segments": counts, "r_breaks": rb, "f_breaks": fb}
 
 
 def run_peer(tool, ws, runs):
-    times, peaks, result = [], [], None
+    times, cpus, peaks, result = [], [], [], None
     for _ in range(runs):
-        rc, out, err, secs, rss = timed([sys.executable, os.path.join(BENCH, "peers.py"), tool, ws])
+        rc, out, err, (secs, cpu), rss = timed([sys.executable, os.path.join(BENCH, "peers.py"), tool, ws])
         if rc == 3:
             return {"tool": tool, "skipped": err.strip()}
         if rc != 0:
@@ -124,8 +128,9 @@ def run_peer(tool, ws, runs):
             raise RuntimeError(f"{tool} gave different counts on two runs of the same data")
         result = r
         times.append(secs)
+        cpus.append(cpu)
         peaks.append(rss)
-    return {"tool": tool, "version": result["version"], "times": times, "peak_kib": max(peaks),
+    return {"tool": tool, "version": result["version"], "times": times, "cpu": cpus, "peak_kib": max(peaks),
             "segments": result["segments"], "r_breaks": result["r_breaks"], "f_breaks": result["f_breaks"]}
 
 
@@ -139,7 +144,7 @@ def report(size, facts, results):
     seg_median = statistics.median(seg["times"])
     print(f"\n{generate.size_label(size)} customers, {facts['transactions']:,} transactions, "
           f"CSV {csv_bytes / 2**20:,.0f} MiB; median of {len(seg['times'])} runs")
-    print(f"  {'tool':<10} {'version':<14} {'median s':>9} {'min s':>8} {'max s':>8} {'peak RSS':>11} "
+    print(f"  {'tool':<10} {'version':<14} {'median s':>9} {'min s':>8} {'max s':>8} {'CPU s':>7} {'peak RSS':>11} "
           f"{'RSS/CSV':>8} {'segwork/tool':>13}")
     for r in results:
         if "skipped" in r:
@@ -148,7 +153,7 @@ def report(size, facts, results):
         med = statistics.median(r["times"])
         ratio = seg_median / med if med > 0 else float("nan")
         print(f"  {r['tool']:<10} {str(r['version'])[:14]:<14} {med:9.2f} {min(r['times']):8.2f} "
-              f"{max(r['times']):8.2f} {fmt_mib(r['peak_kib']):>11} {r['peak_kib'] * 1024 / csv_bytes:8.2f} "
+              f"{max(r['times']):8.2f} {statistics.median(r['cpu']):7.2f} {fmt_mib(r['peak_kib']):>11} {r['peak_kib'] * 1024 / csv_bytes:8.2f} "
               f"{ratio:13.2f}")
 
 
