@@ -40,6 +40,7 @@ def timed(cmd, env=None):
     err = p.stderr
     cut = err.rfind("\tCommand being timed:")
     report, err = (err[cut:], err[:cut]) if cut >= 0 else ("", err)
+    err = re.sub(r"Command exited with non-zero status \d+\n?$", "", err)
     m = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (?:(\d+):)?(\d+):([\d.]+)", report)
     secs = (int(m.group(1) or 0) * 3600 + int(m.group(2)) * 60 + float(m.group(3))) if m else float("nan")
     cpu = sum(float(x) for x in re.findall(r"(?:User|System) time \(seconds\): ([\d.]+)", report))
@@ -148,7 +149,7 @@ def report(size, facts, results):
           f"{'RSS/CSV':>8} {'segwork/tool':>13}")
     for r in results:
         if "skipped" in r:
-            print(f"  {r['tool']:<10} skipped: {r['skipped']}")
+            print(f"  {r['tool']:<10} {r['skipped']}")
             continue
         med = statistics.median(r["times"])
         ratio = seg_median / med if med > 0 else float("nan")
@@ -208,6 +209,8 @@ def main(argv=None):
             print(f"  DISAGREEMENT between {', '.join(ran)}:")
             for p in problems:
                 print(f"    {p}")
+        elif len(ran) == 1:
+            print("  no peer ran: nothing to compare Segwork's counts with")
         else:
             print(f"  segment counts agree: {', '.join(ran)} ({len(results[0]['segments'])} segments)")
         with open(os.path.join(BENCH, "data", f"results-{generate.size_label(size)}.json"), "w") as f:
