@@ -30,8 +30,14 @@ x[floor h] + (h - floor h)(x[floor h + 1] - x[floor h]).
 Tie rule (a value equal to a breakpoint): scores count the breakpoints STRICTLY below the value:
   F = 1 + #{b : b < frequency}          (a tie gets the lower score)
   R = 5 - #{b : b < recency_days}       (a tie gets the higher score: more recent is better)
-Since recency and frequency are whole numbers, rounding in the last bit of an interpolated breakpoint cannot
-change a score, so the four tools agree exactly.
+Floating point: every tool computes h and the breakpoint in double precision, but not with the same formula:
+numpy/pandas and Segwork interpolate from the nearer neighbour (numpy's _lerp: b - (b-a)(1-t) when t >= 0.5),
+polars and DuckDB always as a + t(b-a). The two can differ in the last bit (seen on 7- and 37-customer data).
+That matters only when the exact breakpoint is a whole number reached by interpolation (e.g. 13 + 2/3 * 3)
+AND a customer's value equals it: then one tool may count it as strictly below and another not. At benchmark
+sizes (10k customers and up) the two neighbours around every breakpoint are equal (many customers share each
+recency and frequency), so every breakpoint is an exact whole number and the tools agree exactly; run.py
+checks the counts and also notes any breakpoint that differs by more than 1e-9.
 
 Segment = GRID[R][F] below (R x F grid; monetary does not enter the segment).
 """
