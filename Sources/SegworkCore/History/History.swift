@@ -35,7 +35,12 @@ public struct History {
     /// Stores a computed run as a new immutable version: snapshots every dataset file it read, stores every
     /// plugin's source, then saves the record in one transaction.
     public func record(_ r: RunResult) throws -> VersionRecord {
-        for (_, url) in r.datasetFiles.sorted(by: { $0.key < $1.key }) { _ = try store.snapshot(file: url) }
+        for (name, url) in r.datasetFiles.sorted(by: { $0.key < $1.key }) {
+            // The run already hashed every input; a snapshot of those bytes (same format) is not copied or hashed again.
+            if let sha = r.report.run.inputs.first(where: { $0.name == name })?.sha256,
+               store.snapshotURL(sha256: sha, extension: url.pathExtension) != nil { continue }
+            _ = try store.snapshot(file: url)
+        }
         for (_, url) in r.pluginFiles.sorted(by: { $0.key < $1.key }) {
             let data = try Data(contentsOf: url)
             try store.storePluginSource(String(decoding: data, as: UTF8.self), sha256: SHA256.hex(data))
