@@ -132,6 +132,17 @@ final class CleanStepTests: XCTestCase {
         XCTAssertEqual(optional.table.rowCount, 1, "a missing value only fails required")
     }
 
+    func testCatastrophicRegexStopsWithAnErrorInsteadOfHanging() throws {
+        let csv = "id,name\nA,ab\nB," + String(repeating: "a", count: 40) + "b\n"
+        XCTAssertThrowsError(try clean(csv, #"- validate: { column: name, regex: "(a+)+$" }"#)) { e in
+            let err = e as? DataError
+            XCTAssertEqual(err?.line, 3)
+            XCTAssertTrue("\(e)".contains("ran longer than"), "\(e)")
+        }
+        XCTAssertEqual(Cleaner.fullMatch(try NSRegularExpression(pattern: "a+b"), "aab"), true)
+        XCTAssertEqual(Cleaner.fullMatch(try NSRegularExpression(pattern: "a+"), "aab"), false, "the whole value must match")
+    }
+
     func testRejectLinesAreOriginalRecordsAfterEarlierStepsRemovedRows() throws {
         let r = try clean("id,age\nA,1\nA,2\nB,200\n", "- dedupe: { key: [id] }\n- validate: { column: age, range: [0, 120] }")
         XCTAssertEqual(r.rejects.map(\.line), [4])

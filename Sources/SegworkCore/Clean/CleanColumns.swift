@@ -88,19 +88,24 @@ extension Cleaner {
         let regex = try v.regex.map { try NSRegularExpression(pattern: $0) }
         if regex != nil { rules.append("regex") }
         let allowed = Set(v.allowed ?? [])
-        func broken(_ i: Int) -> String? {
+        func broken(_ i: Int) throws -> String? {
             guard let text = c.string(at: i) else { return v.required ? "required" : nil }
             if let range = v.range, let x = c.double(at: i), !(range.min...range.max).contains(x) { return "range" }
             if v.allowed != nil, !allowed.contains(text) { return "allowed" }
             if let regex {
-                let whole = NSRange(text.startIndex..., in: text)
-                guard let m = regex.firstMatch(in: text, options: [.anchored], range: whole), m.range == whole else { return "regex" }
+                switch Self.fullMatch(regex, text) {
+                case .some(true): break
+                case .some(false): return "regex"
+                case .none:
+                    throw DataError(file: origin, line: records[i] + 2, column: v.column,
+                                    message: "the regex of clean step \(r.step) ran longer than \(Self.regexSeconds) s on record \(records[i] + 1) of dataset '\(dataset)' (catastrophic backtracking, e.g. nested repeats like (a+)+); simplify the pattern")
+                }
             }
             return nil
         }
         var kept: [Int32] = []
         for i in 0..<table.rowCount {
-            guard let rule = broken(i) else { kept.append(Int32(i)); continue }
+            guard let rule = try broken(i) else { kept.append(Int32(i)); continue }
             // A personal value is exported nowhere, rejects included.
             let value = pii.contains(v.column) ? Self.withheld : c.string(at: i) ?? ""
             if v.onError == .stop {
@@ -112,6 +117,28 @@ extension Cleaner {
         r.rejects = table.rowCount - kept.count
         r.description = "validate \(v.column): \(rules.joined(separator: ", "))" + (v.onError == .stop ? ", stop on error" : "")
         try keep(kept)
+    }
+
+    /// Wall-clock seconds one regex match may take on one value (a legitimate pattern takes microseconds; ICU itself
+    /// gives up silently after about 0.7 s, which over many rows still adds up to minutes).
+    static let regexSeconds = 0.25
+
+    /// Whether `regex` matches all of `text`; nil when matching ran past `regexSeconds` (NSRegularExpression has no
+    /// limit of its own, and a pattern with nested repeats can backtrack for hours: a definition must not hang a run).
+    static func fullMatch(_ regex: NSRegularExpression, _ text: String) -> Bool? {
+        let whole = NSRange(text.startIndex..., in: text)
+        let start = Date()
+        var result: Bool? = false
+        regex.enumerateMatches(in: text, options: [.anchored, .reportProgress], range: whole) { m, _, stop in
+            if let m {
+                result = m.range == whole
+                stop.pointee = true
+            } else if Date().timeIntervalSince(start) > regexSeconds {
+                result = nil
+                stop.pointee = true
+            }
+        }
+        return result
     }
 }
 
