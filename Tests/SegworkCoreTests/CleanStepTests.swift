@@ -76,7 +76,7 @@ final class CleanStepTests: XCTestCase {
 
     func testTextOperationsNeedATextColumn() throws {
         XCTAssertThrowsError(try clean("id,n\n1,5\n", "- standardise: { column: n, trim: true }")) { e in
-            XCTAssertTrue("\(e)".hasPrefix("def.yaml:8: dataset 'd': standardise changes the text of 'n', a integer column"), "\(e)")
+            XCTAssertTrue("\(e)".hasPrefix("def.yaml:8: dataset 'd': standardise changes the text of 'n', an integer column"), "\(e)")
         }
     }
 

@@ -12,7 +12,7 @@ extension Cleaner {
         var column = c
         if !ops.isEmpty {
             guard case .string(let codes, let dictionary) = c.storage else {
-                throw error(step, "changes the text of '\(s.column)', a \(c.type.rawValue) column; text operations need a text column (set its type to string in the schema)")
+                throw error(step, "changes the text of '\(s.column)', \(c.type.withArticle) column; text operations need a text column (set its type to string in the schema)")
             }
             let out = dictionary.map { Self.transform($0, s) }
             var builder = TextColumnBuilder()
@@ -77,10 +77,10 @@ extension Cleaner {
         if v.required { rules.append("required") }
         if let range = v.range {
             guard c.isNumeric || c.type == .date else {
-                throw error(step, "checks a range on '\(v.column)', a \(c.type.rawValue) column; ranges need a number or date column")
+                throw error(step, "checks a range on '\(v.column)', \(c.type.withArticle) column; ranges need a number or date column")
             }
             if range.dates != (c.type == .date) {
-                throw error(step, "checks '\(v.column)', a \(c.type.rawValue) column, against a range of \(range.dates ? "dates" : "numbers"); write the bounds as \(c.type == .date ? "dates YYYY-MM-DD" : "numbers")")
+                throw error(step, "checks '\(v.column)', \(c.type.withArticle) column, against a range of \(range.dates ? "dates" : "numbers"); write the bounds as \(c.type == .date ? "dates YYYY-MM-DD" : "numbers")")
             }
             rules.append("range")
         }

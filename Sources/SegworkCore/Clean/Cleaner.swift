@@ -91,7 +91,7 @@ public struct Cleaner {
             r.description = "dedupe by \(key.joined(separator: ", ")) keeping the latest \(name)"
             by = table[name]!
             guard [.date, .integer, .double].contains(by!.type) else {
-                throw error(step, "keeps the latest '\(name)', a \(by!.type.rawValue) column; 'by' must be a date or number column (parse text dates with a standardise step first)")
+                throw error(step, "keeps the latest '\(name)', \(by!.type.withArticle) column; 'by' must be a date or number column (parse text dates with a standardise step first)")
             }
         }
         // Key values → the row kept so far. Rows with a missing key part are never duplicates of anything.
@@ -128,13 +128,13 @@ public struct Cleaner {
         case .fill(let text):
             r.description = "fill missing \(name) with \(text)"
             guard let filled = c.filling(absent, with: text) else {
-                throw error(step, "fills '\(name)', a \(c.type.rawValue) column, with '\(text)', which is not \(c.type.expectation); change 'value'")
+                throw error(step, "fills '\(name)', \(c.type.withArticle) column, with '\(text)', which is not \(c.type.expectation); change 'value'")
             }
             try table.set(filled)
             r.valuesFilled = absent.count
         case .fillMedian:
             guard [.integer, .double, .date].contains(c.type) else {
-                throw error(step, "fills '\(name)' with its median, but it is a \(c.type.rawValue) column; use 'action: fill' with a value")
+                throw error(step, "fills '\(name)' with its median, but it is \(c.type.withArticle) column; use 'action: fill' with a value")
             }
             let present = (0..<table.rowCount).compactMap { c.double(at: $0) }.filter { !$0.isNaN }.sorted()
             guard let median = quantile(sorted: present, 0.5) else {

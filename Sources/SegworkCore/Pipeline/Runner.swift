@@ -273,10 +273,10 @@ public struct Runner: Sendable {
                     throw DefinitionError(file: def.file, "profile.\(role) names column '\(name)', which the customer table does not have; available: \(available)")
                 }
                 if role == "numeric", ![.integer, .double, .date].contains(t) {
-                    throw DefinitionError(file: def.file, "profile.numeric names '\(name)', a \(t.rawValue) column; list it under profile.categorical instead")
+                    throw DefinitionError(file: def.file, "profile.numeric names '\(name)', \(t.withArticle) column; list it under profile.categorical instead")
                 }
                 if role == "monetary", ![.integer, .double].contains(t) {
-                    throw DefinitionError(file: def.file, "profile.monetary names '\(name)', a \(t.rawValue) column; the revenue column must be numeric")
+                    throw DefinitionError(file: def.file, "profile.monetary names '\(name)', \(t.withArticle) column; the revenue column must be numeric")
                 }
             }
         }

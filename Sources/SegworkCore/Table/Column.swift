@@ -12,6 +12,11 @@ public enum ColumnType: String, Sendable, Codable, CaseIterable {
     case string
 }
 
+extension ColumnType {
+    /// The type name with its article, for messages ("an integer", "a string").
+    public var withArticle: String { self == .integer ? "an integer" : "a \(rawValue)" }
+}
+
 /// One typed column with a validity mask. Missing values have their validity bit clear; the stored
 /// value at a missing position is unspecified (0 / empty).
 public struct Column: Sendable {
