@@ -65,17 +65,18 @@ enum ByteScan {
     }
 
     /// Throws a `DataError` naming the line when `bytes` is not clean UTF-8 text without NUL bytes.
-    static func requireText(_ bytes: UnsafeBufferPointer<UInt8>, origin: String, loneCR: Bool) throws {
+    /// `firstLine` is the line of `bytes[0]` in the file.
+    static func requireText(_ bytes: UnsafeBufferPointer<UInt8>, origin: String, loneCR: Bool, firstLine: Int = 1) throws {
         switch validate(bytes) {
         case nil:
             return
         case .invalidUTF8(let offset)?:
-            throw DataError(file: origin, line: line(of: offset, in: bytes, loneCR: loneCR),
+            throw DataError(file: origin, line: firstLine - 1 + line(of: offset, in: bytes, loneCR: loneCR),
                             message: "the file is not valid UTF-8 text (bad byte 0x"
                                 + String(bytes[offset], radix: 16, uppercase: true)
                                 + "); re-save it as UTF-8")
         case .nul(let offset)?:
-            throw DataError(file: origin, line: line(of: offset, in: bytes, loneCR: loneCR),
+            throw DataError(file: origin, line: firstLine - 1 + line(of: offset, in: bytes, loneCR: loneCR),
                             message: "the file contains a NUL byte, so it is probably binary or UTF-16; "
                                 + "export it as UTF-8 text")
         }

@@ -31,11 +31,12 @@ struct CSVTokenizer {
 
     /// Reads the record at `pos`. Appends each field's start offset, then (end of the last field + 1), to
     /// `bounds`, so field k spans `bounds[k] ..< bounds[k+1] - 1`. Returns the number of fields.
-    mutating func record(into bounds: inout [Int]) throws -> Int {
+    /// Offsets are 32-bit: a chunk is never larger than 2 GiB.
+    mutating func record(into bounds: inout [UInt32]) throws -> Int {
         let recordLine = line
         var fields = 0
         while true {
-            bounds.append(pos)
+            bounds.append(UInt32(truncatingIfNeeded: pos))
             fields += 1
             if pos < end, base[pos] == quote {
                 let openLine = line
@@ -76,7 +77,7 @@ struct CSVTokenizer {
                 }
             }
             if pos < end, base[pos] == delimiter { pos += 1; continue }
-            bounds.append(pos + 1)
+            bounds.append(UInt32(truncatingIfNeeded: pos + 1))
             if pos < end {
                 if base[pos] == cr, pos + 1 < end, base[pos + 1] == lf { pos += 1 }
                 pos += 1
@@ -87,25 +88,27 @@ struct CSVTokenizer {
     }
 }
 
-/// One CSV column's fields, read from the tokenized records.
+/// One CSV column's fields in a chunk, read from the tokenized records.
 struct CSVCells: CellSource {
     let base: UnsafePointer<UInt8>
-    let bounds: UnsafeBufferPointer<Int>
-    let lines: UnsafeBufferPointer<Int>
+    let bounds: UnsafeBufferPointer<UInt32>
+    let lines: RowLines
     let stride: Int
     let column: Int
     let scratch: Scratch
 
     var rowCount: Int { lines.count }
 
-    func line(_ row: Int) -> Int { lines[row] }
+    func line(_ row: Int) -> Int { lines.line(of: row) }
 
+    @inline(__always)
     func cell(_ row: Int) -> Cell {
         let i = row * stride + column
-        return CSVCells.field(base: base, start: bounds[i], end: bounds[i + 1] - 1, scratch: scratch)
+        return CSVCells.field(base: base, start: Int(bounds[i]), end: Int(bounds[i + 1]) - 1, scratch: scratch)
     }
 
     /// The field in `start ..< end`: unquoted text as is, quoted text without its quotes and with `""` made `"`.
+    @inline(__always)
     static func field(base: UnsafePointer<UInt8>, start: Int, end: Int, scratch: Scratch) -> Cell {
         if start == end { return .none }
         if base[start] != quote { return Cell(kind: .text, bytes: UnsafeBufferPointer(start: base + start, count: end - start)) }
@@ -128,6 +131,99 @@ struct CSVCells: CellSource {
     }
 }
 
+/// Reads CSV files: the header in the first chunk, then every chunk on its own thread (see `ParallelReader`).
+struct CSVFormat: ChunkParser {
+    let origin: String
+    let delimiter: UInt8
+    let options: ReadOptions
+    /// Column names, from the header.
+    private(set) var names: [String] = []
+
+    init(origin: String, options: ReadOptions) throws {
+        let d = options.delimiter
+        guard d < 0x80, d != quote, d != lf, d != cr, d != 0 else {
+            throw DataError(file: origin, line: nil,
+                            message: "the delimiter byte \(d) cannot be used; choose one ASCII character other than "
+                                + "a quote or a line break, such as ',' ';' '|' or a tab")
+        }
+        self.origin = origin; self.delimiter = d; self.options = options
+    }
+
+    func check(columns: [String], rows: Int) throws {}
+
+    /// Reads the header from the first chunk (nil: the file is empty) and moves the chunk's start past it.
+    mutating func readHeader(_ first: Chunk?) throws {
+        guard let first else { throw emptyCSV }
+        try ByteScan.requireText(UnsafeBufferPointer(first.bytes), origin: origin, loneCR: true, firstLine: first.firstLine)
+        var tok = CSVTokenizer(base: UnsafePointer(first.bytes.baseAddress!), end: first.bytes.count,
+                               delimiter: delimiter, origin: origin)
+        tok.line = first.firstLine
+        guard tok.skipBlankLines() else { throw emptyCSV }
+        let headerLine = tok.line
+        var headerBounds: [UInt32] = []
+        let width = try tok.record(into: &headerBounds)
+        let scratch = Scratch()
+        var seen: [String: Int] = [:]
+        for k in 0..<width {
+            let c = CSVCells.field(base: UnsafePointer(first.bytes.baseAddress!), start: Int(headerBounds[k]),
+                                   end: Int(headerBounds[k + 1]) - 1, scratch: scratch)
+            let name = String(decoding: c.bytes, as: UTF8.self)
+            guard !name.isEmpty else {
+                throw DataError(file: origin, line: headerLine,
+                                message: "header column \(k + 1) has no name; give every column a name")
+            }
+            if let first = seen[name] {
+                throw DataError(file: origin, line: headerLine, column: name,
+                                message: "the header names this column twice (columns \(first + 1) and \(k + 1)); "
+                                    + "rename one of them")
+            }
+            seen[name] = k
+            names.append(name)
+        }
+        try checkSchema(options.schema, columns: names, origin: origin)
+        first.start = tok.pos
+        first.startLine = tok.line
+    }
+
+    private var emptyCSV: DataError {
+        DataError(file: origin, line: nil, message: "the file is empty; expected a header row naming the columns")
+    }
+
+    /// Tokenizes the chunk's records and converts each column.
+    func parse(_ chunk: Chunk, worker: inout ParseWorker) throws -> ChunkTable {
+        let body = UnsafeBufferPointer(rebasing: UnsafeBufferPointer(chunk.bytes)[chunk.start...])
+        try ByteScan.requireText(body, origin: origin, loneCR: true, firstLine: chunk.startLine)
+        guard let base = chunk.bytes.baseAddress.map({ UnsafePointer<UInt8>($0) }) else { return ChunkTable(rows: 0, lines: RowLines()) }
+        let width = names.count
+        var tok = CSVTokenizer(base: base, end: chunk.bytes.count, delimiter: delimiter, origin: origin)
+        tok.pos = chunk.start
+        tok.line = chunk.startLine
+        worker.bounds.removeAll(keepingCapacity: true)
+        var lines = RowLines()
+        while tok.skipBlankLines() {
+            let line = tok.line
+            let k = try tok.record(into: &worker.bounds)
+            guard k == width else {
+                throw DataError(file: origin, line: line,
+                                message: "the record has \(k) field\(k == 1 ? "" : "s") but the header has \(width); "
+                                    + "quote fields that contain the delimiter, or add the missing fields")
+            }
+            lines.append(line: line)
+        }
+        var table = ChunkTable(rows: lines.count, lines: lines)
+        try worker.bounds.withUnsafeBufferPointer { bp in
+            for (k, name) in names.enumerated() {
+                let cells = CSVCells(base: base, bounds: bp, lines: lines, stride: width + 1, column: k,
+                                     scratch: worker.scratch)
+                table.columns.append((name, try ColumnBuilder.chunk(cells, name: name, forced: options.forcedType(name),
+                                                                    origin: origin,
+                                                                    dictionary: &worker.dictionaries[name, default: ByteDictionary(keepStrings: false)])))
+            }
+        }
+        return table
+    }
+}
+
 extension DataReader {
     /// CSV from bytes (used by tests and by readCSV); `origin` names the file in errors.
     ///
@@ -137,76 +233,8 @@ extension DataReader {
     /// a string column and missing in any other. Types are inferred per column over all values, in the order
     /// integer, double, bool, date, string, unless `options.schema` names the type.
     public static func parseCSV(_ bytes: [UInt8], origin: String, options: ReadOptions = ReadOptions()) throws -> Table {
-        let d = options.delimiter
-        guard d < 0x80, d != quote, d != lf, d != cr, d != 0 else {
-            throw DataError(file: origin, line: nil,
-                            message: "the delimiter byte \(d) cannot be used; choose one ASCII character other than "
-                                + "a quote or a line break, such as ',' ';' '|' or a tab")
-        }
-        return try bytes.withUnsafeBufferPointer { all in
-            var body = all
-            if all.count >= 3, all[0] == 0xEF, all[1] == 0xBB, all[2] == 0xBF {
-                body = UnsafeBufferPointer(rebasing: all[3...])
-            }
-            try ByteScan.requireText(body, origin: origin, loneCR: true)
-            guard let base = body.baseAddress else { throw emptyCSV(origin) }
-            var tok = CSVTokenizer(base: base, end: body.count, delimiter: d, origin: origin)
-            guard tok.skipBlankLines() else { throw emptyCSV(origin) }
-
-            let scratch = Scratch()
-            let headerLine = tok.line
-            var headerBounds: [Int] = []
-            let width = try tok.record(into: &headerBounds)
-            var names: [String] = []
-            var seen: [String: Int] = [:]
-            for k in 0..<width {
-                let c = CSVCells.field(base: base, start: headerBounds[k], end: headerBounds[k + 1] - 1, scratch: scratch)
-                let name = String(decoding: c.bytes, as: UTF8.self)
-                guard !name.isEmpty else {
-                    throw DataError(file: origin, line: headerLine,
-                                    message: "header column \(k + 1) has no name; give every column a name")
-                }
-                if let first = seen[name] {
-                    throw DataError(file: origin, line: headerLine, column: name,
-                                    message: "the header names this column twice (columns \(first + 1) and \(k + 1)); "
-                                        + "rename one of them")
-                }
-                seen[name] = k
-                names.append(name)
-            }
-            try checkSchema(options.schema, columns: names, origin: origin)
-
-            var bounds: [Int] = []
-            bounds.reserveCapacity(min(body.count / 2, 1 << 20))
-            var lines: [Int] = []
-            while tok.skipBlankLines() {
-                let line = tok.line
-                let k = try tok.record(into: &bounds)
-                guard k == width else {
-                    throw DataError(file: origin, line: line,
-                                    message: "the record has \(k) field\(k == 1 ? "" : "s") but the header has \(width); "
-                                        + "quote fields that contain the delimiter, or add the missing fields")
-                }
-                lines.append(line)
-            }
-
-            return try bounds.withUnsafeBufferPointer { bp in
-                try lines.withUnsafeBufferPointer { lp in
-                    var columns: [Column] = []
-                    columns.reserveCapacity(width)
-                    for (k, name) in names.enumerated() {
-                        let cells = CSVCells(base: base, bounds: bp, lines: lp, stride: width + 1, column: k,
-                                             scratch: scratch)
-                        columns.append(try ColumnBuilder.build(cells, name: name, forced: options.forcedType(name),
-                                                               origin: origin))
-                    }
-                    return try Table(columns: columns)
-                }
-            }
-        }
-    }
-
-    private static func emptyCSV(_ origin: String) -> DataError {
-        DataError(file: origin, line: nil, message: "the file is empty; expected a header row naming the columns")
+        try ParallelReader.read(origin: origin, options: options,
+                                feed: { ChunkFeed(bytes: bytes, origin: origin, format: .csv, blockSize: options.chunkBytes) },
+                                parser: { try CSVFormat(origin: origin, options: $0) })
     }
 }

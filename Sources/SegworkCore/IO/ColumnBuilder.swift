@@ -34,33 +34,112 @@ protocol CellSource {
     func line(_ row: Int) -> Int
 }
 
-/// Turns a column of fields into a typed `Column`: infers the type (or applies the schema's), then converts.
-enum ColumnBuilder {
-    /// How a `date` column's values are spelled.
-    private enum Inferred { case type(ColumnType), dateTime }
+/// What the values of a column (or of one chunk of it) allow its type to be. Evidence from the chunks of a file
+/// combines into exactly what one pass over the whole column would have found.
+struct TypeEvidence {
+    /// Every text value so far is an integer / a number / a boolean / a date / a date-time.
+    var canInt = true, canDouble = true, canBool = true, canDate = true, canDateTime = true
+    /// Some value was CSV text.
+    var anyText = false
+    /// The line where a JSON number / boolean / string first appears.
+    var jsonFirstLine: [Int?] = [nil, nil, nil]
+    /// Some JSON number is not a whole Int64.
+    var jsonDouble = false
 
-    /// Builds the column; `forced` is the schema's type, if any.
-    static func build<S: CellSource>(_ src: S, name: String, forced: ColumnType?, origin: String) throws -> Column {
-        let type: ColumnType
-        if let forced { type = forced } else {
-            switch try infer(src, name: name, origin: origin) {
-            case .type(let t): type = t
-            case .dateTime: type = .date
-            }
+    static let jsonKindNames = ["a number", "true/false", "text"]
+
+    /// No value at all (every field missing or `""`).
+    var isEmpty: Bool { !anyText && jsonFirstLine.allSatisfy { $0 == nil } }
+
+    /// The type a column with this evidence gets when the schema does not name one.
+    var type: ColumnType {
+        if jsonFirstLine[0] != nil { return jsonDouble ? .double : .integer }
+        if jsonFirstLine[1] != nil { return .bool }
+        if jsonFirstLine[2] != nil || !anyText { return .string }
+        if canInt { return .integer }
+        if canDouble { return .double }
+        if canBool { return .bool }
+        if canDate || canDateTime { return .date }
+        return .string
+    }
+
+    /// Adds the evidence of the rows that follow. Two JSON kinds in one column is an error naming both lines.
+    mutating func combine(_ later: TypeEvidence, column: String, origin: String) throws {
+        canInt = canInt && later.canInt; canDouble = canDouble && later.canDouble; canBool = canBool && later.canBool
+        canDate = canDate && later.canDate; canDateTime = canDateTime && later.canDateTime
+        anyText = anyText || later.anyText
+        jsonDouble = jsonDouble || later.jsonDouble
+        for k in 0..<3 where jsonFirstLine[k] == nil { jsonFirstLine[k] = later.jsonFirstLine[k] }
+        let seen = (0..<3).filter { jsonFirstLine[$0] != nil }.sorted { jsonFirstLine[$0]! < jsonFirstLine[$1]! }
+        if seen.count > 1 {
+            throw TypeEvidence.mixed(origin: origin, column: column, kind: seen[1], line: jsonFirstLine[seen[1]]!,
+                                     other: seen[0], otherLine: jsonFirstLine[seen[0]]!)
         }
-        return try convert(src, name: name, to: type, origin: origin)
+    }
+
+    static func mixed(origin: String, column: String, kind: Int, line: Int, other: Int, otherLine: Int) -> DataError {
+        DataError(file: origin, line: line, column: column,
+                  message: "the value here is \(jsonKindNames[kind]) but on line \(otherLine) it is "
+                      + "\(jsonKindNames[other]); make the values one type, or declare the column's type in the schema "
+                      + "(string keeps every value as text)")
+    }
+}
+
+/// The typed values of one chunk of a column. String values are codes into the parsing thread's dictionary.
+enum ChunkValues {
+    case integer([Int64])
+    case double([Double])
+    case bool([Bool])
+    case date([Int32])
+    case codes([Int32])
+
+    var type: ColumnType {
+        switch self {
+        case .integer: return .integer
+        case .double: return .double
+        case .bool: return .bool
+        case .date: return .date
+        case .codes: return .string
+        }
+    }
+}
+
+/// One chunk of one column, typed by its own evidence (or by the schema).
+struct ChunkColumn {
+    /// What the chunk's values allow.
+    var evidence: TypeEvidence
+    /// The values; nil when the chunk holds no value and the schema names no type (the type is not known yet).
+    var values: ChunkValues?
+    /// Which rows have a value; when `values` is nil, which rows were written `""` (the empty string, should the
+    /// column turn out to be text).
+    var validity: Bitmap
+}
+
+/// Types and converts the fields of a column chunk. Errors name the file, the line, the column and the value.
+enum ColumnBuilder {
+    /// The chunk's column: its evidence, and its values converted to the schema's type or to the type its own
+    /// evidence gives. String values get codes in `dictionary`.
+    static func chunk<S: CellSource>(_ src: S, name: String, forced: ColumnType?, origin: String,
+                                     dictionary: inout ByteDictionary) throws -> ChunkColumn {
+        if let forced {
+            let (values, valid) = try convert(src, name: name, to: forced, origin: origin, dictionary: &dictionary)
+            return ChunkColumn(evidence: TypeEvidence(), values: values, validity: valid)
+        }
+        let evidence = try infer(src, name: name, origin: origin)
+        if evidence.isEmpty {
+            var quoted = Bitmap(count: src.rowCount, allSet: false)
+            for r in 0..<src.rowCount where src.cell(r).kind == .emptyQuoted { quoted[r] = true }
+            return ChunkColumn(evidence: evidence, values: nil, validity: quoted)
+        }
+        let (values, valid) = try convert(src, name: name, to: evidence.type, origin: origin, dictionary: &dictionary)
+        return ChunkColumn(evidence: evidence, values: values, validity: valid)
     }
 
     /// Text: integer → double → bool → date (`YYYY-MM-DD`, or all `YYYY-MM-DDThh:mm:ss[Z]`) → string.
     /// JSON: numbers → integer (all integral and within Int64) or double; booleans → bool; strings and nested
     /// values → string. A JSON column mixing these kinds is an error that suggests a schema.
-    private static func infer<S: CellSource>(_ src: S, name: String, origin: String) throws -> Inferred {
-        var canInt = true, canDouble = true, canBool = true, canDate = true, canDateTime = true
-        var anyText = false
-        // JSON kinds: 0 number, 1 bool, 2 string; the first row where each was seen.
-        var firstRow: [Int?] = [nil, nil, nil]
-        var jsonDouble = false
-        let kindNames = ["a number", "true/false", "text"]
+    static func infer<S: CellSource>(_ src: S, name: String, origin: String) throws -> TypeEvidence {
+        var e = TypeEvidence()
         rows: for r in 0..<src.rowCount {
             let c = src.cell(r)
             let b = c.bytes
@@ -69,53 +148,41 @@ enum ColumnBuilder {
             case .missing, .emptyQuoted: continue rows
             case .jsonNumber:
                 jsonKind = 0
-                if !jsonDouble, ValueParsing.integer(b) == nil { jsonDouble = true }
+                if !e.jsonDouble, ValueParsing.integer(b) == nil { e.jsonDouble = true }
             case .jsonBool: jsonKind = 1
             case .jsonString, .jsonNested: jsonKind = 2
             case .text:
-                anyText = true
-                if canInt {
-                    if ValueParsing.integer(b) != nil { canBool = false; canDate = false; canDateTime = false; continue rows }
-                    canInt = false
+                e.anyText = true
+                if e.canInt {
+                    if ValueParsing.integer(b) != nil { e.canBool = false; e.canDate = false; e.canDateTime = false; continue rows }
+                    e.canInt = false
                 }
-                if canDouble {
-                    if ValueParsing.isDouble(b) { canBool = false; canDate = false; canDateTime = false; continue rows }
-                    canDouble = false
+                if e.canDouble {
+                    if ValueParsing.isDouble(b) { e.canBool = false; e.canDate = false; e.canDateTime = false; continue rows }
+                    e.canDouble = false
                 }
-                if canBool {
-                    if ValueParsing.bool(b) != nil { canDate = false; canDateTime = false; continue rows }
-                    canBool = false
+                if e.canBool {
+                    if ValueParsing.bool(b) != nil { e.canDate = false; e.canDateTime = false; continue rows }
+                    e.canBool = false
                 }
-                if canDate {
-                    if ValueParsing.date(b) != nil { canDateTime = false; continue rows }
-                    canDate = false
+                if e.canDate {
+                    if ValueParsing.date(b) != nil { e.canDateTime = false; continue rows }
+                    e.canDate = false
                 }
-                if canDateTime, ValueParsing.dateTime(b) != nil { continue rows }
-                canDateTime = false
+                if e.canDateTime, ValueParsing.dateTime(b) != nil { continue rows }
+                e.canDateTime = false
                 break rows // text: nothing else can change the answer
             }
-            if firstRow[jsonKind] == nil {
-                if let other = (0..<3).first(where: { firstRow[$0] != nil }) {
-                    throw DataError(
-                        file: origin, line: src.line(r), column: name,
-                        message: "the value here is \(kindNames[jsonKind]) but on line \(src.line(firstRow[other]!)) it is "
-                            + "\(kindNames[other]); make the values one type, or declare the column's type in the schema "
-                            + "(string keeps every value as text)")
+            if e.jsonFirstLine[jsonKind] == nil {
+                if let other = (0..<3).first(where: { e.jsonFirstLine[$0] != nil }) {
+                    throw TypeEvidence.mixed(origin: origin, column: name, kind: jsonKind, line: src.line(r),
+                                             other: other, otherLine: e.jsonFirstLine[other]!)
                 }
-                firstRow[jsonKind] = r
+                e.jsonFirstLine[jsonKind] = src.line(r)
             }
         }
-        if firstRow[0] != nil { return .type(jsonDouble ? .double : .integer) }
-        if firstRow[1] != nil { return .type(.bool) }
-        if firstRow[2] != nil || !anyText { return .type(.string) }
-        if canInt { return .type(.integer) }
-        if canDouble { return .type(.double) }
-        if canBool { return .type(.bool) }
-        if canDate { return .type(.date) }
-        if canDateTime { return .dateTime }
-        return .type(.string)
+        return e
     }
-
     private static func mismatch<S: CellSource>(_ src: S, _ r: Int, _ c: Cell, _ type: ColumnType, _ name: String,
                                                  _ origin: String) -> DataError {
         DataError(file: origin, line: src.line(r), column: name,
@@ -124,8 +191,8 @@ enum ColumnBuilder {
     }
 
     /// Converts every field to `type`; a field that does not fit throws a `DataError` naming line, column and value.
-    private static func convert<S: CellSource>(_ src: S, name: String, to type: ColumnType,
-                                              origin: String) throws -> Column {
+    static func convert<S: CellSource>(_ src: S, name: String, to type: ColumnType, origin: String,
+                                       dictionary: inout ByteDictionary) throws -> (ChunkValues, Bitmap) {
         let n = src.rowCount
         var valid = Bitmap(count: n, allSet: true)
         switch type {
@@ -149,7 +216,7 @@ enum ColumnBuilder {
                 case .jsonBool, .jsonNested: throw mismatch(src, r, c, type, name, origin)
                 }
             }
-            return Column(name: name, storage: .integer(values), validity: valid)
+            return (.integer(values), valid)
         case .double:
             var values = [Double](repeating: 0, count: n)
             for r in 0..<n {
@@ -162,7 +229,7 @@ enum ColumnBuilder {
                 case .jsonBool, .jsonNested: throw mismatch(src, r, c, type, name, origin)
                 }
             }
-            return Column(name: name, storage: .double(values), validity: valid)
+            return (.double(values), valid)
         case .bool:
             var values = [Bool](repeating: false, count: n)
             for r in 0..<n {
@@ -175,7 +242,7 @@ enum ColumnBuilder {
                 case .jsonNumber, .jsonNested: throw mismatch(src, r, c, type, name, origin)
                 }
             }
-            return Column(name: name, storage: .bool(values), validity: valid)
+            return (.bool(values), valid)
         case .date:
             var values = [Int32](repeating: 0, count: n)
             for r in 0..<n {
@@ -190,16 +257,15 @@ enum ColumnBuilder {
                 case .jsonNumber, .jsonBool, .jsonNested: throw mismatch(src, r, c, type, name, origin)
                 }
             }
-            return Column(name: name, storage: .date(values), validity: valid)
+            return (.date(values), valid)
         case .string:
             var codes = [Int32](repeating: 0, count: n)
-            var dictionary = ByteDictionary()
             for r in 0..<n {
                 let c = src.cell(r)
                 if c.kind == .missing { valid[r] = false; continue }
                 codes[r] = dictionary.code(for: c.bytes)
             }
-            return Column(name: name, storage: .string(codes: codes, dictionary: dictionary.strings), validity: valid)
+            return (.codes(codes), valid)
         }
     }
 }

@@ -41,6 +41,11 @@ public struct ReadOptions: Sendable {
     /// `00123` stays `00123`). Naming a column the file does not have is not an error.
     public var textColumns: Set<String>
 
+    /// Bytes read per chunk; each chunk is parsed on its own thread.
+    var chunkBytes = 16 << 20
+    /// Parsing threads (at most the number of cores).
+    var threads = min(ProcessInfo.processInfo.activeProcessorCount, 8)
+
     /// Creates options.
     public init(schema: [String: ColumnType] = [:], delimiter: UInt8 = UInt8(ascii: ","), textColumns: Set<String> = []) {
         self.schema = schema; self.delimiter = delimiter; self.textColumns = textColumns

@@ -31,12 +31,16 @@ public enum DataReader {
 
     /// Reads a CSV file (see `parseCSV`).
     public static func readCSV(path: String, options: ReadOptions = ReadOptions()) throws -> Table {
-        try parseCSV(try readFile(path), origin: path, options: options)
+        try ParallelReader.read(origin: path, options: options,
+                                feed: { try ChunkFeed(path: path, format: .csv, blockSize: options.chunkBytes) },
+                                parser: { try CSVFormat(origin: path, options: $0) })
     }
 
     /// Reads a JSON Lines file (see `parseJSONLines`).
     public static func readJSONLines(path: String, options: ReadOptions = ReadOptions()) throws -> Table {
-        try parseJSONLines(try readFile(path), origin: path, options: options)
+        try ParallelReader.read(origin: path, options: options,
+                                feed: { try ChunkFeed(path: path, format: .jsonLines, blockSize: options.chunkBytes) },
+                                parser: { JSONLinesFormat(origin: path, options: $0) })
     }
 
     /// The lower-cased extension of the last path component, without the dot ("" when there is none).
@@ -71,7 +75,7 @@ public enum DataReader {
         return bytes
     }
 
-    private static func fileError(_ path: String, _ code: Int32) -> DataError {
+    static func fileError(_ path: String, _ code: Int32) -> DataError {
         let reason = String(cString: strerror(code))
         let hint: String
         switch code {

@@ -28,14 +28,17 @@ struct JSONLinesParser {
     private var keyScratch: [UInt8] = []
     private var currentKey: String?
 
-    init(base: UnsafePointer<UInt8>, count: Int, origin: String) {
-        self.base = base; self.count = count; self.origin = origin
+    private let firstLine: Int
+
+    /// A parser for `count` bytes at `base`, the first of which is on line `firstLine` of `origin`.
+    init(base: UnsafePointer<UInt8>, count: Int, origin: String, firstLine: Int = 1) {
+        self.base = base; self.count = count; self.origin = origin; self.firstLine = firstLine
     }
 
     /// Parses every line.
     mutating func parse() throws {
         var p = 0
-        var lineNo = 0
+        var lineNo = firstLine - 1
         while p < count {
             lineNo += 1
             var e = p
@@ -121,7 +124,7 @@ struct JSONLinesParser {
             code = keys.code(for: UnsafeBufferPointer(start: base + s, count: e - s))
         }
         let c = Int(code)
-        currentKey = keys.strings[c]
+        currentKey = keys.string(c)
         if c == kinds.count {
             guard e > s else { throw error("an empty key cannot name a column; give the field a name") }
             kinds.append([UInt8](repeating: CellKind.missing.rawValue, count: record))

@@ -20,6 +20,54 @@ struct JSONCells: CellSource {
     }
 }
 
+/// Reads JSON Lines files, every chunk on its own thread (see `ParallelReader`).
+struct JSONLinesFormat: ChunkParser {
+    let origin: String
+    let options: ReadOptions
+
+    var names: [String] { [] }
+
+    mutating func readHeader(_ first: Chunk?) throws {
+        guard first != nil else { throw emptyJSONLines }
+    }
+
+    private var emptyJSONLines: DataError {
+        DataError(file: origin, line: nil,
+                  message: "the file has no records; expected one JSON object per line, such as {\"id\": 1}")
+    }
+
+    func parse(_ chunk: Chunk, worker: inout ParseWorker) throws -> ChunkTable {
+        let body = UnsafeBufferPointer(chunk.bytes)
+        try ByteScan.requireText(body, origin: origin, loneCR: false, firstLine: chunk.firstLine)
+        guard let base = body.baseAddress else { return ChunkTable(rows: 0, lines: RowLines()) }
+        var parser = JSONLinesParser(base: base, count: body.count, origin: origin, firstLine: chunk.firstLine)
+        try parser.parse()
+        var lines = RowLines()
+        for l in parser.lines { lines.append(line: l) }
+        var table = ChunkTable(rows: parser.lines.count, lines: lines)
+        try parser.arena.withUnsafeBufferPointer { arena in
+            for k in 0..<parser.keys.count {
+                let name = parser.keys.string(k)
+                let cells = JSONCells(base: base, arena: arena.baseAddress, kinds: parser.kinds[k],
+                                      starts: parser.starts[k], lengths: parser.lengths[k], lines: parser.lines)
+                table.columns.append((name, try ColumnBuilder.chunk(
+                    cells, name: name, forced: options.forcedType(name), origin: origin,
+                    dictionary: &worker.dictionaries[name, default: ByteDictionary(keepStrings: false)])))
+            }
+        }
+        return table
+    }
+
+    func check(columns: [String], rows: Int) throws {
+        guard rows > 0 else { throw emptyJSONLines }
+        guard !columns.isEmpty else {
+            throw DataError(file: origin, line: nil,
+                            message: "none of its \(rows) records has a field; each object needs at least one key")
+        }
+        try checkSchema(options.schema, columns: columns, origin: origin)
+    }
+}
+
 extension DataReader {
     /// JSON Lines from bytes; `origin` names the file in errors.
     ///
@@ -34,39 +82,9 @@ extension DataReader {
     /// and a `string` column takes numbers and booleans as written.
     public static func parseJSONLines(_ bytes: [UInt8], origin: String,
                                       options: ReadOptions = ReadOptions()) throws -> Table {
-        try bytes.withUnsafeBufferPointer { all in
-            var body = all
-            if all.count >= 3, all[0] == 0xEF, all[1] == 0xBB, all[2] == 0xBF {
-                body = UnsafeBufferPointer(rebasing: all[3...])
-            }
-            try ByteScan.requireText(body, origin: origin, loneCR: false)
-            guard let base = body.baseAddress else { throw emptyJSONLines(origin) }
-            var parser = JSONLinesParser(base: base, count: body.count, origin: origin)
-            try parser.parse()
-            guard !parser.lines.isEmpty else { throw emptyJSONLines(origin) }
-            let names = parser.keys.strings
-            guard !names.isEmpty else {
-                throw DataError(file: origin, line: nil,
-                                message: "none of its \(parser.lines.count) records has a field; each object needs "
-                                    + "at least one key")
-            }
-            try checkSchema(options.schema, columns: names, origin: origin)
-            return try parser.arena.withUnsafeBufferPointer { arena in
-                var columns: [Column] = []
-                columns.reserveCapacity(names.count)
-                for (k, name) in names.enumerated() {
-                    let cells = JSONCells(base: base, arena: arena.baseAddress, kinds: parser.kinds[k],
-                                          starts: parser.starts[k], lengths: parser.lengths[k], lines: parser.lines)
-                    columns.append(try ColumnBuilder.build(cells, name: name, forced: options.forcedType(name),
-                                                           origin: origin))
-                }
-                return try Table(columns: columns)
-            }
-        }
-    }
-
-    private static func emptyJSONLines(_ origin: String) -> DataError {
-        DataError(file: origin, line: nil,
-                  message: "the file has no records; expected one JSON object per line, such as {\"id\": 1}")
+        try ParallelReader.read(origin: origin, options: options,
+                                feed: { ChunkFeed(bytes: bytes, origin: origin, format: .jsonLines,
+                                                  blockSize: options.chunkBytes) },
+                                parser: { JSONLinesFormat(origin: origin, options: $0) })
     }
 }

@@ -36,6 +36,40 @@ public struct Bitmap: Sendable, Equatable {
         if bit { self[count - 1] = true }
     }
 
+    /// Appends `n` rows, all set or all clear.
+    public mutating func append(repeating bit: Bool, count n: Int) {
+        guard n > 0 else { return }
+        var left = n
+        // Fill the partial last word bit by bit, then whole words.
+        while left > 0, count & 63 != 0 { append(bit); left -= 1 }
+        while left >= 64 { words.append(bit ? ~0 : 0); count += 64; left -= 64 }
+        while left > 0 { append(bit); left -= 1 }
+    }
+
+    /// Appends every row of `other`.
+    public mutating func append(contentsOf other: Bitmap) {
+        if other.count == 0 { return }
+        if count & 63 == 0 {
+            // Word-aligned: copy the words (the last one's unused bits are clear in every bitmap).
+            words.append(contentsOf: other.words)
+            count += other.count
+            return
+        }
+        let shift = UInt64(count & 63)
+        for w in other.words.indices {
+            let bits = other.words[w]
+            let n = min(64, other.count - w * 64)
+            // Low part completes the current last word; the rest starts a new one.
+            words[words.count - 1] |= bits << shift
+            let usedInLast = 64 - Int(shift)
+            if n > usedInLast { words.append(bits >> (64 - shift)) }
+            count += n
+        }
+    }
+
+    /// Reserves room for `n` rows in total.
+    public mutating func reserveCapacity(_ n: Int) { words.reserveCapacity((n + 63) / 64) }
+
     /// Number of set rows.
     public var setCount: Int { words.reduce(0) { $0 + $1.nonzeroBitCount } }
 

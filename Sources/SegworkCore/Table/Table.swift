@@ -5,6 +5,9 @@ public struct Table: Sendable {
     /// Number of rows.
     public private(set) var rowCount: Int
     private var positions: [String: Int]
+    /// For a table read from a text file: the line where each row's record starts (nil for other tables;
+    /// tables derived by selecting rows do not carry it).
+    public var rowLines: RowLines?
 
     /// Creates a table; all columns must have the same length and distinct names.
     public init(columns: [Column]) throws {

@@ -1,0 +1,173 @@
+/// The columns of one parsed chunk, in the order they appear, with its rows' lines.
+struct ChunkTable {
+    /// Number of records.
+    var rows: Int
+    /// Where each record starts.
+    var lines: RowLines
+    /// The chunk's columns (a JSON Lines chunk has only the keys its records use).
+    var columns: [(name: String, column: ChunkColumn)] = []
+
+    init(rows: Int, lines: RowLines) { self.rows = rows; self.lines = lines }
+}
+
+/// One column, put together from its chunks in file order.
+///
+/// Chunks are typed by their own values; when they disagree the accumulated values are widened (integers
+/// become doubles, which is exact: both round the same decimal) or, for any other disagreement, dropped and
+/// the column marked for a second, typed read.
+struct ColumnAccumulator {
+    let name: String
+    let forced: ColumnType?
+    var evidence = TypeEvidence()
+    /// The type of the stored values; nil while every chunk so far had no value.
+    private(set) var type: ColumnType?
+    /// The chunks disagree in a way only a second read can settle.
+    private(set) var reread = false
+    private(set) var rows = 0
+    private var ints: [Int64] = [], doubles: [Double] = [], bools: [Bool] = [], dates: [Int32] = []
+    private var codes: [Int32] = []
+    private var validity = Bitmap(count: 0, allSet: false)
+    /// For string values: the rows each parsing thread's codes cover.
+    private var segments: [(start: Int, count: Int, worker: Int)] = []
+    /// Chunks (or leading missing rows) before the type was known: which rows were `""`.
+    private var untyped: [Bitmap] = []
+    private let expectedRows: Int
+
+    init(name: String, forced: ColumnType?, expectedRows: Int) {
+        self.name = name; self.forced = forced; self.expectedRows = expectedRows
+    }
+
+    /// Appends the next chunk of the column, parsed by thread `worker`.
+    mutating func append(_ c: ChunkColumn, rows n: Int, worker: Int, origin: String) throws {
+        try evidence.combine(c.evidence, column: name, origin: origin)
+        defer { rows += n }
+        if reread { return }
+        guard let values = c.values else {
+            if type == nil { untyped.append(c.validity) } else { appendEmpty(c.validity) }
+            return
+        }
+        if type == nil {
+            type = values.type
+            validity.reserveCapacity(expectedRows)
+            let pending = untyped
+            untyped = []
+            for u in pending { appendEmpty(u) }
+        } else if type != values.type {
+            if type == .integer, values.type == .double {
+                doubles.reserveCapacity(max(expectedRows, ints.count + 1))
+                doubles.append(contentsOf: ints.lazy.map(Double.init))
+                ints = []
+                type = .double
+            } else if !(type == .double && values.type == .integer) {
+                reread = true
+                ints = []; doubles = []; bools = []; dates = []; codes = []; segments = []
+                validity = Bitmap(count: 0, allSet: false)
+                return
+            }
+        }
+        switch values {
+        case .integer(let v):
+            if type == .double { store(&doubles, v.lazy.map(Double.init)) } else { store(&ints, v) }
+        case .double(let v): store(&doubles, v)
+        case .bool(let v): store(&bools, v)
+        case .date(let v): store(&dates, v)
+        case .codes(let v):
+            segments.append((codes.count, v.count, worker))
+            store(&codes, v)
+        }
+        validity.append(contentsOf: c.validity)
+    }
+
+    private func store<T, S: Sequence>(_ array: inout [T], _ values: S) where S.Element == T {
+        if array.isEmpty { array.reserveCapacity(expectedRows) }
+        array.append(contentsOf: values)
+    }
+
+    /// Appends `n` missing rows (a JSON Lines chunk without this key).
+    mutating func appendMissing(_ n: Int) {
+        guard n > 0 else { return }
+        defer { rows += n }
+        if reread { return }
+        let none = Bitmap(count: n, allSet: false)
+        if type == nil { untyped.append(none) } else { appendEmpty(none) }
+    }
+
+    /// Rows with no typed value: `quoted` marks those written `""` (the empty string in a string column).
+    private mutating func appendEmpty(_ quoted: Bitmap) {
+        let n = quoted.count
+        switch type {
+        case .integer?: store(&ints, repeatElement(0, count: n))
+        case .double?: store(&doubles, repeatElement(0, count: n))
+        case .bool?: store(&bools, repeatElement(false, count: n))
+        case .date?: store(&dates, repeatElement(0, count: n))
+        case .string?:
+            // -1: the empty string, given its code when the dictionaries are merged.
+            store(&codes, (0..<n).lazy.map { quoted[$0] ? -1 : 0 })
+            validity.append(contentsOf: quoted)
+            return
+        case nil: return
+        }
+        validity.append(repeating: false, count: n)
+    }
+
+    /// The type the whole column gets.
+    var finalType: ColumnType { forced ?? evidence.type }
+
+    /// Whether the stored values cannot become the final column.
+    var needsReread: Bool { reread || (type != nil && type != finalType) }
+
+    /// The finished column. String codes are translated from the parsing threads' dictionaries into one
+    /// dictionary whose codes follow first appearance in the file, as one sequential pass would give them.
+    mutating func finish(dictionaries: [[String: ByteDictionary]]) -> Column {
+        if type == nil {
+            type = finalType
+            let pending = untyped
+            untyped = []
+            for u in pending { appendEmpty(u) }
+        }
+        let valid = validity
+        switch type! {
+        case .integer: return Column(name: name, storage: .integer(ints), validity: valid)
+        case .double: return Column(name: name, storage: .double(doubles), validity: valid)
+        case .bool: return Column(name: name, storage: .bool(bools), validity: valid)
+        case .date: return Column(name: name, storage: .date(dates), validity: valid)
+        case .string:
+            var global = ByteDictionary(expected: 1024)
+            var maps = dictionaries.map { [Int32](repeating: -1, count: $0[name]?.count ?? 0) }
+            var out = codes
+            codes = []
+            var emptyCode: Int32?
+            out.withUnsafeMutableBufferPointer { out in
+                // Rows between segments came from chunks without values: only "" (-1) or missing there.
+                func translate(_ from: Int, _ to: Int, _ worker: Int?) {
+                    var map: [Int32] = []
+                    if let worker { swap(&map, &maps[worker]) }
+                    defer { if let worker { swap(&map, &maps[worker]) } }
+                    for r in from..<to {
+                        guard valid[r] else { out[r] = 0; continue }
+                        let local = out[r]
+                        if local < 0 {
+                            if emptyCode == nil { emptyCode = global.code(for: UnsafeBufferPointer(start: nil, count: 0)) }
+                            out[r] = emptyCode!
+                            continue
+                        }
+                        var g = map[Int(local)]
+                        if g < 0 {
+                            g = dictionaries[worker!][name]!.withBytes(Int(local)) { global.code(for: $0) }
+                            map[Int(local)] = g
+                        }
+                        out[r] = g
+                    }
+                }
+                var r = 0
+                for seg in segments {
+                    translate(r, seg.start, nil)
+                    translate(seg.start, seg.start + seg.count, seg.worker)
+                    r = seg.start + seg.count
+                }
+                translate(r, out.count, nil)
+            }
+            return Column(name: name, storage: .string(codes: out, dictionary: global.strings), validity: valid)
+        }
+    }
+}

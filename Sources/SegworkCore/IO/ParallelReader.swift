@@ -1,0 +1,155 @@
+import Foundation
+
+/// A file format the parallel reader can split and parse.
+protocol ChunkParser {
+    /// Reads what comes before the records (a CSV header) from the first chunk, nil for an empty file.
+    mutating func readHeader(_ first: Chunk?) throws
+    /// Parses one chunk; called on several threads at once, each with its own `worker`.
+    func parse(_ chunk: Chunk, worker: inout ParseWorker) throws -> ChunkTable
+    /// The columns known before any record is parsed (the CSV header), else empty.
+    var names: [String] { get }
+    /// Checks the whole file's columns once every chunk is in (JSON Lines: at least one record and key).
+    func check(columns: [String], rows: Int) throws
+}
+
+/// What one parsing thread keeps between its chunks.
+struct ParseWorker {
+    /// The thread's number, from 0.
+    let id: Int
+    /// CSV field offsets of the current chunk.
+    var bounds: [UInt32] = []
+    /// Room for unescaped fields.
+    let scratch = Scratch()
+    /// One dictionary per string column: codes of this thread's chunks.
+    var dictionaries: [String: ByteDictionary] = [:]
+
+    init(id: Int) { self.id = id }
+}
+
+/// Reads a file on several threads: a `ChunkFeed` cuts it into chunks of whole records, each thread parses
+/// chunks into typed column pieces, and the pieces are joined in file order as they arrive, so only a few
+/// chunks of raw text are in memory at once. The first error in file order is the one reported.
+enum ParallelReader {
+    /// Reads the whole input. When chunks disagree on a column's type in a way that cannot be widened, the
+    /// input is read a second time with every column's type fixed.
+    static func read<P: ChunkParser>(origin: String, options: ReadOptions, feed makeFeed: () throws -> ChunkFeed,
+                                     parser makeParser: (ReadOptions) throws -> P) throws -> Table {
+        switch try pass(origin: origin, feed: try makeFeed(), parser: try makeParser(options), options: options) {
+        case .table(let t): return t
+        case .reread(let types):
+            var typed = options
+            for (name, type) in types { typed.schema[name] = type }
+            guard case .table(let t) = try pass(origin: origin, feed: try makeFeed(), parser: try makeParser(typed),
+                                                options: typed) else {
+                throw DataError(file: origin, line: nil, message: "the file changed while it was being read; read it again")
+            }
+            return t
+        }
+    }
+
+    private enum Outcome {
+        case table(Table)
+        case reread([String: ColumnType])
+    }
+
+    private static func pass<P: ChunkParser>(origin: String, feed: ChunkFeed, parser: P,
+                                             options: ReadOptions) throws -> Outcome {
+        var parser = parser
+        let first = feed.next()
+        if let failure = feed.failure { throw failure }
+        try parser.readHeader(first)
+        if let first { feed.pushBack(first) }
+        let threads = max(1, min(options.threads, ProcessInfo.processInfo.activeProcessorCount))
+        let state = ReadState(origin: origin, options: options, names: parser.names, totalBytes: feed.totalBytes,
+                              firstChunkBytes: first?.bytes.count ?? 0)
+        let work: (Int) -> Void = { w in
+            var worker = ParseWorker(id: w)
+            while let chunk = feed.next() {
+                let result = Result { try parser.parse(chunk, worker: &worker) }
+                if !state.deliver(chunk.index, result, worker: w, bytes: chunk.bytes.count) { feed.stop() }
+            }
+            state.finished(worker: w, dictionaries: worker.dictionaries)
+        }
+        if threads == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: threads, execute: work) }
+        if let error = state.error { throw error }
+        if let failure = feed.failure { throw failure }
+        try parser.check(columns: state.order.map(\.name), rows: state.rows)
+        if state.order.contains(where: \.needsReread) {
+            return .reread(Dictionary(uniqueKeysWithValues: state.order.map { ($0.name, $0.finalType) }))
+        }
+        let dictionaries = (0..<threads).map { state.dictionaries[$0] ?? [:] }
+        var columns: [Column] = []
+        for k in state.order.indices { columns.append(state.order[k].finish(dictionaries: dictionaries)) }
+        state.order = []
+        var table = try Table(columns: columns)
+        table.rowLines = state.lines
+        return .table(table)
+    }
+}
+
+/// The shared state of one pass: chunk results waiting for their turn, the columns joined so far.
+private final class ReadState: @unchecked Sendable {
+    let lock = NSLock()
+    let origin: String
+    let options: ReadOptions
+    var order: [ColumnAccumulator] = []
+    var position: [String: Int] = [:]
+    var rows = 0
+    var lines = RowLines()
+    var waiting: [Int: (Result<ChunkTable, Error>, Int, Int)] = [:]
+    var nextIndex = 0
+    var error: Error?
+    var dictionaries: [Int: [String: ByteDictionary]] = [:]
+    let totalBytes: Int
+    let firstChunkBytes: Int
+    var expectedRows = 0
+
+    init(origin: String, options: ReadOptions, names: [String], totalBytes: Int, firstChunkBytes: Int) {
+        self.origin = origin; self.options = options; self.totalBytes = totalBytes; self.firstChunkBytes = firstChunkBytes
+        for name in names { add(name) }
+    }
+
+    private func add(_ name: String) {
+        position[name] = order.count
+        var acc = ColumnAccumulator(name: name, forced: options.forcedType(name), expectedRows: expectedRows)
+        acc.appendMissing(rows)
+        order.append(acc)
+    }
+
+    /// Takes chunk `index`'s result and joins every result whose turn has come. False once an error stops the read.
+    func deliver(_ index: Int, _ result: Result<ChunkTable, Error>, worker: Int, bytes: Int) -> Bool {
+        lock.lock(); defer { lock.unlock() }
+        if error != nil { return false }
+        waiting[index] = (result, worker, bytes)
+        while let (next, w, size) = waiting.removeValue(forKey: nextIndex) {
+            nextIndex += 1
+            do {
+                let t = try next.get()
+                if expectedRows == 0, t.rows > 0 {
+                    // Reserve once, from the first chunk's density (plus 5 %), so columns do not regrow.
+                    expectedRows = Int(Double(t.rows) * Double(max(totalBytes, size)) / Double(max(size, 1)) * 1.05) + 16
+                }
+                for (name, column) in t.columns {
+                    if position[name] == nil { add(name) }
+                    try order[position[name]!].append(column, rows: t.rows, worker: w, origin: origin)
+                }
+                if t.columns.count != order.count {
+                    let present = Set(t.columns.map(\.name))
+                    for k in order.indices where !present.contains(order[k].name) { order[k].appendMissing(t.rows) }
+                }
+                rows += t.rows
+                lines.append(contentsOf: t.lines)
+            } catch let e {
+                error = e
+                waiting = [:]
+                return false
+            }
+        }
+        return true
+    }
+
+    func finished(worker: Int, dictionaries: [String: ByteDictionary]) {
+        lock.lock(); defer { lock.unlock() }
+        self.dictionaries[worker] = dictionaries
+    }
+}

@@ -1,0 +1,151 @@
+import XCTest
+@testable import SegworkCore
+
+/// The parallel reader cuts files into chunks parsed on several threads. Whatever the chunk size and thread
+/// count, the table (types, values, dictionary order, row lines) and the first error must be what one pass over
+/// the whole file gives. These tests use chunks of a few bytes so every record boundary case is crossed.
+final class ReaderChunkTests: XCTestCase {
+    private func options(_ base: ReadOptions, chunk: Int, threads: Int) -> ReadOptions {
+        var o = base
+        o.chunkBytes = chunk
+        o.threads = threads
+        return o
+    }
+
+    /// A printable form of everything a table holds, to compare two reads.
+    private func dump(_ t: Table) -> String {
+        var s = "rows \(t.rowCount)\n"
+        for c in t.columns {
+            s += "\(c.name): \(c.type) missing \(c.missingCount)"
+            if case .string(_, let d) = c.storage { s += " dict \(d)" }
+            s += "\n  " + (0..<c.count).map { c.string(at: $0).map { "\"\($0)\"" } ?? "nil" }.joined(separator: ",") + "\n"
+        }
+        if let l = t.rowLines { s += "lines " + (0..<t.rowCount).map { String(l.line(of: $0)) }.joined(separator: ",") }
+        return s
+    }
+
+    private func outcome(_ body: () throws -> Table) -> String {
+        do { return dump(try body()) } catch { return "error: \(error)" }
+    }
+
+    /// Reads `text` whole (one chunk, one thread) and in every small chunk size on 1 and 2 threads; all must agree.
+    private func assertChunkingInvariant(csv text: String, schema: [String: ColumnType] = [:],
+                                         file: StaticString = #filePath, line: UInt = #line) {
+        let bytes = Array(text.utf8)
+        let base = ReadOptions(schema: schema)
+        let whole = outcome { try DataReader.parseCSV(bytes, origin: "t.csv", options: options(base, chunk: 1 << 20, threads: 1)) }
+        for chunk in [16, 17, 19, 23, 32, 64] {
+            for threads in [1, 2] {
+                let got = outcome { try DataReader.parseCSV(bytes, origin: "t.csv", options: options(base, chunk: chunk, threads: threads)) }
+                XCTAssertEqual(got, whole, "chunk \(chunk), threads \(threads)", file: file, line: line)
+            }
+        }
+    }
+
+    private func assertChunkingInvariant(jsonl text: String, schema: [String: ColumnType] = [:],
+                                         file: StaticString = #filePath, line: UInt = #line) {
+        let bytes = Array(text.utf8)
+        let base = ReadOptions(schema: schema)
+        let whole = outcome { try DataReader.parseJSONLines(bytes, origin: "t.jsonl", options: options(base, chunk: 1 << 20, threads: 1)) }
+        for chunk in [16, 17, 29, 64] {
+            for threads in [1, 2] {
+                let got = outcome { try DataReader.parseJSONLines(bytes, origin: "t.jsonl", options: options(base, chunk: chunk, threads: threads)) }
+                XCTAssertEqual(got, whole, "chunk \(chunk), threads \(threads)", file: file, line: line)
+            }
+        }
+    }
+
+    func testAwkwardCSVReadsTheSameInAnyChunking() {
+        assertChunkingInvariant(csv: "\u{FEFF}id,name,amount\n1,\"Smith, J\",10.5\n2,\"say \"\"hi\"\"\",-0\n3,\"two\nlines\",1e309\n\n4,plain,NaN\n")
+        assertChunkingInvariant(csv: "id,v\r\n1,a\r\n2,b\r\n3,\"x\r\ny\"\r\n4,c\r\n")
+        assertChunkingInvariant(csv: "id,v\r1,a\r2,b\r\r3,c\r")
+        assertChunkingInvariant(csv: "id,v\n1,\n2,\"\"\n3,x\n4,\n5,\"\"\n6,\n7,\n8,\n")
+        assertChunkingInvariant(csv: "id,v\n1,\n2,\n3,\n4,\n5,\n6,\"\"\n")
+        assertChunkingInvariant(csv: "a,b\n" + String(repeating: "x", count: 200) + ",1\n2,2\n")
+    }
+
+    func testColumnsWhoseTypeChangesLateAreTypedOverTheWholeFile() throws {
+        // Integers first, a double far later: the whole column is double.
+        let ints = (1...40).map { "\($0),\($0)" }.joined(separator: "\n")
+        assertChunkingInvariant(csv: "id,v\n" + ints + "\n41,2.5\n")
+        // Integers first, text later: every value keeps its spelling (00007 is not 7).
+        assertChunkingInvariant(csv: "id,v\n" + (1...30).map { "\($0),0000\($0 % 10)" }.joined(separator: "\n") + "\n31,abc\n")
+        // Dates and date-times in different chunks make text; booleans after integers make text.
+        assertChunkingInvariant(csv: "d\n" + Array(repeating: "2024-01-02", count: 20).joined(separator: "\n") + "\n2024-01-02T10:00:00Z\n")
+        assertChunkingInvariant(csv: "b\n" + Array(repeating: "1", count: 20).joined(separator: "\n") + "\ntrue\n")
+        // Empty chunks before and after typed ones.
+        assertChunkingInvariant(csv: "id,v\n" + (1...20).map { "\($0)," }.joined(separator: "\n") + "\n21,7\n22,\"\"\n23,\n")
+
+        var o = ReadOptions()
+        o.chunkBytes = 16; o.threads = 2
+        let text = "id,v\n" + (1...30).map { "\($0),0000\($0 % 10)" }.joined(separator: "\n") + "\n31,abc\n"
+        let t = try DataReader.parseCSV(Array(text.utf8), origin: "t.csv", options: o)
+        XCTAssertEqual(t["v"]?.type, .string)
+        XCTAssertEqual(t["v"]?.string(at: 6), "00007")
+    }
+
+    func testErrorsInLaterChunksNameTheFileLine() {
+        var o = ReadOptions()
+        o.chunkBytes = 16; o.threads = 2
+        let rows = (1...50).map { "\($0),x" }
+        var bad = rows
+        bad[37] = "38,x,extra"
+        assertDataError(try DataReader.parseCSV(Array(("id,v\n" + bad.joined(separator: "\n") + "\n").utf8), origin: "t.csv", options: o),
+                        line: 39, "3 fields", "header has 2")
+        // The first error in the file wins, whichever thread finds its error first.
+        bad[44] = "45"
+        assertDataError(try DataReader.parseCSV(Array(("id,v\n" + bad.joined(separator: "\n") + "\n").utf8), origin: "t.csv", options: o),
+                        line: 39, "3 fields")
+        // Invalid UTF-8 and NUL far into the file.
+        var bytes = Array(("id,v\n" + rows.joined(separator: "\n") + "\n").utf8)
+        bytes.insert(0xFF, at: bytes.count - 2)
+        assertDataError(try DataReader.parseCSV(bytes, origin: "t.csv", options: o), line: 51, "not valid UTF-8")
+        // An unclosed quote: the feed grows the chunk until the end, the tokenizer names the opening line.
+        assertDataError(try DataReader.parseCSV(Array(("id,v\n" + rows[0..<20].joined(separator: "\n") + "\n21,\"open\n22,x\n").utf8),
+                                                origin: "t.csv", options: o), line: 22, "never closed")
+        // A value that does not fit the schema type, in a late chunk.
+        assertDataError(try DataReader.parseCSV(Array(("id,v\n" + rows.joined(separator: "\n") + "\n").utf8), origin: "t.csv",
+                                                options: { var s = o; s.schema = ["v": .integer]; return s }()),
+                        line: 2, column: "v", "'x' is not an integer")
+    }
+
+    func testJSONLinesReadTheSameInAnyChunking() {
+        let lines = (1...30).map { "{\"id\": \($0), \"v\": \($0 % 3 == 0 ? "null" : "\"s\($0 % 4)\"")}" }
+        assertChunkingInvariant(jsonl: lines.joined(separator: "\n") + "\n{\"id\": 31, \"late\": true}\n")
+        assertChunkingInvariant(jsonl: "\u{FEFF}" + lines.joined(separator: "\r\n") + "\r\n\n{\"id\": 1.5}\n")
+        // Mixed kinds in different chunks: an error naming both lines.
+        assertChunkingInvariant(jsonl: lines.joined(separator: "\n") + "\n{\"v\": 3}\n")
+        var o = ReadOptions()
+        o.chunkBytes = 16; o.threads = 2
+        assertDataError(try DataReader.parseJSONLines(Array((lines.joined(separator: "\n") + "\n{\"v\": 3}\n").utf8),
+                                                      origin: "t.jsonl", options: o),
+                        line: 31, column: "v", "a number", "on line 1 it is text")
+    }
+
+    func testRowLinesFollowBlankLinesAndQuotedLineBreaks() throws {
+        var o = ReadOptions()
+        o.chunkBytes = 16; o.threads = 2
+        let t = try DataReader.parseCSV(Array("id,v\n1,a\n\n\n2,\"b\nc\"\n3,d\n\n4,e\n".utf8), origin: "t.csv", options: o)
+        XCTAssertEqual((0..<t.rowCount).map { t.rowLines!.line(of: $0) }, [2, 5, 7, 9])
+    }
+
+    func testLineCountingAndBitmapAppends() {
+        let text = Array("a\nb\r\nc\rd\n\r\n".utf8)
+        XCTAssertEqual(text.withUnsafeBufferPointer { ChunkFeed.lineCount($0, loneCR: true) }, 5)
+        XCTAssertEqual(text.withUnsafeBufferPointer { ChunkFeed.lineCount($0, loneCR: false) }, 4)
+        let long = Array(String(repeating: "xy\n", count: 100).utf8)
+        XCTAssertEqual(long.withUnsafeBufferPointer { ChunkFeed.lineCount($0, loneCR: false) }, 100)
+        for (a, b) in [(0, 70), (3, 64), (63, 1), (64, 129), (5, 200)] {
+            var x = Bitmap(count: 0, allSet: false)
+            var expected: [Bool] = []
+            for i in 0..<a { x.append(i % 3 == 0); expected.append(i % 3 == 0) }
+            var y = Bitmap(count: b, allSet: false)
+            for i in 0..<b where i % 5 == 1 { y[i] = true }
+            x.append(contentsOf: y)
+            expected += (0..<b).map { $0 % 5 == 1 }
+            x.append(repeating: true, count: 70)
+            expected += Array(repeating: true, count: 70)
+            XCTAssertEqual(x, Bitmap(expected), "\(a) + \(b)")
+        }
+    }
+}
