@@ -148,4 +148,28 @@ final class ReaderChunkTests: XCTestCase {
             XCTAssertEqual(x, Bitmap(expected), "\(a) + \(b)")
         }
     }
+
+    func testNumberParsingIsCorrectlyRoundedAndKeepsSpecialValues() {
+        func parse(_ s: String) -> Double? { Array(s.utf8).withUnsafeBufferPointer { ValueParsing.double($0) } }
+        var rng = SystemRandomNumberGenerator()
+        var samples = ["0", "-0", "0.0", "1e309", "-1e309", "1e-400", "NaN", "-inf", "Infinity", "0.1", "123.45",
+                       "9007199254740993", "1.7976931348623157e308", "4.9e-324", "2.2250738585072011e-308",
+                       "123456789012345678901234567890", "0.000000000000000000000000001", ".5", "5.", "+3", "1E5",
+                       "999999999999999.9", "0.30000000000000004", "1e22", "1e23", "123456789012345e-22"]
+        for _ in 0..<3000 {
+            let digits = String((0..<Int.random(in: 1...20, using: &rng)).map { _ in Character(String(Int.random(in: 0...9, using: &rng))) })
+            let cut = Int.random(in: 0...digits.count, using: &rng)
+            let text = String(digits.prefix(cut)) + "." + String(digits.dropFirst(cut))
+            samples.append(text == "." ? "0.0" : text)
+            samples.append(digits + "e" + String(Int.random(in: -30...30, using: &rng)))
+        }
+        for s in samples {
+            let expected = Double(s)
+            let got = parse(s)
+            if let e = expected, e.isNaN { XCTAssertTrue(got?.isNaN ?? false, s); continue }
+            XCTAssertEqual(got?.bitPattern, expected?.bitPattern, s)
+        }
+        for bad in ["", "-", "e5", "1e", "1.2.3", "1,5", " 1", "0x10", "1e+", "--1"] { XCTAssertNil(parse(bad), bad) }
+        XCTAssertEqual(parse("-0")?.sign, .minus)
+    }
 }

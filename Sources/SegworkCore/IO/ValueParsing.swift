@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Byte-level parsers for field text. Each accepts the whole field exactly (no surrounding spaces) or returns nil.
 enum ValueParsing {
     /// `[+-]?[0-9]+` that fits Int64.
@@ -42,12 +48,74 @@ enum ValueParsing {
     }
 
     /// Decimal numbers `[+-]?(d+(.d*)?|.d+)([eE][+-]?d+)?`, and `nan`, `inf`, `infinity` in any case with an
-    /// optional sign. Out-of-range exponents give ±infinity or ±0, as IEEE 754 rounding says.
+    /// optional sign. Out-of-range exponents give ±infinity or ±0, as IEEE 754 rounding says. Correctly rounded:
+    /// values with at most 15 significant digits and a small power of ten are computed exactly (one rounding of
+    /// an exact quotient or product); others go to the C library's `strtod` (the process never calls `setlocale`,
+    /// so it runs in the "C" locale, and the grammar was checked here first).
     static func double(_ b: UnsafeBufferPointer<UInt8>) -> Double? {
-        guard isDouble(b) else { return nil }
-        if let special = special(b) { return special }
-        // The grammar is checked; Swift's parser is locale-independent and correctly rounded.
-        return Double(String(decoding: b, as: UTF8.self))
+        let n = b.count
+        guard n > 0 else { return nil }
+        var i = 0
+        var negative = false
+        if b[0] == UInt8(ascii: "-") || b[0] == UInt8(ascii: "+") { negative = b[0] == UInt8(ascii: "-"); i = 1 }
+        var mantissa: UInt64 = 0
+        var significant = 0
+        var digits = 0
+        var scale = 0
+        while i < n, b[i] &- 48 < 10 {
+            let d = UInt64(b[i] &- 48)
+            if mantissa != 0 || d != 0 { significant += 1 }
+            if significant <= 19 { mantissa = mantissa &* 10 &+ d } else { scale += 1 }
+            i += 1; digits += 1
+        }
+        if i < n, b[i] == UInt8(ascii: ".") {
+            i += 1
+            while i < n, b[i] &- 48 < 10 {
+                let d = UInt64(b[i] &- 48)
+                if mantissa != 0 || d != 0 { significant += 1 }
+                if significant <= 19 { mantissa = mantissa &* 10 &+ d; scale -= 1 }
+                i += 1; digits += 1
+            }
+        }
+        if digits == 0 { return special(b) }
+        var exponent = 0
+        if i < n, b[i] | 0x20 == UInt8(ascii: "e") {
+            i += 1
+            var expNegative = false
+            if i < n, b[i] == UInt8(ascii: "-") || b[i] == UInt8(ascii: "+") { expNegative = b[i] == UInt8(ascii: "-"); i += 1 }
+            var expDigits = 0
+            while i < n, b[i] &- 48 < 10 {
+                if exponent < 100_000 { exponent = exponent * 10 + Int(b[i] &- 48) }
+                i += 1; expDigits += 1
+            }
+            guard expDigits > 0 else { return nil }
+            if expNegative { exponent = -exponent }
+        }
+        guard i == n else { return nil }
+        let power = scale + exponent
+        if significant <= 15, power >= -22, power <= 22 {
+            // Exact: mantissa < 10^15 < 2^53 and 10^|power| ≤ 10^22 are both doubles, so one IEEE operation
+            // rounds the exact value once (Clinger's fast path).
+            var v = Double(mantissa)
+            if power < 0 { v /= exactPowersOfTen[-power] } else { v *= exactPowersOfTen[power] }
+            return negative ? -v : v
+        }
+        return slowDouble(b)
+    }
+
+    private static let exactPowersOfTen: [Double] = (0...22).map { k in
+        var p = 1.0
+        for _ in 0..<k { p *= 10 }
+        return p
+    }
+
+    /// The C library's correctly rounded conversion.
+    private static func slowDouble(_ b: UnsafeBufferPointer<UInt8>) -> Double? {
+        withUnsafeTemporaryAllocation(of: CChar.self, capacity: b.count + 1) { buf in
+            for k in 0..<b.count { buf[k] = CChar(bitPattern: b[k]) }
+            buf[b.count] = 0
+            return strtod(buf.baseAddress!, nil)
+        }
     }
 
     /// Whether `double(b)` would succeed, without converting (used by type inference).
