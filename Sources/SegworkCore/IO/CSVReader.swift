@@ -143,6 +143,10 @@ extension DataReader {
                             message: "the delimiter byte \(d) cannot be used; choose one ASCII character other than "
                                 + "a quote or a line break, such as ',' ';' '|' or a tab")
         }
+        if let repaired = ByteScan.repairedText(bytes, origin: origin, options: options, loneCR: true) {
+            var o = options; o.replaceInvalidUTF8 = false
+            return try parseCSV(repaired, origin: origin, options: o)
+        }
         return try bytes.withUnsafeBufferPointer { all in
             var body = all
             if all.count >= 3, all[0] == 0xEF, all[1] == 0xBB, all[2] == 0xBF {
@@ -179,6 +183,7 @@ extension DataReader {
             var bounds: [Int] = []
             bounds.reserveCapacity(min(body.count / 2, 1 << 20))
             var lines: [Int] = []
+            var reported = 0
             while tok.skipBlankLines() {
                 let line = tok.line
                 let k = try tok.record(into: &bounds)
@@ -188,7 +193,9 @@ extension DataReader {
                                         + "quote fields that contain the delimiter, or add the missing fields")
                 }
                 lines.append(line)
+                if lines.count & 0xFFFF == 0 { options.progress?.advance(bytes: tok.pos - reported, rows: 0x10000); reported = tok.pos }
             }
+            options.progress?.advance(bytes: body.count - reported, rows: lines.count & 0xFFFF)
 
             return try bounds.withUnsafeBufferPointer { bp in
                 try lines.withUnsafeBufferPointer { lp in
@@ -198,7 +205,7 @@ extension DataReader {
                         let cells = CSVCells(base: base, bounds: bp, lines: lp, stride: width + 1, column: k,
                                              scratch: scratch)
                         columns.append(try ColumnBuilder.build(cells, name: name, forced: options.forcedType(name),
-                                                               origin: origin))
+                                                               origin: origin, dateFormats: options.dateFormats[name]))
                     }
                     return try Table(columns: columns)
                 }

@@ -39,8 +39,13 @@ enum ColumnBuilder {
     /// How a `date` column's values are spelled.
     private enum Inferred { case type(ColumnType), dateTime }
 
-    /// Builds the column; `forced` is the schema's type, if any.
-    static func build<S: CellSource>(_ src: S, name: String, forced: ColumnType?, origin: String) throws -> Column {
+    /// Builds the column; `forced` is the schema's type, if any. `dateFormats` (non-empty) makes a `date` column
+    /// whose text must match one of the formats, tried in order, instead of ISO 8601.
+    static func build<S: CellSource>(_ src: S, name: String, forced: ColumnType?, origin: String,
+                                     dateFormats: [DateFormat]? = nil) throws -> Column {
+        if let formats = dateFormats, !formats.isEmpty {
+            return try convertDates(src, name: name, formats: formats, origin: origin)
+        }
         let type: ColumnType
         if let forced { type = forced } else {
             switch try infer(src, name: name, origin: origin) {
@@ -121,6 +126,33 @@ enum ColumnBuilder {
         DataError(file: origin, line: src.line(r), column: name,
                   message: "\(quoteForMessage(c.bytes)) is not \(type.expectation); "
                       + "fix the value or declare the column as string in the schema")
+    }
+
+    /// A `date` column in explicit formats; a value that matches none throws a `DataError` naming line, column,
+    /// value and the formats.
+    private static func convertDates<S: CellSource>(_ src: S, name: String, formats: [DateFormat],
+                                                   origin: String) throws -> Column {
+        let n = src.rowCount
+        var valid = Bitmap(count: n, allSet: true)
+        var values = [Int32](repeating: 0, count: n)
+        for r in 0..<n {
+            let c = src.cell(r)
+            switch c.kind {
+            case .missing, .emptyQuoted: valid[r] = false
+            case .text, .jsonString:
+                guard let v = DateFormat.days(c.bytes, in: formats) else {
+                    let expected = formats.count == 1 ? "the format '\(formats[0].pattern)'"
+                        : "any of the formats " + formats.map { "'\($0.pattern)'" }.joined(separator: ", ")
+                    throw DataError(file: origin, line: src.line(r), column: name,
+                                    message: "\(quoteForMessage(c.bytes)) is not a date in \(expected) (as the schema "
+                                        + "says); fix the value, or change or add a format in the schema")
+                }
+                values[r] = v
+            case .jsonNumber, .jsonBool, .jsonNested:
+                throw mismatch(src, r, c, .date, name, origin)
+            }
+        }
+        return Column(name: name, storage: .date(values), validity: valid)
     }
 
     /// Converts every field to `type`; a field that does not fit throws a `DataError` naming line, column and value.

@@ -27,6 +27,8 @@ struct JSONLinesParser {
     private var line = 0
     private var keyScratch: [UInt8] = []
     private var currentKey: String?
+    /// Told every 65,536 lines how far the parse has got, if set.
+    var progress: ReadProgress?
 
     init(base: UnsafePointer<UInt8>, count: Int, origin: String) {
         self.base = base; self.count = count; self.origin = origin
@@ -36,6 +38,7 @@ struct JSONLinesParser {
     mutating func parse() throws {
         var p = 0
         var lineNo = 0
+        var reported = 0, rows = 0
         while p < count {
             lineNo += 1
             var e = p
@@ -44,7 +47,9 @@ struct JSONLinesParser {
             skipWhitespace()
             if pos < lineEnd { try record() }
             p = e + 1
+            if lineNo & 0xFFFF == 0 { progress?.advance(bytes: p - reported, rows: lines.count - rows); reported = p; rows = lines.count }
         }
+        progress?.advance(bytes: count - reported, rows: lines.count - rows)
     }
 
     // MARK: errors

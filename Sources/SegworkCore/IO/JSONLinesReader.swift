@@ -34,7 +34,11 @@ extension DataReader {
     /// and a `string` column takes numbers and booleans as written.
     public static func parseJSONLines(_ bytes: [UInt8], origin: String,
                                       options: ReadOptions = ReadOptions()) throws -> Table {
-        try bytes.withUnsafeBufferPointer { all in
+        if let repaired = ByteScan.repairedText(bytes, origin: origin, options: options, loneCR: false) {
+            var o = options; o.replaceInvalidUTF8 = false
+            return try parseJSONLines(repaired, origin: origin, options: o)
+        }
+        return try bytes.withUnsafeBufferPointer { all in
             var body = all
             if all.count >= 3, all[0] == 0xEF, all[1] == 0xBB, all[2] == 0xBF {
                 body = UnsafeBufferPointer(rebasing: all[3...])
@@ -42,6 +46,7 @@ extension DataReader {
             try ByteScan.requireText(body, origin: origin, loneCR: false)
             guard let base = body.baseAddress else { throw emptyJSONLines(origin) }
             var parser = JSONLinesParser(base: base, count: body.count, origin: origin)
+            parser.progress = options.progress
             try parser.parse()
             guard !parser.lines.isEmpty else { throw emptyJSONLines(origin) }
             let names = parser.keys.strings
@@ -58,7 +63,7 @@ extension DataReader {
                     let cells = JSONCells(base: base, arena: arena.baseAddress, kinds: parser.kinds[k],
                                           starts: parser.starts[k], lengths: parser.lengths[k], lines: parser.lines)
                     columns.append(try ColumnBuilder.build(cells, name: name, forced: options.forcedType(name),
-                                                           origin: origin))
+                                                           origin: origin, dateFormats: options.dateFormats[name]))
                 }
                 return try Table(columns: columns)
             }
