@@ -94,6 +94,7 @@ struct DatasetStage {
                                       "dataset '\(spec.name)': schema tags column '\(name)' pii: true, but \(origin) has no such column; columns: \(table.columnNames.joined(separator: ", "))")
             }
         }
+        progress?.begin("joining datasets and deriving features")
         guard let (population, popOrigin) = tables[definition.population] else {
             throw DefinitionError(file: definition.file, "population '\(definition.population)' was not read")
         }
@@ -150,6 +151,7 @@ struct DatasetStage {
             }
             try addFeature(DaysSinceFeature.compute(c, output: output, asOf: asOf, origin: popOrigin), to: &table)
         }
+        progress?.end()
         return Output(table: table, inputs: inputs, sourcePlugins: sources, asOf: asOf, notes: notes, files: files,
                       sourcePluginFiles: sourceFiles, cleaning: cleaning)
     }
