@@ -1,3 +1,5 @@
+import Foundation
+
 /// A date format in strftime style, compiled once and matched on bytes (no locale, no time zone, no allocation
 /// per value). Shared by the readers (a schema entry's `format:`) and the cleaning step (`standardise` `dates:`).
 ///
@@ -21,13 +23,15 @@ public struct DateFormat: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// A format that cannot be used: an unknown directive, or a missing or repeated date part.
-    public struct Problem: Error, CustomStringConvertible, Equatable {
+    public struct Problem: Error, LocalizedError, CustomStringConvertible, Equatable {
         /// The format as written.
         public var pattern: String
         /// What is wrong, completing "format '<pattern>' …".
         public var reason: String
         /// `format '<pattern>' <reason>`.
         public var description: String { "format '\(pattern)' \(reason)" }
+        /// Same as `description`.
+        public var errorDescription: String? { description }
     }
 
     /// The directives, for messages.
