@@ -12,6 +12,8 @@ struct ImportCommand: ParsableCommand {
     @Argument(help: "The workspace folder.") var workspace: String
     @Argument(help: "Dataset name.") var name: String
     @Argument(help: "The file to snapshot (CSV, TSV, JSON Lines, or any file a source plugin reads).") var file: String
+    @Flag(name: .shortAndLong, help: "No progress line on a terminal (there is none when CI=true or standard error is not a terminal).")
+    var quiet = false
 
     func validate() throws {
         guard name.range(of: "^[A-Za-z][A-Za-z0-9_.-]*$", options: .regularExpression) != nil else {
@@ -27,7 +29,10 @@ struct ImportCommand: ParsableCommand {
         guard FileManager.default.isReadableFile(atPath: file) else {
             throw DataError(file: file, line: nil, message: "cannot be read; check the path")
         }
-        let (v, isNew) = try history.store.importDataset(name: name, file: URL(fileURLWithPath: file))
+        let progress = ReadProgress.forTerminal(quiet: quiet)
+        defer { progress?.finish() }
+        let (v, isNew) = try history.store.importDataset(name: name, file: URL(fileURLWithPath: file), progress: progress)
+        progress?.finish()
         let what = "\(name) \(v.sha256.prefix(12)) (\(v.rows.map { "\($0) rows, " } ?? "")\(v.bytes) bytes)"
         print(isNew ? "imported \(what)" : "unchanged: \(what) is already the imported version of \(name); nothing to do")
     }

@@ -14,6 +14,9 @@ struct RunCommand: ParsableCommand {
         that decides the output, so the same inputs give the same folder and the same bytes. Gates declared in a \
         definition are checked after its run; a failed gate makes the exit status 3.
 
+        On a terminal, a progress line on standard error shows the phase, rows read and the rate; --quiet, --ci, \
+        CI=true or a standard error that is not a terminal turn it off.
+
         With --ci (or when the environment has CI=true): no progress or tables, a JSON summary on stdout (or in \
         --summary FILE), and the documented exit statuses.
         """
@@ -45,7 +48,7 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Write the JSON summary to this file instead of stdout (implies --ci).")
     var summary: String?
 
-    @Flag(name: .shortAndLong, help: "Print nothing but errors.")
+    @Flag(name: .shortAndLong, help: "Print nothing but errors (no progress line either; there is none when CI=true or standard error is not a terminal).")
     var quiet = false
 
     func validate() throws {
@@ -123,9 +126,12 @@ struct RunCommand: ParsableCommand {
     /// Runs, or verifies; `message` is set when `--verify` finds a difference (for the JSON summary).
     private func execute(_ runs: inout [CISummary.Run], _ message: inout String?) throws -> ExitStatus {
         let ws = try Workspace.open(workspace)
+        // Progress on standard error only on a terminal, and never headless or quiet; cleared before any other output.
+        let progress = headless ? nil : ReadProgress.forTerminal(quiet: quiet)
+        defer { progress?.finish() }
         if let verify {
             // Re-executing writes nothing, so it takes no lock and works on a read-only workspace.
-            return try runVerify(verify, try History(workspace: ws, create: false), &message)
+            return try runVerify(verify, try History(workspace: ws, create: false), progress, &message)
         }
         // A missing salt is a usage error before any work (no lock, no store, no data read).
         if hashIDs || ws.privacy.hashIDs { _ = try ws.privacy.hasher(file: ws.configDisplay) }
@@ -145,8 +151,10 @@ struct RunCommand: ParsableCommand {
         // Compute everything first: a failure in any definition stores and writes nothing at all.
         let results = try defs.map { def in
             try runner.run(def, options: RunOptions(asOf: asOfDate, formats: formatList,
-                                                   datasetFiles: try history.importedFiles(for: def), privacy: privacy))
+                                                   datasetFiles: try history.importedFiles(for: def), privacy: privacy,
+                                                   progress: progress))
         }
+        progress?.begin("writing exports and storing \(results.count == 1 ? "the version" : "\(results.count) versions")")
         // Stage every export folder, store every version, then put the folders in place: a failure before the
         // last step leaves exports/ as it was.
         var staged: [AtomicWriter.StagedDirectory] = []
@@ -159,6 +167,7 @@ struct RunCommand: ParsableCommand {
             throw error
         }
         for s in staged { try s.commit() }
+        progress?.finish()
         var status = ExitStatus.ok
         for (r, version) in zip(results, versions) {
             let (gates, drift) = try history.gates(for: version)
@@ -180,11 +189,12 @@ struct RunCommand: ParsableCommand {
         return status
     }
 
-    private func runVerify(_ ref: String, _ history: History, _ message: inout String?) throws -> ExitStatus {
+    private func runVerify(_ ref: String, _ history: History, _ progress: ReadProgress?,
+                           _ message: inout String?) throws -> ExitStatus {
         let v = try history.store.version(ref)
         // Damaged snapshots or rows are named as such, not reported as a difference in the outputs.
         try history.store.verifyIntegrity()
-        let result = try history.verify(v)
+        let result = try history.verify(v, progress: progress)
         if !headless && !quiet {
             print(result.identical ? "\(v.id) (\(v.definition), run \(v.runID)) reproduces byte for byte"
                                    : "\(v.id) (\(v.definition), run \(v.runID)) does NOT reproduce:")

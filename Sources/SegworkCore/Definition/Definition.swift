@@ -77,6 +77,10 @@ public struct DatasetSpec: Sendable, Equatable {
     public var schema: [String: ColumnType]
     /// Columns tagged `pii: true` in the schema, sorted: usable by plugins, never profiled or exported.
     public var pii: [String] = []
+    /// Date columns written in other formats (`format:` in the schema), tried in order; their `schema` type is `date`.
+    public var dateFormats: [String: [DateFormat]] = [:]
+    /// `invalid_utf8: replace`: ill-formed UTF-8 in the file becomes U+FFFD (counted in a note) instead of an error.
+    public var replaceInvalidUTF8 = false
     /// When set, the dataset is joined onto the population: this column matches the population id (one row per
     /// customer at most).
     public var join: String?
@@ -221,7 +225,8 @@ extension Definition {
             let path = "datasets.\(name)"
             var d = DatasetSpec(name: name, file: nil, source: nil, imported: nil, params: [:], schema: [:], join: nil,
                                 line: spec.mark?.line)
-            for (k, v) in try y.mapping(spec, path, known: ["file", "source", "dataset", "params", "schema", "join", "clean"]) {
+            for (k, v) in try y.mapping(spec, path, known: ["file", "source", "dataset", "params", "schema", "join", "clean",
+                                                                "invalid_utf8"]) {
                 switch k {
                 case "file": d.file = try y.string(v, "\(path).file")
                 case "source": d.source = try y.string(v, "\(path).source")
@@ -229,11 +234,13 @@ extension Definition {
                 case "params": d.params = try params(v, "\(path).params", y)
                 case "join": d.join = try y.string(v, "\(path).join")
                 case "clean": d.clean = try CleanStep.parseList(v, "\(path).clean", y)
+                case "invalid_utf8": d.replaceInvalidUTF8 = try parseInvalidUTF8(v, "\(path).invalid_utf8", y)
                 case "schema":
                     for (col, t) in try y.mapping(v, "\(path).schema") {
                         let entry = try parseSchemaEntry(t, "\(path).schema.\(col)", y)
                         if let type = entry.type { d.schema[col] = type }
                         if entry.pii { d.pii.append(col) }
+                        if !entry.formats.isEmpty { d.dateFormats[col] = entry.formats }
                     }
                     d.pii.sort()
                 default: break
@@ -244,24 +251,6 @@ extension Definition {
             }
             return d
         }
-    }
-
-    /// One schema entry: the short form `col: integer`, or the long form `col: { type: string, pii: true }`
-    /// (both keys optional; without `type` the reader infers it).
-    private static func parseSchemaEntry(_ t: Node, _ path: String, _ y: YAMLFields) throws -> (type: ColumnType?, pii: Bool) {
-        func type(_ node: Node, _ p: String) throws -> ColumnType {
-            let s = try y.string(node, p)
-            guard let type = ColumnType(rawValue: s) else {
-                throw y.error(node, "'\(p)' must be one of \(ColumnType.allCases.map(\.rawValue).joined(separator: ", ")) (got '\(s)')")
-            }
-            return type
-        }
-        if t.scalar != nil { return (try type(t, path), false) }
-        var out: (type: ColumnType?, pii: Bool) = (nil, false)
-        for (k, v) in try y.mapping(t, path, known: ["type", "pii"]) {
-            if k == "type" { out.type = try type(v, "\(path).type") } else { out.pii = try y.bool(v, "\(path).pii") }
-        }
-        return out
     }
 
     private static func parseFeatures(_ node: Node, _ y: YAMLFields, into def: inout Definition) throws {

@@ -100,7 +100,7 @@ public struct History {
     /// Re-executes a stored version: its stored definition text over the stored snapshots of its datasets, with
     /// the same reference date, seed and clock, and compares the outputs byte for byte. Plugins are the workspace's
     /// current files; any whose hash differs from the version's is reported.
-    public func verify(_ v: VersionRecord) throws -> Verification {
+    public func verify(_ v: VersionRecord, progress: ReadProgress? = nil) throws -> Verification {
         let def = try Self.definition(of: v)
         var files: [String: URL] = [:]
         for input in v.inputs where !input.file.hasPrefix("plugin:") {
@@ -119,7 +119,9 @@ public struct History {
         let recorded = try Self.report(of: v).run.privacy
         let privacy = PrivacyOptions(hashIDs: recorded?.hashedIDs ?? false, minGroupSize: recorded?.minGroupSize)
         let result = try Runner(workspace: workspace).run(def, options: RunOptions(asOf: CivilDate(iso: Substring(v.asOf)),
-                                                                                  datasetFiles: files, privacy: privacy))
+                                                                                  datasetFiles: files, privacy: privacy,
+                                                                                  progress: progress))
+        progress?.finish()
         var diffs: [String] = []
         for p in v.plugins {
             if let now = result.report.run.plugins.first(where: { $0.name == p.name }), now.sha256 != p.sha256 {

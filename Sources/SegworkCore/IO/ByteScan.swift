@@ -83,6 +83,82 @@ enum ByteScan {
     }
 }
 
+extension ByteScan {
+    /// A repaired copy of a buffer: see `repairUTF8`.
+    struct UTF8Repair: Equatable {
+        /// The bytes, every ill-formed sequence replaced.
+        var bytes: [UInt8]
+        /// How many U+FFFD were written.
+        var replacements: Int
+        /// The offset, in the input, of the first replaced byte.
+        var firstOffset: Int
+    }
+
+    /// The length of the well-formed UTF-8 sequence at `i` as a positive number, or, when the bytes there are
+    /// ill-formed, the length of their maximal subpart (the longest prefix of some well-formed sequence, at least
+    /// one byte) as a negative number. NUL is a well-formed one-byte sequence here.
+    @inline(__always)
+    static func sequenceLength(_ base: UnsafePointer<UInt8>, _ i: Int, _ n: Int) -> Int {
+        let b = base[i]
+        if b < 0x80 { return 1 }
+        let need: Int
+        var lo: UInt8 = 0x80, hi: UInt8 = 0xBF
+        switch b {
+        case 0xC2...0xDF: need = 1
+        case 0xE0: need = 2; lo = 0xA0
+        case 0xE1...0xEC, 0xEE, 0xEF: need = 2
+        case 0xED: need = 2; hi = 0x9F
+        case 0xF0: need = 3; lo = 0x90
+        case 0xF1...0xF3: need = 3
+        case 0xF4: need = 3; hi = 0x8F
+        default: return -1
+        }
+        guard i + 1 < n, base[i + 1] >= lo, base[i + 1] <= hi else { return -1 }
+        var k = 2
+        while k <= need {
+            guard i + k < n, base[i + k] & 0xC0 == 0x80 else { return -k }
+            k += 1
+        }
+        return need + 1
+    }
+
+    /// A copy of `bytes` in which each maximal subpart of an ill-formed UTF-8 sequence is replaced by U+FFFD
+    /// (the Unicode standard's "substitution of maximal subparts", §3.9: `E2 82 41` gives U+FFFD then `A`; `C0 AF`
+    /// gives two), with the number of replacements; nil when `bytes` is already valid UTF-8. NUL bytes are kept.
+    static func repairUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> UTF8Repair? {
+        guard let base = bytes.baseAddress else { return nil }
+        let n = bytes.count
+        let high: UInt64 = 0x8080_8080_8080_8080
+        var i = 0
+        var first = -1
+        while i < n {
+            if i + 8 <= n, UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self) & high == 0 { i += 8; continue }
+            let len = sequenceLength(base, i, n)
+            if len < 0 { first = i; break }
+            i += len
+        }
+        guard first >= 0 else { return nil }
+        var out: [UInt8] = []
+        out.reserveCapacity(n + n / 16 + 16)
+        out.append(contentsOf: UnsafeBufferPointer(start: base, count: first))
+        var count = 0
+        i = first
+        while i < n {
+            let len = sequenceLength(base, i, n)
+            if len > 0 {
+                out.append(contentsOf: UnsafeBufferPointer(start: base + i, count: len))
+                i += len
+            } else {
+                out.append(0xEF); out.append(0xBF); out.append(0xBD)
+                count += 1
+                i -= len
+            }
+        }
+        return UTF8Repair(bytes: out, replacements: count, firstOffset: first)
+    }
+
+}
+
 /// A reusable byte buffer with a stable address, for values that must be rewritten (unescaped) before use.
 final class Scratch {
     private(set) var pointer: UnsafeMutablePointer<UInt8>

@@ -154,7 +154,6 @@ struct CSVFormat: ChunkParser {
     /// Reads the header from the first chunk (nil: the file is empty) and moves the chunk's start past it.
     mutating func readHeader(_ first: Chunk?) throws {
         guard let first else { throw emptyCSV }
-        try ByteScan.requireText(UnsafeBufferPointer(first.bytes), origin: origin, loneCR: true, firstLine: first.firstLine)
         var tok = CSVTokenizer(base: UnsafePointer(first.bytes.baseAddress!), end: first.bytes.count,
                                delimiter: delimiter, origin: origin)
         tok.line = first.firstLine
@@ -180,6 +179,11 @@ struct CSVFormat: ChunkParser {
             seen[name] = k
             names.append(name)
         }
+        // The records are checked chunk by chunk; the header here (names with bad bytes are replaced when asked).
+        if !options.replaceInvalidUTF8 {
+            try ByteScan.requireText(UnsafeBufferPointer(rebasing: UnsafeBufferPointer(first.bytes)[..<tok.pos]),
+                                     origin: origin, loneCR: true, firstLine: first.firstLine)
+        }
         try checkSchema(options.schema, columns: names, origin: origin)
         first.start = tok.pos
         first.startLine = tok.line
@@ -192,12 +196,24 @@ struct CSVFormat: ChunkParser {
     /// Tokenizes the chunk's records and converts each column.
     func parse(_ chunk: Chunk, worker: inout ParseWorker) throws -> ChunkTable {
         let body = UnsafeBufferPointer(rebasing: UnsafeBufferPointer(chunk.bytes)[chunk.start...])
-        try ByteScan.requireText(body, origin: origin, loneCR: true, firstLine: chunk.startLine)
-        guard let base = chunk.bytes.baseAddress.map({ UnsafePointer<UInt8>($0) }) else { return ChunkTable(rows: 0, lines: RowLines()) }
+        if options.replaceInvalidUTF8, let fixed = ByteScan.repairUTF8(body) {
+            return try fixed.bytes.withUnsafeBufferPointer { repaired in
+                var t = try records(repaired, firstLine: chunk.startLine, worker: &worker)
+                t.repairs = (fixed.replacements,
+                             chunk.startLine - 1 + ByteScan.line(of: fixed.firstOffset, in: body, loneCR: true))
+                return t
+            }
+        }
+        return try records(body, firstLine: chunk.startLine, worker: &worker)
+    }
+
+    private func records(_ body: UnsafeBufferPointer<UInt8>, firstLine: Int,
+                         worker: inout ParseWorker) throws -> ChunkTable {
+        try ByteScan.requireText(body, origin: origin, loneCR: true, firstLine: firstLine)
+        guard let base = body.baseAddress else { return ChunkTable(rows: 0, lines: RowLines()) }
         let width = names.count
-        var tok = CSVTokenizer(base: base, end: chunk.bytes.count, delimiter: delimiter, origin: origin)
-        tok.pos = chunk.start
-        tok.line = chunk.startLine
+        var tok = CSVTokenizer(base: base, end: body.count, delimiter: delimiter, origin: origin)
+        tok.line = firstLine
         worker.bounds.removeAll(keepingCapacity: true)
         var lines = RowLines()
         while tok.skipBlankLines() {
@@ -215,9 +231,10 @@ struct CSVFormat: ChunkParser {
             for (k, name) in names.enumerated() {
                 let cells = CSVCells(base: base, bounds: bp, lines: lines, stride: width + 1, column: k,
                                      scratch: worker.scratch)
-                table.columns.append((name, try ColumnBuilder.chunk(cells, name: name, forced: options.forcedType(name),
-                                                                    origin: origin,
-                                                                    dictionary: &worker.dictionaries[name, default: ByteDictionary(keepStrings: false)])))
+                table.columns.append((name, try ColumnBuilder.chunk(
+                    cells, name: name, forced: options.forcedType(name), origin: origin,
+                    dateFormats: options.dateFormats[name],
+                    dictionary: &worker.dictionaries[name, default: ByteDictionary(keepStrings: false)])))
             }
         }
         return table

@@ -6,6 +6,8 @@ struct ChunkTable {
     var lines: RowLines
     /// The chunk's columns (a JSON Lines chunk has only the keys its records use).
     var columns: [(name: String, column: ChunkColumn)] = []
+    /// Invalid UTF-8 sequences replaced (when the options allow it), and the line of the first.
+    var repairs: (count: Int, firstLine: Int)?
 
     init(rows: Int, lines: RowLines) { self.rows = rows; self.lines = lines }
 }

@@ -119,8 +119,15 @@ struct ChunkColumn {
 enum ColumnBuilder {
     /// The chunk's column: its evidence, and its values converted to the schema's type or to the type its own
     /// evidence gives. String values get codes in `dictionary`.
+    /// `dateFormats` (non-empty) makes a `date` column whose text must match one of the formats, tried in order,
+    /// instead of ISO 8601.
     static func chunk<S: CellSource>(_ src: S, name: String, forced: ColumnType?, origin: String,
+                                     dateFormats: [DateFormat]? = nil,
                                      dictionary: inout ByteDictionary) throws -> ChunkColumn {
+        if let formats = dateFormats, !formats.isEmpty {
+            let (values, valid) = try convertDates(src, name: name, formats: formats, origin: origin)
+            return ChunkColumn(evidence: TypeEvidence(), values: values, validity: valid)
+        }
         if let forced {
             let (values, valid) = try convert(src, name: name, to: forced, origin: origin, dictionary: &dictionary)
             return ChunkColumn(evidence: TypeEvidence(), values: values, validity: valid)
@@ -188,6 +195,33 @@ enum ColumnBuilder {
         DataError(file: origin, line: src.line(r), column: name,
                   message: "\(quoteForMessage(c.bytes)) is not \(type.expectation); "
                       + "fix the value or declare the column as string in the schema")
+    }
+
+    /// A `date` column in explicit formats; a value that matches none throws a `DataError` naming line, column,
+    /// value and the formats.
+    private static func convertDates<S: CellSource>(_ src: S, name: String, formats: [DateFormat],
+                                                   origin: String) throws -> (ChunkValues, Bitmap) {
+        let n = src.rowCount
+        var valid = Bitmap(count: n, allSet: true)
+        var values = [Int32](repeating: 0, count: n)
+        for r in 0..<n {
+            let c = src.cell(r)
+            switch c.kind {
+            case .missing, .emptyQuoted: valid[r] = false
+            case .text, .jsonString:
+                guard let v = DateFormat.days(c.bytes, in: formats) else {
+                    let expected = formats.count == 1 ? "the format '\(formats[0].pattern)'"
+                        : "any of the formats " + formats.map { "'\($0.pattern)'" }.joined(separator: ", ")
+                    throw DataError(file: origin, line: src.line(r), column: name,
+                                    message: "\(quoteForMessage(c.bytes)) is not a date in \(expected) (as the schema "
+                                        + "says); fix the value, or change or add a format in the schema")
+                }
+                values[r] = v
+            case .jsonNumber, .jsonBool, .jsonNested:
+                throw mismatch(src, r, c, .date, name, origin)
+            }
+        }
+        return (.date(values), valid)
     }
 
     /// Converts every field to `type`; a field that does not fit throws a `DataError` naming line, column and value.

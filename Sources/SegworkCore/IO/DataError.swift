@@ -41,19 +41,60 @@ public struct ReadOptions: Sendable {
     /// `00123` stays `00123`). Naming a column the file does not have is not an error.
     public var textColumns: Set<String>
 
+    /// Date columns written in other formats than ISO 8601, per column name: each value must match one of the
+    /// formats, tried in order (ISO is then accepted only when listed, as `%Y-%m-%d`). A column named here is read
+    /// as `date` whatever `schema` says.
+    public var dateFormats: [String: [DateFormat]]
+
+    /// When true, each maximal invalid UTF-8 subsequence is replaced by U+FFFD (counted in `warnings`) instead of
+    /// stopping the read with a `DataError`. NUL bytes are an error either way.
+    public var replaceInvalidUTF8: Bool
+
+    /// Collects things the user should hear about that do not stop the read (replaced bytes), if set.
+    public var warnings: ReadWarnings?
+
+    /// Told how many bytes and records have been read, if set (a terminal progress line).
+    public var progress: ReadProgress?
+
     /// Bytes read per chunk; each chunk is parsed on its own thread.
     var chunkBytes = 16 << 20
     /// Parsing threads (at most the number of cores).
     var threads = min(ProcessInfo.processInfo.activeProcessorCount, 8)
 
     /// Creates options.
-    public init(schema: [String: ColumnType] = [:], delimiter: UInt8 = UInt8(ascii: ","), textColumns: Set<String> = []) {
+    public init(schema: [String: ColumnType] = [:], delimiter: UInt8 = UInt8(ascii: ","), textColumns: Set<String> = [],
+                dateFormats: [String: [DateFormat]] = [:], replaceInvalidUTF8: Bool = false,
+                warnings: ReadWarnings? = nil, progress: ReadProgress? = nil) {
         self.schema = schema; self.delimiter = delimiter; self.textColumns = textColumns
+        self.dateFormats = dateFormats; self.replaceInvalidUTF8 = replaceInvalidUTF8
+        self.warnings = warnings; self.progress = progress
     }
 
     /// The forced type of column `name`, if any.
     func forcedType(_ name: String) -> ColumnType? {
-        schema[name] ?? (textColumns.contains(name) ? .string : nil)
+        if dateFormats[name] != nil { return .date }
+        return schema[name] ?? (textColumns.contains(name) ? .string : nil)
+    }
+}
+
+/// Warnings gathered while reading (from several threads if need be), in the order they were added.
+public final class ReadWarnings: @unchecked Sendable {
+    private let lock = NSLock()
+    private var list: [String] = []
+
+    /// An empty collection.
+    public init() {}
+
+    /// Adds one warning (a sentence naming the file).
+    public func add(_ message: String) {
+        lock.lock(); defer { lock.unlock() }
+        list.append(message)
+    }
+
+    /// The warnings so far.
+    public var messages: [String] {
+        lock.lock(); defer { lock.unlock() }
+        return list
     }
 }
 

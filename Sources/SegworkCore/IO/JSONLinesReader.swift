@@ -38,9 +38,22 @@ struct JSONLinesFormat: ChunkParser {
 
     func parse(_ chunk: Chunk, worker: inout ParseWorker) throws -> ChunkTable {
         let body = UnsafeBufferPointer(chunk.bytes)
-        try ByteScan.requireText(body, origin: origin, loneCR: false, firstLine: chunk.firstLine)
+        if options.replaceInvalidUTF8, let fixed = ByteScan.repairUTF8(body) {
+            return try fixed.bytes.withUnsafeBufferPointer { repaired in
+                var t = try records(repaired, firstLine: chunk.firstLine, worker: &worker)
+                t.repairs = (fixed.replacements,
+                             chunk.firstLine - 1 + ByteScan.line(of: fixed.firstOffset, in: body, loneCR: false))
+                return t
+            }
+        }
+        return try records(body, firstLine: chunk.firstLine, worker: &worker)
+    }
+
+    private func records(_ body: UnsafeBufferPointer<UInt8>, firstLine: Int,
+                         worker: inout ParseWorker) throws -> ChunkTable {
+        try ByteScan.requireText(body, origin: origin, loneCR: false, firstLine: firstLine)
         guard let base = body.baseAddress else { return ChunkTable(rows: 0, lines: RowLines()) }
-        var parser = JSONLinesParser(base: base, count: body.count, origin: origin, firstLine: chunk.firstLine)
+        var parser = JSONLinesParser(base: base, count: body.count, origin: origin, firstLine: firstLine)
         try parser.parse()
         var lines = RowLines()
         for l in parser.lines { lines.append(line: l) }
@@ -52,6 +65,7 @@ struct JSONLinesFormat: ChunkParser {
                                       starts: parser.starts[k], lengths: parser.lengths[k], lines: parser.lines)
                 table.columns.append((name, try ColumnBuilder.chunk(
                     cells, name: name, forced: options.forcedType(name), origin: origin,
+                    dateFormats: options.dateFormats[name],
                     dictionary: &worker.dictionaries[name, default: ByteDictionary(keepStrings: false)])))
             }
         }

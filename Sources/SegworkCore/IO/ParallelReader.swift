@@ -83,6 +83,10 @@ enum ParallelReader {
         state.order = []
         var table = try Table(columns: columns)
         table.rowLines = state.lines
+        if let n = state.repairs, let line = state.firstRepairLine {
+            options.warnings?.add("\(origin): replaced \(n) invalid UTF-8 " + (n == 1 ? "sequence" : "sequences")
+                                      + " with U+FFFD (first on line \(line)), as the definition's invalid_utf8: replace asks")
+        }
         return .table(table)
     }
 }
@@ -103,6 +107,8 @@ private final class ReadState: @unchecked Sendable {
     let totalBytes: Int
     let firstChunkBytes: Int
     var expectedRows = 0
+    var repairs: Int?
+    var firstRepairLine: Int?
 
     init(origin: String, options: ReadOptions, names: [String], totalBytes: Int, firstChunkBytes: Int) {
         self.origin = origin; self.options = options; self.totalBytes = totalBytes; self.firstChunkBytes = firstChunkBytes
@@ -139,6 +145,11 @@ private final class ReadState: @unchecked Sendable {
                 }
                 rows += t.rows
                 lines.append(contentsOf: t.lines)
+                if let r = t.repairs {
+                    repairs = (repairs ?? 0) + r.count
+                    if firstRepairLine == nil { firstRepairLine = r.firstLine }
+                }
+                options.progress?.advance(bytes: size, rows: t.rows)
             } catch let e {
                 error = e
                 waiting = [:]

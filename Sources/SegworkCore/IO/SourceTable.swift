@@ -9,7 +9,11 @@ extension DataReader {
     /// with no fraction, integer text; `double` — numbers, number text; `bool` — booleans, `"true"`/`"false"`;
     /// `date` — `YYYY-MM-DD` text (or `YYYY-MM-DDThh:mm:ss[Z]`, date part); `string` — text, and numbers and
     /// booleans written out. Tables (arrays, objects) fit no column type.
-    public static func table(from output: SourceOutput, declared: [SourceColumn], origin: String) throws -> Table {
+    ///
+    /// `dateFormats` (a definition's schema `format:`) names date columns whose text is in those formats, tried in
+    /// order, instead of ISO 8601.
+    public static func table(from output: SourceOutput, declared: [SourceColumn], origin: String,
+                             dateFormats: [String: [DateFormat]] = [:]) throws -> Table {
         guard output.names.count == output.values.count else {
             throw DataError(file: origin, line: nil,
                             message: "emitted \(output.names.count) column names but \(output.values.count) columns "
@@ -43,13 +47,14 @@ extension DataReader {
             }
             let values = emitted[decl.name].map { output.values[$0] }
                 ?? [PluginValue](repeating: .null, count: rowCount)
-            columns.append(try sourceColumn(values, name: decl.name, type: type, origin: origin))
+            columns.append(try sourceColumn(values, name: decl.name, type: type, origin: origin,
+                                            formats: dateFormats[decl.name] ?? []))
         }
         return try Table(columns: columns)
     }
 
     private static func sourceColumn(_ values: [PluginValue], name: String, type: ColumnType,
-                                     origin: String) throws -> Column {
+                                     origin: String, formats: [DateFormat]) throws -> Column {
         let n = values.count
         var valid = Bitmap(count: n, allSet: true)
         func fail(_ r: Int, _ v: PluginValue) -> DataError {
@@ -62,6 +67,12 @@ extension DataReader {
             case .array: shown = "an array"
             case .object: shown = "a table"
             case .null: shown = "nil"
+            }
+            if type == .date, !formats.isEmpty {
+                return DataError(file: origin, line: nil, column: name,
+                                 message: "record \(r + 1): \(shown) is not a date in "
+                                     + formats.map { "'\($0.pattern)'" }.joined(separator: " or ")
+                                     + " (the definition's schema format); emit dates in that format or change the format")
             }
             return DataError(file: origin, line: nil, column: name,
                              message: "record \(r + 1): \(shown) is not \(type.expectation); "
@@ -124,7 +135,8 @@ extension DataReader {
                 switch v {
                 case .null: valid[r] = false
                 case .string(let s):
-                    guard let parsed = text(s, { ValueParsing.date($0) ?? ValueParsing.dateTime($0) }) else {
+                    guard let parsed = text(s, { formats.isEmpty ? ValueParsing.date($0) ?? ValueParsing.dateTime($0)
+                                                                 : DateFormat.days($0, in: formats) }) else {
                         throw fail(r, v)
                     }
                     if let p = parsed { out[r] = p } else { valid[r] = false }

@@ -9,6 +9,8 @@ struct DatasetStage {
     let environment: PluginEnvironment
     /// Dataset name → the file to read instead of the definition's (a snapshot, an imported dataset).
     let fileOverrides: [String: URL]
+    /// The terminal progress line, if shown.
+    var progress: ReadProgress? = nil
 
     /// The customer table with features, the inputs read, and the reference date.
     struct Output {
@@ -31,6 +33,7 @@ struct DatasetStage {
         var sources: [PluginInfo] = []
         var files: [String: URL] = [:]
         var sourceFiles: [String: URL] = [:]
+        let warnings = ReadWarnings()
         for spec in definition.datasets {
             if spec.file != nil || spec.imported != nil {
                 let url: URL
@@ -48,7 +51,12 @@ struct DatasetStage {
                                           "dataset '\(spec.name)': file '\(spec.file ?? shown)' does not exist (looked in \(shown))")
                 }
                 // Read through the path as shown, so errors name the file the way the user sees it.
-                let table = try DataReader.read(path: shown, options: ReadOptions(schema: spec.schema, textColumns: keyColumns(spec)))
+                let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? nil
+                progress?.begin("reading \(shown)", totalBytes: size)
+                let table = try DataReader.read(path: shown, options: ReadOptions(
+                    schema: spec.schema, textColumns: keyColumns(spec), dateFormats: spec.dateFormats,
+                    replaceInvalidUTF8: spec.replaceInvalidUTF8, warnings: warnings, progress: progress))
+                progress?.end()
                 let recorded = spec.file ?? "dataset:\(spec.imported!)"
                 inputs.append(InputInfo(name: spec.name, file: recorded, sha256: try SHA256.hex(fileAt: url.path), rows: table.rowCount))
                 files[spec.name] = url
@@ -62,9 +70,12 @@ struct DatasetStage {
                     throw e
                 }
                 let params = try plugin.effectiveParams()
+                progress?.begin("running source plugin \(source)")
                 let output = try plugin.read()
+                progress?.end()
                 let origin = "plugin '\(source)' (\(workspace.display(fileURL)))"
-                var table = try DataReader.table(from: output, declared: plugin.manifest.columns, origin: origin)
+                var table = try DataReader.table(from: output, declared: plugin.manifest.columns, origin: origin,
+                                                 dateFormats: spec.dateFormats)
                 try applySchema(spec, &table, origin: origin)
                 inputs.append(InputInfo(name: spec.name, file: "plugin:\(source)", sha256: table.fingerprint(), rows: table.rowCount))
                 sources.append(try PluginLoader.info(plugin, file: fileURL, params: params, catalog: catalog))
@@ -72,7 +83,9 @@ struct DatasetStage {
                 tables[spec.name] = (table, origin)
             }
         }
+        if definition.datasets.contains(where: { !$0.clean.isEmpty }) { progress?.begin("cleaning") }
         let cleaning = try clean(&tables)
+        progress?.end()
         // A misspelt pii tag would leave the real column unprotected: every tagged column must exist.
         for spec in definition.datasets {
             guard let (table, origin) = tables[spec.name] else { continue }
@@ -81,6 +94,7 @@ struct DatasetStage {
                                       "dataset '\(spec.name)': schema tags column '\(name)' pii: true, but \(origin) has no such column; columns: \(table.columnNames.joined(separator: ", "))")
             }
         }
+        progress?.begin("joining datasets and deriving features")
         guard let (population, popOrigin) = tables[definition.population] else {
             throw DefinitionError(file: definition.file, "population '\(definition.population)' was not read")
         }
@@ -107,7 +121,8 @@ struct DatasetStage {
             }
         }
 
-        var notes: [String] = cleaning.map { c in
+        var notes: [String] = warnings.messages
+        notes += cleaning.map { c in
             c.datasets.compactMap { d in
                 let n = d.steps.reduce(0) { $0 + $1.rejects }
                 return n == 0 ? nil : "\(n) \(d.dataset) \(n == 1 ? "row" : "rows") failed validation and went to rejects.csv"
@@ -136,6 +151,7 @@ struct DatasetStage {
             }
             try addFeature(DaysSinceFeature.compute(c, output: output, asOf: asOf, origin: popOrigin), to: &table)
         }
+        progress?.end()
         return Output(table: table, inputs: inputs, sourcePlugins: sources, asOf: asOf, notes: notes, files: files,
                       sourcePluginFiles: sourceFiles, cleaning: cleaning)
     }

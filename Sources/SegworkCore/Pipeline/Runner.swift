@@ -12,10 +12,13 @@ public struct RunOptions: Sendable {
     public var datasetFiles: [String: URL]
     /// Hashed ids and suppression for this run; nil uses the workspace's `privacy:` settings.
     public var privacy: PrivacyOptions?
+    /// The terminal progress line (phases, rows read), or nil for none.
+    public var progress: ReadProgress?
     /// Creates options.
     public init(asOf: CivilDate? = nil, formats: [ExportFormat]? = nil, datasetFiles: [String: URL] = [:],
-                privacy: PrivacyOptions? = nil) {
+                privacy: PrivacyOptions? = nil, progress: ReadProgress? = nil) {
         self.asOf = asOf; self.formats = formats; self.datasetFiles = datasetFiles; self.privacy = privacy
+        self.progress = progress
     }
 }
 
@@ -73,7 +76,7 @@ public struct Runner: Sendable {
         env.randomSeed = Self.seed(definition.name)
         env.frozenTime = (options.asOf ?? definition.asOf).map { Int64($0.days) * 86_400 }
         var data = try DatasetStage(workspace: workspace, definition: definition, catalog: catalog, environment: env,
-                                    fileOverrides: options.datasetFiles).run(asOf: options.asOf)
+                                    fileOverrides: options.datasetFiles, progress: options.progress).run(asOf: options.asOf)
         env.frozenTime = Int64(data.asOf.days) * 86_400
 
         // Load and configure every criterion and scorer, and check every column they read or the profile names,
@@ -99,6 +102,7 @@ public struct Runner: Sendable {
 
         var pluginInfos = data.sourcePlugins
         for ((use, file, plugin), output) in zip(scorers, scoreNames) {
+            options.progress?.begin("running scorer \(use.plugin)")
             let (inputs, params) = try prepare(plugin, use, data.table)
             var scores = try withCustomer(ids) { try plugin.score(columns: inputs, rowCount: data.table.rowCount) }
             // Infinite scores (a division by zero) count as missing, like NaN and nil: statistics stay finite.
@@ -108,12 +112,14 @@ public struct Runner: Sendable {
         }
         var assignments: [LabelAssignment] = []
         for (use, file, plugin) in criteria {
+            options.progress?.begin("running criterion \(use.plugin)")
             let (inputs, params) = try prepare(plugin, use, data.table)
             let labels = try withCustomer(ids) { try plugin.assign(columns: inputs, rowCount: data.table.rowCount) }
             try checkLabels(labels, plugin, ids)
             assignments.append(labels)
             pluginInfos.append(try PluginLoader.info(plugin, file: file, params: params, catalog: catalog))
         }
+        options.progress?.begin("profiling")
         let assignment = Self.combine(assignments, definition.combine, rows: data.table.rowCount)
 
         var profiles = try Profiler.profiles(table: data.table, assignment: assignment, options: profileOptions)
@@ -142,6 +148,7 @@ public struct Runner: Sendable {
             files["cleaning.json"] = cleaning.json
             files["rejects.csv"] = cleaning.rejectsCSV
         }
+        options.progress?.end()
         let membership = Exporter.membership(ids: ids, assignment: assignment, scores: scoreNames.map { data.table[$0]! })
         files["membership.csv"] = hasher.map { $0.hashMembership(membership) } ?? membership
         let dir = workspace.root.appendingPathComponent("exports").appendingPathComponent(definition.name)

@@ -12,13 +12,20 @@ extension VersionStore {
     /// Imports `file` as a new version of dataset `name`: its bytes are copied to the content-addressed snapshot
     /// `.seg/datasets/<sha256><.ext>` (temp file, fsync, rename, folder fsync) before the row is committed. When the
     /// latest version of `name` has the same bytes, nothing is written and `isNew` is false. Rows and columns are
-    /// read with `DataReader` when the file is CSV/TSV/JSON Lines, else left nil / empty.
-    public func importDataset(name: String, file: URL) throws -> (version: DatasetVersion, isNew: Bool) {
+    /// read with `DataReader` when the file is CSV/TSV/JSON Lines, else left nil / empty. `progress`, when set,
+    /// shows the phases (hashing, copying, reading).
+    public func importDataset(name: String, file: URL,
+                              progress: ReadProgress? = nil) throws -> (version: DatasetVersion, isNew: Bool) {
         guard !name.isEmpty, !name.contains(where: \.isNewline) else { throw StoreError.invalidName(name) }
+        defer { progress?.end() }
+        progress?.begin("hashing \(file.relativePath)")
         let (sha, bytes) = try StoreFiles.hash(file)
         if let latest = try latestDataset(name: name), latest.sha256 == sha { return (latest, false) }
+        progress?.begin("copying \(file.relativePath) into the store")
         let snapshot = try ensureSnapshot(of: file, sha256: sha, bytes: bytes)
-        let shape = Self.shape(of: directory.appendingPathComponent(snapshot))
+        progress?.begin("reading \(file.relativePath)", totalBytes: bytes)
+        let shape = Self.shape(of: directory.appendingPathComponent(snapshot), progress: progress)
+        progress?.end()
         let version = DatasetVersion(name: name, sha256: sha, file: file.relativePath, snapshot: snapshot,
                                      rows: shape.rows, bytes: bytes, columns: shape.columns, importedAt: timestamp())
         let columns = try Self.json(version.columns)
@@ -135,8 +142,8 @@ extension VersionStore {
     }
 
     /// Rows and columns of a data file, or (nil, []) when it is not CSV/TSV/JSON Lines that parses.
-    static func shape(of url: URL) -> (rows: Int?, columns: [String]) {
-        guard let table = try? DataReader.read(path: url.path) else { return (nil, []) }
+    static func shape(of url: URL, progress: ReadProgress? = nil) -> (rows: Int?, columns: [String]) {
+        guard let table = try? DataReader.read(path: url.path, options: ReadOptions(progress: progress)) else { return (nil, []) }
         return (table.rowCount, table.columnNames)
     }
 
