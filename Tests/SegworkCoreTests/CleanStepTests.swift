@@ -148,6 +148,12 @@ final class CleanStepTests: XCTestCase {
         XCTAssertEqual(r.rejects.map(\.line), [4])
     }
 
+    func testRejectLinesAreFileLinesAcrossBlankLinesAndQuotedLineBreaks() throws {
+        // B starts on line 5 and C on line 6: a two-line quoted field and a blank line come before them.
+        let r = try clean("id,note,age\nA,\"two\nlines\",1\n\nB,x,200\nC,y,300\n", "- validate: { column: age, range: [0, 120] }")
+        XCTAssertEqual(r.rejects.map(\.line), [5, 6])
+    }
+
     func testDateRangesAndRangeTypeMismatch() throws {
         let csv = "id,day\nA,2024-01-01\nB,1999-12-31\n"
         let r = try clean(csv, #"- validate: { column: day, range: ["2000-01-01", "2030-12-31"] }"#)

@@ -97,7 +97,7 @@ extension Cleaner {
                 case .some(true): break
                 case .some(false): return "regex"
                 case .none:
-                    throw DataError(file: origin, line: records[i] + 2, column: v.column,
+                    throw DataError(file: origin, line: line(ofRecord: records[i]), column: v.column,
                                     message: "the regex of clean step \(r.step) ran longer than \(Self.regexSeconds) s on record \(records[i] + 1) of dataset '\(dataset)' (catastrophic backtracking, e.g. nested repeats like (a+)+); simplify the pattern")
                 }
             }
@@ -109,10 +109,10 @@ extension Cleaner {
             // A personal value is exported nowhere, rejects included.
             let value = pii.contains(v.column) ? Self.withheld : c.string(at: i) ?? ""
             if v.onError == .stop {
-                throw DataError(file: origin, line: records[i] + 2, column: v.column,
+                throw DataError(file: origin, line: line(ofRecord: records[i]), column: v.column,
                                 message: "record \(records[i] + 1) of dataset '\(dataset)' breaks validate rule '\(rule)' with value '\(value)' (clean step \(r.step)); fix the value, or drop 'on_error: stop' to send failing rows to rejects.csv")
             }
-            rejects.append(CleaningReject(dataset: dataset, line: records[i] + 2, column: v.column, rule: rule, value: value))
+            rejects.append(CleaningReject(dataset: dataset, line: line(ofRecord: records[i]), column: v.column, rule: rule, value: value))
         }
         r.rejects = table.rowCount - kept.count
         r.description = "validate \(v.column): \(rules.joined(separator: ", "))" + (v.onError == .stop ? ", stop on error" : "")

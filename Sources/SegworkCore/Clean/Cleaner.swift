@@ -18,12 +18,19 @@ public struct Cleaner {
     /// `records[i]` is the 0-based record number (in the data as read) of row `i`.
     var records: [Int]
     var rejects: [CleaningReject] = []
+    /// Where each record of the data as read starts in its file, when it came from one.
+    let rowLines: RowLines?
 
     /// A cleaner for one dataset's table.
     public init(table: Table, dataset: String, origin: String, definitionFile: String) {
         self.table = table; self.dataset = dataset; self.origin = origin; self.definitionFile = definitionFile
         records = Array(0..<table.rowCount)
+        rowLines = table.rowLines
     }
+
+    /// The file line where record `record` (0-based, in the data as read) starts; for data without lines (a
+    /// source plugin's), the record number counted as if after a one-line header.
+    func line(ofRecord record: Int) -> Int { rowLines?.line(of: record) ?? record + 2 }
 
     /// Runs `steps` in order: the cleaned table, the dataset's report, and the rows rejected.
     public static func clean(_ table: Table, steps: [CleanStep], dataset: String, origin: String,
