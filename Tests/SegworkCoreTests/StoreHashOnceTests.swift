@@ -82,4 +82,60 @@ final class StoreHashOnceTests: XCTestCase {
         XCTAssertFalse(try store.importDataset(name: "orders", file: file).isNew)
         XCTAssertEqual(store.bytesHashed, 3 * data.count, "the same bytes again: hashed to compare, not copied")
     }
+
+    func testRecordingARunHashesEachInputOnlyWhileCopyingIt() throws {
+        let files = [
+            "workspace.yaml": "plugins: [plugins]\n",
+            "data/customers.csv": "customer_id,age\na,30\nb,40\nc,50\n",
+            "data/orders.csv": "order_id,customer_id,order_date,amount\n1,a,2024-01-10,150\n2,b,2024-02-10,50\n",
+            "plugins/tier.lua": """
+                return { api = 1, kind = "criterion", name = "tier", version = "1.0.0",
+                  description = "Gold from a spend threshold", uses = { "monetary" },
+                  assign = function(row) if row.monetary == nil then return nil end
+                    if row.monetary >= 100 then return "Gold" end return "Basic" end }
+
+                """,
+            "segmentations/tiers.yaml": """
+                population: customers
+                id: customer_id
+                datasets:
+                  customers: { file: data/customers.csv }
+                  orders: { file: data/orders.csv, schema: { order_date: date, amount: double } }
+                features:
+                  rfm: { transactions: orders, customer: customer_id, date: order_date, amount: amount }
+                criteria:
+                  - plugin: tier
+
+                """,
+        ]
+        for (path, text) in files {
+            let url = ws.appendingPathComponent(path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(text.utf8).write(to: url)
+        }
+        let inputBytes = files["data/customers.csv"]!.utf8.count + files["data/orders.csv"]!.utf8.count
+        let workspace = try Workspace.open(ws.path, environment: ["SEG_BUNDLED_PLUGINS": ""])
+        let history = try History(workspace: workspace, create: true)
+        let runner = Runner(workspace: workspace)
+        let definition = try XCTUnwrap(workspace.definitions(named: ["tiers"]).first)
+
+        _ = try history.record(try runner.run(definition, options: RunOptions()))
+        XCTAssertEqual(history.store.bytesHashed, inputBytes, "first run: each input hashed once, while it is copied")
+        XCTAssertEqual(try history.store.verifyIntegrity().snapshots, 2)
+        _ = try history.record(try runner.run(definition, options: RunOptions()))
+        XCTAssertEqual(history.store.bytesHashed, inputBytes, "second run: stored inputs are not hashed again")
+
+        // New orders, rewritten again after the run read them (before it is recorded): refused, nothing stored.
+        let orders = ws.appendingPathComponent("data/orders.csv")
+        try Data((files["data/orders.csv"]! + "3,c,2024-03-01,20\n").utf8).write(to: orders)
+        let result = try runner.run(definition, options: RunOptions())
+        try Data((files["data/orders.csv"]! + "3,c,2024-03-01,25\n").utf8).write(to: orders)
+        let versions = try history.store.versions().count
+        StoreFixture.assertStoreError(try history.record(result), "orders.csv", "changed while seg was running") {
+            if case .inputChanged = $0 { return true } else { return false }
+        }
+        XCTAssertEqual(try history.store.versions().count, versions)
+        XCTAssertEqual(try history.store.verifyIntegrity().snapshots, 2)
+        XCTAssertEqual(try datasetsFolder().count, 2, "no new snapshot and no temporary file")
+    }
 }
