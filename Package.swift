@@ -27,12 +27,15 @@ let package = Package(
         ),
         // Everything that may raise a Lua error (longjmp) lives here, in C, never in a Swift frame.
         .target(name: "CLuaSupport", dependencies: ["CLua"]),
+        // SHA-256 in C: the x86-64 SHA extensions when the CPU has them (chosen at run time), portable C otherwise.
+        // Optimised even in debug builds, like SegworkCore: the tests hash real volumes.
+        .target(name: "CHash", cSettings: [.unsafeFlags(["-O2"], .when(configuration: .debug))]),
         // Sandboxed plugin host: states, budgets, the seg.* API, the plugin contract.
         .target(name: "LuaHost", dependencies: ["CLua", "CLuaSupport"]),
         // Columnar table, readers, features, the pipeline, profiles and exports.
         .target(
             name: "SegworkCore",
-            dependencies: ["LuaHost", "CSQLite", "Yams"],
+            dependencies: ["LuaHost", "CSQLite", "CHash", "Yams"],
             // Optimised even in debug builds: `make demo` and the tests run the data paths (parsing, hashing,
             // statistics) on real volumes, and unoptimised Swift is 10-50x slower there.
             swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]

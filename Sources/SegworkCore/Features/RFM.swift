@@ -20,6 +20,13 @@ public struct RFMResult: Sendable {
 
 /// Computes RFM features.
 public enum RFMFeature {
+    /// One customer's running totals: latest date (Int32.min: none yet), rows used, amount sum.
+    private struct Accumulator {
+        var last = Int32.min
+        var rows: Int32 = 0
+        var money: Double = 0
+    }
+
     /// Output column names.
     public static let outputs = ["recency_days", "frequency", "monetary"]
 
@@ -50,14 +57,16 @@ public enum RFMFeature {
                             message: "column '\(spec.amount)' must be numeric but was read as \(amountCol.type.rawValue)\(example); fix the value or declare the column as double in the schema")
         }
         let orderCol = try spec.order.map { try col($0, "order") }
-        let owner = try KeyIndex(ids: ids, origin: idOrigin).match(cust)
+        var owner = try KeyIndex(ids: ids, origin: idOrigin).match(cust)
         let n = ids.count
         let tn = transactions.rowCount
+        let dateValid = dateCol.validity
+        @inline(__always) func isSet(_ bits: Bitmap?, _ i: Int) -> Bool { bits.map { $0[i] } ?? true }
 
         var reference: Int32
         if let asOf { reference = asOf.days } else {
             var latest = Int32.min
-            for i in 0..<tn where dateCol.isValid(i) && owner[i] >= 0 { latest = max(latest, dates[i]) }
+            for i in 0..<tn where isSet(dateValid, i) && owner[i] >= 0 { latest = max(latest, dates[i]) }
             guard latest != Int32.min else {
                 throw DataError(file: origin, line: nil, column: spec.date,
                                 message: "no transaction matches a customer, so there is no latest date to use; pass --as-of YYYY-MM-DD")
@@ -65,53 +74,49 @@ public enum RFMFeature {
             reference = latest
         }
 
-        var last = [Int32](repeating: Int32.min, count: n)
-        var money = [Double](repeating: 0, count: n)
-        var rows = [Int32](repeating: 0, count: n)
-        var orderKeys: [(Int32, Int64)] = []
+        // Amounts as doubles (integers converted exactly as `Column.double(at:)` does); missing or non-finite add 0.
+        let amounts: [Double]
+        switch amountCol.storage {
+        case .double(let v): amounts = v
+        case .integer(let v): amounts = v.map { Double($0) }
+        default: amounts = (0..<amountCol.count).map { amountCol.double(at: $0) ?? 0 }
+        }
+        let amountValid = amountCol.validity
+        let orderValid = orderCol?.validity
+        // One 16-byte record per customer, so a transaction touches one cache line, not three.
+        var acc = [Accumulator](repeating: Accumulator(), count: n)
         var used = 0, after = 0, unmatched = 0
         for i in 0..<tn {
             let c = owner[i]
-            guard c >= 0, dateCol.isValid(i) else { unmatched += 1; continue }
+            guard c >= 0, isSet(dateValid, i) else { unmatched += 1; owner[i] = -1; continue }
             let d = dates[i]
-            if d > reference { after += 1; continue }
+            if d > reference { after += 1; owner[i] = -1; continue }
             used += 1
             let ci = Int(c)
-            if d > last[ci] { last[ci] = d }
-            if let a = amountCol.double(at: i), a.isFinite { money[ci] += a }
-            rows[ci] += 1
-            if let o = orderCol, let key = orderKey(o, i) { orderKeys.append((c, key)) }
+            if d > acc[ci].last { acc[ci].last = d }
+            let a = amounts[i]
+            if a.isFinite && isSet(amountValid, i) { acc[ci].money += a }
+            acc[ci].rows += 1
+            // From here on owner[i] >= 0 means: row i's order id is counted for customer c.
+            if !isSet(orderValid, i) { owner[i] = -1 }
         }
-        var freq = rows.map(Int64.init)
-        if orderCol != nil {
-            freq = [Int64](repeating: 0, count: n)
-            orderKeys.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
-            var prev: (Int32, Int64)? = nil
-            for k in orderKeys where prev == nil || prev! != k { freq[Int(k.0)] += 1; prev = k }
+        var freq: [Int64]
+        if let orderCol {
+            freq = DistinctOrders.count(owner: owner, customers: n, orders: orderCol)
+        } else {
+            freq = acc.map { Int64($0.rows) }
         }
         var valid = Bitmap(count: n, allSet: true)
         var recency = [Int64](repeating: 0, count: n)
+        var money = [Double](repeating: 0, count: n)
         for i in 0..<n {
-            if last[i] == Int32.min { valid[i] = false; freq[i] = 0; money[i] = 0 }
-            else { recency[i] = Int64(reference - last[i]) }
+            if acc[i].last == Int32.min { valid[i] = false; freq[i] = 0 }
+            else { recency[i] = Int64(reference - acc[i].last); money[i] = acc[i].money }
         }
         return RFMResult(columns: [Column(name: "recency_days", storage: .integer(recency), validity: valid),
                                    Column(name: "frequency", storage: .integer(freq), validity: valid),
                                    Column(name: "monetary", storage: .double(money), validity: valid)],
                          asOf: CivilDate(days: reference), used: used, afterAsOf: after, unmatched: unmatched)
-    }
-
-    /// A sortable key for an order id: integers as themselves, text by dictionary code. Missing → nil (the row
-    /// still counts toward monetary, not toward frequency).
-    private static func orderKey(_ c: Column, _ i: Int) -> Int64? {
-        guard c.isValid(i) else { return nil }
-        switch c.storage {
-        case .integer(let v): return v[i]
-        case .string(let codes, _): return Int64(codes[i])
-        case .date(let v): return Int64(v[i])
-        case .double(let v): return Int64(bitPattern: v[i].bitPattern)
-        case .bool(let v): return v[i] ? 1 : 0
-        }
     }
 }
 

@@ -36,10 +36,11 @@ public struct History {
     /// plugin's source, then saves the record in one transaction.
     public func record(_ r: RunResult) throws -> VersionRecord {
         for (name, url) in r.datasetFiles.sorted(by: { $0.key < $1.key }) {
-            // The run already hashed every input; a snapshot of those bytes (same format) is not copied or hashed again.
-            if let sha = r.report.run.inputs.first(where: { $0.name == name })?.sha256,
-               store.snapshotURL(sha256: sha, extension: url.pathExtension) != nil { continue }
-            _ = try store.snapshot(file: url)
+            // The run already hashed every input: a snapshot of those bytes (same format) is not copied or hashed
+            // again, and a new snapshot is hashed only while it is copied, checked against the run's digest.
+            let sha = r.report.run.inputs.first(where: { $0.name == name })?.sha256
+            if let sha, store.snapshotURL(sha256: sha, extension: url.pathExtension) != nil { continue }
+            _ = try store.snapshot(file: url, sha256: sha)
         }
         for (_, url) in r.pluginFiles.sorted(by: { $0.key < $1.key }) {
             let data = try Data(contentsOf: url)

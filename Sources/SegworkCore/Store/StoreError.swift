@@ -22,6 +22,9 @@ public enum StoreError: Error, LocalizedError, CustomStringConvertible, Equatabl
     case unknownDataset(String, available: [String])
     /// Text given as a plugin's source does not hash to the SHA-256 given with it.
     case hashMismatch(what: String, expected: String, actual: String)
+    /// An input file's bytes changed while seg was running: copying it into the store gave another digest than the
+    /// run computed when it read the file. Nothing was stored.
+    case inputChanged(path: String)
     /// A dataset name that cannot be stored (empty or containing a line break).
     case invalidName(String)
     /// A file operation failed (copying a snapshot, creating `.seg/`).
@@ -67,6 +70,9 @@ public enum StoreError: Error, LocalizedError, CustomStringConvertible, Equatabl
         case let .hashMismatch(what, expected, actual):
             return "\(what) hashes to \(actual), not the expected \(expected); "
                 + "it changed while it was being read, or was decoded differently — read it again and retry"
+        case .inputChanged(let path):
+            return "'\(path)' changed while seg was running: its bytes no longer match what seg read, so the file was "
+                + "not stored and no version was saved. Run again once nothing is writing to the file"
         case .invalidName(let name):
             return "invalid dataset name '\(name)': use a non-empty name on one line (e.g. customers)"
         case let .io(operation, path, message):

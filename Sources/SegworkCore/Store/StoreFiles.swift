@@ -41,21 +41,27 @@ enum StoreFiles {
         if fsync(fd) != 0 { throw error("sync the folder", url.path, errno) }
     }
 
-    /// SHA-256 and size of a file, read in 1 MiB chunks.
+    /// Size of the buffer files are read through when hashing and copying.
+    static let chunkSize = 4 << 20
+
+    /// SHA-256 and size of a file, read in 4 MiB chunks.
     static func hash(_ url: URL) throws -> (sha256: String, bytes: Int) {
         let fd = open(url.path, O_RDONLY | O_CLOEXEC)
         if fd < 0 { throw readError(url.path, errno) }
         defer { close(fd) }
         var hasher = SHA256()
         var total = 0
-        try readChunks(fd, url.path) { chunk in hasher.update(data: chunk); total += chunk.count }
+        try readChunks(fd, url.path) { chunk in hasher.update(bytes: chunk); total += chunk.count }
         return (hasher.hexDigest(), total)
     }
 
-    /// Copies `source` to `destination` durably: the bytes go to a temporary file in the destination's folder,
-    /// which is fsynced and renamed into place, and the folder is fsynced. The copy must hash to `expected`
-    /// (the caller hashed the source before); otherwise the source changed meanwhile and nothing is left behind.
-    static func durableCopy(_ source: URL, to destination: URL, expected: String) throws {
+    /// Copies `source` to `destination` durably, reading it once: each chunk is hashed and written, the bytes go
+    /// to a temporary file in the destination's folder, which is fsynced and renamed into place, and the folder is
+    /// fsynced. The copy must hash to `expected` (the digest the caller computed when it read the source);
+    /// otherwise the source changed meanwhile, the temporary file is removed and `.inputChanged` is thrown.
+    /// Returns the number of bytes copied.
+    @discardableResult
+    static func durableCopy(_ source: URL, to destination: URL, expected: String) throws -> Int {
         let folder = destination.deletingLastPathComponent()
         let temp = folder.appendingPathComponent(".tmp-\(UUID().uuidString)")
         let input = open(source.path, O_RDONLY | O_CLOEXEC)
@@ -68,10 +74,12 @@ enum StoreFiles {
             if !done { unlink(temp.path) }
         }
         var hasher = SHA256()
+        var total = 0
         do {
             try readChunks(input, source.path) { chunk in
-                hasher.update(data: chunk)
+                hasher.update(bytes: chunk)
                 try writeAll(output, chunk, temp.path)
+                total += chunk.count
             }
             if fsync(output) != 0 { throw error("sync", temp.path, errno) }
         } catch {
@@ -79,13 +87,11 @@ enum StoreFiles {
             throw error
         }
         if close(output) != 0 { throw error("close", temp.path, errno) }
-        let actual = hasher.hexDigest()
-        guard actual == expected else {
-            throw StoreError.hashMismatch(what: "'\(source.path)'", expected: expected, actual: actual)
-        }
+        guard hasher.hexDigest() == expected else { throw StoreError.inputChanged(path: source.path) }
         if rename(temp.path, destination.path) != 0 { throw error("rename into place", destination.path, errno) }
         done = true
         try syncDirectory(folder)
+        return total
     }
 
     /// Removes temporary files (`.tmp-*`) a killed process left in `folder`. Only called under the write lock.
@@ -96,30 +102,30 @@ enum StoreFiles {
         }
     }
 
-    private static func readChunks(_ fd: Int32, _ path: String, _ body: (Data) throws -> Void) throws {
-        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+    /// Reads `fd` to its end through one 4 MiB buffer, handing each chunk read to `body`.
+    private static func readChunks(_ fd: Int32, _ path: String, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 64)
+        defer { buffer.deallocate() }
         while true {
-            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            let n = read(fd, buffer.baseAddress, buffer.count)
             if n < 0 {
                 if errno == EINTR { continue }
                 throw readError(path, errno)
             }
             if n == 0 { return }
-            try body(Data(buffer[0..<n]))
+            try body(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
         }
     }
 
-    private static func writeAll(_ fd: Int32, _ data: Data, _ path: String) throws {
-        try data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
-            var offset = 0
-            while offset < raw.count {
-                let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw error("write", path, errno)
-                }
-                offset += n
+    private static func writeAll(_ fd: Int32, _ raw: UnsafeRawBufferPointer, _ path: String) throws {
+        var offset = 0
+        while offset < raw.count {
+            let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw error("write", path, errno)
             }
+            offset += n
         }
     }
 

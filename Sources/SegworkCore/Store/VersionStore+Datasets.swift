@@ -19,10 +19,10 @@ extension VersionStore {
         guard !name.isEmpty, !name.contains(where: \.isNewline) else { throw StoreError.invalidName(name) }
         defer { progress?.end() }
         progress?.begin("hashing \(file.relativePath)")
-        let (sha, bytes) = try StoreFiles.hash(file)
+        let (sha, bytes) = try hashFile(file)
         if let latest = try latestDataset(name: name), latest.sha256 == sha { return (latest, false) }
         progress?.begin("copying \(file.relativePath) into the store")
-        let snapshot = try ensureSnapshot(of: file, sha256: sha, bytes: bytes)
+        let snapshot = try ensureSnapshot(of: file, sha256: sha).path
         progress?.begin("reading \(file.relativePath)", totalBytes: bytes)
         let shape = Self.shape(of: directory.appendingPathComponent(snapshot), progress: progress)
         progress?.end()
@@ -44,10 +44,15 @@ extension VersionStore {
 
     /// Makes a content-addressed copy of `file` for a run and returns its SHA-256. Nothing is written when the
     /// snapshot is already recorded and present.
+    ///
+    /// `sha256` is the digest the caller already computed when it read the file (a run hashes every input for its
+    /// run id): the file is then not hashed again; when a copy is needed, it is hashed once while being copied, and
+    /// a copy that does not match `sha256` (the file changed since) is removed and `.inputChanged` thrown. Without
+    /// it, the file is hashed first.
     @discardableResult
-    public func snapshot(file: URL) throws -> String {
-        let (sha, bytes) = try StoreFiles.hash(file)
-        _ = try ensureSnapshot(of: file, sha256: sha, bytes: bytes)
+    public func snapshot(file: URL, sha256: String? = nil) throws -> String {
+        let sha = try sha256 ?? hashFile(file).sha256
+        _ = try ensureSnapshot(of: file, sha256: sha)
         return sha
     }
 
@@ -115,20 +120,25 @@ extension VersionStore {
     }
 
     /// Copies `file` (whose bytes hash to `sha256`) to `datasets/<sha256><.ext>` unless it is there, records it in
-    /// `snapshots`, and returns the path relative to `.seg/`. A file already there but not recorded (a writer
-    /// killed between rename and commit) is kept when it hashes right and replaced otherwise.
-    private func ensureSnapshot(of file: URL, sha256: String, bytes: Int) throws -> String {
+    /// `snapshots`, and returns the path relative to `.seg/` and the size. A file already there but not recorded (a
+    /// writer killed between rename and commit) is kept when it hashes right and replaced otherwise. The copy is
+    /// checked against `sha256` while it is written (`.inputChanged` when `file` changed meanwhile).
+    private func ensureSnapshot(of file: URL, sha256: String) throws -> (path: String, bytes: Int) {
         let ext = DataReader.fileExtension(file.path)
         let safeExt = !ext.isEmpty && ext.count <= 12 && ext.unicodeScalars.allSatisfy { CharacterSet.alphanumerics.contains($0) && $0.isASCII }
         let relative = "datasets/\(sha256)" + (safeExt ? ".\(ext)" : "")
         let url = directory.appendingPathComponent(relative)
-        let recorded = try sql { try db.row("SELECT 1 FROM snapshots WHERE path = ?1", [.text(relative)]) != nil }
+        let recorded = try sql { try db.row("SELECT bytes FROM snapshots WHERE path = ?1", [.text(relative)]) }
         let present = FileManager.default.fileExists(atPath: url.path)
-        if recorded && present { return relative }
+        if let recorded, present { return (relative, recorded.int(0).map { Int($0) } ?? 0) }
         if !isWritable(datasetsDirectory.path) { throw StoreError.readOnly(path: datasetsDirectory.path) }
-        if !present || (try? StoreFiles.hash(url).sha256) != sha256 {
+        let bytes: Int
+        if present, let existing = try? hashFile(url), existing.sha256 == sha256 {
+            bytes = existing.bytes
+        } else {
             if present { unlink(url.path) }
-            try StoreFiles.durableCopy(file, to: url, expected: sha256)
+            bytes = try StoreFiles.durableCopy(file, to: url, expected: sha256)
+            bytesHashed += bytes
             checkpoint("snapshot-renamed")
         }
         let createdAt = timestamp()
@@ -138,7 +148,14 @@ extension VersionStore {
                             [.text(relative), .text(sha256), .integer(Int64(bytes)), .text(createdAt)])
             }
         }
-        return relative
+        return (relative, bytes)
+    }
+
+    /// SHA-256 and size of `file`, counted in `bytesHashed`.
+    private func hashFile(_ file: URL) throws -> (sha256: String, bytes: Int) {
+        let result = try StoreFiles.hash(file)
+        bytesHashed += result.bytes
+        return result
     }
 
     /// Rows and columns of a data file, or (nil, []) when it is not CSV/TSV/JSON Lines that parses.

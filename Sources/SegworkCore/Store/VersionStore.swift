@@ -57,6 +57,9 @@ public final class VersionStore {
     /// place, its row not yet committed) and `version-inserted` (the version row is written inside the transaction,
     /// not yet committed) — so the crash tests can kill a writer exactly there. Does nothing by default.
     var checkpoint: (String) -> Void = { _ in }
+    /// Bytes of input files this store has read to hash them (when hashing a file and when copying it into a
+    /// snapshot), so tests can check that no input is hashed twice.
+    var bytesHashed = 0
     /// Whether a path may be written; `access(2)` by default. Tests replace it to simulate a read-only
     /// workspace when running as root, where permission bits do not stop writes.
     var isWritable: (String) -> Bool

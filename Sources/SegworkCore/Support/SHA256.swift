@@ -1,101 +1,92 @@
+import CHash
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// SHA-256 (FIPS 180-4), used to fingerprint inputs, plugins and definitions so a run says exactly what it read.
-/// Small and dependency-free; checked against the NIST test vectors in the tests.
+/// The compression runs in C (`CHash`): with the x86-64 SHA extensions when the CPU has them, portable C
+/// otherwise. Checked against the NIST test vectors, and the two paths against each other, in the tests.
 public struct SHA256 {
-    private var h: [UInt32] = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-                               0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]
-    private var buffer: [UInt8] = []
-    private var length: UInt64 = 0
-    private var w = [UInt32](repeating: 0, count: 64)
+    private var context = chash_sha256()
 
-    private static let k: [UInt32] = [
-        0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-        0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-        0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-        0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-        0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-        0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-        0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-        0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
-    ]
+    /// A new hash, using the CPU's SHA instructions when it has them.
+    public init() { chash_sha256_init(&context, 1) }
 
-    /// A new hash.
-    public init() {}
+    /// A new hash that never uses the CPU's SHA instructions (`portable: true`), so tests can compare both paths.
+    init(portable: Bool) { chash_sha256_init(&context, portable ? 0 : 1) }
+
+    /// True when this CPU has the SHA extensions and hashes made with `init()` use them.
+    public static var isAccelerated: Bool { chash_sha256_accelerated_available() != 0 }
 
     /// Adds bytes.
     public mutating func update<S: Sequence>(_ bytes: S) where S.Element == UInt8 {
+        let done: Void? = bytes.withContiguousStorageIfAvailable { update(bytes: UnsafeRawBufferPointer($0)) }
+        if done != nil { return }
+        var chunk = [UInt8]()
+        chunk.reserveCapacity(256)
         for b in bytes {
-            buffer.append(b)
-            length &+= 1
-            if buffer.count == 64 {
-                let block = buffer
-                block.withUnsafeBytes { compress($0) }
-                buffer.removeAll(keepingCapacity: true)
-            }
+            chunk.append(b)
+            if chunk.count == 256 { chunk.withUnsafeBytes { update(bytes: $0) }; chunk.removeAll(keepingCapacity: true) }
         }
+        chunk.withUnsafeBytes { update(bytes: $0) }
     }
 
-    /// Adds the bytes of `data` (fast path: whole blocks straight from the buffer).
+    /// Adds the bytes of `data`.
     public mutating func update(data: Data) {
-        data.withUnsafeBytes { raw in
-            var p = 0
-            let n = raw.count
-            while !buffer.isEmpty && p < n { update(CollectionOfOne(raw[p])); p += 1 }
-            while n - p >= 64 { compress(UnsafeRawBufferPointer(rebasing: raw[p..<p + 64])); p += 64; length &+= 64 }
-            if p < n { update(raw[p..<n]) }
-        }
+        data.withUnsafeBytes { update(bytes: $0) }
     }
 
-    /// The digest as 64 lowercase hex characters.
+    /// Adds the bytes in `bytes`.
+    public mutating func update(bytes: UnsafeRawBufferPointer) {
+        guard let base = bytes.baseAddress, bytes.count > 0 else { return }
+        chash_sha256_update(&context, base, bytes.count)
+    }
+
+    /// The digest as 64 lowercase hex characters. Finishes the hash: it starts over afterwards.
     public mutating func hexDigest() -> String {
-        let bitLength = length &* 8
-        update(CollectionOfOne(0x80))
-        while buffer.count != 56 { update(CollectionOfOne(0)) }
-        for i in (0..<8).reversed() { buffer.append(UInt8(truncatingIfNeeded: bitLength >> (UInt64(i) * 8))) }
-        let block = buffer
-        block.withUnsafeBytes { compress($0) }
-        buffer.removeAll()
-        return h.map { String(format: "%08x", $0) }.joined()
+        var digest = [UInt8](repeating: 0, count: 32)
+        digest.withUnsafeMutableBufferPointer { chash_sha256_final(&context, $0.baseAddress!) }
+        chash_sha256_init(&context, context.accelerated == 0 ? 0 : 1)
+        return Self.hex(digest: digest)
+    }
+
+    /// Lowercase hex of a digest.
+    static func hex(digest: [UInt8]) -> String {
+        let hexDigits = Array("0123456789abcdef".utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(digest.count * 2)
+        for b in digest { out.append(hexDigits[Int(b >> 4)]); out.append(hexDigits[Int(b & 15)]) }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Hex digest of `data`.
     public static func hex(_ data: Data) -> String { var s = SHA256(); s.update(data: data); return s.hexDigest() }
 
     /// Hex digest of a string's UTF-8 bytes.
-    public static func hex(_ text: String) -> String { hex(Data(text.utf8)) }
+    public static func hex(_ text: String) -> String { var s = SHA256(); s.update(text.utf8); return s.hexDigest() }
 
-    /// Hex digest of a file's bytes.
+    /// Hex digest of a file's bytes, read in 4 MiB chunks.
     public static func hex(fileAt path: String) throws -> String {
-        guard let h = FileHandle(forReadingAtPath: path) else {
-            throw DataError(file: path, line: nil, message: "cannot be read; check that it exists and is readable")
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 {
+            throw DataError(file: path, line: nil, message: "cannot be read (\(String(cString: strerror(errno)))); check that it exists and is readable")
         }
-        defer { try? h.close() }
+        defer { close(fd) }
         var s = SHA256()
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 22, alignment: 64)
+        defer { buffer.deallocate() }
         while true {
-            let chunk = h.readData(ofLength: 1 << 20)
-            if chunk.isEmpty { break }
-            s.update(data: chunk)
+            let n = read(fd, buffer.baseAddress, buffer.count)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw DataError(file: path, line: nil, message: "cannot be read (\(String(cString: strerror(errno)))); check that it exists and is readable")
+            }
+            if n == 0 { break }
+            s.update(bytes: UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
         }
         return s.hexDigest()
-    }
-
-    private mutating func compress(_ block: UnsafeRawBufferPointer) {
-        @inline(__always) func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }
-        for i in 0..<16 {
-            w[i] = UInt32(block[4 * i]) << 24 | UInt32(block[4 * i + 1]) << 16 | UInt32(block[4 * i + 2]) << 8 | UInt32(block[4 * i + 3])
-        }
-        for i in 16..<64 {
-            let s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3)
-            let s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10)
-            w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
-        }
-        var a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], hh = h[7]
-        for i in 0..<64 {
-            let t1 = hh &+ (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) &+ ((e & f) ^ (~e & g)) &+ Self.k[i] &+ w[i]
-            let t2 = (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) &+ ((a & b) ^ (a & c) ^ (b & c))
-            hh = g; g = f; f = e; e = d &+ t1; d = c; c = b; b = a; a = t1 &+ t2
-        }
-        h[0] &+= a; h[1] &+= b; h[2] &+= c; h[3] &+= d; h[4] &+= e; h[5] &+= f; h[6] &+= g; h[7] &+= hh
     }
 }
