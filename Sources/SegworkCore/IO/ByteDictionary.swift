@@ -7,12 +7,14 @@ struct ByteDictionary {
     private let keepStrings: Bool
     /// Number of distinct values.
     private(set) var count = 0
+    /// The values' bytes, one after the other; value `c` is `arena[offsets[c] ..< offsets[c + 1]]`.
     private var arena: [UInt8] = []
-    private var starts: [Int] = []
-    private var lengths: [Int] = []
+    private var offsets: [Int] = [0]
+    /// Each value's hash, to rebuild the table when it grows.
     private var hashes: [UInt64] = []
-    /// Open addressing table of codes, -1 for empty; its size is a power of two.
-    private var slots: [Int32]
+    /// Open addressing table, its size a power of two: 0 for empty, else the high 32 bits of the value's hash
+    /// (compared before any byte is touched) over `code + 1`. One cache line answers most probes.
+    private var slots: [UInt64]
     private var mask: Int
 
     /// A dictionary sized for about `expected` values; with `keepStrings` false no `String` is made while
@@ -21,7 +23,7 @@ struct ByteDictionary {
         self.keepStrings = keepStrings
         var size = 16
         while size < expected * 2 { size <<= 1 }
-        slots = [Int32](repeating: -1, count: size)
+        slots = [UInt64](repeating: 0, count: size)
         mask = size - 1
     }
 
@@ -34,7 +36,8 @@ struct ByteDictionary {
     /// Runs `body` over the bytes of `code`'s value.
     func withBytes<R>(_ code: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
         try arena.withUnsafeBufferPointer { a in
-            try body(UnsafeBufferPointer(start: a.baseAddress.map { $0 + starts[code] }, count: lengths[code]))
+            try body(UnsafeBufferPointer(start: a.baseAddress.map { $0 + offsets[code] },
+                                         count: offsets[code + 1] - offsets[code]))
         }
     }
 
@@ -63,44 +66,48 @@ struct ByteDictionary {
     @inline(__always)
     mutating func code(for bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
         let h = ByteDictionary.hash(bytes)
+        let tag = h & 0xFFFF_FFFF_0000_0000
+        let n = bytes.baseAddress == nil ? 0 : bytes.count
         var slot = Int(truncatingIfNeeded: h) & mask
-        while true {
-            let c = slots[slot]
-            if c < 0 { break }
-            let ci = Int(c)
-            if hashes[ci] == h, lengths[ci] == bytes.count, equal(ci, bytes) { return c }
-            slot = (slot + 1) & mask
+        let found: Int32? = slots.withUnsafeBufferPointer { table in
+            offsets.withUnsafeBufferPointer { off in
+                arena.withUnsafeBufferPointer { a in
+                    while true {
+                        let e = table[slot]
+                        if e == 0 { return nil }
+                        if e & 0xFFFF_FFFF_0000_0000 == tag {
+                            let c = Int(truncatingIfNeeded: e & 0xFFFF_FFFF) - 1
+                            let start = off[c]
+                            if off[c + 1] - start == n, n == 0 || memcmpBytes(a.baseAddress! + start, bytes.baseAddress!, n) {
+                                return Int32(c)
+                            }
+                        }
+                        slot = (slot + 1) & mask
+                    }
+                }
+            }
         }
+        if let found { return found }
         let code = Int32(count)
-        starts.append(arena.count)
-        lengths.append(bytes.count)
+        if n > 0 { arena.append(contentsOf: bytes) }
+        offsets.append(arena.count)
         hashes.append(h)
-        arena.append(contentsOf: bytes)
         if keepStrings { strings.append(String(decoding: bytes, as: UTF8.self)) }
         count += 1
-        slots[slot] = code
+        slots[slot] = tag | UInt64(count)
         if count * 2 > slots.count { grow() }
         return code
     }
 
-    @inline(__always)
-    private func equal(_ code: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        let n = bytes.count
-        if n == 0 { return true }
-        let start = starts[code]
-        return arena.withUnsafeBufferPointer { a in
-            memcmpBytes(a.baseAddress! + start, bytes.baseAddress!, n)
-        }
-    }
-
     private mutating func grow() {
         let size = slots.count * 2
-        slots = [Int32](repeating: -1, count: size)
+        slots = [UInt64](repeating: 0, count: size)
         mask = size - 1
         for c in 0..<count {
-            var slot = Int(truncatingIfNeeded: hashes[c]) & mask
-            while slots[slot] >= 0 { slot = (slot + 1) & mask }
-            slots[slot] = Int32(c)
+            let h = hashes[c]
+            var slot = Int(truncatingIfNeeded: h) & mask
+            while slots[slot] != 0 { slot = (slot + 1) & mask }
+            slots[slot] = (h & 0xFFFF_FFFF_0000_0000) | UInt64(c + 1)
         }
     }
 }
