@@ -122,6 +122,22 @@ final class ReaderChunkTests: XCTestCase {
                         line: 31, column: "v", "a number", "on line 1 it is text")
     }
 
+    func testReplacementAndDateFormatsWorkInEveryChunk() throws {
+        var o = ReadOptions(dateFormats: ["d": [try DateFormat("%d/%m/%Y")]], replaceInvalidUTF8: true,
+                            warnings: ReadWarnings())
+        o.chunkBytes = 16; o.threads = 2
+        var bytes = Array(("id,d,name\n" + (1...30).map { "\($0),0\($0 % 9 + 1)/02/2024,n\($0)" }.joined(separator: "\n") + "\n").utf8)
+        bytes.insert(0xFF, at: bytes.count - 2)   // in the last record's name
+        bytes.insert(0xC3, at: 40)                // in an early record
+        let t = try DataReader.parseCSV(bytes, origin: "t.csv", options: o)
+        XCTAssertEqual(t.rowCount, 30)
+        XCTAssertEqual(t["d"]?.type, .date)
+        XCTAssertEqual(t["d"]?.string(at: 29), "2024-02-04")
+        XCTAssertEqual(t["name"]?.string(at: 29), "n3\u{FFFD}0")
+        XCTAssertEqual(o.warnings?.messages.count, 1)
+        XCTAssertTrue(o.warnings!.messages[0].contains("replaced 2 invalid UTF-8 sequences"), "\(o.warnings!.messages)")
+    }
+
     func testRowLinesFollowBlankLinesAndQuotedLineBreaks() throws {
         var o = ReadOptions()
         o.chunkBytes = 16; o.threads = 2
@@ -171,5 +187,25 @@ final class ReaderChunkTests: XCTestCase {
         }
         for bad in ["", "-", "e5", "1e", "1.2.3", "1,5", " 1", "0x10", "1e+", "--1"] { XCTAssertNil(parse(bad), bad) }
         XCTAssertEqual(parse("-0")?.sign, .minus)
+    }
+
+    func testByteDictionaryGivesEqualValuesOneCodeAndDifferentValuesDifferentCodes() {
+        // Short values are compared by their packed words, long ones by bytes: mix lengths around 7 and 8, shared
+        // prefixes, and bytes 1...7 where a short value keeps its length.
+        var d = ByteDictionary(keepStrings: false)
+        var reference: [String: Int32] = [:]
+        var rng = SystemRandomNumberGenerator()
+        let alphabet: [Character] = ["a", "b", "\u{1}", "\u{7}", "\u{8}", "é"]
+        for _ in 0..<20_000 {
+            let n = Int.random(in: 0...12, using: &rng)
+            let value = String((0..<n).map { _ in alphabet.randomElement(using: &rng)! })
+            let code = value.withUTF8Bytes { d.code(for: $0) }
+            if let known = reference[value] { XCTAssertEqual(code, known, value.debugDescription) } else {
+                XCTAssertEqual(Int(code), reference.count, value.debugDescription)
+                reference[value] = code
+            }
+        }
+        XCTAssertEqual(d.count, reference.count)
+        for (value, code) in reference { XCTAssertEqual(d.string(Int(code)), value) }
     }
 }

@@ -12,8 +12,10 @@ struct ByteDictionary {
     private var offsets: [Int] = [0]
     /// Each value's hash, to rebuild the table when it grows.
     private var hashes: [UInt64] = []
-    /// Open addressing table, its size a power of two: 0 for empty, else the high 32 bits of the value's hash
-    /// (compared before any byte is touched) over `code + 1`. One cache line answers most probes.
+    /// Open addressing table of two words per slot, its size a power of two. Word 0: 0 for empty, else `tag`
+    /// (hash bits and length) over `code + 1`; word 1: the value's first 8 bytes (zero-padded). A value
+    /// of up to 7 bytes (its length is in the padding) is compared without touching the arena, so a hit usually
+    /// costs one cache line.
     private var slots: [UInt64]
     private var mask: Int
 
@@ -23,8 +25,26 @@ struct ByteDictionary {
         self.keepStrings = keepStrings
         var size = 16
         while size < expected * 2 { size <<= 1 }
-        slots = [UInt64](repeating: 0, count: size)
+        slots = [UInt64](repeating: 0, count: 2 * size)
         mask = size - 1
+    }
+
+    /// The high word of a slot: 24 bits of the hash and the length (capped at 255), so a short value whose
+    /// packed bytes match is equal without looking further.
+    @inline(__always)
+    private static func tag(_ h: UInt64, _ n: Int) -> UInt64 {
+        (h & 0xFFFF_FF00_0000_0000) | (UInt64(min(n, 255)) << 32)
+    }
+
+    /// The first bytes of a value packed in a word: up to 7 bytes and the length in the top byte (values of 7
+    /// bytes or fewer are then equal exactly when their words are), or, for longer values, the first 8 bytes.
+    @inline(__always)
+    private static func prefix(_ p: UnsafePointer<UInt8>?, _ n: Int) -> UInt64 {
+        guard let p, n > 0 else { return 0 }
+        if n >= 8 { return UnsafeRawPointer(p).loadUnaligned(as: UInt64.self) }
+        var w: UInt64 = UInt64(n) << 56
+        for k in 0..<n { w |= UInt64(p[k]) << (8 * UInt64(k)) }
+        return w
     }
 
     /// The value of `code`, decoded.
@@ -66,25 +86,25 @@ struct ByteDictionary {
     @inline(__always)
     mutating func code(for bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
         let h = ByteDictionary.hash(bytes)
-        let tag = h & 0xFFFF_FFFF_0000_0000
         let n = bytes.baseAddress == nil ? 0 : bytes.count
+        let tag = ByteDictionary.tag(h, n)
+        let word = ByteDictionary.prefix(bytes.baseAddress, n)
         var slot = Int(truncatingIfNeeded: h) & mask
         let found: Int32? = slots.withUnsafeBufferPointer { table in
-            offsets.withUnsafeBufferPointer { off in
-                arena.withUnsafeBufferPointer { a in
-                    while true {
-                        let e = table[slot]
-                        if e == 0 { return nil }
-                        if e & 0xFFFF_FFFF_0000_0000 == tag {
-                            let c = Int(truncatingIfNeeded: e & 0xFFFF_FFFF) - 1
-                            let start = off[c]
-                            if off[c + 1] - start == n, n == 0 || memcmpBytes(a.baseAddress! + start, bytes.baseAddress!, n) {
-                                return Int32(c)
-                            }
+            while true {
+                let e = table[2 * slot]
+                if e == 0 { return nil }
+                if e & 0xFFFF_FFFF_0000_0000 == tag, table[2 * slot + 1] == word {
+                    let c = Int(truncatingIfNeeded: e & 0xFFFF_FFFF) - 1
+                    if n < 8 { return Int32(c) }
+                    let equal = offsets.withUnsafeBufferPointer { off in
+                        arena.withUnsafeBufferPointer { a in
+                            off[c + 1] - off[c] == n && memcmpBytes(a.baseAddress! + off[c], bytes.baseAddress!, n)
                         }
-                        slot = (slot + 1) & mask
                     }
+                    if equal { return Int32(c) }
                 }
+                slot = (slot + 1) & mask
             }
         }
         if let found { return found }
@@ -94,21 +114,28 @@ struct ByteDictionary {
         hashes.append(h)
         if keepStrings { strings.append(String(decoding: bytes, as: UTF8.self)) }
         count += 1
-        slots[slot] = tag | UInt64(count)
-        if count * 2 > slots.count { grow() }
+        slots[2 * slot] = tag | UInt64(count)
+        slots[2 * slot + 1] = word
+        if count * 2 > mask + 1 { grow() }
         return code
     }
 
     private mutating func grow() {
-        let size = slots.count * 2
-        slots = [UInt64](repeating: 0, count: size)
+        let size = (mask + 1) * 2
+        var table = [UInt64](repeating: 0, count: 2 * size)
         mask = size - 1
-        for c in 0..<count {
-            let h = hashes[c]
-            var slot = Int(truncatingIfNeeded: h) & mask
-            while slots[slot] != 0 { slot = (slot + 1) & mask }
-            slots[slot] = (h & 0xFFFF_FFFF_0000_0000) | UInt64(c + 1)
+        offsets.withUnsafeBufferPointer { off in
+            arena.withUnsafeBufferPointer { a in
+                for c in 0..<count {
+                    let h = hashes[c]
+                    var slot = Int(truncatingIfNeeded: h) & mask
+                    while table[2 * slot] != 0 { slot = (slot + 1) & mask }
+                    table[2 * slot] = ByteDictionary.tag(h, off[c + 1] - off[c]) | UInt64(c + 1)
+                    table[2 * slot + 1] = ByteDictionary.prefix(a.baseAddress.map { $0 + off[c] }, off[c + 1] - off[c])
+                }
+            }
         }
+        slots = table
     }
 }
 
