@@ -1,0 +1,117 @@
+/*
+ * New strings a cleaner returns, interned per column in plain C memory (outside the Lua state, so they
+ * never count towards the plugin's memory cap and need no Lua references to stay alive). Nothing here
+ * touches Lua or can raise: allocation failures are reported by return value.
+ */
+#include "host.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct intern_set {
+    char *bytes;
+    size_t len, cap;
+    int64_t *offsets; /* count + 1 entries once anything was added */
+    int64_t count, offsets_cap;
+    int64_t *slots;   /* 0: empty, else index + 1 */
+    size_t slot_count;
+} intern_set;
+
+struct sw_clean_strings {
+    int32_t columns;
+    intern_set *sets;
+};
+
+sw_clean_strings *sw_clean_strings_new(int32_t columns) {
+    sw_clean_strings *s = calloc(1, sizeof *s);
+    if (s == NULL) return NULL;
+    s->columns = columns > 0 ? columns : 0;
+    s->sets = calloc(s->columns > 0 ? (size_t)s->columns : 1, sizeof(intern_set));
+    if (s->sets == NULL) {
+        free(s);
+        return NULL;
+    }
+    return s;
+}
+
+void sw_clean_strings_free(sw_clean_strings *s) {
+    if (s == NULL) return;
+    for (int32_t c = 0; c < s->columns; c++) {
+        free(s->sets[c].bytes);
+        free(s->sets[c].offsets);
+        free(s->sets[c].slots);
+    }
+    free(s->sets);
+    free(s);
+}
+
+int64_t sw_clean_strings_count(const sw_clean_strings *s, int32_t column) {
+    return column >= 0 && column < s->columns ? s->sets[column].count : 0;
+}
+
+const char *sw_clean_string(const sw_clean_strings *s, int32_t column, int64_t k, size_t *len) {
+    const intern_set *set = &s->sets[column];
+    *len = (size_t)(set->offsets[k + 1] - set->offsets[k]);
+    return set->bytes + set->offsets[k];
+}
+
+static uint64_t hash_bytes(const char *p, size_t n) {
+    uint64_t x = 1469598103934665603u; /* FNV-1a */
+    for (size_t i = 0; i < n; i++) {
+        x ^= (unsigned char)p[i];
+        x *= 1099511628211u;
+    }
+    return x;
+}
+
+static int grow_slots(intern_set *set) {
+    size_t n = set->slot_count ? set->slot_count * 2 : 1024;
+    int64_t *slots = calloc(n, sizeof(int64_t));
+    if (slots == NULL) return 0;
+    for (int64_t k = 0; k < set->count; k++) {
+        const char *p = set->bytes + set->offsets[k];
+        size_t at = (size_t)hash_bytes(p, (size_t)(set->offsets[k + 1] - set->offsets[k])) & (n - 1);
+        while (slots[at]) at = (at + 1) & (n - 1);
+        slots[at] = k + 1;
+    }
+    free(set->slots);
+    set->slots = slots;
+    set->slot_count = n;
+    return 1;
+}
+
+int64_t sw_clean_intern(sw_clean_strings *s, int32_t column, const char *p, size_t n, int *added) {
+    intern_set *set = &s->sets[column];
+    *added = 0;
+    if ((size_t)(set->count + 1) * 2 > set->slot_count && !grow_slots(set)) return -1;
+    size_t mask = set->slot_count - 1;
+    size_t at = (size_t)hash_bytes(p, n) & mask;
+    while (set->slots[at]) {
+        int64_t k = set->slots[at] - 1;
+        size_t len = (size_t)(set->offsets[k + 1] - set->offsets[k]);
+        if (len == n && memcmp(set->bytes + set->offsets[k], p, n) == 0) return k;
+        at = (at + 1) & mask;
+    }
+    if (set->cap - set->len < n) {
+        size_t cap = set->cap ? set->cap : 65536;
+        while (cap - set->len < n) cap *= 2;
+        char *bytes = realloc(set->bytes, cap);
+        if (bytes == NULL) return -1;
+        set->bytes = bytes;
+        set->cap = cap;
+    }
+    if (set->count + 2 > set->offsets_cap) {
+        int64_t cap = set->offsets_cap ? set->offsets_cap * 2 : 1024;
+        int64_t *offsets = realloc(set->offsets, (size_t)cap * sizeof(int64_t));
+        if (offsets == NULL) return -1;
+        if (set->offsets_cap == 0) offsets[0] = 0;
+        set->offsets = offsets;
+        set->offsets_cap = cap;
+    }
+    if (n) memcpy(set->bytes + set->len, p, n);
+    set->len += n;
+    set->offsets[set->count + 1] = (int64_t)set->len;
+    set->slots[at] = set->count + 1;
+    *added = 1;
+    return set->count++;
+}
