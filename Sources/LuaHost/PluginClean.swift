@@ -40,8 +40,11 @@ extension Plugin {
         }
         defer { sw_clean_strings_free(strings) }
         let n = max(rowCount, 1)
+        // Zeroed: the C loop leaves the value of a missing or dropped row as it finds it.
         let outputs: [UnsafeMutableRawPointer] = columns.map { _ in
-            UnsafeMutableRawPointer.allocate(byteCount: n * 8, alignment: 8)
+            let p = UnsafeMutableRawPointer.allocate(byteCount: n * 8, alignment: 8)
+            p.initializeMemory(as: UInt8.self, repeating: 0, count: n * 8)
+            return p
         }
         let valid: [UnsafeMutablePointer<Bool>] = columns.map { _ in
             let p = UnsafeMutablePointer<Bool>.allocate(capacity: n)
@@ -107,7 +110,9 @@ extension Plugin {
                 }
             }
             let base = Int32(dictionary.count)
-            for i in codes.indices where codes[i] >= base { codes[i] = remap[Int(codes[i] - base)] }
+            for i in codes.indices where codes[i] >= base && Int(codes[i] - base) < added {
+                codes[i] = remap[Int(codes[i] - base)]
+            }
             return .string(codes: codes, dictionary: out)
         }
     }
