@@ -20,6 +20,7 @@ typedef struct clean_args {
     int64_t rows;
     bool *keep;
     sw_clean_strings *strings;
+    int any_withheld; /* some column is personal: then only personal columns may change */
 } clean_args;
 
 static void push_dictionary(lua_State *L, const sw_column *c) {
@@ -99,6 +100,32 @@ static int wrong_value(lua_State *L, sw_host *h, const sw_clean_column *c, int v
     return sw_body_fail(L, h, SW_ERR_BADRETURN);
 }
 
+/*
+ * Counts a changed value of column c. When the plugin also sees a personal (withheld) column, only personal
+ * columns may change: otherwise a personal value could be copied into a column that is profiled and exported.
+ * Fails the call and returns 0 when the change is not allowed.
+ */
+static int count_change(lua_State *L, sw_host *h, const clean_args *a, sw_clean_column *c) {
+    if (a->any_withheld && !c->withhold) {
+        luaL_Buffer b;
+        luaL_buffinit(L, &b);
+        for (int32_t k = 0, n = 0; k < a->count; k++) {
+            if (!a->columns[k].withhold) continue;
+            if (n++ > 0) luaL_addstring(&b, ", ");
+            luaL_addlstring(&b, a->columns[k].in.name, a->columns[k].in.name_len);
+        }
+        luaL_pushresult(&b);
+        lua_pushfstring(L, "table that changes '%s', which is not a personal column, while the plugin uses the personal "
+                           "(pii) columns %s" SW_SEP "the row with only its personal columns changed (a cleaner that sees "
+                           "pii columns may change only those, so no personal value can move into a column that is "
+                           "exported); use a separate cleaner step for '%s'",
+                        c->in.name, lua_tostring(L, -1), c->in.name);
+        return sw_body_fail(L, h, SW_ERR_BADRETURN);
+    }
+    c->changed++;
+    return 1;
+}
+
 /* Stores the value on top of the stack as row i of column c; returns 0 after failing the call. */
 static int store_value(lua_State *L, sw_host *h, const clean_args *a, int32_t col, int64_t i, int input) {
     sw_clean_column *c = &a->columns[col];
@@ -107,8 +134,7 @@ static int store_value(lua_State *L, sw_host *h, const clean_args *a, int32_t co
     int was_valid = cell_valid(&c->in, i);
     if (type == LUA_TNIL) {
         c->out_valid[i] = false;
-        if (was_valid) c->changed++;
-        return 1;
+        return was_valid ? count_change(L, h, a, c) : 1;
     }
     c->out_valid[i] = true;
     switch (c->in.type) {
@@ -118,21 +144,21 @@ static int store_value(lua_State *L, sw_host *h, const clean_args *a, int32_t co
         lua_Integer x = lua_tointegerx(L, value, &exact);
         if (!exact) return wrong_value(L, h, c, value, ", which is not a whole number in the integer range");
         ((int64_t *)c->out)[i] = (int64_t)x;
-        if (!was_valid || ((const int64_t *)c->in.data)[i] != (int64_t)x) c->changed++;
+        if (!was_valid || ((const int64_t *)c->in.data)[i] != (int64_t)x) return count_change(L, h, a, c);
         return 1;
     }
     case SW_COL_DOUBLE: {
         if (type != LUA_TNUMBER) return wrong_value(L, h, c, value, "");
         double x = (double)lua_tonumber(L, value);
         ((double *)c->out)[i] = x;
-        if (!was_valid || memcmp(&((const double *)c->in.data)[i], &x, sizeof x) != 0) c->changed++;
+        if (!was_valid || memcmp(&((const double *)c->in.data)[i], &x, sizeof x) != 0) return count_change(L, h, a, c);
         return 1;
     }
     case SW_COL_BOOL: {
         if (type != LUA_TBOOLEAN) return wrong_value(L, h, c, value, "");
         bool x = lua_toboolean(L, value);
         ((bool *)c->out)[i] = x;
-        if (!was_valid || ((const bool *)c->in.data)[i] != x) c->changed++;
+        if (!was_valid || ((const bool *)c->in.data)[i] != x) return count_change(L, h, a, c);
         return 1;
     }
     default: {
@@ -159,8 +185,7 @@ static int store_value(lua_State *L, sw_host *h, const clean_args *a, int32_t co
             return wrong_value(L, h, c, value, ", which is not valid UTF-8 (re-encode it: a Latin-1 byte b becomes utf8.char(b))");
         if (c->in.dict_count + k >= INT32_MAX) return luaL_error(L, "too many distinct values in column '%s'", c->in.name);
         out[i] = (int32_t)(c->in.dict_count + k);
-        c->changed++;
-        return 1;
+        return count_change(L, h, a, c);
     }
     }
 }
@@ -259,7 +284,7 @@ static int clean_body(lua_State *L) {
         for (int c = 0; c < nc; c++) {
             if (seen[c] == i) continue;
             lua_pushnil(L);
-            store_value(L, h, a, c, i, inputs + c);
+            if (!store_value(L, h, a, c, i, inputs + c)) return 0;
             lua_pop(L, 1);
         }
         lua_settop(L, top);
@@ -273,7 +298,11 @@ int sw_run_clean(sw_host *h, sw_clean_column *columns, int32_t count, int64_t ro
         sw_set_message(h, "no string buffer for the cleaner", 32);
         return SW_ERR_HOST;
     }
-    for (int32_t c = 0; c < count; c++) columns[c].changed = 0;
-    clean_args a = {columns, count, rows, keep, strings};
+    int any_withheld = 0;
+    for (int32_t c = 0; c < count; c++) {
+        columns[c].changed = 0;
+        if (columns[c].withhold) any_withheld = 1;
+    }
+    clean_args a = {columns, count, rows, keep, strings, any_withheld};
     return sw_protected(h, clean_body, &a);
 }

@@ -29,7 +29,9 @@ extension Plugin {
     /// becomes missing. Each value must fit its column: an integer (a float with a whole value is accepted)
     /// for integer columns, a number for doubles, a boolean for bools, a valid UTF-8 string for text, and for
     /// the columns in `dates` (given as `YYYY-MM-DD` text) a string the caller checks. Anything else throws
-    /// `.badReturn` naming the column and the row; values of the columns in `withheld` are never shown.
+    /// `.badReturn` naming the column and the row. Values of the columns in `withheld` (personal data) are never
+    /// shown, and when any column is withheld only withheld columns may change: a changed value in another column
+    /// throws `.badReturn`, so a personal value cannot be copied into a column that is exported.
     /// Each row's call runs under the instruction budget, memory cap and time limit of one call.
     public func clean(columns: [ColumnInput], rowCount: Int, dates: Set<String> = [],
                       withheld: Set<String> = []) throws -> CleanedRows {

@@ -251,3 +251,36 @@ private extension PluginError.Reason {
         return nil
     }
 }
+
+/// A cleaner that sees personal columns may change only those.
+final class CleanerPrivacyTests: XCTestCase {
+    func testOnlyWithheldColumnsMayChangeWhenAnyIsWithheld() throws {
+        let folder = try PluginFolder()
+        let columns = [
+            ColumnInput(name: "email", values: .string(codes: [0, 1], dictionary: ["A@x.org", "b@y.org"]), validity: nil),
+            ColumnInput(name: "nick", values: .string(codes: [0, 1], dictionary: ["a", "b"]), validity: nil),
+        ]
+        let copy = try folder.load("copy.lua", cleaner("copy", uses: ["email", "nick"], body: "row.nick = row.email return row"))
+        XCTAssertThrowsError(try copy.clean(columns: columns, rowCount: 2, withheld: ["email"])) { error in
+            let e = error as? PluginError
+            XCTAssertEqual(e?.row, 0)
+            XCTAssertEqual(e?.reason, .badReturn(field: "clean",
+                expected: "the row with only its personal columns changed (a cleaner that sees pii columns may change only those, so no personal value can move into a column that is exported); use a separate cleaner step for 'nick'",
+                got: "table that changes 'nick', which is not a personal column, while the plugin uses the personal (pii) columns email"))
+            XCTAssertFalse("\(error)".contains("x.org"))
+        }
+        // Leaving the other column out (it becomes missing) is a change too; without withheld columns all is allowed.
+        let drop = try folder.load("drop.lua", cleaner("drop", uses: ["email", "nick"], body: "return { email = row.email }"))
+        XCTAssertThrowsError(try drop.clean(columns: columns, rowCount: 2, withheld: ["email"]))
+        XCTAssertEqual(try copy.clean(columns: columns, rowCount: 2).columns[1].changed, 2)
+        // Changing the personal column and dropping rows by it are fine.
+        let tidy = try folder.load("tidy.lua", cleaner("tidy", uses: ["email", "nick"], body: """
+            if row.email:find("@y.org") then return nil end
+            row.email = row.email:lower()
+            return row
+            """))
+        let out = try tidy.clean(columns: columns, rowCount: 2, withheld: ["email"])
+        XCTAssertEqual(out.keep, [true, false])
+        XCTAssertEqual(out.columns.map(\.changed), [1, 0])
+    }
+}

@@ -192,4 +192,23 @@ final class CleanerPluginCLITests: XCTestCase {
             XCTAssertTrue(r.stderr.contains("d.yaml"), r.stderr)
         }
     }
+
+    func testACleanerThatSeesPersonalColumnsCannotCopyThemIntoOthers() throws {
+        let leak = """
+        return { api = 1, kind = "cleaner", name = "leak", version = "1", description = "d", uses = { "name", "email" },
+          clean = function(row, p) row.name = row.email return row end }
+        """
+        let ws = try workspace("      - dedupe: { key: [customer_id] }\n      - plugin: leak", files: ["plugins/cleaners/leak.lua": leak])
+        defer { ws.remove() }
+        let r = try SegProcess.run(["run", ws.root.path])
+        XCTAssertEqual(r.status, 1, r.stderr)
+        XCTAssertTrue(r.stderr.contains("data/customers.csv, line 2: record 1 of dataset 'customers' (clean step 2): plugin 'leak' returned a table that changes 'name', which is not a personal column, while the plugin uses the personal (pii) columns email"), r.stderr)
+        XCTAssertFalse(r.stderr.contains("ann@shop.org"), r.stderr)
+        XCTAssertEqual(ws.exportedFiles(), [])
+        // Without the pii tag the same plugin is an ordinary cleaner.
+        let open = try workspace("      - dedupe: { key: [customer_id] }\n      - plugin: leak", files: ["plugins/cleaners/leak.lua": leak], pii: false)
+        defer { open.remove() }
+        let ok = try SegProcess.run(["run", open.root.path])
+        XCTAssertEqual(ok.status, 0, ok.stderr)
+    }
 }

@@ -128,7 +128,8 @@ void sw_release_emitted(sw_host *h);
 typedef struct sw_clean_column {
     sw_column in;
     int32_t is_date;  /* the value must be a "YYYY-MM-DD" string (checked by the caller) */
-    int32_t withhold; /* pii: messages never show this column's values */
+    int32_t withhold; /* pii: messages never show its values, and when any column is withheld, only withheld
+                       * columns may change (a personal value cannot move into an exported column) */
     void *out;
     bool *out_valid;
     int64_t changed;  /* set by sw_run_clean: values of kept rows that differ from the input (missing counts) */
