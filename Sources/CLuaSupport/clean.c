@@ -12,7 +12,9 @@
 /* Separates "what was returned" from "what was expected" in a bad-return message. */
 #define SW_SEP "\x1f"
 
-int64_t sw_clean_intern(sw_clean_strings *s, int32_t column, const char *p, size_t n, int *added); /* intern.c */
+/* intern.c: new strings per column, and a string's code in the input dictionary (-1: none, -2: out of memory) */
+int64_t sw_clean_intern(sw_clean_strings *s, int32_t column, const char *p, size_t n, int *added);
+int64_t sw_clean_find_original(sw_clean_strings *s, int32_t column, const sw_column *in, const char *p, size_t n);
 
 typedef struct clean_args {
     sw_clean_column *columns;
@@ -37,7 +39,16 @@ static inline int cell_valid(const sw_column *c, int64_t i) {
     return c->validity == NULL || ((c->validity[i >> 6] >> (i & 63)) & 1u);
 }
 
-static inline void push_cell(lua_State *L, const sw_column *c, int dict, int64_t i) {
+/*
+ * A text column with about as many distinct values as rows (ids, phone numbers, e-mail addresses) is not
+ * turned into a Lua table of all its strings: a million live strings make every string the plugin creates
+ * slower to intern (a large, cache-cold string table) and every GC cycle longer. Its values are made per row.
+ */
+static int push_per_row(const sw_column *c, int64_t rows) {
+    return c->type == SW_COL_STRING && c->dict_count > 4096 && c->dict_count > rows / 8;
+}
+
+static inline void push_cell(lua_State *L, sw_host *h, const sw_column *c, int dict, int64_t i) {
     if (!cell_valid(c, i)) {
         lua_pushnil(L);
         return;
@@ -48,8 +59,17 @@ static inline void push_cell(lua_State *L, const sw_column *c, int dict, int64_t
     case SW_COL_BOOL: lua_pushboolean(L, ((const bool *)c->data)[i]); break;
     default: {
         int32_t code = ((const int32_t *)c->data)[i];
-        if (code >= 0 && code < c->dict_count) lua_rawgeti(L, dict, (lua_Integer)code + 1);
-        else lua_pushnil(L);
+        if (code < 0 || code >= c->dict_count) {
+            lua_pushnil(L);
+        } else if (lua_type(L, dict) == LUA_TTABLE) {
+            lua_rawgeti(L, dict, (lua_Integer)code + 1);
+        } else {
+            /* Garbage after the row: not host data that lives on, so not added to the host's allowance. */
+            size_t host_bytes = h->host_bytes;
+            lua_pushlstring(L, c->dict_bytes + c->dict_offsets[code],
+                            (size_t)(c->dict_offsets[code + 1] - c->dict_offsets[code]));
+            h->host_bytes = host_bytes;
+        }
     }
     }
 }
@@ -178,6 +198,13 @@ static int store_value(lua_State *L, sw_host *h, const clean_args *a, int32_t co
                 return 1;
             }
         }
+        /* Another value of the input dictionary keeps its code, so the dictionary never holds a value twice. */
+        int64_t known = sw_clean_find_original(a->strings, col, &c->in, s, len);
+        if (known == -2) return luaL_error(L, "out of memory for the strings clean returned");
+        if (known >= 0) {
+            out[i] = (int32_t)known;
+            return count_change(L, h, a, c);
+        }
         int added = 0;
         int64_t k = sw_clean_intern(a->strings, col, s, len, &added);
         if (k < 0) return luaL_error(L, "out of memory for the strings clean returned");
@@ -213,7 +240,8 @@ static int clean_body(lua_State *L) {
     }
     int dicts = keys + nc;
     for (int c = 0; c < nc; c++) {
-        if (a->columns[c].in.type == SW_COL_STRING) push_dictionary(L, &a->columns[c].in);
+        if (a->columns[c].in.type == SW_COL_STRING && !push_per_row(&a->columns[c].in, a->rows))
+            push_dictionary(L, &a->columns[c].in);
         else lua_pushnil(L);
     }
     int inputs = dicts + nc; /* this row's input values, to tell an unchanged string cheaply */
@@ -226,7 +254,7 @@ static int clean_body(lua_State *L) {
     for (int64_t i = 0; i < a->rows; i++) {
         h->row = i;
         for (int c = 0; c < nc; c++) {
-            push_cell(L, &a->columns[c].in, dicts + c, i);
+            push_cell(L, h, &a->columns[c].in, dicts + c, i);
             lua_pushvalue(L, -1);
             lua_replace(L, inputs + c);
             lua_pushvalue(L, keys + c);

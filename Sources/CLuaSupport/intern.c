@@ -17,9 +17,17 @@ typedef struct intern_set {
     size_t slot_count;
 } intern_set;
 
+/* The input dictionary of a column, hashed on first use to find a returned string among its entries. */
+typedef struct original_index {
+    int64_t *slots; /* 0: empty, else code + 1 */
+    size_t slot_count;
+    int built;
+} original_index;
+
 struct sw_clean_strings {
     int32_t columns;
     intern_set *sets;
+    original_index *originals;
 };
 
 sw_clean_strings *sw_clean_strings_new(int32_t columns) {
@@ -27,7 +35,10 @@ sw_clean_strings *sw_clean_strings_new(int32_t columns) {
     if (s == NULL) return NULL;
     s->columns = columns > 0 ? columns : 0;
     s->sets = calloc(s->columns > 0 ? (size_t)s->columns : 1, sizeof(intern_set));
-    if (s->sets == NULL) {
+    s->originals = calloc(s->columns > 0 ? (size_t)s->columns : 1, sizeof(original_index));
+    if (s->sets == NULL || s->originals == NULL) {
+        free(s->sets);
+        free(s->originals);
         free(s);
         return NULL;
     }
@@ -40,8 +51,10 @@ void sw_clean_strings_free(sw_clean_strings *s) {
         free(s->sets[c].bytes);
         free(s->sets[c].offsets);
         free(s->sets[c].slots);
+        free(s->originals[c].slots);
     }
     free(s->sets);
+    free(s->originals);
     free(s);
 }
 
@@ -114,4 +127,33 @@ int64_t sw_clean_intern(sw_clean_strings *s, int32_t column, const char *p, size
     set->slots[at] = set->count + 1;
     *added = 1;
     return set->count++;
+}
+
+int64_t sw_clean_find_original(sw_clean_strings *s, int32_t column, const sw_column *in, const char *p, size_t n) {
+    original_index *o = &s->originals[column];
+    if (in->dict_count <= 0) return -1;
+    if (!o->built) {
+        size_t count = 16;
+        while (count < (size_t)in->dict_count * 2) count *= 2;
+        o->slots = calloc(count, sizeof(int64_t));
+        if (o->slots == NULL) return -2;
+        o->slot_count = count;
+        for (int64_t k = 0; k < in->dict_count; k++) {
+            const char *e = in->dict_bytes + in->dict_offsets[k];
+            size_t len = (size_t)(in->dict_offsets[k + 1] - in->dict_offsets[k]);
+            size_t at = (size_t)hash_bytes(e, len) & (count - 1);
+            while (o->slots[at]) at = (at + 1) & (count - 1);
+            o->slots[at] = k + 1;
+        }
+        o->built = 1;
+    }
+    size_t mask = o->slot_count - 1;
+    size_t at = (size_t)hash_bytes(p, n) & mask;
+    while (o->slots[at]) {
+        int64_t k = o->slots[at] - 1;
+        size_t len = (size_t)(in->dict_offsets[k + 1] - in->dict_offsets[k]);
+        if (len == n && memcmp(in->dict_bytes + in->dict_offsets[k], p, n) == 0) return k;
+        at = (at + 1) & mask;
+    }
+    return -1;
 }

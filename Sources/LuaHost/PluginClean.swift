@@ -91,29 +91,17 @@ extension Plugin {
         case .double: return .double(copy(Double.self))
         case .bool: return .bool(copy(Bool.self))
         case .string(_, let dictionary):
-            var codes = copy(Int32.self)
+            // New strings (codes from dictionary.count on) never equal an input entry: the C loop gives those
+            // their input code.
+            let codes = copy(Int32.self)
             let added = Int(sw_clean_strings_count(strings, index))
             guard added > 0 else { return .string(codes: codes, dictionary: dictionary) }
-            // New strings that equal an input entry take its code; the others are appended.
-            var codeOf: [String: Int32] = [:]
-            for (k, entry) in dictionary.enumerated() where codeOf[entry] == nil { codeOf[entry] = Int32(k) }
             var out = dictionary
-            var remap = [Int32](repeating: 0, count: added)
+            out.reserveCapacity(dictionary.count + added)
             for k in 0..<added {
                 var length = 0
                 let bytes = sw_clean_string(strings, index, Int64(k), &length)
-                let text = String(decoding: UnsafeRawBufferPointer(start: bytes, count: length), as: UTF8.self)
-                if let existing = codeOf[text] {
-                    remap[k] = existing
-                } else {
-                    remap[k] = Int32(out.count)
-                    codeOf[text] = remap[k]
-                    out.append(text)
-                }
-            }
-            let base = Int32(dictionary.count)
-            for i in codes.indices where codes[i] >= base && Int(codes[i] - base) < added {
-                codes[i] = remap[Int(codes[i] - base)]
+                out.append(String(decoding: UnsafeRawBufferPointer(start: bytes, count: length), as: UTF8.self))
             }
             return .string(codes: codes, dictionary: out)
         }

@@ -218,6 +218,24 @@ final class CleanerTests: XCTestCase {
         XCTAssertEqual(try plugin.clean(columns: [intColumn([1])], rowCount: 1).keep, [true])
     }
 
+    func testHighCardinalityTextKeepsUnchangedCodesAndMapsBackToKnownValues() throws {
+        // 6000 distinct values for 6000 rows: the host makes each row's string per row instead of one Lua table
+        // of all of them; unchanged values keep their code and a value changed into another known one takes its code.
+        let n = 6000
+        let plugin = try folder.load("many.lua", cleaner("many", uses: ["s", "i"], body: """
+            if row.i % 3 == 1 then row.s = "v" .. (row.i - 1) elseif row.i % 3 == 2 then row.s = row.s .. "!" end
+            return row
+            """))
+        let column = ColumnInput(name: "s", values: .string(codes: (0..<Int32(n)).map { $0 }, dictionary: (0..<n).map { "v\($0)" }),
+                                 validity: nil)
+        let out = try plugin.clean(columns: [column, intColumn((0..<Int64(n)).map { $0 }, name: "i")], rowCount: n)
+        guard case .string(let codes, let dictionary) = out.columns[0].values else { return XCTFail() }
+        XCTAssertEqual(Array(codes.prefix(6)), [0, 0, Int32(n), 3, 3, Int32(n + 1)])
+        XCTAssertEqual(dictionary.count, n + n / 3)
+        XCTAssertEqual(dictionary[n], "v2!")
+        XCTAssertEqual(out.columns[0].changed, 2 * n / 3)
+    }
+
     func testMemoryCapAppliesToEachCall() throws {
         let small = PluginEnvironment(limits: LuaLimits(instructions: 100_000_000, memoryBytes: 1 << 20, seconds: 30))
         let plugin = try folder.load("hog.lua", cleaner("hog", body: """

@@ -19,12 +19,13 @@ local VALID_INVALID = { missing = true, drop = true, keep = true }
 -- The digits of s and whether it starts with "+"; nil when s holds anything but digits, white space and
 -- + - . ( ) / (a "+" only in front).
 local function digits_of(s)
-  local body = s:match("^%s*%+(.*)$")
-  local plus = body ~= nil
-  body = body or s
-  if body:find("[^%d%s%-%.%(%)/]") then return nil end
-  return (body:gsub("%D", "")), plus
+  local plus = s:find("^%s*%+") ~= nil
+  local first = plus and s:find("+", 1, true) + 1 or 1
+  if s:find("[^%d%s%-%.%(%)/]", first) then return nil end
+  return (s:gsub("%D", "")), plus
 end
+
+local function starts_with(s, prefix) return prefix ~= "" and s:find(prefix, 1, true) == 1 end
 
 return {
   api = 1,
@@ -64,20 +65,21 @@ return {
   clean = function(row, p)
     local raw = row.phone
     if raw == nil then return row end
-    local s = raw:gsub("%s*[eE]?[xX][tT]?%.?%s*%d+%s*$", "")   -- "x12", "ext 12", "ext. 12"
+    local s = raw
+    if s:find("[xX]") then s = s:gsub("%s*[eE]?[xX][tT]?%.?%s*%d+%s*$", "") end   -- "x12", "ext 12", "ext. 12"
     local digits, plus = digits_of(s)
     local number
     if digits ~= nil and digits ~= "" then
       if plus then
         number = digits
-      elseif digits:sub(1, #p.international_prefix) == p.international_prefix then
+      elseif starts_with(digits, p.international_prefix) then
         number = digits:sub(#p.international_prefix + 1)
-      elseif p.trunk_prefix ~= "" and digits:sub(1, #p.trunk_prefix) == p.trunk_prefix then
+      elseif starts_with(digits, p.trunk_prefix) then
         number = p.default_country .. digits:sub(#p.trunk_prefix + 1)
       else
         number = p.default_country .. digits
       end
-      if #number < p.min_digits or #number > 15 or number:sub(1, 1) == "0" then number = nil end
+      if #number < p.min_digits or #number > 15 or number:byte(1) == 48 then number = nil end   -- 48: "0"
     end
     if number == nil then
       if p.invalid == "drop" then return nil end
