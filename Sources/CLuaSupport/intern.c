@@ -13,13 +13,13 @@ typedef struct intern_set {
     size_t len, cap;
     int64_t *offsets; /* count + 1 entries once anything was added */
     int64_t count, offsets_cap;
-    int64_t *slots;   /* 0: empty, else index + 1 */
+    uint64_t *slots;  /* 0: empty, else SLOT(hash, index) */
     size_t slot_count;
 } intern_set;
 
 /* The input dictionary of a column, hashed on first use to find a returned string among its entries. */
 typedef struct original_index {
-    int64_t *slots; /* 0: empty, else code + 1 */
+    uint64_t *slots; /* 0: empty, else SLOT(hash, code) */
     size_t slot_count;
     int built;
 } original_index;
@@ -74,18 +74,31 @@ static uint64_t hash_bytes(const char *p, size_t n) {
         x ^= (unsigned char)p[i];
         x *= 1099511628211u;
     }
+    /* FNV's low bits are weak for similar keys; mix before masking (MurmurHash3's fmix64). */
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdu;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53u;
+    x ^= x >> 33;
     return x;
 }
 
+/* A slot holds the entry's index + 1 in its low 32 bits and the high half of its hash above, so a probe
+ * compares bytes (a cache miss or two) only when the hashes agree. */
+#define SLOT(hash, index) (((hash) & 0xffffffff00000000u) | (uint64_t)((index) + 1))
+#define SLOT_INDEX(slot) ((int64_t)((slot) & 0xffffffffu) - 1)
+#define SLOT_TAG(slot) ((slot) & 0xffffffff00000000u)
+
 static int grow_slots(intern_set *set) {
     size_t n = set->slot_count ? set->slot_count * 2 : 1024;
-    int64_t *slots = calloc(n, sizeof(int64_t));
+    uint64_t *slots = calloc(n, sizeof(uint64_t));
     if (slots == NULL) return 0;
     for (int64_t k = 0; k < set->count; k++) {
         const char *p = set->bytes + set->offsets[k];
-        size_t at = (size_t)hash_bytes(p, (size_t)(set->offsets[k + 1] - set->offsets[k])) & (n - 1);
+        uint64_t hash = hash_bytes(p, (size_t)(set->offsets[k + 1] - set->offsets[k]));
+        size_t at = (size_t)hash & (n - 1);
         while (slots[at]) at = (at + 1) & (n - 1);
-        slots[at] = k + 1;
+        slots[at] = SLOT(hash, k);
     }
     free(set->slots);
     set->slots = slots;
@@ -98,11 +111,14 @@ int64_t sw_clean_intern(sw_clean_strings *s, int32_t column, const char *p, size
     *added = 0;
     if ((size_t)(set->count + 1) * 2 > set->slot_count && !grow_slots(set)) return -1;
     size_t mask = set->slot_count - 1;
-    size_t at = (size_t)hash_bytes(p, n) & mask;
+    uint64_t hash = hash_bytes(p, n);
+    size_t at = (size_t)hash & mask;
     while (set->slots[at]) {
-        int64_t k = set->slots[at] - 1;
-        size_t len = (size_t)(set->offsets[k + 1] - set->offsets[k]);
-        if (len == n && memcmp(set->bytes + set->offsets[k], p, n) == 0) return k;
+        if (SLOT_TAG(set->slots[at]) == SLOT_TAG(hash)) {
+            int64_t k = SLOT_INDEX(set->slots[at]);
+            size_t len = (size_t)(set->offsets[k + 1] - set->offsets[k]);
+            if (len == n && memcmp(set->bytes + set->offsets[k], p, n) == 0) return k;
+        }
         at = (at + 1) & mask;
     }
     if (set->cap - set->len < n) {
@@ -124,7 +140,7 @@ int64_t sw_clean_intern(sw_clean_strings *s, int32_t column, const char *p, size
     if (n) memcpy(set->bytes + set->len, p, n);
     set->len += n;
     set->offsets[set->count + 1] = (int64_t)set->len;
-    set->slots[at] = set->count + 1;
+    set->slots[at] = SLOT(hash, set->count);
     *added = 1;
     return set->count++;
 }
@@ -135,24 +151,27 @@ int64_t sw_clean_find_original(sw_clean_strings *s, int32_t column, const sw_col
     if (!o->built) {
         size_t count = 16;
         while (count < (size_t)in->dict_count * 2) count *= 2;
-        o->slots = calloc(count, sizeof(int64_t));
+        o->slots = calloc(count, sizeof(uint64_t));
         if (o->slots == NULL) return -2;
         o->slot_count = count;
         for (int64_t k = 0; k < in->dict_count; k++) {
             const char *e = in->dict_bytes + in->dict_offsets[k];
-            size_t len = (size_t)(in->dict_offsets[k + 1] - in->dict_offsets[k]);
-            size_t at = (size_t)hash_bytes(e, len) & (count - 1);
+            uint64_t hash = hash_bytes(e, (size_t)(in->dict_offsets[k + 1] - in->dict_offsets[k]));
+            size_t at = (size_t)hash & (count - 1);
             while (o->slots[at]) at = (at + 1) & (count - 1);
-            o->slots[at] = k + 1;
+            o->slots[at] = SLOT(hash, k);
         }
         o->built = 1;
     }
     size_t mask = o->slot_count - 1;
-    size_t at = (size_t)hash_bytes(p, n) & mask;
+    uint64_t hash = hash_bytes(p, n);
+    size_t at = (size_t)hash & mask;
     while (o->slots[at]) {
-        int64_t k = o->slots[at] - 1;
-        size_t len = (size_t)(in->dict_offsets[k + 1] - in->dict_offsets[k]);
-        if (len == n && memcmp(in->dict_bytes + in->dict_offsets[k], p, n) == 0) return k;
+        if (SLOT_TAG(o->slots[at]) == SLOT_TAG(hash)) {
+            int64_t k = SLOT_INDEX(o->slots[at]);
+            size_t len = (size_t)(in->dict_offsets[k + 1] - in->dict_offsets[k]);
+            if (len == n && memcmp(in->dict_bytes + in->dict_offsets[k], p, n) == 0) return k;
+        }
         at = (at + 1) & mask;
     }
     return -1;
