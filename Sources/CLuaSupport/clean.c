@@ -217,6 +217,33 @@ static int store_value(lua_State *L, sw_host *h, const clean_args *a, int32_t co
     }
 }
 
+/*
+ * The row table is reused: after a call that did not return it (nil, or a new table), remove whatever the
+ * plugin left in it besides the columns, so the next row does not fail on a key this row's call added.
+ */
+static void scrub_row(lua_State *L, int row, int index) {
+    if (lua_getmetatable(L, row)) {
+        lua_pop(L, 1);
+        lua_pushnil(L);
+        lua_setmetatable(L, row);
+    }
+    lua_pushnil(L);
+    while (lua_next(L, row)) {
+        lua_pop(L, 1);
+        int known = 0;
+        if (lua_type(L, -1) == LUA_TSTRING) {
+            lua_pushvalue(L, -1);
+            known = lua_rawget(L, index) == LUA_TNUMBER;
+            lua_pop(L, 1);
+        }
+        if (!known) {
+            lua_pushvalue(L, -1);
+            lua_pushnil(L);
+            lua_rawset(L, row);
+        }
+    }
+}
+
 static int clean_body(lua_State *L) {
     sw_host *h = sw_host_of(L);
     const clean_args *a = h->args;
@@ -275,6 +302,7 @@ static int clean_body(lua_State *L) {
             a->keep[i] = false;
             for (int c = 0; c < nc; c++) a->columns[c].out_valid[i] = false;
             lua_settop(L, top);
+            scrub_row(L, row, index);
             continue;
         }
         if (type != LUA_TTABLE) {
@@ -315,7 +343,9 @@ static int clean_body(lua_State *L) {
             if (!store_value(L, h, a, c, i, inputs + c)) return 0;
             lua_pop(L, 1);
         }
+        int returned_row = lua_rawequal(L, ret, row);
         lua_settop(L, top);
+        if (!returned_row) scrub_row(L, row, index);
     }
     return 0;
 }

@@ -121,6 +121,19 @@ final class CleanerTests: XCTestCase {
         XCTAssertEqual(try plugin.clean(columns: [intColumn([1, 2, 0, 5])], rowCount: 4).keep, [false, false, false, true])
     }
 
+    func testWhatADroppedRowLeftInTheReusedRowTableDoesNotLeakIntoTheNext() throws {
+        let plugin = try folder.load("scratch.lua", cleaner("scratch", body: """
+            if row.x == 1 then row.junk = 1 setmetatable(row, { __index = function() return 5 end }) return nil end
+            if row.x == 2 then row.more = 1 return { x = 20 } end
+            assert(row.y == nil, "the metatable of an earlier row is gone")
+            return row
+            """))
+        let out = try plugin.clean(columns: [intColumn([1, 2, 3])], rowCount: 3)
+        XCTAssertEqual(out.keep, [false, true, true])
+        guard case .integer(let xs) = out.columns[0].values else { return XCTFail() }
+        XCTAssertEqual([xs[1], xs[2]], [20, 3])
+    }
+
     func testBadReturnTypes() throws {
         let plugin = try folder.load("bad.lua", cleaner("bad", body: "if row.x == 2 then return 'x' end return row"))
         let error = try XCTUnwrap(cleanError(plugin, [intColumn([1, 2])], rows: 2))
