@@ -99,7 +99,7 @@ final class CleanerPluginCLITests: XCTestCase {
         XCTAssertEqual(reports[2]["values_changed_by_column"] as? [String: Int], ["phone": 3])
         XCTAssertNil(reports[0]["values_changed_by_column"], "built-in steps keep their format")
         XCTAssertEqual(reports[2]["description"] as? String,
-                       "plugin phone_e164 1.0.0: Phone numbers rewritten to E.164 (+<country><number>); unusable ones made missing; values changed: phone 3")
+                       "plugin phone_e164 1.0.0: Phone numbers rewritten to E.164 (+ country code and number); unusable ones made missing; values changed: phone 3")
         let md = String(decoding: files["profiles.md"]!, as: UTF8.self)
         XCTAssertTrue(md.contains("| customers | 3 | plugin phone_e164 1.0.0: Phone numbers rewritten"), md)
         // The cleaners are recorded with the run like every other plugin: kind, version, file, hash, params.

@@ -32,7 +32,7 @@ return {
   kind = "cleaner",
   name = "phone_e164",
   version = "1.0.0",
-  description = "Phone numbers rewritten to E.164 (+<country><number>); unusable ones made missing",
+  description = "Phone numbers rewritten to E.164 (+ country code and number); unusable ones made missing",
   uses = { "phone" },
   params = {
     default_country = "44",       -- country calling code for numbers written without one
