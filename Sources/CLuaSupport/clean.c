@@ -248,7 +248,8 @@ static int clean_body(lua_State *L) {
     sw_host *h = sw_host_of(L);
     const clean_args *a = h->args;
     int nc = a->count;
-    luaL_checkstack(L, 2 * nc + 16, "too many columns");
+    /* keys, dictionaries and this row's inputs: three slots per column, plus the few below and per row */
+    luaL_checkstack(L, 3 * nc + 24, "too many columns");
     sw_get_slot(L, SLOT_MAIN);
     int fn = lua_gettop(L);
     if (!lua_isfunction(L, fn)) return luaL_error(L, "the plugin has no clean function");
@@ -273,10 +274,9 @@ static int clean_body(lua_State *L) {
     }
     int inputs = dicts + nc; /* this row's input values, to tell an unchanged string cheaply */
     lua_settop(L, inputs + nc - 1);
-    int top = lua_gettop(L);
     int64_t *seen = lua_newuserdatauv(L, (size_t)(nc > 0 ? nc : 1) * sizeof(int64_t), 0);
     for (int c = 0; c < nc; c++) seen[c] = -1;
-    top = lua_gettop(L);
+    int top = lua_gettop(L);
 
     for (int64_t i = 0; i < a->rows; i++) {
         h->row = i;

@@ -112,6 +112,20 @@ final class CleanerTests: XCTestCase {
         XCTAssertEqual(out.columns[1].changed, 2)
     }
 
+    func testManyColumns() throws {
+        let names = (0..<60).map { "c\($0)" }
+        let plugin = try folder.load("wide.lua", cleaner("wide", uses: names, body: """
+            for k, v in pairs(row) do row[k] = v + 1 end
+            return row
+            """))
+        let columns = names.enumerated().map { i, name in intColumn([Int64(i), Int64(i) * 2], name: name) }
+        let out = try plugin.clean(columns: columns, rowCount: 2)
+        for (i, column) in out.columns.enumerated() {
+            guard case .integer(let v) = column.values else { return XCTFail() }
+            XCTAssertEqual(v, [Int64(i) + 1, Int64(i) * 2 + 1])
+        }
+    }
+
     func testNilDropsRows() throws {
         let plugin = try folder.load("drop.lua", cleaner("drop", params: "{ min = 2 }", body: "if row.x < p.min then return nil end return row"))
         let out = try plugin.clean(columns: [intColumn([1, 2, 0, 5])], rowCount: 4)
