@@ -6,7 +6,7 @@ import CLuaSupport
 /// Not thread-safe: use one `Plugin` per thread (load the same file again for another thread).
 ///
 /// Lifecycle: `load` → `configure(overrides:)` → optional `prepare(stats:)` → any number of
-/// `assign`, `score` or `read` calls.
+/// `assign`, `score`, `clean` or `read` calls (by kind; `clean` is in PluginClean.swift).
 ///
 /// **Sandbox.** The plugin file and every module it requires run with one environment table as `_ENV`:
 /// - base: `assert error ipairs next pairs pcall xpcall rawequal rawget rawlen rawset select tonumber
