@@ -6,13 +6,14 @@ struct ManifestValidator {
     /// The highest host API level this host supports.
     static let supportedAPI = 1
     /// Every field a plugin table may have.
-    static let knownFields = ["api", "assign", "columns", "description", "kind", "name", "output", "params",
-                              "prepare", "read", "score", "uses", "version"]
+    static let knownFields = ["api", "assign", "clean", "columns", "description", "kind", "name", "output",
+                              "params", "prepare", "read", "score", "uses", "version"]
     /// The fields only some kinds use.
     static let kindFields: [PluginKind: Set<String>] = [
         .criterion: ["assign", "prepare", "uses"],
         .scorer: ["score", "prepare", "uses", "output"],
         .source: ["read", "columns"],
+        .cleaner: ["clean", "prepare", "uses"],
     ]
     /// The declared column types of a source.
     static let columnTypes = ["integer", "double", "bool", "date", "string"]
@@ -63,7 +64,7 @@ struct ManifestValidator {
                 throw fail(field, "is not used by a \(kind.rawValue) plugin (it belongs to \(owners.map(\.rawValue).sorted().joined(separator: " and ")) plugins)")
             }
         }
-        let main = kind == .criterion ? "assign" : kind == .scorer ? "score" : "read"
+        let main = kind.mainFunction
         let signature = kind == .source ? "function(src, p)" : "function(row, p)"
         guard let function = fields[main] else {
             throw fail(main, "is missing: a \(kind.rawValue) must provide \(main) = \(signature) ... end")

@@ -6,7 +6,7 @@ import CLuaSupport
 /// Not thread-safe: use one `Plugin` per thread (load the same file again for another thread).
 ///
 /// Lifecycle: `load` → `configure(overrides:)` → optional `prepare(stats:)` → any number of
-/// `assign`, `score` or `read` calls.
+/// `assign`, `score`, `clean` or `read` calls (by kind; `clean` is in PluginClean.swift).
 ///
 /// **Sandbox.** The plugin file and every module it requires run with one environment table as `_ENV`:
 /// - base: `assert error ipairs next pairs pcall xpcall rawequal rawget rawlen rawset select tonumber
@@ -66,8 +66,7 @@ public final class Plugin {
         try state.check(sw_load_chunk(state.host), .load)
         let manifest = try ManifestValidator(file: path).validate(state.readSlot(Int32(SW_SLOT_MANIFEST)))
         state.pluginName = manifest.name
-        let main = manifest.kind == .criterion ? "assign" : manifest.kind == .scorer ? "score" : "read"
-        try state.check(sw_capture_functions(state.host, main), .setup)
+        try state.check(sw_capture_functions(state.host, manifest.kind.mainFunction), .setup)
         let plugin = Plugin(manifest: manifest, path: path, state: state)
         try plugin.configure(overrides: [:])
         return plugin
@@ -197,7 +196,7 @@ public final class Plugin {
         PluginError(plugin: manifest.name, file: path, reason: .badParam(name: name, problem: problem))
     }
 
-    private func requireKind(_ kind: PluginKind, _ function: String) throws {
+    func requireKind(_ kind: PluginKind, _ function: String) throws {
         guard manifest.kind != kind else { return }
         throw PluginError(plugin: manifest.name, file: path, reason: .runtime(
             "is a \(manifest.kind.rawValue) plugin and has no \(function) function; use it as a \(manifest.kind.rawValue)"))

@@ -6,6 +6,18 @@ public enum PluginKind: String, Sendable, CaseIterable, Codable {
     case criterion
     /// Gives a customer a number: provides `score(row, p)`.
     case scorer
+    /// Cleans a dataset row by row: provides `clean(row, p)`, which returns the cleaned row or nil to drop it.
+    case cleaner
+
+    /// The function a plugin of this kind must provide (`read`, `assign`, `score` or `clean`).
+    public var mainFunction: String {
+        switch self {
+        case .source: return "read"
+        case .criterion: return "assign"
+        case .scorer: return "score"
+        case .cleaner: return "clean"
+        }
+    }
 }
 
 /// The plain-data part of a plugin: the fields of the table its file returns, validated by the host
@@ -21,7 +33,8 @@ public struct PluginManifest: Sendable, Equatable, Codable {
     public var version: String
     /// One line saying what it does.
     public var description: String
-    /// The columns the plugin reads (criteria and scorers). Only these are passed in `row`.
+    /// The columns the plugin reads (criteria, scorers and cleaners; a cleaner may also change them). Only these
+    /// are passed in `row`.
     public var uses: [String]
     /// Parameter defaults. A definition may override any of them, and only them.
     public var params: [String: PluginValue]

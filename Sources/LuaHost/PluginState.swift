@@ -29,6 +29,7 @@ struct CallSite {
     static let score = CallSite(function: "score", expected: "a number or nil", perRow: true)
     static let prepare = CallSite(function: "prepare", expected: "a table (merged into p) or nil", perRow: false)
     static let read = CallSite(function: "read", expected: "nothing", perRow: false)
+    static let clean = CallSite(function: "clean", expected: "a table (the cleaned row) or nil", perRow: true)
 }
 
 /// Owns one `sw_host` (one `lua_State`) and turns the status of every call into a `PluginError`.
@@ -108,7 +109,11 @@ final class PluginState {
             }
         case SW_ERR_BADRETURN:
             line = nil
-            reason = .badReturn(field: call.function, expected: call.expected, got: message)
+            // A cleaner says what it got and what it expected, separated by U+001F.
+            let parts = message.split(separator: "\u{1F}", maxSplits: 1, omittingEmptySubsequences: false)
+            reason = parts.count == 2
+                ? .badReturn(field: call.function, expected: String(parts[1]), got: String(parts[0]))
+                : .badReturn(field: call.function, expected: call.expected, got: message)
         case SW_ERR_BAD_UTF8:
             line = nil
             reason = .badReturn(field: call.function, expected: "labels as valid UTF-8 text",

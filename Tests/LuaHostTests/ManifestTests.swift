@@ -50,7 +50,7 @@ final class ManifestTests: XCTestCase {
 
     func testWrongKind() throws {
         let error = try loadError("api = 1, kind = 'critter', name = 'x', version = '1', description = 'd', \(assign)")
-        XCTAssertEqual(error.description, "plugin file \(folder.path)/m.lua: field 'kind' must be one of source, criterion, scorer (got \"critter\")")
+        XCTAssertEqual(error.description, "plugin file \(folder.path)/m.lua: field 'kind' must be one of source, criterion, scorer, cleaner (got \"critter\")")
     }
 
     func testTypoFieldIsNamedWithSuggestion() throws {
@@ -58,7 +58,7 @@ final class ManifestTests: XCTestCase {
         guard case .badManifest(let field, let problem) = error.reason else { return XCTFail("\(error)") }
         XCTAssertEqual(field, "asign")
         XCTAssertTrue(problem.contains("did you mean 'assign'?"), problem)
-        XCTAssertTrue(problem.contains("known fields: api, assign, columns"), problem)
+        XCTAssertTrue(problem.contains("known fields: api, assign, clean, columns"), problem)
     }
 
     func testMissingOrWrongFunction() throws {

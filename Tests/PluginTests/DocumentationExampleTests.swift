@@ -73,4 +73,22 @@ final class DocumentationExampleTests: XCTestCase {
         XCTAssertEqual(out.values, [[.string("O1"), .string("O2")], [.string("C1"), .string("C2")],
                                     [.double(12.5), .null], [.string("2024-01-02"), .null]])
     }
+
+    func testCleanerExample() throws {
+        let plugin = try load("drop_test_accounts")
+        XCTAssertEqual(plugin.manifest.kind, .cleaner)
+        let names = ["QA Bot", "QA Bot", "Testa", "Ann"]
+        let emails = ["qa@example.com", "qa@shop.org", " Testa@Example.com ", "   "]
+        let out = try plugin.clean(columns: [
+            ColumnInput(name: "name", values: .string(codes: [0, 1, 2, 3], dictionary: names), validity: nil),
+            ColumnInput(name: "email", values: .string(codes: [0, 1, 2, 3], dictionary: emails), validity: nil),
+        ], rowCount: 4)
+        XCTAssertEqual(out.keep, [false, true, true, true])
+        guard case .string(let codes, let dictionary) = out.columns[1].values else { return XCTFail("email is not text") }
+        XCTAssertEqual(dictionary[Int(codes[1])], "qa@shop.org")
+        XCTAssertEqual(dictionary[Int(codes[2])], "testa@example.com")
+        XCTAssertEqual(out.columns[1].valid, [false, true, true, false])
+        XCTAssertEqual(out.columns[1].changed, 2)
+        XCTAssertEqual(out.columns[0].changed, 0)
+    }
 }

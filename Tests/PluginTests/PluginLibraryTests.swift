@@ -8,7 +8,8 @@ final class PluginLibraryTests: XCTestCase {
     typealias F = PluginFixture
 
     /// Folder -> the kind every plugin in it must have.
-    let folders: [(String, PluginKind)] = [("criteria", .criterion), ("scorers", .scorer), ("sources", .source)]
+    let folders: [(String, PluginKind)] = [("criteria", .criterion), ("scorers", .scorer), ("sources", .source),
+                                            ("cleaners", .cleaner)]
 
     private func pluginFiles(in folder: String) throws -> [URL] {
         let dir = F.pluginsDir.appendingPathComponent(folder)
@@ -34,7 +35,7 @@ final class PluginLibraryTests: XCTestCase {
                 names.append(base)
             }
         }
-        XCTAssertEqual(names.sorted(), ["demographic_bands", "legacy_pipe", "lifecycle", "nps", "rfm",
+        XCTAssertEqual(names.sorted(), ["demographic_bands", "legacy_pipe", "lifecycle", "nps", "phone_e164", "rfm",
                                         "value_score"])
     }
 

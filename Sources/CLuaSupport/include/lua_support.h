@@ -121,6 +121,32 @@ int64_t sw_emitted_records(sw_host *h);
 sw_cell sw_emitted_cell(sw_host *h, int64_t record, int32_t column);
 void sw_release_emitted(sw_host *h);
 
+/* One column of a cleaner call: the input (as for criteria; dates as SW_COL_STRING "YYYY-MM-DD" text with
+ * is_date set) and where the cleaned values go. `out` is int64_t*, double*, bool* or, for text, int32_t* codes:
+ * a code below in.dict_count is the input dictionary's entry, dict_count + k is the k-th string in
+ * sw_clean_strings for this column. out_valid[i] is false for a missing value (and for dropped rows). */
+typedef struct sw_clean_column {
+    sw_column in;
+    int32_t is_date;  /* the value must be a "YYYY-MM-DD" string (checked by the caller) */
+    int32_t withhold; /* pii: messages never show its values, and when any column is withheld, only withheld
+                       * columns may change (a personal value cannot move into an exported column) */
+    void *out;
+    bool *out_valid;
+    int64_t changed;  /* set by sw_run_clean: values of kept rows that differ from the input (missing counts) */
+} sw_clean_column;
+
+/* New strings returned by a cleaner, interned per column in plain C memory. */
+typedef struct sw_clean_strings sw_clean_strings;
+sw_clean_strings *sw_clean_strings_new(int32_t columns); /* NULL when out of memory */
+void sw_clean_strings_free(sw_clean_strings *s);
+int64_t sw_clean_strings_count(const sw_clean_strings *s, int32_t column);
+const char *sw_clean_string(const sw_clean_strings *s, int32_t column, int64_t k, size_t *len);
+
+/* Calls clean(row, p) for each row. keep[i] is false where clean returned nil. A bad return fails with
+ * SW_ERR_BADRETURN and a message "<what was returned>\x1f<what was expected>"; sw_error_row names the row. */
+int sw_run_clean(sw_host *h, sw_clean_column *columns, int32_t count, int64_t rows, bool *keep,
+                 sw_clean_strings *strings);
+
 /* Pushes a host slot (a table or nil) on the stack; returns 0 when the stack cannot grow. */
 int sw_push_slot(sw_host *h, int32_t slot);
 

@@ -3,12 +3,15 @@ import Yams
 
 extension CleanStep {
     /// The step names a `clean:` list accepts.
-    static let stepNames = ["dedupe", "standardise", "missing", "validate"]
+    static let stepNames = ["dedupe", "standardise", "missing", "validate", "plugin"]
 
     /// Parses a dataset's `clean:` list; every mistake is a `DefinitionError` with the line and a did-you-mean.
     static func parseList(_ node: Node, _ path: String, _ y: YAMLFields) throws -> [CleanStep] {
         try y.sequence(node, path).enumerated().map { i, item in
             let p = "\(path)[\(i)]"
+            if item.mapping?.keys.contains(where: { $0.scalar?.string == "plugin" }) == true {
+                return CleanStep(action: .plugin(try plugin(item, p, y)), line: item.mark?.line)
+            }
             let entries = try y.mapping(item, p, known: stepNames)
             guard entries.count == 1, let (name, options) = entries.first else {
                 throw y.error(item, "'\(p)' must name exactly one step (one of \(stepNames.joined(separator: ", "))), e.g. '- dedupe: { key: [customer_id] }'")
@@ -23,6 +26,27 @@ extension CleanStep {
             }
             return CleanStep(action: action, line: item.mark?.line)
         }
+    }
+
+    /// `- plugin: <name>` with optional `params:` and `columns:`, written like a criterion in `criteria:`.
+    private static func plugin(_ node: Node, _ p: String, _ y: YAMLFields) throws -> CleanPluginSpec {
+        var spec = CleanPluginSpec(name: "")
+        for (k, v) in try y.mapping(node, p, known: ["plugin", "params", "columns"]) {
+            switch k {
+            case "plugin": spec.name = try y.string(v, "\(p).plugin")
+            case "params":
+                guard case .object(let o) = try y.value(v, "\(p).params") else {
+                    throw y.error(v, "'\(p).params' must be a mapping of parameter names to values")
+                }
+                spec.params = o
+            default:
+                for (field, column) in try y.mapping(v, "\(p).columns") {
+                    spec.columns[field] = try y.string(column, "\(p).columns.\(field)")
+                }
+            }
+        }
+        if spec.name.isEmpty { throw y.error(node, "'\(p).plugin' needs the name of a cleaner plugin") }
+        return spec
     }
 
     private static func dedupe(_ node: Node, _ p: String, _ y: YAMLFields) throws -> Action {

@@ -1,4 +1,5 @@
 import Foundation
+import LuaHost
 
 /// One step of a dataset's `clean:` list (see `docs/CLEANING.md`). Steps run in order, right after the dataset
 /// is read and before joins and features.
@@ -13,6 +14,8 @@ public struct CleanStep: Sendable, Equatable {
         case missing(column: String, action: MissingAction)
         /// Check values of one column; failing rows go to `rejects.csv` or stop the run.
         case validate(ValidateSpec)
+        /// Run a Lua cleaner plugin: `clean(row, p)` returns each row cleaned, or nil to drop it.
+        case plugin(CleanPluginSpec)
     }
 
     /// What the step does.
@@ -20,17 +23,19 @@ public struct CleanStep: Sendable, Equatable {
     /// Line in the definition, for messages.
     public var line: Int?
 
-    /// The step's name as written in the definition (`dedupe`, `standardise`, `missing`, `validate`).
+    /// The step's name as written in the definition (`dedupe`, `standardise`, `missing`, `validate`, `plugin`).
     public var name: String {
         switch action {
         case .dedupe: return "dedupe"
         case .standardise: return "standardise"
         case .missing: return "missing"
         case .validate: return "validate"
+        case .plugin: return "plugin"
         }
     }
 
-    /// Every column the step reads (they must exist when it runs).
+    /// Every column the step reads (they must exist when it runs). A plugin step's columns come from the plugin's
+    /// `uses` (and the step's `columns:` mapping), known once the plugin is loaded, so they are not listed here.
     public var columns: [String] {
         switch action {
         case .dedupe(let key, let keep):
@@ -39,8 +44,19 @@ public struct CleanStep: Sendable, Equatable {
         case .standardise(let s): return [s.column]
         case .missing(let c, _): return [c]
         case .validate(let v): return [v.column]
+        case .plugin: return []
         }
     }
+}
+
+/// A `plugin` step: a cleaner plugin by name, with parameter overrides and field → column mappings, as for criteria.
+public struct CleanPluginSpec: Sendable, Equatable {
+    /// The cleaner plugin's name.
+    public var name: String
+    /// Parameter overrides (only parameters the plugin declares, with values of the same type).
+    public var params: [String: PluginValue] = [:]
+    /// Field the plugin uses → the dataset column that feeds it (and receives what it returns).
+    public var columns: [String: String] = [:]
 }
 
 /// Which row of a group of duplicates `dedupe` keeps.

@@ -1,4 +1,5 @@
 import Foundation
+import LuaHost
 
 /// Applies a dataset's `clean:` steps to its table, column by column (no row is ever materialised). Rows that
 /// leave the table leave every column, so columns stay aligned; `records` remembers each remaining row's original
@@ -20,6 +21,8 @@ public struct Cleaner {
     var rejects: [CleaningReject] = []
     /// Where each record of the data as read starts in its file, when it came from one.
     let rowLines: RowLines?
+    /// Loaded cleaner plugins by step index (0-based), for `plugin` steps.
+    var cleaners: [Int: Plugin] = [:]
 
     /// A cleaner for one dataset's table.
     public init(table: Table, dataset: String, origin: String, definitionFile: String) {
@@ -35,10 +38,32 @@ public struct Cleaner {
     /// Runs `steps` in order: the cleaned table, the dataset's report, and the rows rejected.
     public static func clean(_ table: Table, steps: [CleanStep], dataset: String, origin: String,
                              definitionFile: String, pii: Set<String> = []) throws -> (table: Table, report: DatasetCleaning, rejects: [CleaningReject]) {
+        let out = try run(table, steps: steps, dataset: dataset, origin: origin, definitionFile: definitionFile, pii: pii)
+        return (out.table, out.report, out.rejects)
+    }
+
+    /// What `run` produced.
+    public struct Result {
+        /// The cleaned table.
+        public var table: Table
+        /// What each step did.
+        public var report: DatasetCleaning
+        /// Rows `validate` steps rejected.
+        public var rejects: [CleaningReject]
+        /// Each plugin step's effective parameters (after `prepare`), by step index (0-based), for the run record.
+        public var pluginParams: [Int: [String: PluginValue]]
+    }
+
+    /// Runs `steps` in order. `cleaners` holds the loaded, configured cleaner plugin of every `plugin` step, by
+    /// step index (0-based).
+    public static func run(_ table: Table, steps: [CleanStep], dataset: String, origin: String, definitionFile: String,
+                           pii: Set<String> = [], cleaners: [Int: Plugin] = [:]) throws -> Result {
         var c = Cleaner(table: table, dataset: dataset, origin: origin, definitionFile: definitionFile)
         c.pii = pii
+        c.cleaners = cleaners
         try c.checkColumns(steps)
         var reports: [CleanStepReport] = []
+        var params: [Int: [String: PluginValue]] = [:]
         for (i, step) in steps.enumerated() {
             var r = CleanStepReport(step: i + 1, name: step.name, description: "", rowsRemoved: 0, valuesChanged: 0,
                                     valuesFilled: 0, rejects: 0)
@@ -48,12 +73,13 @@ public struct Cleaner {
             case .standardise(let s): try c.standardise(s, step, &r)
             case .missing(let column, let action): try c.missing(column, action, step, &r)
             case .validate(let v): try c.validate(v, step, &r)
+            case .plugin(let spec): params[i] = try c.runPlugin(spec, index: i, step, &r)
             }
             r.rowsRemoved = before - c.table.rowCount
             reports.append(r)
         }
         let report = DatasetCleaning(dataset: dataset, rowsIn: table.rowCount, rowsOut: c.table.rowCount, steps: reports)
-        return (c.table, report, c.rejects)
+        return Result(table: c.table, report: report, rejects: c.rejects, pluginParams: params)
     }
 
     /// Every column a step names must exist by the time it runs (`flag` adds `<column>_missing`); checked before
@@ -61,7 +87,7 @@ public struct Cleaner {
     func checkColumns(_ steps: [CleanStep]) throws {
         var names = Set(table.columnNames)
         for (i, step) in steps.enumerated() {
-            for column in step.columns where !names.contains(column) {
+            for column in try columns(of: step, index: i) where !names.contains(column) {
                 let hint = closest(column, Array(names)).map { "did you mean '\($0)'? " } ?? ""
                 throw DefinitionError(file: definitionFile, line: step.line,
                                       "dataset '\(dataset)': clean step \(i + 1) (\(step.name)) names column '\(column)', which \(origin) does not have; \(hint)columns: \(table.columnNames.joined(separator: ", "))")

@@ -87,22 +87,25 @@ public struct DatasetCleaning: Sendable, Codable, Equatable {
 public struct CleanStepReport: Sendable, Codable, Equatable {
     /// 1-based position in the dataset's `clean:` list.
     public var step: Int
-    /// `dedupe`, `standardise`, `missing` or `validate`.
+    /// `dedupe`, `standardise`, `missing`, `validate` or `plugin`.
     public var name: String
     /// What it did, in words (e.g. `dedupe by customer_id keeping first`).
     public var description: String
     /// Rows the step removed (duplicates, dropped rows with missing values, rejects).
     public var rowsRemoved: Int
-    /// Present values the step changed (`standardise`; values that no date format matched become missing and count here).
+    /// Present values the step changed (`standardise`; values that no date format matched become missing and count
+    /// here; `plugin`: values of kept rows that differ from the input, a value made missing or filled included).
     public var valuesChanged: Int
     /// Missing values the step filled (`missing` with fill or fill_median).
     public var valuesFilled: Int
     /// Rows sent to `rejects.csv`.
     public var rejects: Int
+    /// `plugin` steps only: values each column's cleaner changed, by dataset column (`values_changed` is their sum).
+    public var valuesChangedByColumn: [String: Int]?
 
     enum CodingKeys: String, CodingKey {
         case step, name, description, rowsRemoved = "rows_removed", valuesChanged = "values_changed",
-             valuesFilled = "values_filled", rejects
+             valuesFilled = "values_filled", rejects, valuesChangedByColumn = "values_changed_by_column"
     }
 }
 

@@ -16,12 +16,13 @@ struct DatasetStage {
     struct Output {
         var table: Table
         var inputs: [InputInfo]
+        /// Source and cleaner plugins, in the order they ran.
         var sourcePlugins: [PluginInfo]
         var asOf: CivilDate
         var notes: [String]
         /// Dataset name → the file actually read (file and imported datasets).
         var files: [String: URL]
-        /// Source plugin name → its file.
+        /// Source and cleaner plugin name → its file.
         var sourcePluginFiles: [String: URL]
         /// What the `clean:` steps did; nil when no dataset has any.
         var cleaning: CleaningReport?
@@ -34,6 +35,8 @@ struct DatasetStage {
         var files: [String: URL] = [:]
         var sourceFiles: [String: URL] = [:]
         let warnings = ReadWarnings()
+        // Cleaner plugins are found, loaded and configured before any data is read: a typo costs nothing.
+        let cleaners = try loadCleaners()
         for spec in definition.datasets {
             if spec.file != nil || spec.imported != nil {
                 let url: URL
@@ -84,7 +87,7 @@ struct DatasetStage {
             }
         }
         if definition.datasets.contains(where: { !$0.clean.isEmpty }) { progress?.begin("cleaning") }
-        let cleaning = try clean(&tables)
+        let cleaning = try clean(&tables, cleaners: cleaners, plugins: &sources, files: &sourceFiles)
         progress?.end()
         // A misspelt pii tag would leave the real column unprotected: every tagged column must exist.
         for spec in definition.datasets {
@@ -156,19 +159,48 @@ struct DatasetStage {
                       sourcePluginFiles: sourceFiles, cleaning: cleaning)
     }
 
-    /// Runs each dataset's `clean:` steps, in definition order, before anything is joined or derived.
-    private func clean(_ tables: inout [String: (table: Table, origin: String)]) throws -> CleaningReport? {
+    /// Runs each dataset's `clean:` steps, in definition order, before anything is joined or derived. Records each
+    /// cleaner plugin that ran (name, version, file, hash, parameters) with the source plugins.
+    private func clean(_ tables: inout [String: (table: Table, origin: String)], cleaners: [String: [Int: (Plugin, URL)]],
+                       plugins: inout [PluginInfo], files: inout [String: URL]) throws -> CleaningReport? {
         var datasets: [DatasetCleaning] = []
         var rejects: [CleaningReject] = []
         for spec in definition.datasets where !spec.clean.isEmpty {
             guard let (table, origin) = tables[spec.name] else { continue }
-            let out = try Cleaner.clean(table, steps: spec.clean, dataset: spec.name, origin: origin,
-                                        definitionFile: definition.file, pii: Set(spec.pii))
+            let loaded = cleaners[spec.name] ?? [:]
+            let out = try Cleaner.run(table, steps: spec.clean, dataset: spec.name, origin: origin,
+                                      definitionFile: definition.file, pii: Set(spec.pii),
+                                      cleaners: loaded.mapValues { $0.0 })
+            for index in loaded.keys.sorted() {
+                let (plugin, url) = loaded[index]!
+                plugins.append(try PluginLoader.info(plugin, file: url, params: out.pluginParams[index] ?? [:], catalog: catalog))
+                files[plugin.manifest.name] = url
+            }
             tables[spec.name] = (out.table, origin)
             datasets.append(out.report)
             rejects += out.rejects
         }
         return datasets.isEmpty ? nil : CleaningReport(datasets: datasets, rejects: rejects)
+    }
+
+    /// The cleaner plugin of every `plugin` clean step, loaded and configured: dataset → step index → plugin and file.
+    /// A parameter the plugin does not declare, or of the wrong type, is a definition error at the step's line.
+    private func loadCleaners() throws -> [String: [Int: (Plugin, URL)]] {
+        var out: [String: [Int: (Plugin, URL)]] = [:]
+        for spec in definition.datasets {
+            for (index, step) in spec.clean.enumerated() {
+                guard case .plugin(let use) = step.action else { continue }
+                let file = try catalog.file(for: use.name, usedIn: definition.file, line: step.line)
+                let plugin = try PluginLoader.load(file, expecting: .cleaner, use: use.name, definition: definition,
+                                                   line: step.line, environment: environment)
+                do { try plugin.configure(overrides: use.params) } catch let e as PluginError {
+                    if case .badParam = e.reason { throw DefinitionError(file: definition.file, line: step.line, "\(e)") }
+                    throw e
+                }
+                out[spec.name, default: [:]][index] = (plugin, file)
+            }
+        }
+        return out
     }
 
     /// Columns that hold keys (customer ids, order ids, join keys) are read as text unless the schema says
