@@ -1,6 +1,7 @@
 /*
- * The plugin host core: one lua_State per plugin with a capped allocator, the instruction/time hook,
- * the message handler and the protected-call wrapper every Swift-facing entry point goes through.
+ * The plugin host core: one lua_State per plugin with a capped allocator, the instruction/time hook
+ * (armed only once a call runs long, see arming.c), the message handler and the protected-call wrapper
+ * every Swift-facing entry point goes through.
  */
 #include "host.h"
 
@@ -109,25 +110,32 @@ static void raise_trip(lua_State *L, sw_host *h) {
     lua_error(L);
 }
 
-static void sw_hook(lua_State *L, lua_Debug *ar);
+/* Marks the call as stopped for `trip` and makes the hook raise at every instruction of every thread that
+ * runs plugin code from now on (coroutines get it when they are resumed or return, see arming.c). */
+static void set_trip(lua_State *L, sw_host *h, int trip) {
+    h->trip = trip;
+    atomic_store(&h->armed, 1);
+    lua_sethook(L, sw_hook, LUA_MASKCOUNT, 1);
+    if (L != h->L) lua_sethook(h->L, sw_hook, LUA_MASKCOUNT, 1);
+}
 
 int sw_trip_here(lua_State *L, sw_host *h, int trip) {
     lua_Debug ar;
-    h->trip = trip;
     if (lua_getstack(L, 1, &ar) && lua_getinfo(L, "Sl", &ar)) {
         snprintf(h->trip_source, sizeof h->trip_source, "%s", ar.short_src);
         h->trip_line = ar.currentline;
     }
-    lua_sethook(L, sw_hook, LUA_MASKCOUNT, 1);
+    set_trip(L, h, trip);
     raise_trip(L, h);
     return 0;
 }
 
 /*
  * Runs every hook_period instructions (every instruction once tripped, so a plugin's pcall cannot
- * go on: the next instruction after the pcall raises again).
+ * go on: the next instruction after the pcall raises again). With a deferred hook it counts from the
+ * moment the ticker armed it, and the time limit runs from when the ticker first saw the call.
  */
-static void sw_hook(lua_State *L, lua_Debug *ar) {
+void sw_hook(lua_State *L, lua_Debug *ar) {
     sw_host *h = sw_host_of(L);
     if (h->trip != TRIP_NONE) {
         if (lua_gethookcount(L) != 1) lua_sethook(L, sw_hook, LUA_MASKCOUNT, 1);
@@ -138,18 +146,21 @@ static void sw_hook(lua_State *L, lua_Debug *ar) {
     uint64_t now = sw_now_ns();
     if (!h->start_valid) {
         h->start_ns = now;
+        if (!h->exact && atomic_load(&h->arm_seq) == h->seq_local) {
+            uint64_t since = atomic_load(&h->arm_since_ns);
+            if (since < now) h->start_ns = since;
+        }
         h->start_valid = 1;
     }
     int trip = TRIP_NONE;
     if (h->count > h->instruction_limit) trip = TRIP_INSTRUCTIONS;
     else if (now - h->start_ns > h->seconds_ns) trip = TRIP_TIME;
     if (trip == TRIP_NONE) return;
-    h->trip = trip;
     if (lua_getinfo(L, "Sl", ar)) {
         snprintf(h->trip_source, sizeof h->trip_source, "%s", ar->short_src);
         h->trip_line = ar->currentline;
     }
-    lua_sethook(L, sw_hook, LUA_MASKCOUNT, 1);
+    set_trip(L, h, trip);
     raise_trip(L, h);
 }
 
@@ -224,15 +235,17 @@ int sw_protected(sw_host *h, lua_CFunction body, const void *args) {
         return SW_ERR_HOST;
     }
     h->args = args;
-    lua_sethook(L, sw_hook, LUA_MASKCOUNT, h->hook_period);
+    sw_call_begin(h);
     sw_reset_budget(h);
     h->host_mode = 1;
     atomic_fetch_add(&h->generation, 1);
     atomic_store(&h->active, 1);
+    sw_ticker_wake();
     lua_pushcfunction(L, sw_msgh);
     lua_pushcfunction(L, body);
     int status = lua_pcall(L, 0, 0, top + 1);
     atomic_store(&h->active, 0);
+    sw_call_end(h);
     h->host_mode = 1;
     h->host_bytes = h->host_persistent;
     h->args = NULL;
@@ -301,6 +314,7 @@ sw_host *sw_host_new(const sw_config *c) {
     h->memory_limit = c->memory_bytes > 0 ? (size_t)c->memory_bytes : SIZE_MAX;
     h->instruction_limit = c->instructions > 0 ? c->instructions : INT64_MAX;
     h->hook_period = h->instruction_limit < 1000 ? (int)h->instruction_limit : 1000;
+    h->exact = h->instruction_limit < SW_EXACT_BUDGET_BELOW;
     h->seconds_ns = c->seconds > 0 && c->seconds < 1e9 ? (uint64_t)(c->seconds * 1e9) : UINT64_MAX;
     h->watchdog_seconds = c->watchdog_seconds;
     h->source_limit = c->source_bytes > 0 ? (uint64_t)c->source_bytes : UINT64_MAX;

@@ -24,6 +24,16 @@ enum {
 /* Why a call was stopped; once set, every instruction raises again until the call ends. */
 enum { TRIP_NONE = 0, TRIP_INSTRUCTIONS = 1, TRIP_TIME = 2, TRIP_SOURCE_BYTES = 3 };
 
+/*
+ * Deferred budget hook (see arming.c). Any Lua hook makes the VM trace every instruction, so a call runs
+ * with no hook at first; the ticker thread (watchdog.c) arms the count hook on a call it has seen running
+ * for SW_GRACE_NS. Hosts whose instruction budget is below SW_EXACT_BUDGET_BELOW keep the hook on from the
+ * first instruction of every call, so small budgets stay exact and deterministic.
+ */
+#define SW_GRACE_NS 10000000ull          /* 10 ms */
+#define SW_TICK_NS 5000000ull            /* the ticker's period while a call runs */
+#define SW_EXACT_BUDGET_BELOW 10000000   /* instructions */
+
 struct sw_host {
     lua_State *L;
     char *file;          /* plugin file, as given */
@@ -81,6 +91,21 @@ struct sw_host {
     /* arguments of the call in progress */
     const void *args;
 
+    /* deferred hook (arming.c). seq numbers the budget periods (calls, rows, records); the ticker asks
+     * for the hook on the period arm_seq by a signal to call_tid, whose handler sets armed and hooks the
+     * running thread. Only the plugin's thread (and its signal handler) writes armed and running. */
+    int exact;                       /* hook on from the first instruction (small budgets) */
+    _Atomic int armed;               /* the hook is wanted on every thread that runs plugin code */
+    _Atomic(lua_State *) running;    /* the thread running plugin code: the main state or a coroutine */
+    _Atomic uint64_t seq;
+    uint64_t seq_local;
+    _Atomic uint64_t arm_seq;        /* written by the ticker */
+    _Atomic uint64_t arm_since_ns;   /* when the ticker first saw period arm_seq (its time limit starts there) */
+    _Atomic uint64_t arm_ack;        /* the last period the signal handler armed */
+    _Atomic int call_tid;            /* kernel id of the thread running the call */
+    int unblocked;                   /* the call unblocked the arming signal (blocked again at its end) */
+    uint64_t tk_seq, tk_since_ns, tk_requested, tk_requested_ns; /* the ticker's own (under its lock) */
+
     /* watchdog: read by the watchdog thread */
     _Atomic uint64_t beats;
     _Atomic uint64_t generation;
@@ -110,7 +135,22 @@ static inline size_t sw_memory_room(const sw_host *h) {
     size_t allowed = sw_add_saturating(sw_add_saturating(h->base, h->host_bytes), h->memory_limit);
     return allowed > h->used ? allowed - h->used : 0;
 }
-static inline void sw_reset_budget(sw_host *h) { h->count = 0; h->start_valid = 0; }
+/* arming.c */
+void sw_hook(lua_State *L, lua_Debug *ar);                 /* host.c */
+void sw_disarm(sw_host *h);
+void sw_arm_thread(sw_host *h, lua_State *thread);
+void sw_call_begin(sw_host *h);
+void sw_call_end(sw_host *h);
+void sw_wrap_coroutines(lua_State *L, int co);              /* replaces resume, wrap and close in table co */
+
+/* Starts a budget period (a call, a row, a record): no syscall, no hook unless one is still wanted. */
+static inline void sw_reset_budget(sw_host *h) {
+    h->count = 0;
+    h->start_valid = 0;
+    atomic_store_explicit(&h->seq, ++h->seq_local, memory_order_release);
+    atomic_signal_fence(memory_order_seq_cst);
+    if (atomic_load_explicit(&h->armed, memory_order_relaxed)) sw_disarm(h);
+}
 /* Stops the call for `trip` at the plugin code calling the current C function (level 1): records
  * where, makes the hook raise at every instruction from now on, and raises. Never returns. */
 int sw_trip_here(lua_State *L, sw_host *h, int trip);
@@ -129,5 +169,7 @@ void sw_emit_free(sw_host *h);
 void sw_watchdog_register(sw_host *h);
 void sw_watchdog_unregister(sw_host *h);
 void sw_watchdog_set_name(sw_host *h, const char *name);
+void sw_ticker_wake(void);          /* after setting h->active: wakes an idle ticker */
+void sw_send_arm_signal(int tid);   /* arming.c, called by the ticker */
 
 #endif

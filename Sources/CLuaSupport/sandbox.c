@@ -271,6 +271,7 @@ int sw_open_sandbox(lua_State *L) {
     lua_setfield(L, E, "math");
     lua_pushvalue(L, utf8);
     lua_setfield(L, E, "utf8");
+    sw_wrap_coroutines(L, co); /* they keep the budget hook on whichever thread runs */
     lua_pushvalue(L, co);
     lua_setfield(L, E, "coroutine");
 

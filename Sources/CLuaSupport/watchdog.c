@@ -3,6 +3,7 @@
  * no emitted record, no line read) for longer than the host's watchdog limit: the plugin is stuck in a
  * single library call (e.g. a pattern match on a long string) where no hook can fire. Such a call cannot be
  * interrupted safely, so the default handler prints why and ends the process with _exit(1).
+ * The same thread arms the deferred budget hook of long calls (arming.c).
  */
 #include "host.h"
 
@@ -34,23 +35,77 @@ static void default_handler(const char *plugin, const char *file, double stuck, 
     _exit(1);
 }
 
+/* Arms the budget hook of a call whose budget period (h->seq) has not changed for SW_GRACE_NS (see
+ * arming.c); asks again every 50 ms while the signal handler has not confirmed it. Under wd_lock. */
+static void tick_arming(sw_host *h, uint64_t now) {
+    if (h->exact) return;
+    uint64_t seq = atomic_load(&h->seq);
+    if (seq != h->tk_seq) {
+        h->tk_seq = seq;
+        h->tk_since_ns = now;
+        return;
+    }
+    if (now - h->tk_since_ns < SW_GRACE_NS || atomic_load(&h->arm_ack) == seq) return;
+    if (h->tk_requested == seq && now - h->tk_requested_ns < 50000000u) return;
+    atomic_store(&h->arm_since_ns, h->tk_since_ns);
+    atomic_store(&h->arm_seq, seq);
+    h->tk_requested = seq;
+    h->tk_requested_ns = now;
+    sw_send_arm_signal(atomic_load(&h->call_tid));
+}
+
+/* Set while the ticker waits for a call to start; sw_ticker_wake signals wd_wake then. */
+static _Atomic int wd_idle;
+static pthread_cond_t wd_wake = PTHREAD_COND_INITIALIZER;
+
+void sw_ticker_wake(void) {
+    if (!atomic_load(&wd_idle)) return;
+    pthread_mutex_lock(&wd_lock);
+    pthread_cond_signal(&wd_wake);
+    pthread_mutex_unlock(&wd_lock);
+}
+
+static int any_active(void) {
+    for (sw_host *h = wd_list; h; h = h->wd_next)
+        if (atomic_load(&h->active)) return 1;
+    return 0;
+}
+
+/*
+ * The ticker: every SW_TICK_NS while a call runs it arms calls past their grace period and looks for
+ * stalled ones; while no call runs it sleeps on wd_wake (no wake-ups); it ends when no host is left.
+ */
 static void *wd_main(void *unused) {
     (void)unused;
+    pthread_mutex_lock(&wd_lock);
     for (;;) {
         char name[256], file[1024];
-        double stuck_s = 0, limit_s = 0, shortest = 1.0;
+        double stuck_s = 0, limit_s = 0;
         int found = 0;
-        pthread_mutex_lock(&wd_lock);
         if (wd_list == NULL) {
             wd_running = 0;
             pthread_mutex_unlock(&wd_lock);
             return NULL;
         }
+        atomic_store(&wd_idle, 1);
+        if (!any_active()) {
+            pthread_cond_wait(&wd_wake, &wd_lock);
+            atomic_store(&wd_idle, 0);
+            continue;
+        }
+        atomic_store(&wd_idle, 0);
         uint64_t now = sw_now_ns();
         for (sw_host *h = wd_list; h; h = h->wd_next) {
-            if (h->watchdog_seconds > 0 && h->watchdog_seconds < shortest) shortest = h->watchdog_seconds;
+            if (!atomic_load(&h->active)) {
+                h->wd_seen_generation = atomic_load(&h->generation);
+                h->wd_seen_beats = atomic_load_explicit(&h->beats, memory_order_relaxed);
+                h->wd_since_ns = now;
+                h->wd_fired = 0;
+                continue;
+            }
+            tick_arming(h, now);
             uint64_t gen = atomic_load(&h->generation), beats = atomic_load_explicit(&h->beats, memory_order_relaxed);
-            if (!atomic_load(&h->active) || gen != h->wd_seen_generation || beats != h->wd_seen_beats) {
+            if (gen != h->wd_seen_generation || beats != h->wd_seen_beats) {
                 h->wd_seen_generation = gen;
                 h->wd_seen_beats = beats;
                 h->wd_since_ns = now;
@@ -72,11 +127,9 @@ static void *wd_main(void *unused) {
             sw_watchdog_fn handler = atomic_load(&wd_handler);
             if (handler == NULL || !handler(name, file, stuck_s, limit_s)) default_handler(name, file, stuck_s, limit_s);
         }
-        double interval = shortest / 4;
-        if (interval < 0.005) interval = 0.005;
-        if (interval > 0.25) interval = 0.25;
-        struct timespec ts = {0, (long)(interval * 1e9)};
+        struct timespec ts = {0, (long)SW_TICK_NS};
         nanosleep(&ts, NULL);
+        pthread_mutex_lock(&wd_lock);
     }
 }
 
@@ -103,6 +156,7 @@ void sw_watchdog_unregister(sw_host *h) {
             break;
         }
     }
+    if (wd_list == NULL) pthread_cond_signal(&wd_wake); /* an idle ticker ends */
     pthread_mutex_unlock(&wd_lock);
 }
 

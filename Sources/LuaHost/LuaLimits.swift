@@ -4,10 +4,14 @@ import CLuaSupport
 public struct LuaLimits: Sendable, Equatable {
     /// Lua VM instructions allowed for one call into a plugin (one `assign` or `score` for one row,
     /// one `prepare`, or a source's `read` between two records it emits). Default 100 million.
+    /// From 10 million up, only the instructions a call runs after its first 10–15 ms are counted (the
+    /// counting hook slows Lua down, so calls start without it); below 10 million every instruction is
+    /// counted, exactly. See docs/PLUGINS.md, "Limits".
     public var instructions: Int
     /// Bytes the plugin's own Lua state may hold on top of what the host put there. Default 64 MiB.
     public var memoryBytes: Int
-    /// Wall-clock seconds one call may take, checked as Lua runs. Time spent inside a single library call
+    /// Wall-clock seconds one call may take, checked as Lua runs (from 10 ms into the call on, unless
+    /// `instructions` is below 10 million). Time spent inside a single library call
     /// (where no check can run, e.g. a pattern match on a long string) is caught by a watchdog after
     /// `max(5 × seconds, Plugin.watchdogMinimumSeconds)` (10 s by default). Default 2 s.
     public var seconds: Double

@@ -5,7 +5,9 @@
  * lua_pcall; every function declared in this header is safe to call from Swift: none of them raises.
  *
  * One sw_host owns one lua_State (one plugin). It is not thread-safe; only the watchdog thread reads
- * a few atomic fields of it.
+ * a few atomic fields of it. That thread arms the budget hook of a long call by sending SIGURG to the
+ * thread running it (see arming.c): the host installs a SIGURG handler (chaining to any earlier one)
+ * and unblocks SIGURG on that thread for the duration of each call.
  */
 #include <stdbool.h>
 #include <stddef.h>
