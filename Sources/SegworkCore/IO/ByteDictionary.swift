@@ -10,12 +10,9 @@ struct ByteDictionary {
     /// The values' bytes, one after the other; value `c` is `arena[offsets[c] ..< offsets[c + 1]]`.
     private var arena: [UInt8] = []
     private var offsets: [Int] = [0]
-    /// Each value's hash, to rebuild the table when it grows.
-    private var hashes: [UInt64] = []
-    /// Open addressing table of two words per slot, its size a power of two. Word 0: 0 for empty, else `tag`
-    /// (hash bits and length) over `code + 1`; word 1: the value's first 8 bytes (zero-padded). A value
-    /// of up to 7 bytes (its length is in the padding) is compared without touching the arena, so a hit usually
-    /// costs one cache line.
+    /// Open addressing table of three words per slot, its size a power of two. Word 0: 0 for empty, else `tag`
+    /// (24 hash bits and the length) over `code + 1`; words 1 and 2: the value's first 16 bytes, zero-padded.
+    /// A value of up to 16 bytes (most ids and categories) is compared inside its slot: a hit costs one probe.
     private var slots: [UInt64]
     private var mask: Int
 
@@ -25,25 +22,23 @@ struct ByteDictionary {
         self.keepStrings = keepStrings
         var size = 16
         while size < expected * 2 { size <<= 1 }
-        slots = [UInt64](repeating: 0, count: 2 * size)
+        slots = [UInt64](repeating: 0, count: 3 * size)
         mask = size - 1
     }
 
-    /// The high word of a slot: 24 bits of the hash and the length (capped at 255), so a short value whose
-    /// packed bytes match is equal without looking further.
+    /// Word 0 of a slot without the code: 24 bits of the hash and the length (capped at 255).
     @inline(__always)
     private static func tag(_ h: UInt64, _ n: Int) -> UInt64 {
         (h & 0xFFFF_FF00_0000_0000) | (UInt64(min(n, 255)) << 32)
     }
 
-    /// The first bytes of a value packed in a word: up to 7 bytes and the length in the top byte (values of 7
-    /// bytes or fewer are then equal exactly when their words are), or, for longer values, the first 8 bytes.
+    /// Bytes `from ..< from + 8` of a value of `n` bytes as a word, zero-padded past the end.
     @inline(__always)
-    private static func prefix(_ p: UnsafePointer<UInt8>?, _ n: Int) -> UInt64 {
-        guard let p, n > 0 else { return 0 }
-        if n >= 8 { return UnsafeRawPointer(p).loadUnaligned(as: UInt64.self) }
-        var w: UInt64 = UInt64(n) << 56
-        for k in 0..<n { w |= UInt64(p[k]) << (8 * UInt64(k)) }
+    private static func word(_ p: UnsafePointer<UInt8>?, _ n: Int, _ from: Int) -> UInt64 {
+        guard let p, n > from else { return 0 }
+        if n - from >= 8 { return UnsafeRawPointer(p + from).loadUnaligned(as: UInt64.self) }
+        var w: UInt64 = 0
+        for k in 0..<(n - from) { w |= UInt64(p[from + k]) << (8 * UInt64(k)) }
         return w
     }
 
@@ -86,20 +81,22 @@ struct ByteDictionary {
     @inline(__always)
     mutating func code(for bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
         let h = ByteDictionary.hash(bytes)
-        let n = bytes.baseAddress == nil ? 0 : bytes.count
+        let p = bytes.baseAddress
+        let n = p == nil ? 0 : bytes.count
         let tag = ByteDictionary.tag(h, n)
-        let word = ByteDictionary.prefix(bytes.baseAddress, n)
+        let w0 = ByteDictionary.word(p, n, 0), w1 = ByteDictionary.word(p, n, 8)
         var slot = Int(truncatingIfNeeded: h) & mask
         let found: Int32? = slots.withUnsafeBufferPointer { table in
             while true {
-                let e = table[2 * slot]
+                let e = table[3 * slot]
                 if e == 0 { return nil }
-                if e & 0xFFFF_FFFF_0000_0000 == tag, table[2 * slot + 1] == word {
+                if e & 0xFFFF_FFFF_0000_0000 == tag, table[3 * slot + 1] == w0, table[3 * slot + 2] == w1 {
                     let c = Int(truncatingIfNeeded: e & 0xFFFF_FFFF) - 1
-                    if n < 8 { return Int32(c) }
+                    // Same length and first 16 bytes: equal unless longer values differ further on.
+                    if n <= 16 { return Int32(c) }
                     let equal = offsets.withUnsafeBufferPointer { off in
                         arena.withUnsafeBufferPointer { a in
-                            off[c + 1] - off[c] == n && memcmpBytes(a.baseAddress! + off[c], bytes.baseAddress!, n)
+                            off[c + 1] - off[c] == n && memcmpBytes(a.baseAddress! + off[c], p!, n)
                         }
                     }
                     if equal { return Int32(c) }
@@ -111,27 +108,30 @@ struct ByteDictionary {
         let code = Int32(count)
         if n > 0 { arena.append(contentsOf: bytes) }
         offsets.append(arena.count)
-        hashes.append(h)
         if keepStrings { strings.append(String(decoding: bytes, as: UTF8.self)) }
         count += 1
-        slots[2 * slot] = tag | UInt64(count)
-        slots[2 * slot + 1] = word
+        slots[3 * slot] = tag | UInt64(count)
+        slots[3 * slot + 1] = w0
+        slots[3 * slot + 2] = w1
         if count * 2 > mask + 1 { grow() }
         return code
     }
 
+    /// Doubles the table, rehashing every value from the arena.
     private mutating func grow() {
         let size = (mask + 1) * 2
-        var table = [UInt64](repeating: 0, count: 2 * size)
+        var table = [UInt64](repeating: 0, count: 3 * size)
         mask = size - 1
         offsets.withUnsafeBufferPointer { off in
             arena.withUnsafeBufferPointer { a in
                 for c in 0..<count {
-                    let h = hashes[c]
+                    let v = UnsafeBufferPointer(start: a.baseAddress.map { $0 + off[c] }, count: off[c + 1] - off[c])
+                    let h = ByteDictionary.hash(v)
                     var slot = Int(truncatingIfNeeded: h) & mask
-                    while table[2 * slot] != 0 { slot = (slot + 1) & mask }
-                    table[2 * slot] = ByteDictionary.tag(h, off[c + 1] - off[c]) | UInt64(c + 1)
-                    table[2 * slot + 1] = ByteDictionary.prefix(a.baseAddress.map { $0 + off[c] }, off[c + 1] - off[c])
+                    while table[3 * slot] != 0 { slot = (slot + 1) & mask }
+                    table[3 * slot] = ByteDictionary.tag(h, v.count) | UInt64(c + 1)
+                    table[3 * slot + 1] = ByteDictionary.word(v.baseAddress, v.count, 0)
+                    table[3 * slot + 2] = ByteDictionary.word(v.baseAddress, v.count, 8)
                 }
             }
         }
