@@ -3,7 +3,8 @@
 struct KeyIndex {
     private enum Index {
         case integer([Int64: Int32])
-        case text([String: Int32])
+        /// Id bytes → row (ids are unique, so the code of row i's id is i).
+        case text(ByteDictionary)
     }
     private let index: Index
 
@@ -18,10 +19,11 @@ struct KeyIndex {
             }
             index = .integer(d)
         default:
-            var d = [String: Int32](minimumCapacity: ids.count)
+            var d = ByteDictionary(expected: ids.count, keepStrings: false)
             for i in 0..<ids.count {
                 guard let s = ids.string(at: i) else { throw Self.missing(ids.name, origin, i) }
-                if let first = d.updateValue(Int32(i), forKey: s) { throw Self.duplicate(s, ids.name, origin, Int(first), i) }
+                let code = s.withUTF8Bytes { d.code(for: $0) }
+                if Int(code) != i { throw Self.duplicate(s, ids.name, origin, Int(code), i) }
             }
             index = .text(d)
         }
@@ -44,13 +46,13 @@ struct KeyIndex {
         case (.integer(let d), .integer(let v)):
             for i in 0..<v.count where keys.isValid(i) { out[i] = d[v[i]] ?? -1 }
         case (.text(let d), .string(let codes, let dict)):
-            let map = dict.map { d[$0] ?? -1 }
+            let map = dict.map { $0.withUTF8Bytes { d.find($0) } ?? -1 }
             for i in 0..<codes.count where keys.isValid(i) { out[i] = map[Int(codes[i])] }
         case (.integer(let d), .string(let codes, let dict)):
             let map = dict.map { Int64($0).flatMap { d[$0] } ?? -1 }
             for i in 0..<codes.count where keys.isValid(i) { out[i] = map[Int(codes[i])] }
         case (.text(let d), _):
-            for i in 0..<keys.count { if let s = keys.string(at: i) { out[i] = d[s] ?? -1 } }
+            for i in 0..<keys.count { if let s = keys.string(at: i) { out[i] = s.withUTF8Bytes { d.find($0) } ?? -1 } }
         case (.integer(let d), _):
             for i in 0..<keys.count { if let s = keys.string(at: i), let n = Int64(s) { out[i] = d[n] ?? -1 } }
         }

@@ -80,41 +80,66 @@ struct ByteDictionary {
     /// The code of `bytes`, adding it when new. `bytes` must be valid UTF-8.
     @inline(__always)
     mutating func code(for bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
-        let h = ByteDictionary.hash(bytes)
-        let p = bytes.baseAddress
-        let n = p == nil ? 0 : bytes.count
-        let tag = ByteDictionary.tag(h, n)
-        let w0 = ByteDictionary.word(p, n, 0), w1 = ByteDictionary.word(p, n, 8)
-        var slot = Int(truncatingIfNeeded: h) & mask
-        let found: Int32? = slots.withUnsafeBufferPointer { table in
+        let key = Key(bytes)
+        let (found, slot) = probe(key)
+        if let found { return found }
+        let code = Int32(count)
+        if key.count > 0 { arena.append(contentsOf: bytes) }
+        offsets.append(arena.count)
+        if keepStrings { strings.append(String(decoding: bytes, as: UTF8.self)) }
+        count += 1
+        slots[3 * slot] = key.tag | UInt64(count)
+        slots[3 * slot + 1] = key.w0
+        slots[3 * slot + 2] = key.w1
+        if count * 2 > mask + 1 { grow() }
+        return code
+    }
+
+    /// The code of `bytes` when the dictionary has it, without adding it.
+    func find(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32? { probe(Key(bytes)).found }
+
+    /// A value being looked up: its bytes, hash and slot words.
+    private struct Key {
+        let bytes: UnsafePointer<UInt8>?
+        let count: Int
+        let hash: UInt64
+        let tag: UInt64
+        let w0: UInt64
+        let w1: UInt64
+
+        @inline(__always)
+        init(_ b: UnsafeBufferPointer<UInt8>) {
+            bytes = b.baseAddress
+            count = b.baseAddress == nil ? 0 : b.count
+            hash = ByteDictionary.hash(b)
+            tag = ByteDictionary.tag(hash, count)
+            w0 = ByteDictionary.word(bytes, count, 0)
+            w1 = ByteDictionary.word(bytes, count, 8)
+        }
+    }
+
+    /// The key's code, or nil and the empty slot where it would go.
+    @inline(__always)
+    private func probe(_ key: Key) -> (found: Int32?, slot: Int) {
+        var slot = Int(truncatingIfNeeded: key.hash) & mask
+        return slots.withUnsafeBufferPointer { table in
             while true {
                 let e = table[3 * slot]
-                if e == 0 { return nil }
-                if e & 0xFFFF_FFFF_0000_0000 == tag, table[3 * slot + 1] == w0, table[3 * slot + 2] == w1 {
+                if e == 0 { return (nil, slot) }
+                if e & 0xFFFF_FFFF_0000_0000 == key.tag, table[3 * slot + 1] == key.w0, table[3 * slot + 2] == key.w1 {
                     let c = Int(truncatingIfNeeded: e & 0xFFFF_FFFF) - 1
                     // Same length and first 16 bytes: equal unless longer values differ further on.
-                    if n <= 16 { return Int32(c) }
+                    if key.count <= 16 { return (Int32(c), slot) }
                     let equal = offsets.withUnsafeBufferPointer { off in
                         arena.withUnsafeBufferPointer { a in
-                            off[c + 1] - off[c] == n && memcmpBytes(a.baseAddress! + off[c], p!, n)
+                            off[c + 1] - off[c] == key.count && memcmpBytes(a.baseAddress! + off[c], key.bytes!, key.count)
                         }
                     }
-                    if equal { return Int32(c) }
+                    if equal { return (Int32(c), slot) }
                 }
                 slot = (slot + 1) & mask
             }
         }
-        if let found { return found }
-        let code = Int32(count)
-        if n > 0 { arena.append(contentsOf: bytes) }
-        offsets.append(arena.count)
-        if keepStrings { strings.append(String(decoding: bytes, as: UTF8.self)) }
-        count += 1
-        slots[3 * slot] = tag | UInt64(count)
-        slots[3 * slot + 1] = w0
-        slots[3 * slot + 2] = w1
-        if count * 2 > mask + 1 { grow() }
-        return code
     }
 
     /// Doubles the table, rehashing every value from the arena.
