@@ -1,3 +1,5 @@
+import Foundation
+
 /// The columns of one parsed chunk, in the order they appear, with its rows' lines.
 struct ChunkTable {
     /// Number of records.
@@ -29,8 +31,9 @@ struct ColumnAccumulator {
     private var ints: [Int64] = [], doubles: [Double] = [], bools: [Bool] = [], dates: [Int32] = []
     private var codes: [Int32] = []
     private var validity = Bitmap(count: 0, allSet: false)
-    /// For string values: the rows each parsing thread's codes cover.
-    private var segments: [(start: Int, count: Int, worker: Int)] = []
+    /// For string values, in row order: the rows each chunk covers, the thread whose dictionary its codes index
+    /// (nil: a chunk without values, whose valid rows are "") and the codes that chunk added to that dictionary.
+    private var segments: [(start: Int, count: Int, worker: Int?, added: Range<Int>)] = []
     /// Chunks (or leading missing rows) before the type was known: which rows were `""`.
     private var untyped: [Bitmap] = []
     private let expectedRows: Int
@@ -74,7 +77,7 @@ struct ColumnAccumulator {
         case .bool(let v): store(&bools, v)
         case .date(let v): store(&dates, v)
         case .codes(let v):
-            segments.append((codes.count, v.count, worker))
+            segments.append((codes.count, v.count, worker, c.added))
             store(&codes, v)
         }
         validity.append(contentsOf: c.validity)
@@ -104,6 +107,7 @@ struct ColumnAccumulator {
         case .date?: store(&dates, repeatElement(0, count: n))
         case .string?:
             // -1: the empty string, given its code when the dictionaries are merged.
+            segments.append((codes.count, n, nil, 0..<0))
             store(&codes, (0..<n).lazy.map { quoted[$0] ? -1 : 0 })
             validity.append(contentsOf: quoted)
             return
@@ -134,40 +138,39 @@ struct ColumnAccumulator {
         case .bool: return Column(name: name, storage: .bool(bools), validity: valid)
         case .date: return Column(name: name, storage: .date(dates), validity: valid)
         case .string:
+            // Global codes in first-appearance order without scanning rows: a value first seen in chunk k is
+            // among the codes chunk k added to its thread's dictionary (in the order they appeared there), so
+            // walking the chunks in file order and adding each chunk's new codes gives one pass's order.
             var global = ByteDictionary(expected: 1024)
             var maps = dictionaries.map { [Int32](repeating: -1, count: $0[name]?.count ?? 0) }
+            var emptyCode: Int32 = 0
+            for seg in segments {
+                if let w = seg.worker {
+                    let d = dictionaries[w][name]!
+                    for c in seg.added { maps[w][c] = d.withBytes(c) { global.code(for: $0) } }
+                } else if (seg.start..<(seg.start + seg.count)).contains(where: { valid[$0] }) {
+                    emptyCode = global.code(for: UnsafeBufferPointer(start: nil, count: 0))
+                }
+            }
             var out = codes
             codes = []
-            var emptyCode: Int32?
+            let segs = segments
             out.withUnsafeMutableBufferPointer { out in
-                // Rows between segments came from chunks without values: only "" (-1) or missing there.
-                func translate(_ from: Int, _ to: Int, _ worker: Int?) {
-                    var map: [Int32] = []
-                    if let worker { swap(&map, &maps[worker]) }
-                    defer { if let worker { swap(&map, &maps[worker]) } }
-                    for r in from..<to {
-                        guard valid[r] else { out[r] = 0; continue }
-                        let local = out[r]
-                        if local < 0 {
-                            if emptyCode == nil { emptyCode = global.code(for: UnsafeBufferPointer(start: nil, count: 0)) }
-                            out[r] = emptyCode!
-                            continue
+                let base = out.baseAddress!
+                DispatchQueue.concurrentPerform(iterations: min(segs.count, 64)) { part in
+                    var k = part
+                    while k < segs.count {
+                        let seg = segs[k]
+                        maps[seg.worker ?? 0].withUnsafeBufferPointer { map in
+                            for r in seg.start..<(seg.start + seg.count) {
+                                if !valid[r] { base[r] = 0 } else if seg.worker == nil { base[r] = emptyCode } else {
+                                    base[r] = map[Int(base[r])]
+                                }
+                            }
                         }
-                        var g = map[Int(local)]
-                        if g < 0 {
-                            g = dictionaries[worker!][name]!.withBytes(Int(local)) { global.code(for: $0) }
-                            map[Int(local)] = g
-                        }
-                        out[r] = g
+                        k += 64
                     }
                 }
-                var r = 0
-                for seg in segments {
-                    translate(r, seg.start, nil)
-                    translate(seg.start, seg.start + seg.count, seg.worker)
-                    r = seg.start + seg.count
-                }
-                translate(r, out.count, nil)
             }
             return Column(name: name, storage: .string(codes: out, dictionary: global.strings), validity: valid)
         }

@@ -113,6 +113,8 @@ struct ChunkColumn {
     /// Which rows have a value; when `values` is nil, which rows were written `""` (the empty string, should the
     /// column turn out to be text).
     var validity: Bitmap
+    /// For text: the codes this chunk added to its thread's dictionary.
+    var added: Range<Int> = 0..<0
 }
 
 /// Types and converts the fields of a column chunk. Errors name the file, the line, the column and the value.
@@ -128,9 +130,10 @@ enum ColumnBuilder {
             let (values, valid) = try convertDates(src, name: name, formats: formats, origin: origin)
             return ChunkColumn(evidence: TypeEvidence(), values: values, validity: valid)
         }
+        let before = dictionary.count
         if let forced {
             let (values, valid) = try convert(src, name: name, to: forced, origin: origin, dictionary: &dictionary)
-            return ChunkColumn(evidence: TypeEvidence(), values: values, validity: valid)
+            return ChunkColumn(evidence: TypeEvidence(), values: values, validity: valid, added: before..<dictionary.count)
         }
         let evidence = try infer(src, name: name, origin: origin)
         if evidence.isEmpty {
@@ -139,7 +142,7 @@ enum ColumnBuilder {
             return ChunkColumn(evidence: evidence, values: nil, validity: quoted)
         }
         let (values, valid) = try convert(src, name: name, to: evidence.type, origin: origin, dictionary: &dictionary)
-        return ChunkColumn(evidence: evidence, values: values, validity: valid)
+        return ChunkColumn(evidence: evidence, values: values, validity: valid, added: before..<dictionary.count)
     }
 
     /// Text: integer → double → bool → date (`YYYY-MM-DD`, or all `YYYY-MM-DDThh:mm:ss[Z]`) → string.
