@@ -1,8 +1,9 @@
 /*
  * Micro-benchmark of the Lua per-row call pattern Segwork's row loop uses (Sources/CLuaSupport/rows.c): one
  * reused row table, 3 fields set with lua_rawset, assign(row, p) called with lua_call, the label read back.
- * It runs each criterion with and without a count hook (Segwork sets one, every 1000 instructions, for its
- * instruction budget), to show what the hook itself costs. Not part of Segwork; bench/profile.sh builds and
+ * It runs each criterion with and without a count hook (Segwork used to set one, every 1000 instructions, for its
+ * instruction budget on every call; since issue 4 it arms the hook only for calls still running after 10 ms), to
+ * show what the hook itself costs. Not part of Segwork; bench/profile.sh builds and
  * runs it (part 3), or by hand:
  *     cc -O2 -o /tmp/luahook bench/luahook.c $(pkg-config --cflags --libs lua5.4) && /tmp/luahook 1000000
  * `luahook ROWS CRITERION HOOK` (0/1 each) makes one run only, to count its instructions with valgrind

@@ -10,7 +10,7 @@
 #    written into the workspace (plugins/bench_three.lua, segmentations/lua3.yaml), three times each, and
 #    print rows/s (both files are removed again afterwards).
 # 3. bench/luahook.c: the same per-row call pattern outside Segwork, with and without Lua's count hook (which
-#    Segwork's instruction budget uses), built with cc against the system Lua 5.4.
+#    Segwork's instruction budget arms for calls still running after 10 ms), built with cc against the system Lua 5.4.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
