@@ -25,27 +25,9 @@ enum ByteScan {
             let b = base[i]
             if b == 0 { return .nul(offset: i) }
             if b < 0x80 { i += 1; continue }
-            let need: Int
-            var lo: UInt8 = 0x80, hi: UInt8 = 0xBF
-            switch b {
-            case 0xC2...0xDF: need = 1
-            case 0xE0: need = 2; lo = 0xA0
-            case 0xE1...0xEC, 0xEE, 0xEF: need = 2
-            case 0xED: need = 2; hi = 0x9F
-            case 0xF0: need = 3; lo = 0x90
-            case 0xF1...0xF3: need = 3
-            case 0xF4: need = 3; hi = 0x8F
-            default: return .invalidUTF8(offset: i)
-            }
-            guard i + need < n else { return .invalidUTF8(offset: i) }
-            let c1 = base[i + 1]
-            guard c1 >= lo && c1 <= hi else { return .invalidUTF8(offset: i) }
-            var k = 2
-            while k <= need {
-                guard base[i + k] & 0xC0 == 0x80 else { return .invalidUTF8(offset: i) }
-                k += 1
-            }
-            i += need + 1
+            let length = sequenceLength(base, i, n)
+            guard length > 0 else { return .invalidUTF8(offset: i) }
+            i += length
         }
         return nil
     }

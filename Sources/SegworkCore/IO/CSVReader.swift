@@ -196,15 +196,9 @@ struct CSVFormat: ChunkParser {
     /// Tokenizes the chunk's records and converts each column.
     func parse(_ chunk: Chunk, worker: inout ParseWorker) throws -> ChunkTable {
         let body = UnsafeBufferPointer(rebasing: UnsafeBufferPointer(chunk.bytes)[chunk.start...])
-        if options.replaceInvalidUTF8, let fixed = ByteScan.repairUTF8(body) {
-            return try fixed.bytes.withUnsafeBufferPointer { repaired in
-                var t = try records(repaired, firstLine: chunk.startLine, worker: &worker)
-                t.repairs = (fixed.replacements,
-                             chunk.startLine - 1 + ByteScan.line(of: fixed.firstOffset, in: body, loneCR: true))
-                return t
-            }
+        return try repairingIfAsked(body, replace: options.replaceInvalidUTF8, firstLine: chunk.startLine, loneCR: true) {
+            try records($0, firstLine: chunk.startLine, worker: &worker)
         }
-        return try records(body, firstLine: chunk.startLine, worker: &worker)
     }
 
     private func records(_ body: UnsafeBufferPointer<UInt8>, firstLine: Int,

@@ -38,15 +38,9 @@ struct JSONLinesFormat: ChunkParser {
 
     func parse(_ chunk: Chunk, worker: inout ParseWorker) throws -> ChunkTable {
         let body = UnsafeBufferPointer(chunk.bytes)
-        if options.replaceInvalidUTF8, let fixed = ByteScan.repairUTF8(body) {
-            return try fixed.bytes.withUnsafeBufferPointer { repaired in
-                var t = try records(repaired, firstLine: chunk.firstLine, worker: &worker)
-                t.repairs = (fixed.replacements,
-                             chunk.firstLine - 1 + ByteScan.line(of: fixed.firstOffset, in: body, loneCR: false))
-                return t
-            }
+        return try repairingIfAsked(body, replace: options.replaceInvalidUTF8, firstLine: chunk.firstLine, loneCR: false) {
+            try records($0, firstLine: chunk.firstLine, worker: &worker)
         }
-        return try records(body, firstLine: chunk.firstLine, worker: &worker)
     }
 
     private func records(_ body: UnsafeBufferPointer<UInt8>, firstLine: Int,

@@ -12,6 +12,20 @@ protocol ChunkParser {
     func check(columns: [String], rows: Int) throws
 }
 
+extension ChunkParser {
+    /// Runs `records` over `body`, or, when the options ask for it and `body` is not valid UTF-8, over a copy with
+    /// each invalid sequence replaced by U+FFFD (the result then counts the replacements and the first one's line).
+    func repairingIfAsked(_ body: UnsafeBufferPointer<UInt8>, replace: Bool, firstLine: Int, loneCR: Bool,
+                          _ records: (UnsafeBufferPointer<UInt8>) throws -> ChunkTable) throws -> ChunkTable {
+        guard replace, let fixed = ByteScan.repairUTF8(body) else { return try records(body) }
+        return try fixed.bytes.withUnsafeBufferPointer { repaired in
+            var t = try records(repaired)
+            t.repairs = (fixed.replacements, firstLine - 1 + ByteScan.line(of: fixed.firstOffset, in: body, loneCR: loneCR))
+            return t
+        }
+    }
+}
+
 /// What one parsing thread keeps between its chunks.
 struct ParseWorker {
     /// The thread's number, from 0.
