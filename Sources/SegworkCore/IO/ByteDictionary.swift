@@ -42,6 +42,13 @@ struct ByteDictionary {
         return w
     }
 
+    /// Frees the lookup table, keeping the values: afterwards only `count`, `string(_:)` and `withBytes` may be
+    /// used (a parsing thread's dictionary once its chunks are parsed, until its codes are merged).
+    mutating func releaseIndex() {
+        slots = []
+        mask = -1
+    }
+
     /// The value of `code`, decoded.
     func string(_ code: Int) -> String {
         if keepStrings { return strings[code] }

@@ -82,6 +82,8 @@ enum ParallelReader {
                 let result = Result { try parser.parse(chunk, worker: &worker) }
                 if !state.deliver(chunk.index, result, worker: w, bytes: chunk.bytes.count) { feed.stop() }
             }
+            // Only the values are needed from here on (to merge codes): drop the lookup tables now.
+            for name in Array(worker.dictionaries.keys) { worker.dictionaries[name]!.releaseIndex() }
             state.finished(worker: w, dictionaries: worker.dictionaries)
         }
         if threads == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: threads, execute: work) }
@@ -91,9 +93,14 @@ enum ParallelReader {
         if state.order.contains(where: \.needsReread) {
             return .reread(Dictionary(uniqueKeysWithValues: state.order.map { ($0.name, $0.finalType) }))
         }
-        let dictionaries = (0..<threads).map { state.dictionaries[$0] ?? [:] }
+        var dictionaries = (0..<threads).map { state.dictionaries[$0] ?? [:] }
+        state.dictionaries = [:]
         var columns: [Column] = []
-        for k in state.order.indices { columns.append(state.order[k].finish(dictionaries: dictionaries)) }
+        for k in state.order.indices {
+            columns.append(state.order[k].finish(dictionaries: dictionaries))
+            // Each column's dictionaries go as soon as its codes are merged.
+            for w in dictionaries.indices { dictionaries[w][state.order[k].name] = nil }
+        }
         state.order = []
         var table = try Table(columns: columns)
         table.rowLines = state.lines
