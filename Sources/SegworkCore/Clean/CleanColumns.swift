@@ -35,10 +35,12 @@ extension Cleaner {
                 var days = [Int32](repeating: 0, count: column.count)
                 var valid = Bitmap(count: column.count, allSet: false)
                 var parsed = 0, unparsed = 0
+                // Formats were checked when the definition was read; compile them once, not per value.
+                let compiled = s.dates.compactMap { try? DateFormat($0) }
                 for i in 0..<column.count {
                     guard let text = column.string(at: i) else { continue }
-                    if let d = s.dates.lazy.compactMap({ DateFormat.parse(text, format: $0) }).first {
-                        days[i] = d.days; valid[i] = true; parsed += 1
+                    if let d = text.withUTF8Bytes({ DateFormat.days($0, in: compiled) }) {
+                        days[i] = d; valid[i] = true; parsed += 1
                     } else {
                         unparsed += 1
                     }
