@@ -56,12 +56,15 @@ struct DatasetStage {
                 // Read through the path as shown, so errors name the file the way the user sees it.
                 let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? nil
                 progress?.begin("reading \(shown)", totalBytes: size)
+                // The run id's hash of the file is computed meanwhile, in the gaps the parsing threads leave.
+                let path = url.path
+                let digest = Background { try SHA256.hex(fileAt: path) }
                 let table = try DataReader.read(path: shown, options: ReadOptions(
                     schema: spec.schema, textColumns: keyColumns(spec), dateFormats: spec.dateFormats,
                     replaceInvalidUTF8: spec.replaceInvalidUTF8, warnings: warnings, progress: progress))
                 progress?.end()
                 let recorded = spec.file ?? "dataset:\(spec.imported!)"
-                inputs.append(InputInfo(name: spec.name, file: recorded, sha256: try SHA256.hex(fileAt: url.path), rows: table.rowCount))
+                inputs.append(InputInfo(name: spec.name, file: recorded, sha256: try digest.value(), rows: table.rowCount))
                 files[spec.name] = url
                 tables[spec.name] = (table, shown)
             } else if let source = spec.source {
