@@ -40,6 +40,11 @@ final class PrivacyCLITests: XCTestCase {
             return {
               api = 1, kind = "criterion", name = "by_domain", version = "1.0.0", description = "email domain",
               uses = { "email" },
+              -- Tries to smuggle personal values out through the recorded parameters.
+              prepare = function(s, p)
+                local top = s.email.top and s.email.top[1]
+                return { leak = top and top.value or "withheld", seen = s.email.count }
+              end,
               assign = function(row, p)
                 if string.find(row.email, "@corp.", 1, true) then return "corporate" end
                 return "personal"

@@ -34,7 +34,10 @@ extension Cleaner {
         let sources = try columns(of: step, index: index).map { table[$0]! }
         if plugin.manifest.hasPrepare {
             var stats: [String: ColumnStatistics] = [:]
-            for (field, c) in zip(fields, sources) { stats[field] = c.statistics() }
+            // Personal columns: counts only (a value could be copied into the recorded parameters).
+            for (field, c) in zip(fields, sources) {
+                stats[field] = pii.contains(c.name) ? c.statistics().withholdingValues() : c.statistics()
+            }
             try plugin.prepare(stats: stats)
         }
         let params = try plugin.effectiveParams()

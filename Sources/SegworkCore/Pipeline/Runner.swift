@@ -103,7 +103,7 @@ public struct Runner: Sendable {
         var pluginInfos = data.sourcePlugins
         for ((use, file, plugin), output) in zip(scorers, scoreNames) {
             options.progress?.begin("running scorer \(use.plugin)")
-            let (inputs, params) = try prepare(plugin, use, data.table)
+            let (inputs, params) = try prepare(plugin, use, data.table, personal: Set(definition.piiColumns))
             var scores = try withCustomer(ids) { try plugin.score(columns: inputs, rowCount: data.table.rowCount) }
             // Infinite scores (a division by zero) count as missing, like NaN and nil: statistics stay finite.
             for i in scores.values.indices where !scores.values[i].isFinite { scores.valid[i] = false; scores.values[i] = 0 }
@@ -113,7 +113,7 @@ public struct Runner: Sendable {
         var assignments: [LabelAssignment] = []
         for (use, file, plugin) in criteria {
             options.progress?.begin("running criterion \(use.plugin)")
-            let (inputs, params) = try prepare(plugin, use, data.table)
+            let (inputs, params) = try prepare(plugin, use, data.table, personal: Set(definition.piiColumns))
             let labels = try withCustomer(ids) { try plugin.assign(columns: inputs, rowCount: data.table.rowCount) }
             try checkLabels(labels, plugin, ids)
             assignments.append(labels)
@@ -247,11 +247,16 @@ public struct Runner: Sendable {
     /// The plugin's inputs (named as the plugin expects) and its parameters as they stand after `prepare` has
     /// seen the inputs' statistics (recorded before any row is processed, so a plugin that changes `p` while it
     /// runs cannot change what the run records).
-    private func prepare(_ plugin: Plugin, _ use: PluginUse, _ table: Table) throws -> ([ColumnInput], [String: PluginValue]) {
+    /// Statistics of `personal` (pii) columns carry counts only: a value shown to `prepare` could be copied into
+    /// the parameters, which the run records and exports.
+    private func prepare(_ plugin: Plugin, _ use: PluginUse, _ table: Table,
+                         personal: Set<String>) throws -> ([ColumnInput], [String: PluginValue]) {
         let columns = plugin.manifest.uses.map { ($0, table[use.columns[$0] ?? $0]!) }
         if plugin.manifest.hasPrepare {
             var stats: [String: ColumnStatistics] = [:]
-            for (field, c) in columns { stats[field] = c.statistics() }
+            for (field, c) in columns {
+                stats[field] = personal.contains(c.name) ? c.statistics().withholdingValues() : c.statistics()
+            }
             try plugin.prepare(stats: stats)
         }
         return (columns.map { $0.1.pluginInput(as: $0.0) }, try plugin.effectiveParams())

@@ -125,3 +125,16 @@ extension Column {
                                 top: top.map { ColumnStatistics.ValueCount(value: $0.value, count: $0.count) })
     }
 }
+
+extension ColumnStatistics {
+    /// The statistics of a personal (`pii: true`) column as plugins see them in `prepare`: the counts (`count`,
+    /// `missing`, `distinct`) only. Values (`min`, `max`, `mean`, `sum`, percentiles, `top`) are withheld, since a
+    /// plugin could copy them into its parameters, which the run records and exports.
+    public func withholdingValues() -> ColumnStatistics {
+        var s = self
+        s.min = nil; s.max = nil; s.mean = nil; s.sum = nil
+        s.percentiles = []
+        s.top = []
+        return s
+    }
+}
