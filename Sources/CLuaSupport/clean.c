@@ -288,14 +288,7 @@ static int clean_body(lua_State *L) {
             lua_insert(L, -2);
             lua_rawset(L, row);
         }
-        sw_reset_budget(h);
-        sw_beat(h);
-        lua_pushvalue(L, fn);
-        lua_pushvalue(L, row);
-        lua_pushvalue(L, p);
-        h->host_mode = 0;
-        lua_call(L, 2, 1);
-        h->host_mode = 1;
+        sw_call_row(h, L, fn, row, p);
         int ret = lua_gettop(L);
         int type = lua_type(L, ret);
         if (type == LUA_TNIL) {

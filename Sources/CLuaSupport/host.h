@@ -151,6 +151,18 @@ static inline void sw_reset_budget(sw_host *h) {
     atomic_signal_fence(memory_order_seq_cst);
     if (atomic_load_explicit(&h->armed, memory_order_relaxed)) sw_disarm(h);
 }
+/* One per-row call of a plugin function (rows.c, clean.c): a fresh budget and heartbeat, then fn(row, p)
+ * with the row's allocations charged to the plugin; leaves the one result on the stack. */
+static inline void sw_call_row(sw_host *h, lua_State *L, int fn, int row, int p) {
+    sw_reset_budget(h);
+    sw_beat(h);
+    lua_pushvalue(L, fn);
+    lua_pushvalue(L, row);
+    lua_pushvalue(L, p);
+    h->host_mode = 0;
+    lua_call(L, 2, 1);
+    h->host_mode = 1;
+}
 /* Stops the call for `trip` at the plugin code calling the current C function (level 1): records
  * where, makes the hook raise at every instruction from now on, and raises. Never returns. */
 int sw_trip_here(lua_State *L, sw_host *h, int trip);

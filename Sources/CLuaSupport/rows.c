@@ -102,14 +102,7 @@ static int rows_body(lua_State *L) {
             push_cell(L, &a->columns[c], dicts + c, i);
             lua_rawset(L, row);
         }
-        sw_reset_budget(h);
-        sw_beat(h);
-        lua_pushvalue(L, fn);
-        lua_pushvalue(L, row);
-        lua_pushvalue(L, p);
-        h->host_mode = 0;
-        lua_call(L, 2, 1);
-        h->host_mode = 1;
+        sw_call_row(h, L, fn, row, p);
         int type = lua_type(L, -1);
         if (a->mode == SW_MODE_ASSIGN) {
             int32_t code = -1;

@@ -116,4 +116,11 @@ final class DateFormatSchemaTests: XCTestCase {
         assertDataError(try DataReader.table(from: bad, declared: declared, origin: "plugin p", dateFormats: formats),
                         line: nil, column: "d", "record 1: '2024-01-31' is not a date in '%d.%m.%Y'")
     }
+
+    func testAJSONNumberInAFormattedDateColumnNamesTheFormat() throws {
+        let options = ReadOptions(dateFormats: ["d": [try DateFormat("%Y%m%d")]])
+        assertDataError(try DataReader.parseJSONLines(Array("{\"d\": \"20240105\"}\n{\"d\": 20240106}\n".utf8),
+                                                      origin: "t.jsonl", options: options),
+                        line: 2, column: "d", "'20240106' is not a date in the format '%Y%m%d'")
+    }
 }

@@ -126,11 +126,12 @@ enum ColumnBuilder {
     static func chunk<S: CellSource>(_ src: S, name: String, forced: ColumnType?, origin: String,
                                      dateFormats: [DateFormat]? = nil,
                                      dictionary: inout ByteDictionary) throws -> ChunkColumn {
+        let before = dictionary.count
         if let formats = dateFormats, !formats.isEmpty {
-            let (values, valid) = try convertDates(src, name: name, formats: formats, origin: origin)
+            let (values, valid) = try convert(src, name: name, to: .date, origin: origin, dateFormats: formats,
+                                              dictionary: &dictionary)
             return ChunkColumn(evidence: TypeEvidence(), values: values, validity: valid)
         }
-        let before = dictionary.count
         if let forced {
             let (values, valid) = try convert(src, name: name, to: forced, origin: origin, dictionary: &dictionary)
             return ChunkColumn(evidence: TypeEvidence(), values: values, validity: valid, added: before..<dictionary.count)
@@ -200,35 +201,20 @@ enum ColumnBuilder {
                       + "fix the value or declare the column as string in the schema")
     }
 
-    /// A `date` column in explicit formats; a value that matches none throws a `DataError` naming line, column,
-    /// value and the formats.
-    private static func convertDates<S: CellSource>(_ src: S, name: String, formats: [DateFormat],
-                                                   origin: String) throws -> (ChunkValues, Bitmap) {
-        let n = src.rowCount
-        var valid = Bitmap(count: n, allSet: true)
-        var values = [Int32](repeating: 0, count: n)
-        for r in 0..<n {
-            let c = src.cell(r)
-            switch c.kind {
-            case .missing, .emptyQuoted: valid[r] = false
-            case .text, .jsonString:
-                guard let v = DateFormat.days(c.bytes, in: formats) else {
-                    let expected = formats.count == 1 ? "the format '\(formats[0].pattern)'"
-                        : "any of the formats " + formats.map { "'\($0.pattern)'" }.joined(separator: ", ")
-                    throw DataError(file: origin, line: src.line(r), column: name,
-                                    message: "\(quoteForMessage(c.bytes)) is not a date in \(expected) (as the schema "
-                                        + "says); fix the value, or change or add a format in the schema")
-                }
-                values[r] = v
-            case .jsonNumber, .jsonBool, .jsonNested:
-                throw mismatch(src, r, c, .date, name, origin)
-            }
-        }
-        return (.date(values), valid)
+    /// A value of a `date` column with explicit formats that matches none: names line, column, value and formats.
+    private static func formatMismatch<S: CellSource>(_ src: S, _ r: Int, _ c: Cell, _ formats: [DateFormat],
+                                                      _ name: String, _ origin: String) -> DataError {
+        let expected = formats.count == 1 ? "the format '\(formats[0].pattern)'"
+            : "any of the formats " + formats.map { "'\($0.pattern)'" }.joined(separator: ", ")
+        return DataError(file: origin, line: src.line(r), column: name,
+                         message: "\(quoteForMessage(c.bytes)) is not a date in \(expected) (as the schema "
+                             + "says); fix the value, or change or add a format in the schema")
     }
 
     /// Converts every field to `type`; a field that does not fit throws a `DataError` naming line, column and value.
+    /// A `date` column with `dateFormats` takes text in those formats (tried in order) instead of ISO 8601.
     static func convert<S: CellSource>(_ src: S, name: String, to type: ColumnType, origin: String,
+                                       dateFormats: [DateFormat] = [],
                                        dictionary: inout ByteDictionary) throws -> (ChunkValues, Bitmap) {
         let n = src.rowCount
         var valid = Bitmap(count: n, allSet: true)
@@ -287,11 +273,16 @@ enum ColumnBuilder {
                 switch c.kind {
                 case .missing, .emptyQuoted: valid[r] = false
                 case .text, .jsonString:
-                    guard let v = ValueParsing.date(c.bytes) ?? ValueParsing.dateTime(c.bytes) else {
-                        throw mismatch(src, r, c, type, name, origin)
+                    let v = dateFormats.isEmpty ? ValueParsing.date(c.bytes) ?? ValueParsing.dateTime(c.bytes)
+                        : DateFormat.days(c.bytes, in: dateFormats)
+                    guard let v else {
+                        throw dateFormats.isEmpty ? mismatch(src, r, c, type, name, origin)
+                            : formatMismatch(src, r, c, dateFormats, name, origin)
                     }
                     values[r] = v
-                case .jsonNumber, .jsonBool, .jsonNested: throw mismatch(src, r, c, type, name, origin)
+                case .jsonNumber, .jsonBool, .jsonNested:
+                    throw dateFormats.isEmpty ? mismatch(src, r, c, type, name, origin)
+                        : formatMismatch(src, r, c, dateFormats, name, origin)
                 }
             }
             return (.date(values), valid)
