@@ -1,11 +1,23 @@
-// swift-tools-version:5.10
+// swift-tools-version:6.0
 import PackageDescription
 
+// The module chain follows the data flow; each target may use only those before it, so the compiler keeps the
+// direction (docs/ARCHITECTURE.md has the diagram):
+//
+//   CLua, CSQLite, CHash (system and C libraries)
+//   CLuaSupport  → LuaHost            the sandboxed plugin host (every raising Lua call lives in C)
+//   SegworkData  (LuaHost, CHash)     table, readers, statistics, formatting, hashing, byte order
+//   SegworkCore  (SegworkData, …)     definitions, features, cleaning, criteria, profiles, exports, store, history
+//   seg          (SegworkCore, …)     the thin command line
+//
+// No unsafe flags: the package can be a versioned dependency of other packages. The tests run in release with
+// `-enable-testing` instead (see the Makefile), because the data paths are 10-50x slower unoptimised.
 let package = Package(
     name: "Segwork",
     products: [
         .executable(name: "seg", targets: ["seg"]),
         .library(name: "SegworkCore", targets: ["SegworkCore"]),
+        .library(name: "SegworkData", targets: ["SegworkData"]),
         .library(name: "LuaHost", targets: ["LuaHost"]),
     ],
     dependencies: [
@@ -28,29 +40,27 @@ let package = Package(
         // Everything that may raise a Lua error (longjmp) lives here, in C, never in a Swift frame.
         .target(name: "CLuaSupport", dependencies: ["CLua"]),
         // SHA-256 in C: the x86-64 SHA extensions when the CPU has them (chosen at run time), portable C otherwise.
-        // Optimised even in debug builds, like SegworkCore: the tests hash real volumes.
-        .target(name: "CHash", cSettings: [.unsafeFlags(["-O2"], .when(configuration: .debug))]),
+        .target(name: "CHash"),
         // Sandboxed plugin host: states, budgets, the seg.* API, the plugin contract.
         .target(name: "LuaHost", dependencies: ["CLua", "CLuaSupport"]),
-        // Columnar table, readers, features, the pipeline, profiles and exports.
-        .target(
-            name: "SegworkCore",
-            dependencies: ["LuaHost", "CSQLite", "CHash", "Yams"],
-            // Optimised even in debug builds: `make demo` and the tests run the data paths (parsing, hashing,
-            // statistics) on real volumes, and unoptimised Swift is 10-50x slower there.
-            swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]
-        ),
+        // The data layer: columnar table, file readers, column statistics, hashing, byte order, progress.
+        .target(name: "SegworkData", dependencies: ["LuaHost", "CHash"]),
+        // The workflow: definitions, features, cleaning, criteria and scorers, profiles, exports, the store,
+        // history, diffs, gates and privacy.
+        .target(name: "SegworkCore", dependencies: ["SegworkData", "LuaHost", "CSQLite", "Yams"]),
         // The thin command line.
         .executableTarget(
             name: "seg",
             dependencies: [
-                "SegworkCore",
+                "SegworkCore", "SegworkData", "LuaHost",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "LuaHostTests", dependencies: ["LuaHost"]),
-        .testTarget(name: "SegworkCoreTests", dependencies: ["SegworkCore", "LuaHost"]),
+        .testTarget(name: "SegworkCoreTests", dependencies: ["SegworkCore", "SegworkData", "LuaHost"]),
         .testTarget(name: "PluginTests", dependencies: ["LuaHost"]),
-        .testTarget(name: "SegCLITests", dependencies: ["SegworkCore"]),
-    ]
+        // Runs the built `seg`, so it depends on it.
+        .testTarget(name: "SegCLITests", dependencies: ["seg", "SegworkCore", "SegworkData"]),
+    ],
+    swiftLanguageModes: [.v6]
 )

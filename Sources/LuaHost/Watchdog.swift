@@ -17,6 +17,7 @@ public struct WatchdogEvent: Sendable, Equatable {
 /// Process-wide watchdog settings, behind a lock (the watchdog runs on its own thread).
 private final class WatchdogSettings: @unchecked Sendable {
     static let shared = WatchdogSettings()
+    private init() {}
     private let lock = NSLock()
     private var handlerValue: (@Sendable (WatchdogEvent) -> Void)?
     private var minimumValue: Double = 10

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SegworkCore
+import SegworkData
 
 /// `seg import WORKSPACE NAME FILE`
 struct ImportCommand: ParsableCommand {
@@ -188,7 +189,7 @@ struct CheckCommand: ParsableCommand {
     var store = false
 
     private var headless: Bool {
-        ci || ["true", "1", "yes"].contains(ProcessInfo.processInfo.environment["CI"]?.lowercased() ?? "")
+        ci || Headless.requested()
     }
 
     func run() throws {
@@ -198,20 +199,11 @@ struct CheckCommand: ParsableCommand {
             let status: ExitStatus = failed ? .gateFailed : .ok
             if headless { FileHandle.standardOutput.write(CISummary(status: status.rawValue, error: nil, runs: runs).json()) }
             if failed { throw ExitCode(status.rawValue) }
-        } catch let error where headless && (ExitStatus.isSegworkError(error) || error is NoVersions) {
+        } catch let error as SegworkError where headless {
             // Headless callers parse stdout: a failure is a summary too (ok false, the status, the message).
-            let noVersions = error as? NoVersions
-            let status = noVersions == nil ? ExitStatus.for(error) : .usage
-            FileHandle.standardOutput.write(CISummary(status: status.rawValue, error: noVersions?.description ?? ExitStatus.message(for: error),
+            FileHandle.standardOutput.write(CISummary(status: error.exitStatus.rawValue, error: ExitStatus.message(for: error),
                                                       runs: runs).json())
-            if let noVersions {
-                FileHandle.standardError.write(Data("seg: error: \(noVersions.description)\n".utf8))
-                throw ExitCode(ExitStatus.usage.rawValue)
-            }
             throw error
-        } catch let error as NoVersions {
-            FileHandle.standardError.write(Data("seg: error: \(error.description)\n".utf8))
-            throw ExitCode(ExitStatus.usage.rawValue)
         }
     }
 
@@ -246,9 +238,11 @@ struct CheckCommand: ParsableCommand {
     }
 
     /// The workspace has a store but no version in it.
-    struct NoVersions: Error, CustomStringConvertible {
+    struct NoVersions: SegworkError, CustomStringConvertible {
         var workspace: String
         var description: String { "no versions to check; run `seg run \(workspace)` first" }
+        /// Nothing to check is a usage error: the workspace has not been run yet.
+        var exitStatus: ExitStatus { .usage }
     }
 }
 

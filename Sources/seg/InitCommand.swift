@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SegworkCore
+import SegworkData
 
 /// `seg init DIR`
 struct InitCommand: ParsableCommand {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LuaHost
 import SegworkCore
+import SegworkData
 
 /// `seg plugins WORKSPACE`
 struct PluginsCommand: ParsableCommand {

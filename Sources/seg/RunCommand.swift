@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SegworkCore
+import SegworkData
 
 /// `seg run WORKSPACE [DEFINITION…]`
 struct RunCommand: ParsableCommand {
@@ -72,7 +73,7 @@ struct RunCommand: ParsableCommand {
     }
 
     private var headless: Bool {
-        ci || summary != nil || ["true", "1", "yes"].contains(ProcessInfo.processInfo.environment["CI"]?.lowercased() ?? "")
+        ci || summary != nil || Headless.requested()
     }
 
     func run() throws {
@@ -82,9 +83,9 @@ struct RunCommand: ParsableCommand {
             let status = try execute(&runs, &message)
             if headless { try emit(CISummary(status: status.rawValue, error: message, runs: runs)) }
             if status != .ok { throw ExitCode(status.rawValue) }
-        } catch let error where ExitStatus.isSegworkError(error) {
+        } catch let error as SegworkError {
             if headless {
-                try? emit(CISummary(status: ExitStatus.for(error).rawValue, error: ExitStatus.message(for: error), runs: runs))
+                try? emit(CISummary(status: error.exitStatus.rawValue, error: ExitStatus.message(for: error), runs: runs))
             }
             throw error
         }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LuaHost
 import SegworkCore
+import SegworkData
 
 /// The `seg` command line: a thin layer over SegworkCore.
 @main
@@ -22,56 +23,33 @@ struct Seg: ParsableCommand {
                       ExportCommand.self, DiffCommand.self, CheckCommand.self, PluginsCommand.self]
     )
 
-    /// Parses, runs, and maps every error to a message on standard error and a documented exit status.
+    /// Parses, runs, and maps every error to a message on standard error and a documented exit status: a
+    /// `SegworkError` carries its own; ArgumentParser's usage errors exit 2 in its format; anything else exits 1.
     static func main() {
+        var command: ParsableCommand
         do {
-            var command = try parseAsRoot()
-            try command.run()
-        } catch let error where ExitStatus.isSegworkError(error) {
-            FileHandle.standardError.write(Data("seg: error: \(ExitStatus.message(for: error))\n".utf8))
-            Foundation.exit(ExitStatus.for(error).rawValue)
+            command = try parseAsRoot()
         } catch {
-            // ArgumentParser's own outcomes: help and version (status 0), an explicit ExitCode, or a usage error,
-            // which it prints with the usage line; usage errors get our documented status 2.
-            if error is ExitCode || exitCode(for: error) == .success { Seg.exit(withError: error) }
+            // Help and version (status 0) go through ArgumentParser; a usage error gets our documented status 2.
+            if exitCode(for: error) == .success { Seg.exit(withError: error) }
             FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
             Foundation.exit(ExitStatus.usage.rawValue)
         }
-    }
-}
-
-/// The documented exit statuses.
-enum ExitStatus: Int32 {
-    /// Everything worked.
-    case ok = 0
-    /// The run failed: bad data, a plugin error, a file that could not be written.
-    case runFailed = 1
-    /// Bad usage, or a bad definition or workspace.
-    case usage = 2
-    /// A gate failed (`seg run`, `seg check`).
-    case gateFailed = 3
-
-    /// Errors of Segwork itself (as opposed to ArgumentParser's).
-    static func isSegworkError(_ error: Error) -> Bool {
-        error is DefinitionError || error is DataError || error is PluginError || error is ProfileError
-            || error is AtomicWriteError || error is TableError || error is StoreError || error is DiffError
-    }
-
-    /// The status for a Segwork error. Usage errors (2): a bad definition or workspace, and asking for something
-    /// that does not exist — an unknown or ambiguous version, an unknown dataset, a diff across two definitions.
-    /// Everything else is a failed run (1).
-    static func `for`(_ error: Error) -> ExitStatus {
-        switch error {
-        case is DefinitionError, StoreError.unknownVersion, StoreError.ambiguousVersion, StoreError.unknownDataset,
-             DiffError.differentDefinitions:
-            return .usage
-        default:
-            return .runFailed
+        do {
+            try command.run()
+        } catch let error as SegworkError {
+            FileHandle.standardError.write(Data("seg: error: \(ExitStatus.message(for: error))\n".utf8))
+            Foundation.exit(error.exitStatus.rawValue)
+        } catch let error as ExitCode {
+            Foundation.exit(error.rawValue)
+        } catch where error is ValidationError || exitCode(for: error) == .success {
+            if exitCode(for: error) == .success { Seg.exit(withError: error) }
+            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            Foundation.exit(ExitStatus.usage.rawValue)
+        } catch {
+            // Not one of ours: still a failed run, said plainly (never ArgumentParser's usage format).
+            FileHandle.standardError.write(Data("seg: error: \(ExitStatus.message(for: error))\n".utf8))
+            Foundation.exit(ExitStatus.runFailed.rawValue)
         }
-    }
-
-    static func message(for error: Error) -> String {
-        if let e = error as? LocalizedError, let d = e.errorDescription { return d }
-        return String(describing: error)
     }
 }

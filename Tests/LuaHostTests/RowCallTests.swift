@@ -98,12 +98,14 @@ final class RowCallTests: XCTestCase {
     }
 
     func testPluginsOnDifferentThreadsRunIndependently() throws {
-        let plugins = try (0..<2).map { i in
+        let loaded = try (0..<2).map { i in
             try folder.load("t\(i).lua", criterion("t\(i)", body: "return row.x % 2 == 0 and 'even' or 'odd'"))
         }
         let n = 50_000
         let column = intColumn((0..<n).map(Int64.init))
         let results = LockedResults()
+        // Each thread uses only its own plugin (a Plugin is confined to one thread at a time).
+        nonisolated(unsafe) let plugins = loaded
         DispatchQueue.concurrentPerform(iterations: 2) { i in
             results.set(i, try? plugins[i].assign(columns: [column], rowCount: n))
         }

@@ -1,5 +1,6 @@
 import Foundation
 import SegworkCore
+@testable import SegworkData
 import XCTest
 
 /// `kill -9` of a real `seg run` at several moments: the store must hold the previous versions, or those plus

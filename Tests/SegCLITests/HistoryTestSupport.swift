@@ -1,5 +1,6 @@
 import Foundation
 import SegworkCore
+@testable import SegworkData
 import XCTest
 
 /// A `seg` process started in the background, so a test can watch it, kill it or run another one beside it.

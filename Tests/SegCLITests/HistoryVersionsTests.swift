@@ -1,5 +1,6 @@
 import Foundation
 import SegworkCore
+@testable import SegworkData
 import XCTest
 
 /// `seg versions`, `seg show`, `seg export` and `seg diff` through the real binary.

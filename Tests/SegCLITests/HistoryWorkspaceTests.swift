@@ -1,5 +1,6 @@
 import Foundation
 import SegworkCore
+@testable import SegworkData
 import XCTest
 
 /// `seg init` and `seg import` through the real binary.

@@ -1,5 +1,6 @@
 import XCTest
 @testable import SegworkCore
+@testable import SegworkData
 
 /// Parsing `clean:` lists: every mistake names the file, the line and, for typos, the likely word.
 final class CleanDefinitionTests: XCTestCase {

@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 import LuaHost
 @testable import SegworkCore
+@testable import SegworkData
 
 /// `plugin` clean steps inside `Cleaner.run`: parsing, column mapping, typed write-back (dates included), order with
 /// the built-in steps, and errors placed at the row's data line.

@@ -1,5 +1,6 @@
 import XCTest
 @testable import SegworkCore
+@testable import SegworkData
 
 /// Each built-in clean step on small tables read from CSV text, as the pipeline reads them.
 final class CleanStepTests: XCTestCase {

@@ -1,6 +1,7 @@
 import LuaHost
 import XCTest
 @testable import SegworkCore
+@testable import SegworkData
 
 /// Schema `format:` for date columns: the compiled matcher, the readers, the definition, source plugins.
 final class DateFormatSchemaTests: XCTestCase {

@@ -1,6 +1,7 @@
 import LuaHost
 import XCTest
 @testable import SegworkCore
+@testable import SegworkData
 
 final class DefinitionTests: XCTestCase {
     private let minimal = """

@@ -1,5 +1,6 @@
 import XCTest
 @testable import SegworkCore
+@testable import SegworkData
 
 final class ExportAtomicWriterTests: XCTestCase {
     private var root: URL!

@@ -1,6 +1,7 @@
 import XCTest
 import LuaHost
 @testable import SegworkCore
+@testable import SegworkData
 
 final class ExportTests: XCTestCase {
     static let run = RunInfo(

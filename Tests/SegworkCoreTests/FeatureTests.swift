@@ -1,6 +1,7 @@
 import LuaHost
 import XCTest
 @testable import SegworkCore
+@testable import SegworkData
 
 final class FeatureTests: XCTestCase {
     private func day(_ s: String) -> Int32 { CivilDate(iso: Substring(s))!.days }

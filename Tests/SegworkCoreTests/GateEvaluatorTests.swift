@@ -1,5 +1,6 @@
 import XCTest
 @testable import SegworkCore
+@testable import SegworkData
 
 /// Evaluating gates on the profile fixture: Gold 3, Silver 3, Bronze 2, Zero 0 (an empty segment),
 /// 2 unassigned, 10 customers. Spend means: Gold 23.3333333333, Silver 10, Bronze 50; revenue 70, 20, 100 of 220.

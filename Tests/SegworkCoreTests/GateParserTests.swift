@@ -1,5 +1,6 @@
 import XCTest
 @testable import SegworkCore
+@testable import SegworkData
 
 /// Parsing the `gates:` section: every key, percentages, and mistakes reported with their line.
 final class GateParserTests: XCTestCase {

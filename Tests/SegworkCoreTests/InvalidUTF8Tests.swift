@@ -1,5 +1,6 @@
 import XCTest
 @testable import SegworkCore
+@testable import SegworkData
 
 /// Ill-formed UTF-8: an error naming the line by default, U+FFFD per maximal subpart with `replaceInvalidUTF8`.
 final class InvalidUTF8Tests: XCTestCase {

@@ -1,6 +1,7 @@
 import LuaHost
 import XCTest
 @testable import SegworkCore
+@testable import SegworkData
 
 /// PII tags in schemas, the refusal to profile them, workspace privacy settings, id hashing and small-group
 /// suppression.

@@ -1,5 +1,6 @@
 import XCTest
 @testable import SegworkCore
+@testable import SegworkData
 
 final class ProfileErrorTests: XCTestCase {
     private func error(_ options: ProfileOptions,

@@ -1,5 +1,6 @@
 import XCTest
 @testable import SegworkCore
+@testable import SegworkData
 
 /// A hand-made table of 10 customers in 3 segments plus 2 unassigned; every expected number in the
 /// tests below was computed by hand (quantiles type 7: h = (n − 1)·p, linear interpolation).
@@ -204,7 +205,7 @@ final class ProfileTests: XCTestCase {
         XCTAssertNil(ProfileMath.round(.nan))
         XCTAssertNil(ProfileMath.round(.infinity))
         XCTAssertEqual(ProfileMath.round(1234567890.126), 1234567890.13)
-        XCTAssertEqual(ProfileMath.quantile7(sorted: [1, 2, 3, 4], 0.25), 1.75)
-        XCTAssertNil(ProfileMath.quantile7(sorted: [], 0.5))
+        XCTAssertEqual(quantile(sorted: [1, 2, 3, 4], 0.25), 1.75)
+        XCTAssertNil(quantile(sorted: [], 0.5))
     }
 }

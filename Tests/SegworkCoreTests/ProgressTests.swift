@@ -1,5 +1,6 @@
 import XCTest
 @testable import SegworkCore
+@testable import SegworkData
 
 /// The progress line: when it is shown, what it says, how often it redraws. A fake clock and sink; no sleeping.
 final class ProgressTests: XCTestCase {

@@ -1,5 +1,6 @@
 import XCTest
 @testable import SegworkCore
+@testable import SegworkData
 
 /// RFM frequency counts distinct order ids per customer: lines of one order count once however they are
 /// interleaved, the same order id under two customers counts for each, missing order ids and left-out rows do not

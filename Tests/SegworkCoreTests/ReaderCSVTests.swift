@@ -1,5 +1,6 @@
 import XCTest
 @testable import SegworkCore
+@testable import SegworkData
 
 /// Parses CSV text with origin "t.csv".
 func csv(_ text: String, schema: [String: ColumnType] = [:], delimiter: Character = ",") throws -> Table {

@@ -1,5 +1,6 @@
 import XCTest
 @testable import SegworkCore
+@testable import SegworkData
 
 /// The parallel reader cuts files into chunks parsed on several threads. Whatever the chunk size and thread
 /// count, the table (types, values, dictionary order, row lines) and the first error must be what one pass over

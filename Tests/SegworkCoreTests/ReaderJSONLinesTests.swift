@@ -1,5 +1,6 @@
 import XCTest
 @testable import SegworkCore
+@testable import SegworkData
 
 /// Parses JSON Lines text with origin "t.jsonl".
 func jsonl(_ text: String, schema: [String: ColumnType] = [:]) throws -> Table {

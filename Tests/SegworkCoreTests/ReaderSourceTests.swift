@@ -2,6 +2,7 @@ import Foundation
 import LuaHost
 import XCTest
 @testable import SegworkCore
+@testable import SegworkData
 
 final class ReaderSourceTests: XCTestCase {
     private let declared = [

@@ -1,5 +1,6 @@
 import Foundation
 @testable import SegworkCore
+@testable import SegworkData
 import XCTest
 
 /// SHA-256: the NIST vectors on both compression paths (the CPU's SHA instructions and portable C), the two

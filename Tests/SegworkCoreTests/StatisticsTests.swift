@@ -1,6 +1,7 @@
 import LuaHost
 import XCTest
 @testable import SegworkCore
+@testable import SegworkData
 
 final class StatisticsTests: XCTestCase {
     func testQuantileMatchesNumpyLinear() {

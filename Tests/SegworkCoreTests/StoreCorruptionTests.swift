@@ -1,5 +1,6 @@
 import XCTest
 @testable import SegworkCore
+@testable import SegworkData
 
 /// Hand-edited or damaged stores are detected, and the message says what is wrong and what to do.
 final class StoreCorruptionTests: XCTestCase {

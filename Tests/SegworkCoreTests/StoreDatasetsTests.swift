@@ -1,5 +1,6 @@
 import XCTest
 @testable import SegworkCore
+@testable import SegworkData
 
 final class StoreDatasetsTests: XCTestCase {
     private var ws: URL!

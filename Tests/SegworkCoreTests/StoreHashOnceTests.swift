@@ -1,5 +1,6 @@
 import XCTest
 @testable import SegworkCore
+@testable import SegworkData
 
 /// A run hashes each input once: the store takes the run's digest instead of hashing the file again, hashes a new
 /// snapshot only while copying it, and refuses (leaving nothing behind) an input that changed since the run read it.

@@ -1,5 +1,6 @@
 import XCTest
 @testable import SegworkCore
+@testable import SegworkData
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,6 +1,7 @@
 import XCTest
 import LuaHost
 @testable import SegworkCore
+@testable import SegworkData
 
 final class StoreVersionsTests: XCTestCase {
     private var ws: URL!

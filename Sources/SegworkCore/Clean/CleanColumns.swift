@@ -1,4 +1,5 @@
 import Foundation
+import SegworkData
 
 extension Cleaner {
     /// `standardise`: text operations on a text column's dictionary (each distinct value once), then date parsing.

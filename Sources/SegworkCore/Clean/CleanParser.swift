@@ -1,5 +1,6 @@
 import Foundation
 import Yams
+import SegworkData
 
 extension CleanStep {
     /// The step names a `clean:` list accepts.

@@ -1,5 +1,6 @@
 import Foundation
 import LuaHost
+import SegworkData
 
 /// `plugin` steps: a Lua cleaner's `clean(row, p)` over the columns it uses. The rows go through the host's C loop
 /// (typed columns in, typed columns out); this file checks the columns, turns the output back into columns, and

@@ -1,5 +1,6 @@
 import Foundation
 import LuaHost
+import SegworkData
 
 /// One step of a dataset's `clean:` list (see `docs/CLEANING.md`). Steps run in order, right after the dataset
 /// is read and before joins and features.

@@ -1,5 +1,6 @@
 import Foundation
 import LuaHost
+import SegworkData
 
 /// Applies a dataset's `clean:` steps to its table, column by column (no row is ever materialised). Rows that
 /// leave the table leave every column, so columns stay aligned; `records` remembers each remaining row's original

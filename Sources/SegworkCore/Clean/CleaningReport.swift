@@ -1,4 +1,5 @@
 import Foundation
+import SegworkData
 
 /// What the `clean:` steps of a run did: `cleaning.json` in the run's exports, and the "Cleaning" section of
 /// `profiles.md`. Datasets in definition order, steps in order.

@@ -1,6 +1,7 @@
 import Foundation
 import LuaHost
 import Yams
+import SegworkData
 
 /// A segmentation definition: one YAML file in a workspace's `segmentations/` folder saying which datasets to
 /// read, which features to derive, which plugins assign segments and scores, what to profile and what to export.

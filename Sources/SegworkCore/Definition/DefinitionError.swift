@@ -1,9 +1,10 @@
 import Foundation
+import SegworkData
 
 /// A problem with a workspace or a segmentation definition: a YAML file that does not parse, a field that is
 /// missing or wrong, a plugin or column it names that does not exist. Names the file, the line when known,
 /// and what to do.
-public struct DefinitionError: Error, LocalizedError, CustomStringConvertible, Equatable {
+public struct DefinitionError: SegworkError, CustomStringConvertible, Equatable {
     /// The file at fault (a definition, `workspace.yaml`, …), as given.
     public var file: String
     /// 1-based line, when known.
@@ -24,4 +25,6 @@ public struct DefinitionError: Error, LocalizedError, CustomStringConvertible, E
 
     /// Same as `description`.
     public var errorDescription: String? { description }
+    /// A bad definition or workspace is a usage error.
+    public var exitStatus: ExitStatus { .usage }
 }

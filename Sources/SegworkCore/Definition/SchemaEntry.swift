@@ -1,4 +1,5 @@
 import Yams
+import SegworkData
 
 extension Definition {
     /// One schema entry: the short form `col: integer`, or the long form

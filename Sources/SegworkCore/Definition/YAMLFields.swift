@@ -1,5 +1,6 @@
 import LuaHost
 import Yams
+import SegworkData
 
 /// Reads typed fields out of a parsed YAML node, turning every mistake into a `DefinitionError` that names the
 /// file, the line and the field path (e.g. `criteria[1].params`).

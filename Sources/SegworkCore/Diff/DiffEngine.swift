@@ -1,4 +1,5 @@
 import Foundation
+import SegworkData
 
 /// Decides which segment of the older version each segment of the newer version continues, so that the
 /// migration matrix puts them on one row/column.

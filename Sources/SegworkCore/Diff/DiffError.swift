@@ -1,7 +1,8 @@
 import Foundation
+import SegworkData
 
 /// Why two versions could not be compared.
-public enum DiffError: Error, LocalizedError, CustomStringConvertible, Equatable {
+public enum DiffError: SegworkError, CustomStringConvertible, Equatable {
     /// The versions belong to different definitions.
     case differentDefinitions(fromVersion: String, fromDefinition: String, toVersion: String, toDefinition: String)
     /// A version's membership bytes are not a membership CSV. `version` names the version (`v3`, or
@@ -36,4 +37,9 @@ public enum DiffError: Error, LocalizedError, CustomStringConvertible, Equatable
 
     /// Same as `description`.
     public var errorDescription: String? { description }
+    /// Comparing versions of two definitions is a usage error; damaged membership fails the command.
+    public var exitStatus: ExitStatus {
+        if case .differentDefinitions = self { return .usage }
+        return .runFailed
+    }
 }

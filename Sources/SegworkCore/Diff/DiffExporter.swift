@@ -1,4 +1,5 @@
 import Foundation
+import SegworkData
 
 /// Writes a `VersionDiff` as JSON, CSV, Markdown or a terminal summary (docs/DIFF.md). Every function is
 /// pure: the same diff gives the same bytes.

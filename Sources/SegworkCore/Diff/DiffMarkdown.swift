@@ -1,4 +1,5 @@
 import Foundation
+import SegworkData
 
 /// The Markdown diff report (`DiffExporter.markdown`); layout documented in docs/DIFF.md.
 enum DiffMarkdown {

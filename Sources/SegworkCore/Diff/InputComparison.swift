@@ -1,5 +1,6 @@
 import Foundation
 import LuaHost
+import SegworkData
 
 /// Lists what differs between the inputs of two versions, in the order documented on `InputChange`.
 enum InputComparison {
@@ -44,7 +45,7 @@ enum InputComparison {
             field("version", a.version, b.version)
             field("file", a.file, b.file)
             field("sha256", a.sha256, b.sha256)
-            let params = Set(a.params.keys).union(b.params.keys).sorted(by: ProfileMath.byteLess)
+            let params = Set(a.params.keys).union(b.params.keys).sorted(by: ByteOrder.less)
             for p in params {
                 let x = a.params[p].map(MarkdownText.render), y = b.params[p].map(MarkdownText.render)
                 if x != y {
@@ -63,7 +64,7 @@ enum InputComparison {
         var left: [String: T] = [:], right: [String: T] = [:]
         for x in a where left[name(x)] == nil { left[name(x)] = x }
         for x in b where right[name(x)] == nil { right[name(x)] = x }
-        let names = Set(left.keys).union(right.keys).sorted(by: ProfileMath.byteLess)
+        let names = Set(left.keys).union(right.keys).sorted(by: ByteOrder.less)
         return names.flatMap { changes($0, left[$0], right[$0]) }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SegworkData
 
 /// Two memberships matched customer by customer: every id of either side gets one code (exact bytes), and
 /// for each code its segment on both sides. The work is linear: one hash lookup per row of each side.
@@ -104,7 +105,7 @@ struct DiffAxis {
             }
         }
         func order(_ a: (String, Int), _ b: (String, Int)) -> Bool {
-            a.1 != b.1 ? a.1 > b.1 : ProfileMath.byteLess(a.0, b.0)
+            a.1 != b.1 ? a.1 > b.1 : ByteOrder.less(a.0, b.0)
         }
         let fromSorted = zip(m.fromLabels, fromSizes).sorted(by: order).map(\.0)
         let fromSet = Set(m.fromLabels)

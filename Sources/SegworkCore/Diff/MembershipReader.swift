@@ -1,4 +1,5 @@
 import Foundation
+import SegworkData
 
 /// Reads a stored `membership.csv` (docs/EXPORTS.md: header `<id column>,segment[,scores…]`, RFC 4180
 /// quoting, one row per customer, empty segment = unassigned) without building a table: for each customer

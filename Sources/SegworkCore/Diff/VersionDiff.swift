@@ -1,4 +1,5 @@
 import Foundation
+import SegworkData
 
 // The diff model (`seg diff`, docs/DIFF.md). Every Double is rounded to 12 significant digits like the
 // profiles, so the JSON, CSV and Markdown exports show the same value and the bytes are stable. Undefined

@@ -4,9 +4,10 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import SegworkData
 
 /// Why a folder of exports could not be written. Nothing at the destination changed.
-public enum AtomicWriteError: Error, Sendable, Equatable, LocalizedError, CustomStringConvertible {
+public enum AtomicWriteError: SegworkError, Sendable, Equatable, CustomStringConvertible {
     /// A file name is empty, absolute, or has an empty, `.` or `..` component.
     case invalidName(String)
     /// The destination exists and is not a folder.
@@ -28,6 +29,8 @@ public enum AtomicWriteError: Error, Sendable, Equatable, LocalizedError, Custom
 
     /// Same as `description`.
     public var errorDescription: String? { description }
+    /// A file that cannot be written fails the run.
+    public var exitStatus: ExitStatus { .runFailed }
 }
 
 /// Writes a set of files as one folder, all or nothing.
@@ -46,7 +49,7 @@ public enum AtomicWriter {
     /// Stage several folders, then commit them all, to make a set of folders all-or-nothing in practice
     /// (staging is where writes fail; a commit is a rename).
     public static func stage(_ files: [String: Data], to directory: URL) throws -> StagedDirectory {
-        let names = files.keys.sorted(by: ProfileMath.byteLess)
+        let names = files.keys.sorted(by: ByteOrder.less)
         for name in names { try check(name) }
         let target = directory.standardizedFileURL
         let parent = target.deletingLastPathComponent()

@@ -1,4 +1,5 @@
 import Foundation
+import SegworkData
 
 /// Writes profile reports and memberships in the formats documented in `docs/EXPORTS.md`
 /// (format version 1). Every function is pure: the same input gives the same bytes.

@@ -1,5 +1,6 @@
 import Foundation
 import LuaHost
+import SegworkData
 
 extension Exporter {
     /// `profiles.md`: a readable report — title with the definition and run id, the inputs and plugins,
@@ -189,7 +190,7 @@ struct MarkdownText {
         case .string(let s): return quoted(s)
         case .array(let a): return "[" + a.map(render).joined(separator: ", ") + "]"
         case .object(let o):
-            let entries = o.sorted { ProfileMath.byteLess($0.key, $1.key) }
+            let entries = o.sorted { ByteOrder.less($0.key, $1.key) }
             return "{" + entries.map { "\(quoted($0.key)): \(render($0.value))" }.joined(separator: ", ") + "}"
         }
     }

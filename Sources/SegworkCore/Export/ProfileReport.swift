@@ -1,5 +1,6 @@
 import Foundation
 import LuaHost
+import SegworkData
 
 /// What the exports say about the run that produced them: enough to tell versions apart and to
 /// reproduce them (definition, reference date, input and plugin hashes, parameters, tool version).

@@ -1,3 +1,4 @@
+import SegworkData
 /// Counts distinct order ids per customer for RFM's frequency, without sorting all transactions: the order keys
 /// are bucketed by customer with a counting sort (two linear passes), then each customer's few keys are sorted
 /// in place and their distinct values counted.

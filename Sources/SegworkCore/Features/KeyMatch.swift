@@ -1,3 +1,4 @@
+import SegworkData
 /// Matches the keys of one column to the rows of a unique key column (the population's customer ids): used to
 /// attach transactions to customers and to join customer-level datasets.
 struct KeyIndex {

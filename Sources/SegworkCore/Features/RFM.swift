@@ -1,3 +1,4 @@
+import SegworkData
 /// Recency, frequency and monetary value per customer, derived from a transactions dataset.
 ///
 /// - recency_days: days from the customer's latest transaction on or before the reference date to that date;

@@ -1,4 +1,5 @@
 import Foundation
+import SegworkData
 
 /// Checks a run against a definition's gates, working only from the run's ``ProfileReport`` (so a stored
 /// version can be checked from its `profiles.json` alone). Pure and deterministic.

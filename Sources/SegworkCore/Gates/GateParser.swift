@@ -1,5 +1,6 @@
 import Foundation
 import Yams
+import SegworkData
 
 extension GateSet {
     /// Every key `gates:` accepts, in documentation order.

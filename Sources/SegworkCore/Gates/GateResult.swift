@@ -1,4 +1,5 @@
 import Foundation
+import SegworkData
 
 /// The outcome of one gate for one segment (or for the whole run). Encoded with every key present
 /// (`segment`, `actual` and `limit` as `null` when they do not apply).

@@ -1,4 +1,5 @@
 import Yams
+import SegworkData
 
 /// The `gates:` section of a definition: checks every run must pass, evaluated after each run and by
 /// `seg check` (see docs/GATES.md). Parsed by ``parse(_:_:)``; evaluated by ``GateEvaluator``.

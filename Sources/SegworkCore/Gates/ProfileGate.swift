@@ -1,4 +1,5 @@
 import Foundation
+import SegworkData
 
 /// Profile bounds (`gates.profile`).
 extension Checker {

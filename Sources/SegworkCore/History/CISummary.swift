@@ -1,4 +1,5 @@
 import Foundation
+import SegworkData
 
 /// The JSON `seg run --ci` prints on stdout (or writes to `--summary FILE`): one object, keys sorted.
 /// Shape (version 1): `{"formatVersion":1,"ok":bool,"status":0|1|2|3,"error":string|null,"runs":[…]}`, each run

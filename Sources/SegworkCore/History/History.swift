@@ -1,5 +1,6 @@
 import Foundation
 import LuaHost
+import SegworkData
 
 /// A workspace's history: turns computed runs into stored versions, resolves imported datasets, checks gates
 /// and re-executes stored versions. The CLI's history commands are thin layers over this.

@@ -1,4 +1,5 @@
 import LuaHost
+import SegworkData
 
 extension Column {
     /// This column as a plugin sees it, named `field`. Arrays are shared, not copied; dates become

@@ -1,5 +1,6 @@
 import Foundation
 import LuaHost
+import SegworkData
 
 /// The first half of a run: read every dataset, join customer-level ones onto the population, derive features.
 struct DatasetStage {

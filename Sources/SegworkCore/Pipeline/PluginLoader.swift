@@ -1,5 +1,6 @@
 import Foundation
 import LuaHost
+import SegworkData
 
 /// Loads the plugins a definition names and checks they are of the kind the definition uses them as.
 enum PluginLoader {

@@ -1,4 +1,5 @@
 import Foundation
+import SegworkData
 
 /// Plain-text tables for the terminal: columns padded to their widest cell, numbers right-aligned.
 public enum TextTable {

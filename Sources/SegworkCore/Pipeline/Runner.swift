@@ -1,5 +1,6 @@
 import Foundation
 import LuaHost
+import SegworkData
 
 /// Options for one run.
 public struct RunOptions: Sendable {

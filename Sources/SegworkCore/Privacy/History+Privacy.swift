@@ -1,4 +1,5 @@
 import Foundation
+import SegworkData
 
 extension History {
     /// The hasher for re-exporting `versions` (`seg export`, `seg diff`): ids are hashed when asked for

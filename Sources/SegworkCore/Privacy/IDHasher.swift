@@ -1,4 +1,5 @@
 import Foundation
+import SegworkData
 
 /// Replaces customer ids with salted hashes: the first 16 hex digits (64 bits) of HMAC-SHA256 keyed with the
 /// salt over the id's UTF-8 bytes. The same salt always gives the same hash (exports of different runs can be

@@ -1,5 +1,6 @@
 import Foundation
 import Yams
+import SegworkData
 
 /// The `privacy:` section of `workspace.yaml` (see `docs/PRIVACY.md`):
 ///

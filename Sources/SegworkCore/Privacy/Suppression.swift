@@ -1,4 +1,5 @@
 import Foundation
+import SegworkData
 
 /// Small-group suppression (`privacy: { min_group_size: k }`): profile statistics computed over fewer than `k`
 /// customers are removed and marked `suppressed`, so a profile cannot describe one or a handful of people.

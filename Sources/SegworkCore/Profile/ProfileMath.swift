@@ -1,4 +1,5 @@
 import Foundation
+import SegworkData
 
 /// Small numeric helpers for profiles. Kept private to the profile code on purpose: they do not
 /// depend on the general column statistics, and their rounding rule is part of the export format.
@@ -25,17 +26,6 @@ enum ProfileMath {
         return r == 0 ? 0 : r
     }
 
-    /// The type-7 quantile (linear interpolation between closest ranks, numpy's default) of sorted
-    /// values: with h = (n − 1)·p, x[⌊h⌋] + (h − ⌊h⌋)·(x[⌊h⌋+1] − x[⌊h⌋]). Nil for no values.
-    static func quantile7(sorted x: [Double], _ p: Double) -> Double? {
-        guard !x.isEmpty else { return nil }
-        let h = Double(x.count - 1) * Swift.min(Swift.max(p, 0), 1)
-        let lo = Int(h.rounded(.down))
-        let hi = Swift.min(lo + 1, x.count - 1)
-        let frac = h - Double(lo)
-        return frac == 0 ? x[lo] : x[lo] + frac * (x[hi] - x[lo])
-    }
-
     /// Sum of values in the order given (deterministic for a given input order).
     static func sum(_ x: [Double]) -> Double {
         var s = 0.0
@@ -47,10 +37,5 @@ enum ProfileMath {
     static func ratio(_ a: Double?, _ b: Double?) -> Double? {
         guard let a, let b, b != 0 else { return nil }
         return a / b
-    }
-
-    /// Byte-order (UTF-8) comparison, independent of Unicode normalisation and locale.
-    static func byteLess(_ a: String, _ b: String) -> Bool {
-        a.utf8.lexicographicallyPrecedes(b.utf8)
     }
 }

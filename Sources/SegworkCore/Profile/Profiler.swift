@@ -1,4 +1,5 @@
 import Foundation
+import SegworkData
 
 /// Computes segment profiles: for every segment, the unassigned group and the whole population,
 /// the customer count and share, numeric statistics with an index against the population, the top
@@ -58,7 +59,7 @@ public enum Profiler {
         let population = make(groups.count, label: populationLabel, unassigned: false)
         var segments = assignment.labels.indices.map { make($0, label: assignment.labels[$0], unassigned: false) }
         segments.sort { a, b in
-            a.count != b.count ? a.count > b.count : ProfileMath.byteLess(a.label, b.label)
+            a.count != b.count ? a.count > b.count : ByteOrder.less(a.label, b.label)
         }
         segments.append(make(groups.unassigned, label: unassignedLabel, unassigned: true))
         return ProfileSet(
@@ -147,9 +148,9 @@ public enum Profiler {
             return NumericSummary(
                 column: column.name, count: sorted.count, missing: missing,
                 mean: ProfileMath.round(mean),
-                median: ProfileMath.round(ProfileMath.quantile7(sorted: sorted, 0.5)),
-                p25: ProfileMath.round(ProfileMath.quantile7(sorted: sorted, 0.25)),
-                p75: ProfileMath.round(ProfileMath.quantile7(sorted: sorted, 0.75)),
+                median: ProfileMath.round(quantile(sorted: sorted, 0.5)),
+                p25: ProfileMath.round(quantile(sorted: sorted, 0.25)),
+                p75: ProfileMath.round(quantile(sorted: sorted, 0.75)),
                 min: ProfileMath.round(sorted.first), max: ProfileMath.round(sorted.last),
                 index: ProfileMath.round(index))
         }
@@ -186,7 +187,7 @@ public enum Profiler {
         func summary(_ counted: [(id: Int32, count: Int)], size: Int, missing: Int) -> CategoricalSummary {
             let ordered = counted.sorted { a, b in
                 a.count != b.count ? a.count > b.count
-                    : ProfileMath.byteLess(values.names[Int(a.id)], values.names[Int(b.id)])
+                    : ByteOrder.less(values.names[Int(a.id)], values.names[Int(b.id)])
             }
             let top = ordered.prefix(topN).map { entry -> TopValue in
                 let share = ProfileMath.ratio(Double(entry.count), Double(size))

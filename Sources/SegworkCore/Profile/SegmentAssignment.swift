@@ -1,5 +1,6 @@
 import Foundation
 import LuaHost
+import SegworkData
 
 /// Which segment each row is in: `codes[i]` indexes `labels`, or is -1 when row `i` is unassigned.
 ///
@@ -50,7 +51,7 @@ public struct ProfileOptions: Sendable, Equatable {
 }
 
 /// Why profiles could not be computed. Every message names the column or label and says what to change.
-public enum ProfileError: Error, Sendable, Equatable, LocalizedError, CustomStringConvertible {
+public enum ProfileError: SegworkError, Sendable, Equatable, CustomStringConvertible {
     /// A column named in the profile options is not in the table.
     case unknownColumn(name: String, role: String, available: [String])
     /// A column has a type that cannot be profiled in the role it was listed in.
@@ -107,4 +108,6 @@ public enum ProfileError: Error, Sendable, Equatable, LocalizedError, CustomStri
 
     /// Same as `description`.
     public var errorDescription: String? { description }
+    /// A profile that cannot be computed (bad plugin output) fails the run.
+    public var exitStatus: ExitStatus { .runFailed }
 }

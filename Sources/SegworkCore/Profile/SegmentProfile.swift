@@ -1,4 +1,5 @@
 import Foundation
+import SegworkData
 
 // The profile model. Every Double is already rounded to 12 significant digits (see `ProfileMath.round`)
 // and is finite; an undefined statistic is nil and is written as JSON `null` (keys are never omitted).

@@ -1,5 +1,6 @@
 import CSQLite
 import Foundation
+import SegworkData
 
 /// A failed SQLite call: the primary result code and SQLite's own message (`sqlite3_errmsg`).
 struct SQLiteError: Error, Equatable, CustomStringConvertible {

@@ -1,8 +1,9 @@
 import Foundation
+import SegworkData
 
 /// What went wrong with a workspace's version store (`<workspace>/.seg/`). Every message names the file and says
 /// what to do.
-public enum StoreError: Error, LocalizedError, CustomStringConvertible, Equatable {
+public enum StoreError: SegworkError, CustomStringConvertible, Equatable {
     /// Another process holds the workspace's write lock. `holder` describes it: pid, command, start time and the
     /// lock file (`pid 123, \`seg run ws\` since 2026-11-25T17:02:11Z, holds ws/.seg/lock`).
     case busy(holder: String)
@@ -85,4 +86,12 @@ public enum StoreError: Error, LocalizedError, CustomStringConvertible, Equatabl
 
     /// Same as `description`.
     public var errorDescription: String? { description }
+    /// Asking for something that does not exist (a version, a dataset) is a usage error; everything else fails
+    /// the command.
+    public var exitStatus: ExitStatus {
+        switch self {
+        case .unknownVersion, .ambiguousVersion, .unknownDataset: return .usage
+        default: return .runFailed
+        }
+    }
 }

@@ -4,6 +4,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import SegworkData
 
 /// The file-system side of the store: durable copies into `.seg/datasets/`, directory fsyncs, and turning `errno`
 /// into a `StoreError` (permission errors become `.readOnly`).

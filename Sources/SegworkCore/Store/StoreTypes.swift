@@ -1,4 +1,5 @@
 import Foundation
+import SegworkData
 
 /// One imported version of a dataset: a content-addressed snapshot of a file's bytes at import time.
 public struct DatasetVersion: Sendable, Equatable {

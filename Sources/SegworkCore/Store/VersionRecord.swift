@@ -1,4 +1,5 @@
 import Foundation
+import SegworkData
 
 /// One immutable segment version: everything a `seg run` of one definition produced and everything needed to
 /// reproduce it. Stored in the workspace's version store (`.seg/store.sqlite`).

@@ -4,6 +4,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import SegworkData
 
 extension VersionStore {
     /// Columns read for a dataset version, in the order `decodeDataset` expects.

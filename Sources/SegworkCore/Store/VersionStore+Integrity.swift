@@ -1,4 +1,5 @@
 import Foundation
+import SegworkData
 
 extension VersionStore {
     /// Checks the whole store and throws `.corrupted` (saying what is wrong) at the first problem:

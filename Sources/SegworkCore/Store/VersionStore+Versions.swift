@@ -1,4 +1,5 @@
 import Foundation
+import SegworkData
 
 extension VersionStore {
     /// Columns read for a summary, in the order `decodeSummary` expects.

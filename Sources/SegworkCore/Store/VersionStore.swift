@@ -5,6 +5,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import SegworkData
 
 /// A workspace's history: dataset snapshots, plugin sources and immutable segment versions, kept in
 /// `<workspace>/.seg/`:

@@ -4,6 +4,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import SegworkData
 
 /// The exclusive write lock of a workspace: an `flock(2)` on `<workspace>/.seg/lock`, held from
 /// `VersionStore.lockForWriting` until `release()` or deinit.

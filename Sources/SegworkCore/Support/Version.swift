@@ -1,2 +1,3 @@
+import SegworkData
 /// Segwork's version, recorded in every run.
 public let segworkVersion = "0.1.0"

@@ -1,5 +1,6 @@
 import Foundation
 import LuaHost
+import SegworkData
 
 /// The plugins a workspace can use: every `*.lua` file under its plugin paths (except `lib/` folders, which hold
 /// modules for `require`), by file base name. An earlier path wins, so a workspace's own `plugins/rfm.lua` overrides

@@ -1,5 +1,6 @@
 import Foundation
 import LuaHost
+import SegworkData
 
 /// A workspace folder: `workspace.yaml`, `data/`, `segmentations/*.yaml`, `plugins/`, and the generated
 /// `exports/`. Definitions are text that diffs well; what runs produce stays in `exports/`.

@@ -1,4 +1,5 @@
 import Foundation
+import SegworkData
 
 /// Creates a new workspace folder (`seg init`): `workspace.yaml`, `data/`, `segmentations/`, `plugins/` and a
 /// `.gitignore` that keeps what runs produce (`exports/`, `.seg/`) out of git. Never overwrites a file.

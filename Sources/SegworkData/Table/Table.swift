@@ -50,7 +50,7 @@ public struct Table: Sendable {
 }
 
 /// Misuse of a `Table`.
-public enum TableError: Error, Equatable, CustomStringConvertible {
+public enum TableError: SegworkError, Equatable, CustomStringConvertible {
     /// Two columns with one name.
     case duplicateColumn(String)
     /// A column of the wrong length.
@@ -63,4 +63,7 @@ public enum TableError: Error, Equatable, CustomStringConvertible {
         case .lengthMismatch(let n, let e, let g): return "column '\(n)' has \(g) rows but the table has \(e)"
         }
     }
+
+    /// Misuse of a table (a source that makes bad columns) fails the run.
+    public var exitStatus: ExitStatus { .runFailed }
 }

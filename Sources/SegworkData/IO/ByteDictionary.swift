@@ -1,12 +1,12 @@
 /// Dictionary encoder keyed by raw UTF-8 bytes: a repeated value costs one hash and one byte comparison, and
 /// a `String` is made only the first time a value is seen. Codes are given in order of first appearance.
-struct ByteDictionary {
+package struct ByteDictionary {
     /// Decoded strings, `strings[code]` (empty when made with `keepStrings: false`; see `string(_:)`).
-    private(set) var strings: [String] = []
+    package private(set) var strings: [String] = []
     /// Whether `strings` is kept up to date as values are added.
     private let keepStrings: Bool
     /// Number of distinct values.
-    private(set) var count = 0
+    package private(set) var count = 0
     /// The values' bytes, one after the other; value `c` is `arena[offsets[c] ..< offsets[c + 1]]`.
     private var arena: [UInt8] = []
     private var offsets: [Int] = [0]
@@ -18,7 +18,7 @@ struct ByteDictionary {
 
     /// A dictionary sized for about `expected` values; with `keepStrings` false no `String` is made while
     /// values are added (a parser's per-chunk dictionary, merged later by bytes).
-    init(expected: Int = 16, keepStrings: Bool = true) {
+    package init(expected: Int = 16, keepStrings: Bool = true) {
         self.keepStrings = keepStrings
         var size = 16
         while size < expected * 2 { size <<= 1 }
@@ -86,7 +86,7 @@ struct ByteDictionary {
 
     /// The code of `bytes`, adding it when new. `bytes` must be valid UTF-8.
     @inline(__always)
-    mutating func code(for bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
+    package mutating func code(for bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
         let key = Key(bytes)
         let (found, slot) = probe(key)
         if let found { return found }
@@ -103,7 +103,7 @@ struct ByteDictionary {
     }
 
     /// The code of `bytes` when the dictionary has it, without adding it.
-    func find(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32? { probe(Key(bytes)).found }
+    package func find(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32? { probe(Key(bytes)).found }
 
     /// A value being looked up: its bytes, hash and slot words.
     private struct Key {
@@ -173,7 +173,7 @@ struct ByteDictionary {
 
 /// Byte equality of two regions.
 @inline(__always)
-func memcmpBytes(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+package func memcmpBytes(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int) -> Bool {
     var i = 0
     while i + 8 <= n {
         if UnsafeRawPointer(a).loadUnaligned(fromByteOffset: i, as: UInt64.self)

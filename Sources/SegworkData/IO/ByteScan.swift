@@ -1,7 +1,7 @@
 /// Whole-buffer checks done once before parsing: UTF-8 validity and NUL bytes, and line numbers for offsets.
-enum ByteScan {
+package enum ByteScan {
     /// A problem found by `validate`.
-    enum Problem: Equatable {
+    package enum Problem: Equatable {
         /// A byte sequence that is not UTF-8, starting at the offset.
         case invalidUTF8(offset: Int)
         /// A NUL byte at the offset.
@@ -10,7 +10,7 @@ enum ByteScan {
 
     /// The first invalid UTF-8 sequence or NUL byte in `bytes`, or nil when the text is clean.
     /// Rejects overlong forms, surrogates and code points above U+10FFFF, as the Unicode standard requires.
-    static func validate(_ bytes: UnsafeBufferPointer<UInt8>) -> Problem? {
+    package static func validate(_ bytes: UnsafeBufferPointer<UInt8>) -> Problem? {
         guard let base = bytes.baseAddress else { return nil }
         let n = bytes.count
         var i = 0
@@ -33,7 +33,7 @@ enum ByteScan {
     }
 
     /// The 1-based physical line of `offset`, counting LF, CRLF and a lone CR as line ends.
-    static func line(of offset: Int, in bytes: UnsafeBufferPointer<UInt8>, loneCR: Bool = true) -> Int {
+    package static func line(of offset: Int, in bytes: UnsafeBufferPointer<UInt8>, loneCR: Bool = true) -> Int {
         var line = 1
         var i = 0
         let end = min(offset, bytes.count)
@@ -142,11 +142,11 @@ extension ByteScan {
 }
 
 /// A reusable byte buffer with a stable address, for values that must be rewritten (unescaped) before use.
-final class Scratch {
-    private(set) var pointer: UnsafeMutablePointer<UInt8>
+package final class Scratch {
+    package private(set) var pointer: UnsafeMutablePointer<UInt8>
     private var capacity: Int
 
-    init(capacity: Int = 256) {
+    package init(capacity: Int = 256) {
         self.capacity = capacity
         pointer = .allocate(capacity: capacity)
     }
@@ -154,7 +154,7 @@ final class Scratch {
     deinit { pointer.deallocate() }
 
     /// Makes room for `count` bytes; earlier contents are lost.
-    func reserve(_ count: Int) {
+    package func reserve(_ count: Int) {
         guard count > capacity else { return }
         pointer.deallocate()
         capacity = max(count, capacity * 2)

@@ -5,7 +5,7 @@ import Darwin
 #endif
 
 /// Byte-level parsers for field text. Each accepts the whole field exactly (no surrounding spaces) or returns nil.
-enum ValueParsing {
+package enum ValueParsing {
     /// `[+-]?[0-9]+` that fits Int64.
     @inline(__always)
     static func integer(_ b: UnsafeBufferPointer<UInt8>) -> Int64? {
@@ -192,7 +192,7 @@ enum ValueParsing {
 
 extension String {
     /// Runs `body` over the string's UTF-8 bytes without copying when the storage is contiguous.
-    func withUTF8Bytes<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+    package func withUTF8Bytes<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
         var s = self
         return try s.withUTF8(body)
     }

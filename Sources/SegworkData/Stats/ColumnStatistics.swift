@@ -1,7 +1,7 @@
 import LuaHost
 
 /// How many most frequent values `statistics()` lists.
-let topValueLimit = 20
+package let topValueLimit = 20
 
 extension Column {
     /// Statistics for `prepare` and profiles: count, missing, min/max/mean/sum and percentiles 0…100 (type 7 linear

@@ -1,7 +1,7 @@
 import Foundation
 
 /// The columns of one parsed chunk, in the order they appear, with its rows' lines.
-struct ChunkTable {
+package struct ChunkTable {
     /// Number of records.
     var rows: Int
     /// Where each record starts.
@@ -19,7 +19,7 @@ struct ChunkTable {
 /// Chunks are typed by their own values; when they disagree the accumulated values are widened (integers
 /// become doubles, which is exact: both round the same decimal) or, for any other disagreement, dropped and
 /// the column marked for a second, typed read.
-struct ColumnAccumulator {
+package struct ColumnAccumulator {
     let name: String
     let forced: ColumnType?
     var evidence = TypeEvidence()
@@ -154,16 +154,17 @@ struct ColumnAccumulator {
             }
             var out = codes
             codes = []
-            let segs = segments
+            let segs = segments, finalMaps = maps, finalEmptyCode = emptyCode
             out.withUnsafeMutableBufferPointer { out in
-                let base = out.baseAddress!
+                // Each part writes only the rows of its own segments: disjoint, so sharing the pointer is safe.
+                nonisolated(unsafe) let base = out.baseAddress!
                 DispatchQueue.concurrentPerform(iterations: min(segs.count, 64)) { part in
                     var k = part
                     while k < segs.count {
                         let seg = segs[k]
-                        maps[seg.worker ?? 0].withUnsafeBufferPointer { map in
+                        finalMaps[seg.worker ?? 0].withUnsafeBufferPointer { map in
                             for r in seg.start..<(seg.start + seg.count) {
-                                if !valid[r] { base[r] = 0 } else if seg.worker == nil { base[r] = emptyCode } else {
+                                if !valid[r] { base[r] = 0 } else if seg.worker == nil { base[r] = finalEmptyCode } else {
                                     base[r] = map[Int(base[r])]
                                 }
                             }

@@ -47,8 +47,7 @@ public final class ReadProgress: @unchecked Sendable {
     /// Whether to show progress: only on a terminal, and never with `--quiet` or when the environment has
     /// `CI` set to true, 1 or yes (any case).
     public static func shouldShow(quiet: Bool, environment: [String: String], stderrIsTerminal: Bool) -> Bool {
-        let ci = ["true", "1", "yes"].contains(environment["CI"]?.lowercased() ?? "")
-        return stderrIsTerminal && !quiet && !ci
+        stderrIsTerminal && !quiet && !Headless.requested(by: environment)
     }
 
     /// A reporter on standard error when `shouldShow` says so for this process, else nil.

@@ -27,7 +27,7 @@ extension ChunkParser {
 }
 
 /// What one parsing thread keeps between its chunks.
-struct ParseWorker {
+package struct ParseWorker {
     /// The thread's number, from 0.
     let id: Int
     /// CSV field offsets of the current chunk.
@@ -43,7 +43,7 @@ struct ParseWorker {
 /// Reads a file on several threads: a `ChunkFeed` cuts it into chunks of whole records, each thread parses
 /// chunks into typed column pieces, and the pieces are joined in file order as they arrive, so only a few
 /// chunks of raw text are in memory at once. The first error in file order is the one reported.
-enum ParallelReader {
+package enum ParallelReader {
     /// Reads the whole input. When chunks disagree on a column's type in a way that cannot be widened, the
     /// input is read a second time with every column's type fixed.
     static func read<P: ChunkParser>(origin: String, options: ReadOptions, feed makeFeed: () throws -> ChunkFeed,
@@ -76,10 +76,12 @@ enum ParallelReader {
         let threads = max(1, min(options.threads, ProcessInfo.processInfo.activeProcessorCount))
         let state = ReadState(origin: origin, options: options, names: parser.names, totalBytes: feed.totalBytes,
                               firstChunkBytes: first?.bytes.count ?? 0)
-        let work: (Int) -> Void = { w in
+        // The parser is only read from here on (parse takes the worker's own state), so the threads may share it.
+        nonisolated(unsafe) let shared = parser
+        let work: @Sendable (Int) -> Void = { w in
             var worker = ParseWorker(id: w)
             while let chunk = feed.next() {
-                let result = Result { try parser.parse(chunk, worker: &worker) }
+                let result = Result { try shared.parse(chunk, worker: &worker) }
                 if !state.deliver(chunk.index, result, worker: w, bytes: chunk.bytes.count) { feed.stop() }
             }
             // Only the values are needed from here on (to merge codes): drop the lookup tables now.

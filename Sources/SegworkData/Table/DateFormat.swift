@@ -23,7 +23,7 @@ public struct DateFormat: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// A format that cannot be used: an unknown directive, or a missing or repeated date part.
-    public struct Problem: Error, LocalizedError, CustomStringConvertible, Equatable {
+    public struct Problem: SegworkError, CustomStringConvertible, Equatable {
         /// The format as written.
         public var pattern: String
         /// What is wrong, completing "format '<pattern>' …".
@@ -32,6 +32,8 @@ public struct DateFormat: Sendable, Equatable, CustomStringConvertible {
         public var description: String { "format '\(pattern)' \(reason)" }
         /// Same as `description`.
         public var errorDescription: String? { description }
+        /// A date format that cannot be compiled is a mistake in the definition.
+        public var exitStatus: ExitStatus { .usage }
     }
 
     /// The directives, for messages.
@@ -141,13 +143,13 @@ public struct DateFormat: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// The first of `formats` that `bytes` match, as days since 1970-01-01.
-    static func days(_ bytes: UnsafeBufferPointer<UInt8>, in formats: [DateFormat]) -> Int32? {
+    package static func days(_ bytes: UnsafeBufferPointer<UInt8>, in formats: [DateFormat]) -> Int32? {
         for f in formats { if let d = f.days(bytes) { return d } }
         return nil
     }
 
     /// Why `format` cannot be used (completing "format '<format>' …"), or nil when it can.
-    static func problem(_ format: String) -> String? {
+    package static func problem(_ format: String) -> String? {
         do { _ = try DateFormat(format); return nil } catch let p as Problem { return p.reason } catch { return "\(error)" }
     }
 

@@ -3,7 +3,7 @@ import Foundation
 /// A data file problem: names the file, the 1-based physical line where the record starts (when known), the column, and what to do.
 ///
 /// Printed as `<file>, line <n>, column '<c>': <message>`, leaving out the parts that are not known.
-public struct DataError: Error, LocalizedError, CustomStringConvertible, Equatable {
+public struct DataError: SegworkError, CustomStringConvertible, Equatable {
     /// The file (or other origin, such as `plugin legacy_pipe`) the data came from.
     public var file: String
     /// The 1-based physical line where the offending record starts, when the origin has lines.
@@ -28,6 +28,8 @@ public struct DataError: Error, LocalizedError, CustomStringConvertible, Equatab
 
     /// Same as `description`.
     public var errorDescription: String? { description }
+    /// A data file that cannot be read, or has a bad value, fails the run.
+    public var exitStatus: ExitStatus { .runFailed }
 }
 
 /// How to read a file.
@@ -100,7 +102,7 @@ public final class ReadWarnings: @unchecked Sendable {
 
 extension ColumnType {
     /// The phrase used in "'x' is not <phrase>" messages.
-    var expectation: String {
+    package var expectation: String {
         switch self {
         case .integer: return "an integer"
         case .double: return "a number"
@@ -112,7 +114,7 @@ extension ColumnType {
 }
 
 /// Shows a value in an error message: quoted, shortened when long.
-func quoteForMessage(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+package func quoteForMessage(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
     let limit = 60
     if bytes.count <= limit { return "'" + String(decoding: bytes, as: UTF8.self) + "'" }
     var cut = limit
@@ -121,7 +123,7 @@ func quoteForMessage(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
 }
 
 /// Checks that a schema only names columns that exist.
-func checkSchema(_ schema: [String: ColumnType], columns: [String], origin: String) throws {
+package func checkSchema(_ schema: [String: ColumnType], columns: [String], origin: String) throws {
     let present = Set(columns)
     let unknown = schema.keys.filter { !present.contains($0) }.sorted()
     guard let first = unknown.first else { return }

@@ -4,7 +4,7 @@ private let cr: UInt8 = 0x0D
 
 /// Splits CSV bytes (RFC 4180) into records. Field boundaries are kept as offsets into the input; nothing is
 /// copied or decoded here. Lines end with LF, CRLF or a lone CR; line numbers count physical lines from 1.
-struct CSVTokenizer {
+package struct CSVTokenizer {
     let base: UnsafePointer<UInt8>
     let end: Int
     let delimiter: UInt8
@@ -89,7 +89,7 @@ struct CSVTokenizer {
 }
 
 /// One CSV column's fields in a chunk, read from the tokenized records.
-struct CSVCells: CellSource {
+package struct CSVCells: CellSource {
     let base: UnsafePointer<UInt8>
     let bounds: UnsafeBufferPointer<UInt32>
     let lines: RowLines
@@ -132,7 +132,7 @@ struct CSVCells: CellSource {
 }
 
 /// Reads CSV files: the header in the first chunk, then every chunk on its own thread (see `ParallelReader`).
-struct CSVFormat: ChunkParser {
+package struct CSVFormat: ChunkParser {
     let origin: String
     let delimiter: UInt8
     let options: ReadOptions

@@ -5,7 +5,7 @@ private let backslash = UInt8(ascii: "\\")
 /// A strict byte-level JSON parser for JSON Lines: one object per non-blank line (lines end at LF; a CR before it
 /// is whitespace). Top-level keys become columns in order of first appearance; each value is kept as a `Cell`
 /// (numbers and booleans as written, strings unescaped, arrays and objects as compact JSON text).
-struct JSONLinesParser {
+package struct JSONLinesParser {
     private let base: UnsafePointer<UInt8>
     private let count: Int
     private let origin: String

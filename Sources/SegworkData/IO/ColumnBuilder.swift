@@ -1,5 +1,5 @@
 /// What one field holds, as the column builder sees it.
-enum CellKind: UInt8 {
+package enum CellKind: UInt8 {
     /// An empty CSV field, a JSON `null`, or a key absent from a JSON record.
     case missing
     /// A CSV field written `""`: the empty string in a string column, missing in any other.
@@ -17,11 +17,11 @@ enum CellKind: UInt8 {
 }
 
 /// One field: its kind and its bytes (valid until the next `cell` call on the same source).
-struct Cell {
+package struct Cell {
     var kind: CellKind
     var bytes: UnsafeBufferPointer<UInt8>
 
-    static let none = Cell(kind: .missing, bytes: UnsafeBufferPointer(start: nil, count: 0))
+    static var none: Cell { Cell(kind: .missing, bytes: UnsafeBufferPointer(start: nil, count: 0)) }
 }
 
 /// The fields of one column, row by row.
@@ -36,7 +36,7 @@ protocol CellSource {
 
 /// What the values of a column (or of one chunk of it) allow its type to be. Evidence from the chunks of a file
 /// combines into exactly what one pass over the whole column would have found.
-struct TypeEvidence {
+package struct TypeEvidence {
     /// Every text value so far is an integer / a number / a boolean / a date / a date-time.
     var canInt = true, canDouble = true, canBool = true, canDate = true, canDateTime = true
     /// Some value was CSV text.
@@ -86,7 +86,7 @@ struct TypeEvidence {
 }
 
 /// The typed values of one chunk of a column. String values are codes into the parsing thread's dictionary.
-enum ChunkValues {
+package enum ChunkValues {
     case integer([Int64])
     case double([Double])
     case bool([Bool])
@@ -105,7 +105,7 @@ enum ChunkValues {
 }
 
 /// One chunk of one column, typed by its own evidence (or by the schema).
-struct ChunkColumn {
+package struct ChunkColumn {
     /// What the chunk's values allow.
     var evidence: TypeEvidence
     /// The values; nil when the chunk holds no value and the schema names no type (the type is not known yet).
@@ -118,7 +118,7 @@ struct ChunkColumn {
 }
 
 /// Types and converts the fields of a column chunk. Errors name the file, the line, the column and the value.
-enum ColumnBuilder {
+package enum ColumnBuilder {
     /// The chunk's column: its evidence, and its values converted to the schema's type or to the type its own
     /// evidence gives. String values get codes in `dictionary`.
     /// `dateFormats` (non-empty) makes a `date` column whose text must match one of the formats, tried in order,

@@ -9,7 +9,7 @@ import Foundation
 
 /// A piece of a data file that holds whole records only: bytes `0 ..< count` of `bytes`, starting on line
 /// `firstLine` of the file. Owned by whoever holds it; freed when released.
-final class Chunk: @unchecked Sendable {
+package final class Chunk: @unchecked Sendable {
     /// Position in the file's sequence of chunks, from 0.
     let index: Int
     /// The chunk's bytes (whole records).
@@ -33,7 +33,7 @@ final class Chunk: @unchecked Sendable {
 /// Only this cut is sequential: it finds the last record end in each block (for CSV it follows quotes from
 /// quote to quote with `memchr`, so a quoted line break never splits a record) and counts the block's lines so
 /// every chunk knows its first line. A UTF-8 byte order mark at the start is dropped. Thread-safe.
-final class ChunkFeed: @unchecked Sendable {
+package final class ChunkFeed: @unchecked Sendable {
     /// How records end.
     enum Format {
         /// RFC 4180: LF, CRLF or a lone CR end a record, except inside double quotes.

@@ -1,5 +1,5 @@
 /// One JSON Lines column's fields, as the parser kept them.
-struct JSONCells: CellSource {
+package struct JSONCells: CellSource {
     let base: UnsafePointer<UInt8>
     let arena: UnsafePointer<UInt8>?
     let kinds: [UInt8]
@@ -21,7 +21,7 @@ struct JSONCells: CellSource {
 }
 
 /// Reads JSON Lines files, every chunk on its own thread (see `ParallelReader`).
-struct JSONLinesFormat: ChunkParser {
+package struct JSONLinesFormat: ChunkParser {
     let origin: String
     let options: ReadOptions
 

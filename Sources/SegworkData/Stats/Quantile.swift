@@ -10,7 +10,7 @@ public func quantile(sorted: [Double], _ q: Double) -> Double? {
 
 /// Type-7 quantile of a non-empty ascending buffer.
 @inline(__always)
-func quantile7(_ s: UnsafeBufferPointer<Double>, _ q: Double) -> Double {
+package func quantile7(_ s: UnsafeBufferPointer<Double>, _ q: Double) -> Double {
     let n = s.count
     let virtual = Double(n - 1) * min(max(q, 0), 1)
     let below = virtual.rounded(.down)
