@@ -104,32 +104,9 @@ struct ExportCommand: ParsableCommand {
         let history = try History(workspace: ws, create: false)
         let wanted = try formatList(formats)
         let v = try history.store.version(version)
-        let report = try History.report(of: v)
-        let hasher = try history.exportHasher(for: [v], requested: hashIDs)
-        var files: [String: Data] = ["membership.csv": hasher.map { $0.hashMembership(v.membershipCSV) } ?? v.membershipCSV]
-        for f in wanted.isEmpty ? ["json", "csv", "md"] : wanted {
-            switch f {
-            case "json": files["profiles.json"] = v.profilesJSON
-            case "csv": files["profiles.csv"] = Exporter.csv(report)
-            default: files["profiles.md"] = Exporter.markdown(report)
-            }
-        }
-        // The run's own folder only ever holds that run's bytes: hashing ids the run did not hash goes elsewhere.
-        let ranHashed = report.run.privacy?.hashedIDs ?? false
-        let folder = hasher != nil && !ranHashed ? "\(v.runID)-hashed-ids" : v.runID
-        let dir = out.map { URL(fileURLWithPath: $0) }
-            ?? ws.root.appendingPathComponent("exports/\(v.definition)/\(folder)")
-        if out == nil {
-            // Files already in the run's folder are that run's own output (same run id, same bytes) and may hold
-            // what the store does not keep (cleaning.json, rejects.csv): keep them as they are.
-            for name in (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? [] {
-                if let existing = FileManager.default.contents(atPath: dir.appendingPathComponent(name).path) {
-                    files[name] = existing
-                }
-            }
-        }
-        try AtomicWriter.writeDirectory(files, to: dir)
-        print("wrote \(files.keys.sorted().joined(separator: ", ")) of \(v.id) to \(ws.display(dir))")
+        let (dir, files) = try history.export(v, formats: wanted.compactMap(ExportFormat.init(rawValue:)), hashIDs: hashIDs,
+                                              to: out.map { URL(fileURLWithPath: $0) })
+        print("wrote \(files.joined(separator: ", ")) of \(v.id) to \(ws.display(dir))")
     }
 }
 
@@ -155,16 +132,9 @@ struct DiffCommand: ParsableCommand {
         let (a, b) = (try history.store.version(from), try history.store.version(to))
         var d = try DiffEngine.diff(from: a, to: b, includeMovers: customers)
         if let hasher = try history.exportHasher(for: [a, b], requested: hashIDs) { d = hasher.hashMovers(d) }
-        var files: [String: Data] = [:]
-        for f in wanted.isEmpty ? ["json", "csv", "md"] : wanted {
-            switch f {
-            case "json": files["diff.json"] = DiffExporter.json(d)
-            case "csv": files["diff.csv"] = DiffExporter.csv(d)
-            default: files["diff.md"] = DiffExporter.markdown(d)
-            }
-        }
+        let files = DiffExporter.files(d, formats: wanted.isEmpty ? ExportFormat.allCases : wanted.compactMap(ExportFormat.init(rawValue:)))
         let dir = out.map { URL(fileURLWithPath: $0) }
-            ?? ws.root.appendingPathComponent("exports/\(a.definition)/diffs/\(a.id)-\(b.id)")
+            ?? ws.exportDirectory(definition: a.definition, folder: "diffs/\(a.id)-\(b.id)")
         // The summary first: a workspace that cannot be written to still shows the diff.
         print(DiffExporter.text(d), terminator: "")
         if let movers = d.movers, !movers.isEmpty {

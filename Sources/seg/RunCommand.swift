@@ -134,45 +134,15 @@ struct RunCommand: ParsableCommand {
             // Re-executing writes nothing, so it takes no lock and works on a read-only workspace.
             return try runVerify(verify, try History(workspace: ws, create: false), progress, &message)
         }
-        // A missing salt is a usage error before any work (no lock, no store, no data read).
-        if hashIDs || ws.privacy.hashIDs { _ = try ws.privacy.hasher(file: ws.configDisplay) }
-        let history = try History(workspace: ws, create: true)
-        // Fails fast, before any work, when the workspace is read-only or another seg holds it.
-        let lock = try history.store.lockForWriting(command: "seg run " + CommandLine.arguments.dropFirst(2).joined(separator: " "))
-        defer { lock.release() }
-        // Holding the lock, nothing else writes: folders left by a killed run are leftovers.
-        AtomicWriter.recoverLeftovers(under: ws.root.appendingPathComponent("exports"))
-
-        let runner = Runner(workspace: ws)
-        let defs = try ws.definitions(named: definitions)
-        let fs = parsedFormats()
-        let asOfDate = asOf.flatMap { CivilDate(iso: Substring($0)) }
-        let formatList = fs.isEmpty ? nil : fs.compactMap(ExportFormat.init(rawValue:))
-        let privacy = hashIDs ? PrivacyOptions(hashIDs: true, minGroupSize: ws.privacy.minGroupSize) : nil
-        // Compute everything first: a failure in any definition stores and writes nothing at all.
-        let results = try defs.map { def in
-            try runner.run(def, options: RunOptions(asOf: asOfDate, formats: formatList,
-                                                   datasetFiles: try history.importedFiles(for: def), privacy: privacy,
-                                                   progress: progress))
-        }
-        progress?.begin("writing exports and storing \(results.count == 1 ? "the version" : "\(results.count) versions")")
-        // Stage every export folder, store every version, then put the folders in place: a failure before the
-        // last step leaves exports/ as it was.
-        var staged: [AtomicWriter.StagedDirectory] = []
-        var versions: [VersionRecord] = []
-        do {
-            for r in results { staged.append(try runner.stage(r)) }
-            for r in results { versions.append(try history.record(r)) }
-        } catch {
-            staged.forEach { $0.discard() }
-            throw error
-        }
-        for s in staged { try s.commit() }
-        progress?.finish()
+        let outcomes = try History.run(ws, RunRequest(
+            definitions: definitions, asOf: asOf.flatMap { CivilDate(iso: Substring($0)) },
+            formats: parsedFormats().isEmpty ? nil : parsedFormats().compactMap(ExportFormat.init(rawValue:)),
+            hashIDs: hashIDs, progress: progress,
+            holder: "seg run " + CommandLine.arguments.dropFirst(2).joined(separator: " ")))
         var status = ExitStatus.ok
-        for (r, version) in zip(results, versions) {
-            let (gates, drift) = try history.gates(for: version)
-            if gates.contains(where: { !$0.passed }) { status = .gateFailed }
+        for outcome in outcomes {
+            let (r, version, gates, drift) = (outcome.result, outcome.version, outcome.gates, outcome.drift)
+            if !outcome.gatesPassed { status = .gateFailed }
             runs.append(CISummary.Run(version: version, report: r.report, exports: ws.display(r.exportDirectory),
                                       drift: drift, gates: gates))
             if headless || quiet {

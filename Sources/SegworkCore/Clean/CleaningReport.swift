@@ -29,16 +29,7 @@ public struct CleaningReport: Sendable, Codable, Equatable {
 
     /// `cleaning.json`: pretty-printed, keys sorted, ending in a newline.
     public var json: Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        do {
-            var data = try encoder.encode(self)
-            data.append(UInt8(ascii: "\n"))
-            return data
-        } catch {
-            // Unreachable: the report holds only text and whole numbers.
-            preconditionFailure("cleaning report could not be encoded as JSON: \(error)")
-        }
+        JSONOutput.file(self, what: "cleaning report")
     }
 
     /// `rejects.csv`: header `dataset,line,column,rule,value`, one row per rejected row (RFC 4180 quoting).

@@ -60,6 +60,9 @@ public enum ExportFormat: String, Sendable, CaseIterable {
     case csv
     /// profiles.md
     case md
+
+    /// The file name of `stem` in this format: `profiles.json`, `diff.md`.
+    public func fileName(_ stem: String) -> String { "\(stem).\(rawValue)" }
 }
 
 /// One dataset of a definition: a file the host reads, or a Lua source plugin.

@@ -7,19 +7,23 @@ public enum DiffExporter {
     /// Movers listed in the Markdown report at most; the JSON and CSV exports list all of them.
     public static let markdownMoverLimit = 1000
 
+    /// The diff files for `formats`, named `diff.<format>`.
+    public static func files(_ d: VersionDiff, formats: [ExportFormat]) -> [String: Data] {
+        var files: [String: Data] = [:]
+        for f in formats {
+            switch f {
+            case .json: files[f.fileName("diff")] = json(d)
+            case .csv: files[f.fileName("diff")] = csv(d)
+            case .md: files[f.fileName("diff")] = markdown(d)
+            }
+        }
+        return files
+    }
+
     /// The diff as pretty-printed JSON with sorted keys, every key present (undefined values and movers not
     /// asked for as `null`), numbers in shortest round-trip form, slashes unescaped, a trailing newline.
     public static func json(_ d: VersionDiff) -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        do {
-            var data = try encoder.encode(d)
-            data.append(UInt8(ascii: "\n"))
-            return data
-        } catch {
-            // Unreachable: a diff holds only integers, strings and finite rounded doubles.
-            preconditionFailure("version diff could not be encoded as JSON: \(error)")
-        }
+        JSONOutput.file(d, what: "version diff")
     }
 
     /// The diff in tidy (long) form, header `section,subject,field,from,to,value`, one fact per row:

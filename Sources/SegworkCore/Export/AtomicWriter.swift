@@ -45,6 +45,26 @@ public enum AtomicWriter {
         try stage(files, to: directory).commit()
     }
 
+    /// Stages `files` for `directory`, keeping the files already there that `files` does not have. Used for a
+    /// run's own folder: the same run id means the same bytes, so an earlier run's other files (another
+    /// `--format`, cleaning.json, rejects.csv) are still true and stay. With `preferExisting`, a file already there
+    /// also wins over the new one of that name (re-exporting a stored version: the run's own profiles.md has the
+    /// cleaning section the store does not keep).
+    public static func stageKeepingExisting(_ files: [String: Data], in directory: URL,
+                                            preferExisting: Bool = false) throws -> StagedDirectory {
+        var all = files
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        where all[name] == nil || preferExisting {
+            let url = directory.appendingPathComponent(name)
+            var isDir: ObjCBool = false
+            if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir), !isDir.boolValue,
+               let data = FileManager.default.contents(atPath: url.path) {
+                all[name] = data
+            }
+        }
+        return try stage(all, to: directory)
+    }
+
     /// The first phase of `writeDirectory`: every file written and fsynced in a temporary sibling folder.
     /// Stage several folders, then commit them all, to make a set of folders all-or-nothing in practice
     /// (staging is where writes fail; a commit is a rename).

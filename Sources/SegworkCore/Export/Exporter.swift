@@ -4,22 +4,25 @@ import SegworkData
 /// Writes profile reports and memberships in the formats documented in `docs/EXPORTS.md`
 /// (format version 1). Every function is pure: the same input gives the same bytes.
 public enum Exporter {
+    /// The profile files for `formats`, named `profiles.<format>`. `storedJSON`, when given,
+    /// is used as `profiles.json` (a stored version's own bytes); `cleaning` adds the cleaning section to Markdown.
+    public static func profileFiles(_ r: ProfileReport, formats: [ExportFormat], storedJSON: Data? = nil,
+                                    cleaning: CleaningReport? = nil) -> [String: Data] {
+        var files: [String: Data] = [:]
+        for f in formats {
+            switch f {
+            case .json: files[f.fileName("profiles")] = storedJSON ?? json(r)
+            case .csv: files[f.fileName("profiles")] = csv(r)
+            case .md: files[f.fileName("profiles")] = markdown(r, cleaning: cleaning)
+            }
+        }
+        return files
+    }
+
     /// `profiles.json`: the report as pretty-printed JSON with sorted keys, every key present
     /// (undefined statistics as `null`), numbers in shortest round-trip form, a trailing newline.
     public static func json(_ r: ProfileReport) -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        // Profile statistics are always finite; only plugin parameters could hold NaN or infinities.
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(
-            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "NaN")
-        do {
-            var data = try encoder.encode(r)
-            data.append(UInt8(ascii: "\n"))
-            return data
-        } catch {
-            // Unreachable: every value in a report is encodable with the strategy above.
-            preconditionFailure("profile report could not be encoded as JSON: \(error)")
-        }
+        JSONOutput.file(r, what: "profile report")
     }
 
     /// `profiles.csv`: the report in tidy form, header `segment,column,statistic,value`, one row per

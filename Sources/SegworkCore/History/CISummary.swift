@@ -56,11 +56,7 @@ public struct CISummary: Codable, Sendable {
 
     /// Pretty JSON with sorted keys and a trailing newline.
     public func json() -> Data {
-        let e = JSONEncoder()
-        e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        var data = (try? e.encode(self)) ?? Data("{}".utf8)
-        data.append(10)
-        return data
+        JSONOutput.file(self, what: "CI summary")
     }
 
     public func encode(to encoder: Encoder) throws {

@@ -44,7 +44,10 @@ public struct History {
             _ = try store.snapshot(file: url, sha256: sha)
         }
         for (_, url) in r.pluginFiles.sorted(by: { $0.key < $1.key }) {
-            let data = try Data(contentsOf: url)
+            guard let data = FileManager.default.contents(atPath: url.path) else {
+                throw StoreError.io(operation: "read the plugin", path: workspace.display(url),
+                                    message: "it could not be read; check that it still exists and is readable")
+            }
             try store.storePluginSource(String(decoding: data, as: UTF8.self), sha256: SHA256.hex(data))
         }
         let report = r.report

@@ -137,14 +137,7 @@ public struct Runner: Sendable {
                           segworkVersion: segworkVersion, inputs: data.inputs, plugins: pluginInfos,
                           combine: definition.combine.rawValue, customers: data.table.rowCount, privacy: privacy)
         let report = ProfileReport(run: run, profiles: profiles)
-        var files: [String: Data] = [:]
-        for f in options.formats ?? definition.formats {
-            switch f {
-            case .json: files["profiles.json"] = Exporter.json(report)
-            case .csv: files["profiles.csv"] = Exporter.csv(report)
-            case .md: files["profiles.md"] = Exporter.markdown(report, cleaning: data.cleaning)
-            }
-        }
+        var files = Exporter.profileFiles(report, formats: options.formats ?? definition.formats, cleaning: data.cleaning)
         if let cleaning = data.cleaning {
             files["cleaning.json"] = cleaning.json
             files["rejects.csv"] = cleaning.rejectsCSV
@@ -152,8 +145,7 @@ public struct Runner: Sendable {
         options.progress?.end()
         let membership = Exporter.membership(ids: ids, assignment: assignment, scores: scoreNames.map { data.table[$0]! })
         files["membership.csv"] = hasher.map { $0.hashMembership(membership) } ?? membership
-        let dir = workspace.root.appendingPathComponent("exports").appendingPathComponent(definition.name)
-            .appendingPathComponent(runID)
+        let dir = workspace.exportDirectory(definition: definition.name, folder: runID)
         var pluginFiles = data.sourcePluginFiles
         for (use, file) in zip(definition.scorers, scorerFiles) { pluginFiles[use.plugin] = file }
         for (use, file) in zip(definition.criteria, criterionFiles) { pluginFiles[use.plugin] = file }
@@ -162,38 +154,9 @@ public struct Runner: Sendable {
                          frozenTime: env.frozenTime ?? 0, datasetFiles: data.files, pluginFiles: pluginFiles)
     }
 
-    /// Writes a run's files atomically into its export folder.
-    public func write(_ result: RunResult) throws {
-        try stage(result).commit()
-    }
-
-    /// Writes several runs' folders all or nothing: every folder is staged first (where writes can fail), and only
-    /// when all are staged are they renamed into place.
-    public func write(_ results: [RunResult]) throws {
-        var staged: [AtomicWriter.StagedDirectory] = []
-        do {
-            for r in results { staged.append(try stage(r)) }
-        } catch {
-            staged.forEach { $0.discard() }
-            throw error
-        }
-        for s in staged { try s.commit() }
-    }
-
-    /// Stages a run's export folder. Files an earlier run with the same id wrote and this one does not (another
-    /// `--format`) are kept: the same run id means the same bytes, so they are still true.
+    /// Stages a run's export folder (see `AtomicWriter.stageKeepingExisting`); `History.run` commits it.
     public func stage(_ result: RunResult) throws -> AtomicWriter.StagedDirectory {
-        var files = result.files
-        let dir = result.exportDirectory
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? [] where files[name] == nil {
-            let url = dir.appendingPathComponent(name)
-            var isDir: ObjCBool = false
-            if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir), !isDir.boolValue,
-               let data = FileManager.default.contents(atPath: url.path) {
-                files[name] = data
-            }
-        }
-        return try AtomicWriter.stage(files, to: dir)
+        try AtomicWriter.stageKeepingExisting(result.files, in: result.exportDirectory)
     }
 
     private func checkColumns(_ use: PluginUse, _ plugin: Plugin, _ available: Set<String>, _ def: Definition) throws {

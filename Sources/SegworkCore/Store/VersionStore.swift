@@ -228,9 +228,7 @@ public final class VersionStore {
 
     /// A JSON text of `value` with sorted keys (the stored form of inputs, plugins and columns).
     static func json<T: Encodable>(_ value: T) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
+        try JSONOutput.compact(value)
     }
 
     /// Decodes stored JSON, reporting a failure as damage to `what`.

@@ -140,6 +140,14 @@ public struct Workspace: Sendable {
         return p.hasPrefix(cwd + "/") ? String(p.dropFirst(cwd.count + 1)) : p
     }
 
+    /// `exports/`: the one place every export folder lives under.
+    public var exportsDirectory: URL { root.appendingPathComponent("exports", isDirectory: true) }
+
+    /// `exports/<definition>/<folder>/`: a run's folder (folder = its run id), or a diff's (`diffs/<v1>-<v2>`).
+    public func exportDirectory(definition: String, folder: String) -> URL {
+        exportsDirectory.appendingPathComponent(definition, isDirectory: true).appendingPathComponent(folder, isDirectory: true)
+    }
+
     /// `workspace.yaml` as the user should see it (for messages).
     public var configDisplay: String { display(root.appendingPathComponent("workspace.yaml")) }
 

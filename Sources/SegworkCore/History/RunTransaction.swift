@@ -1,0 +1,105 @@
+import Foundation
+import SegworkData
+
+/// What to run: the request `seg run` makes, and that an app embedding Segwork makes the same way.
+public struct RunRequest: Sendable {
+    /// Definitions to run, by name; empty runs every definition in `segmentations/`.
+    public var definitions: [String]
+    /// The reference date (default: each definition's `as_of`, else its latest transaction date).
+    public var asOf: CivilDate?
+    /// Profile formats to write (default: each definition's `exports`). `membership.csv` is always written.
+    public var formats: [ExportFormat]?
+    /// Replace customer ids in membership with salted hashes (also when workspace.yaml sets `privacy.hash_ids`).
+    public var hashIDs: Bool
+    /// Progress reporter, or nil for none.
+    public var progress: ReadProgress?
+    /// What the lock file names as its holder while the run holds the workspace (e.g. the command line).
+    public var holder: String
+
+    /// Creates a request.
+    public init(definitions: [String] = [], asOf: CivilDate? = nil, formats: [ExportFormat]? = nil,
+                hashIDs: Bool = false, progress: ReadProgress? = nil, holder: String = "seg run") {
+        self.definitions = definitions; self.asOf = asOf; self.formats = formats
+        self.hashIDs = hashIDs; self.progress = progress; self.holder = holder
+    }
+}
+
+/// One definition's outcome of a run: its computed result, the version it was stored as, and its gates.
+public struct RunOutcome: Sendable {
+    /// The computed run (profiles, membership, export folder).
+    public var result: RunResult
+    /// The stored version.
+    public var version: VersionRecord
+    /// The definition's gates, evaluated against the stored version.
+    public var gates: [GateResult]
+    /// Share of customers that changed segment since the baseline version, when there is one.
+    public var drift: Double?
+    /// True when every gate passed (or there are none).
+    public var gatesPassed: Bool { !gates.contains { !$0.passed } }
+}
+
+extension History {
+    /// Runs definitions of `workspace` as one transaction, all or nothing:
+    /// 1. takes the workspace's write lock (failing fast when another process holds it or the folder is read-only)
+    ///    and removes export folders a killed run left behind;
+    /// 2. computes every definition; a failure in any stores and writes nothing;
+    /// 3. stages every export folder, stores every version, then renames the folders into place; a failure before
+    ///    the last step leaves `exports/` and the store as they were;
+    /// 4. evaluates each version's gates. A failed gate does not undo the run: the outcome says so.
+    ///
+    /// This is the one entry point for a run: `seg run` is a thin layer over it.
+    public static func run(_ workspace: Workspace, _ request: RunRequest) throws -> [RunOutcome] {
+        let ws = workspace
+        // A missing salt is a usage error before any work (no lock, no store, no data read).
+        if request.hashIDs || ws.privacy.hashIDs { _ = try ws.privacy.hasher(file: ws.configDisplay) }
+        let history = try History(workspace: ws, create: true)
+        let lock = try history.store.lockForWriting(command: request.holder)
+        defer { lock.release() }
+        // Holding the lock, nothing else writes: folders left by a killed run are leftovers.
+        AtomicWriter.recoverLeftovers(under: ws.exportsDirectory)
+
+        let runner = Runner(workspace: ws)
+        let defs = try ws.definitions(named: request.definitions)
+        let privacy = request.hashIDs ? PrivacyOptions(hashIDs: true, minGroupSize: ws.privacy.minGroupSize) : nil
+        let results = try defs.map { def in
+            try runner.run(def, options: RunOptions(asOf: request.asOf, formats: request.formats,
+                                                   datasetFiles: try history.importedFiles(for: def), privacy: privacy,
+                                                   progress: request.progress))
+        }
+        request.progress?.begin("writing exports and storing \(results.count == 1 ? "the version" : "\(results.count) versions")")
+        var staged: [AtomicWriter.StagedDirectory] = []
+        var versions: [VersionRecord] = []
+        do {
+            for r in results { staged.append(try runner.stage(r)) }
+            for r in results { versions.append(try history.record(r)) }
+        } catch {
+            staged.forEach { $0.discard() }
+            throw error
+        }
+        for s in staged { try s.commit() }
+        request.progress?.finish()
+        return try zip(results, versions).map { r, version in
+            let (gates, drift) = try history.gates(for: version)
+            return RunOutcome(result: r, version: version, gates: gates, drift: drift)
+        }
+    }
+
+    /// Writes a stored version's profiles and membership again, atomically, and returns the folder and the file
+    /// names written (`formats` empty: all three). The default folder is the run's own (`exports/<definition>/<run id>/`), whose other files
+    /// (cleaning.json, rejects.csv, which the store does not keep) are kept; hashing ids that the run did not hash
+    /// goes to `<run id>-hashed-ids/` instead, so the run's folder only ever holds that run's bytes.
+    public func export(_ v: VersionRecord, formats: [ExportFormat], hashIDs: Bool,
+                       to out: URL? = nil) throws -> (directory: URL, files: [String]) {
+        let report = try History.report(of: v)
+        let hasher = try exportHasher(for: [v], requested: hashIDs)
+        var files = Exporter.profileFiles(report, formats: formats.isEmpty ? ExportFormat.allCases : formats,
+                                          storedJSON: v.profilesJSON)
+        files["membership.csv"] = hasher.map { $0.hashMembership(v.membershipCSV) } ?? v.membershipCSV
+        let ranHashed = report.run.privacy?.hashedIDs ?? false
+        let dir = out ?? workspace.exportDirectory(definition: v.definition,
+                                                   folder: hasher != nil && !ranHashed ? "\(v.runID)-hashed-ids" : v.runID)
+        try (out == nil ? AtomicWriter.stageKeepingExisting(files, in: dir, preferExisting: true) : AtomicWriter.stage(files, to: dir)).commit()
+        let written = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? Array(files.keys)
+        return (dir, written.sorted(by: ByteOrder.less))
+    }
+}
