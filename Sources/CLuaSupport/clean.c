@@ -25,55 +25,6 @@ typedef struct clean_args {
     int any_withheld; /* some column is personal: then only personal columns may change */
 } clean_args;
 
-static void push_dictionary(lua_State *L, const sw_column *c) {
-    int n = c->dict_count > 0 && c->dict_count < (1 << 26) ? (int)c->dict_count : 0;
-    lua_createtable(L, n, 0);
-    for (int64_t k = 0; k < c->dict_count; k++) {
-        int64_t from = c->dict_offsets[k], to = c->dict_offsets[k + 1];
-        lua_pushlstring(L, c->dict_bytes + from, (size_t)(to - from));
-        lua_rawseti(L, -2, (lua_Integer)k + 1);
-    }
-}
-
-static inline int cell_valid(const sw_column *c, int64_t i) {
-    return c->validity == NULL || ((c->validity[i >> 6] >> (i & 63)) & 1u);
-}
-
-/*
- * A text column with about as many distinct values as rows (ids, phone numbers, e-mail addresses) is not
- * turned into a Lua table of all its strings: a million live strings make every string the plugin creates
- * slower to intern (a large, cache-cold string table) and every GC cycle longer. Its values are made per row.
- */
-static int push_per_row(const sw_column *c, int64_t rows) {
-    return c->type == SW_COL_STRING && c->dict_count > 4096 && c->dict_count > rows / 8;
-}
-
-static inline void push_cell(lua_State *L, sw_host *h, const sw_column *c, int dict, int64_t i) {
-    if (!cell_valid(c, i)) {
-        lua_pushnil(L);
-        return;
-    }
-    switch (c->type) {
-    case SW_COL_INTEGER: lua_pushinteger(L, (lua_Integer)((const int64_t *)c->data)[i]); break;
-    case SW_COL_DOUBLE: lua_pushnumber(L, ((const double *)c->data)[i]); break;
-    case SW_COL_BOOL: lua_pushboolean(L, ((const bool *)c->data)[i]); break;
-    default: {
-        int32_t code = ((const int32_t *)c->data)[i];
-        if (code < 0 || code >= c->dict_count) {
-            lua_pushnil(L);
-        } else if (lua_type(L, dict) == LUA_TTABLE) {
-            lua_rawgeti(L, dict, (lua_Integer)code + 1);
-        } else {
-            /* Garbage after the row: not host data that lives on, so not added to the host's allowance. */
-            size_t host_bytes = h->host_bytes;
-            lua_pushlstring(L, c->dict_bytes + c->dict_offsets[code],
-                            (size_t)(c->dict_offsets[code + 1] - c->dict_offsets[code]));
-            h->host_bytes = host_bytes;
-        }
-    }
-    }
-}
-
 static const char *expected_of(const sw_clean_column *c) {
     if (c->is_date) return "a date column, so a \"YYYY-MM-DD\" string or nil";
     switch (c->in.type) {
@@ -151,7 +102,7 @@ static int store_value(lua_State *L, sw_host *h, const clean_args *a, int32_t co
     sw_clean_column *c = &a->columns[col];
     int value = lua_gettop(L);
     int type = lua_type(L, value);
-    int was_valid = cell_valid(&c->in, i);
+    int was_valid = sw_cell_valid(&c->in, i);
     if (type == LUA_TNIL) {
         c->out_valid[i] = false;
         return was_valid ? count_change(L, h, a, c) : 1;
@@ -268,9 +219,7 @@ static int clean_body(lua_State *L) {
     }
     int dicts = keys + nc;
     for (int c = 0; c < nc; c++) {
-        if (a->columns[c].in.type == SW_COL_STRING && !push_per_row(&a->columns[c].in, a->rows))
-            push_dictionary(L, &a->columns[c].in);
-        else lua_pushnil(L);
+        sw_push_dictionary(L, &a->columns[c].in, a->rows);
     }
     int inputs = dicts + nc; /* this row's input values, to tell an unchanged string cheaply */
     lua_settop(L, inputs + nc - 1);
@@ -281,7 +230,7 @@ static int clean_body(lua_State *L) {
     for (int64_t i = 0; i < a->rows; i++) {
         h->row = i;
         for (int c = 0; c < nc; c++) {
-            push_cell(L, h, &a->columns[c].in, dicts + c, i);
+            sw_push_cell(L, h, &a->columns[c].in, dicts + c, i);
             lua_pushvalue(L, -1);
             lua_replace(L, inputs + c);
             lua_pushvalue(L, keys + c);

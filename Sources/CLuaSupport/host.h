@@ -167,6 +167,48 @@ static inline void sw_call_row(sw_host *h, lua_State *L, int fn, int row, int p)
  * where, makes the hook raise at every instruction from now on, and raises. Never returns. */
 int sw_trip_here(lua_State *L, sw_host *h, int trip);
 
+/* columns.c: pushing host columns' values into Lua, shared by the criterion/scorer loop (rows.c) and the
+ * cleaner loop (clean.c), so the two can never disagree on how a value arrives in Lua. */
+
+/* A text column with about as many distinct values as rows (ids, phone numbers, e-mail addresses) is not
+ * turned into a Lua table of all its strings: a million live strings make every string the plugin creates
+ * slower to intern (a large, cache-cold string table) and every GC cycle longer. Its values are made per row. */
+static inline int sw_strings_per_row(const sw_column *c, int64_t rows) {
+    return c->type == SW_COL_STRING && c->dict_count > 4096 && c->dict_count > rows / 8;
+}
+/* Pushes the column's dictionary as a Lua sequence of strings, or nil when it is made per row (or not text). */
+void sw_push_dictionary(lua_State *L, const sw_column *c, int64_t rows);
+static inline int sw_cell_valid(const sw_column *c, int64_t i) {
+    return c->validity == NULL || ((c->validity[i >> 6] >> (i & 63)) & 1u);
+}
+/* Pushes row i's value of column c: nil when missing, an integer, float or boolean, or a string, taken from
+ * the dictionary table at stack index `dict` when there is one, else made from the dictionary bytes. */
+static inline void sw_push_cell(lua_State *L, sw_host *h, const sw_column *c, int dict, int64_t i) {
+    if (!sw_cell_valid(c, i)) {
+        lua_pushnil(L);
+        return;
+    }
+    switch (c->type) {
+    case SW_COL_INTEGER: lua_pushinteger(L, (lua_Integer)((const int64_t *)c->data)[i]); break;
+    case SW_COL_DOUBLE: lua_pushnumber(L, ((const double *)c->data)[i]); break;
+    case SW_COL_BOOL: lua_pushboolean(L, ((const bool *)c->data)[i]); break;
+    default: {
+        int32_t code = ((const int32_t *)c->data)[i];
+        if (code < 0 || code >= c->dict_count) {
+            lua_pushnil(L);
+        } else if (lua_type(L, dict) == LUA_TTABLE) {
+            lua_rawgeti(L, dict, (lua_Integer)code + 1);
+        } else {
+            /* Garbage after the row: not host data that lives on, so not added to the host's allowance. */
+            size_t host_bytes = h->host_bytes;
+            lua_pushlstring(L, c->dict_bytes + c->dict_offsets[code],
+                            (size_t)(c->dict_offsets[code + 1] - c->dict_offsets[code]));
+            h->host_bytes = host_bytes;
+        }
+    }
+    }
+}
+
 /* sandbox.c */
 int sw_open_sandbox(lua_State *L);
 

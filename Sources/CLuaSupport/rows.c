@@ -17,33 +17,6 @@ typedef struct rows_args {
     bool *valid;
 } rows_args;
 
-static void push_dictionary(lua_State *L, const sw_column *c) {
-    int n = c->dict_count > 0 && c->dict_count < (1 << 26) ? (int)c->dict_count : 0;
-    lua_createtable(L, n, 0);
-    for (int64_t k = 0; k < c->dict_count; k++) {
-        int64_t from = c->dict_offsets[k], to = c->dict_offsets[k + 1];
-        lua_pushlstring(L, c->dict_bytes + from, (size_t)(to - from));
-        lua_rawseti(L, -2, (lua_Integer)k + 1);
-    }
-}
-
-static inline void push_cell(lua_State *L, const sw_column *c, int dict, int64_t i) {
-    if (c->validity && !((c->validity[i >> 6] >> (i & 63)) & 1u)) {
-        lua_pushnil(L);
-        return;
-    }
-    switch (c->type) {
-    case SW_COL_INTEGER: lua_pushinteger(L, (lua_Integer)((const int64_t *)c->data)[i]); break;
-    case SW_COL_DOUBLE: lua_pushnumber(L, ((const double *)c->data)[i]); break;
-    case SW_COL_BOOL: lua_pushboolean(L, ((const bool *)c->data)[i]); break;
-    default: {
-        int32_t code = ((const int32_t *)c->data)[i];
-        if (code >= 0 && code < c->dict_count) lua_rawgeti(L, dict, (lua_Integer)code + 1);
-        else lua_pushnil(L);
-    }
-    }
-}
-
 static int bad_return(lua_State *L, sw_host *h, int type) {
     lua_pushstring(L, lua_typename(L, type));
     return sw_body_fail(L, h, SW_ERR_BADRETURN);
@@ -82,8 +55,7 @@ static int rows_body(lua_State *L) {
     for (int c = 0; c < nc; c++) lua_pushlstring(L, a->columns[c].name, a->columns[c].name_len);
     int dicts = keys + nc;
     for (int c = 0; c < nc; c++) {
-        if (a->columns[c].type == SW_COL_STRING) push_dictionary(L, &a->columns[c]);
-        else lua_pushnil(L);
+        sw_push_dictionary(L, &a->columns[c], a->rows);
     }
     lua_newtable(L); /* label -> code */
     int label_index = lua_gettop(L);
@@ -99,7 +71,7 @@ static int rows_body(lua_State *L) {
         h->row = i;
         for (int c = 0; c < nc; c++) {
             lua_pushvalue(L, keys + c);
-            push_cell(L, &a->columns[c], dicts + c, i);
+            sw_push_cell(L, h, &a->columns[c], dicts + c, i);
             lua_rawset(L, row);
         }
         sw_call_row(h, L, fn, row, p);

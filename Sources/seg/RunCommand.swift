@@ -172,7 +172,7 @@ struct RunCommand: ParsableCommand {
             for d in result.differences { print("  \(d)") }
         }
         if !result.identical {
-            message = "\(v.id) did not reproduce: \(result.differences.joined(separator: "; "))"
+            message = "\(v.id) did not reproduce: \(result.differences.map(\.description).joined(separator: "; "))"
             FileHandle.standardError.write(Data("seg: error: \(message!)\n".utf8))
             return .runFailed
         }

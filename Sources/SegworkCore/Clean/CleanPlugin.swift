@@ -33,15 +33,8 @@ extension Cleaner {
         let plugin = cleaners[index]!
         let fields = plugin.manifest.uses
         let sources = try columns(of: step, index: index).map { table[$0]! }
-        if plugin.manifest.hasPrepare {
-            var stats: [String: ColumnStatistics] = [:]
-            // Personal columns: counts only (a value could be copied into the recorded parameters).
-            for (field, c) in zip(fields, sources) {
-                stats[field] = pii.contains(c.name) ? c.statistics().withholdingValues() : c.statistics()
-            }
-            try plugin.prepare(stats: stats)
-        }
-        let params = try plugin.effectiveParams()
+        let params = try PluginLoader.prepare(plugin, columns: zip(fields, sources).map { (field: $0, column: $1) },
+                                              personal: pii)
         let dates = Set(zip(fields, sources).filter { $0.1.type == .date }.map(\.0))
         let withheld = Set(zip(fields, sources).filter { pii.contains($0.1.name) }.map(\.0))
         let out: CleanedRows

@@ -99,7 +99,28 @@ public struct History {
         /// True when membership and profiles came out byte-identical.
         public var identical: Bool
         /// What differs (outputs, and plugins whose files changed since).
-        public var differences: [String]
+        public var differences: [Difference]
+    }
+
+    /// One thing `verify` found different.
+    public struct Difference: Sendable, Equatable, CustomStringConvertible {
+        /// What differs.
+        public enum Kind: Sendable, Equatable {
+            /// A plugin's file changed since the version (the outputs may still be identical).
+            case plugin
+            /// The membership bytes.
+            case membership
+            /// The profiles bytes.
+            case profiles
+            /// The run id (an input, plugin, parameter or the definition changed).
+            case runID
+        }
+        /// What differs.
+        public var kind: Kind
+        /// The message shown to the user.
+        public var description: String
+        /// True when an output differs, so the version did not reproduce.
+        public var isOutput: Bool { kind != .plugin }
     }
 
     /// Re-executes a stored version: its stored definition text over the stored snapshots of its datasets, with
@@ -127,16 +148,18 @@ public struct History {
                                                                                   datasetFiles: files, privacy: privacy,
                                                                                   progress: progress))
         progress?.finish()
-        var diffs: [String] = []
+        var diffs: [Difference] = []
         for p in v.plugins {
             if let now = result.report.run.plugins.first(where: { $0.name == p.name }), now.sha256 != p.sha256 {
-                diffs.append("plugin '\(p.name)' changed since \(v.id): sha256 \(p.sha256.prefix(12))… → \(now.sha256.prefix(12))…")
+                diffs.append(Difference(kind: .plugin, description: "plugin '\(p.name)' changed since \(v.id): sha256 \(p.sha256.prefix(12))… → \(now.sha256.prefix(12))…"))
             }
         }
-        if result.membership != v.membershipCSV { diffs.append("membership differs from \(v.id)") }
-        if Exporter.json(result.report) != v.profilesJSON { diffs.append("profiles differ from \(v.id)") }
-        if result.report.run.runID != v.runID { diffs.append("run id \(result.report.run.runID) differs from \(v.runID)") }
-        let identical = !diffs.contains { $0.hasSuffix("from \(v.id)") || $0.hasPrefix("run id") }
+        if result.membership != v.membershipCSV { diffs.append(Difference(kind: .membership, description: "membership differs from \(v.id)")) }
+        if Exporter.json(result.report) != v.profilesJSON { diffs.append(Difference(kind: .profiles, description: "profiles differ from \(v.id)")) }
+        if result.report.run.runID != v.runID {
+            diffs.append(Difference(kind: .runID, description: "run id \(result.report.run.runID) differs from \(v.runID)"))
+        }
+        let identical = !diffs.contains(where: \.isOutput)
         return Verification(version: v, identical: identical, differences: diffs)
     }
 }

@@ -70,12 +70,8 @@ struct DatasetStage {
                 tables[spec.name] = (table, shown)
             } else if let source = spec.source {
                 let fileURL = try catalog.file(for: source, usedIn: definition.file, line: spec.line)
-                let plugin = try PluginLoader.load(fileURL, expecting: .source, use: source, definition: definition,
-                                                   line: spec.line, environment: environment)
-                do { try plugin.configure(overrides: spec.params) } catch let e as PluginError {
-                    if case .badParam = e.reason { throw DefinitionError(file: definition.file, line: spec.line, "\(e)") }
-                    throw e
-                }
+                let plugin = try PluginLoader.load(fileURL, expecting: .source, use: source, params: spec.params,
+                                                   definition: definition, line: spec.line, environment: environment)
                 let params = try plugin.effectiveParams()
                 progress?.begin("running source plugin \(source)")
                 let output = try plugin.read()
@@ -195,12 +191,8 @@ struct DatasetStage {
             for (index, step) in spec.clean.enumerated() {
                 guard case .plugin(let use) = step.action else { continue }
                 let file = try catalog.file(for: use.name, usedIn: definition.file, line: step.line)
-                let plugin = try PluginLoader.load(file, expecting: .cleaner, use: use.name, definition: definition,
-                                                   line: step.line, environment: environment)
-                do { try plugin.configure(overrides: use.params) } catch let e as PluginError {
-                    if case .badParam = e.reason { throw DefinitionError(file: definition.file, line: step.line, "\(e)") }
-                    throw e
-                }
+                let plugin = try PluginLoader.load(file, expecting: .cleaner, use: use.name, params: use.params,
+                                                   definition: definition, line: step.line, environment: environment)
                 out[spec.name, default: [:]][index] = (plugin, file)
             }
         }

@@ -2,10 +2,12 @@ import Foundation
 import LuaHost
 import SegworkData
 
-/// Loads the plugins a definition names and checks they are of the kind the definition uses them as.
+/// Loads the plugins a definition names, the one way for every kind (source, cleaner, scorer, criterion).
 enum PluginLoader {
-    static func load(_ file: URL, expecting kind: PluginKind, use name: String, definition: Definition, line: Int?,
-                     environment: PluginEnvironment) throws -> Plugin {
+    /// Loads the plugin in `file`, checks it is the `kind` and `name` the definition uses at `line`, and applies the
+    /// definition's parameter overrides: an unknown or mistyped parameter is a definition error at that line.
+    static func load(_ file: URL, expecting kind: PluginKind, use name: String, params: [String: PluginValue],
+                     definition: Definition, line: Int?, environment: PluginEnvironment) throws -> Plugin {
         let plugin = try Plugin.load(path: file.path, environment: environment)
         guard plugin.manifest.kind == kind else {
             throw DefinitionError(file: definition.file, line: line,
@@ -15,7 +17,27 @@ enum PluginLoader {
             throw DefinitionError(file: definition.file, line: line,
                                   "the file \(file.lastPathComponent) declares name '\(plugin.manifest.name)'; a plugin's name must match its file name")
         }
+        do { try plugin.configure(overrides: params) } catch let e as PluginError {
+            if case .badParam = e.reason { throw DefinitionError(file: definition.file, line: line, "\(e)") }
+            throw e
+        }
         return plugin
+    }
+
+    /// Runs the plugin's `prepare(stats, p)` (when it has one) on the statistics of the columns it reads, named as
+    /// it names them, and returns its parameters as they stand afterwards (what the run records). Statistics of
+    /// `personal` (pii) columns carry counts only: a value shown to `prepare` could be copied into the
+    /// parameters, which the run records and exports.
+    static func prepare(_ plugin: Plugin, columns: [(field: String, column: Column)],
+                        personal: Set<String>) throws -> [String: PluginValue] {
+        if plugin.manifest.hasPrepare {
+            var stats: [String: ColumnStatistics] = [:]
+            for (field, c) in columns {
+                stats[field] = personal.contains(c.name) ? c.statistics().withholdingValues() : c.statistics()
+            }
+            try plugin.prepare(stats: stats)
+        }
+        return try plugin.effectiveParams()
     }
 
     /// What a run records about a plugin: name, kind, version, file (relative to the plugin folder it was found

@@ -173,14 +173,10 @@ public struct Runner: Sendable {
         }
     }
 
-    /// Loads a plugin and applies the definition's parameter overrides; a bad override is a definition error.
+    /// Loads a scorer or criterion with the definition's parameter overrides.
     private func load(_ file: URL, _ kind: PluginKind, _ use: PluginUse, _ def: Definition, _ env: PluginEnvironment) throws -> Plugin {
-        let plugin = try PluginLoader.load(file, expecting: kind, use: use.plugin, definition: def, line: use.line, environment: env)
-        do { try plugin.configure(overrides: use.params) } catch let e as PluginError {
-            if case .badParam = e.reason { throw DefinitionError(file: def.file, line: use.line, "\(e)") }
-            throw e
-        }
-        return plugin
+        try PluginLoader.load(file, expecting: kind, use: use.plugin, params: use.params, definition: def, line: use.line,
+                              environment: env)
     }
 
     /// Labels that reports use for their own groups cannot be segment labels: the empty string, `(all)`,
@@ -211,19 +207,11 @@ public struct Runner: Sendable {
     /// The plugin's inputs (named as the plugin expects) and its parameters as they stand after `prepare` has
     /// seen the inputs' statistics (recorded before any row is processed, so a plugin that changes `p` while it
     /// runs cannot change what the run records).
-    /// Statistics of `personal` (pii) columns carry counts only: a value shown to `prepare` could be copied into
-    /// the parameters, which the run records and exports.
     private func prepare(_ plugin: Plugin, _ use: PluginUse, _ table: Table,
                          personal: Set<String>) throws -> ([ColumnInput], [String: PluginValue]) {
-        let columns = plugin.manifest.uses.map { ($0, table[use.columns[$0] ?? $0]!) }
-        if plugin.manifest.hasPrepare {
-            var stats: [String: ColumnStatistics] = [:]
-            for (field, c) in columns {
-                stats[field] = personal.contains(c.name) ? c.statistics().withholdingValues() : c.statistics()
-            }
-            try plugin.prepare(stats: stats)
-        }
-        return (columns.map { $0.1.pluginInput(as: $0.0) }, try plugin.effectiveParams())
+        let columns = plugin.manifest.uses.map { (field: $0, column: table[use.columns[$0] ?? $0]!) }
+        let params = try PluginLoader.prepare(plugin, columns: columns, personal: personal)
+        return (columns.map { $0.column.pluginInput(as: $0.field) }, params)
     }
 
     private func withCustomer<T>(_ ids: Column, _ body: () throws -> T) throws -> T {
