@@ -2,7 +2,7 @@
 SWIFT ?= swift
 SEG := .build/debug/seg
 
-.PHONY: deps build demo test release clean demo-data
+.PHONY: deps build demo test release clean demo-data check-package
 
 deps:
 	@scripts/ensure-deps
@@ -25,6 +25,10 @@ demo: build
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --disable-swift-testing
+
+## Build Segwork as a versioned dependency of a scratch package and run a small embedding app (CI does this).
+check-package: deps
+	scripts/check-as-dependency
 
 release: deps
 	$(SWIFT) build -c release

@@ -5,7 +5,7 @@ import SegworkData
 /// Applies a dataset's `clean:` steps to its table, column by column (no row is ever materialised). Rows that
 /// leave the table leave every column, so columns stay aligned; `records` remembers each remaining row's original
 /// record number for `rejects.csv` and error messages.
-public struct Cleaner {
+package struct Cleaner {
     /// The dataset being cleaned.
     public let dataset: String
     /// Where its data came from (file as shown, or plugin), for data errors.

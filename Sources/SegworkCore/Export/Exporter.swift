@@ -75,7 +75,7 @@ public enum Exporter {
     ///
     /// `ids`, `assignment` and every score column must have the same number of rows (they all come
     /// from one run's table); a mismatch is a programming error and stops the process.
-    public static func membership(ids: Column, assignment: SegmentAssignment, scores: [Column]) -> Data {
+    package static func membership(ids: Column, assignment: SegmentAssignment, scores: [Column]) -> Data {
         let n = assignment.codes.count
         precondition(ids.count == n, "membership: id column '\(ids.name)' has \(ids.count) rows, assignment \(n)")
         for s in scores {

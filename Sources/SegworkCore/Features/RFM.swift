@@ -6,7 +6,7 @@ import SegworkData
 /// - monetary: sum of amounts (missing amounts count as 0 but the order still counts).
 /// Transactions after the reference date, or without a customer id or date, are left out and counted.
 /// Customers without transactions keep missing values in all three columns.
-public struct RFMResult: Sendable {
+package struct RFMResult: Sendable {
     /// The three new columns, in the order recency_days, frequency, monetary.
     public var columns: [Column]
     /// The reference date used.
@@ -20,7 +20,7 @@ public struct RFMResult: Sendable {
 }
 
 /// Computes RFM features.
-public enum RFMFeature {
+package enum RFMFeature {
     /// One customer's running totals: latest date (Int32.min: none yet), rows used, amount sum.
     private struct Accumulator {
         var last = Int32.min
@@ -122,7 +122,7 @@ public enum RFMFeature {
 }
 
 /// `days_since`: days from each value of a date column to the reference date (negative for later dates).
-public enum DaysSinceFeature {
+package enum DaysSinceFeature {
     /// The new column.
     public static func compute(_ column: Column, output: String, asOf: CivilDate, origin: String) throws -> Column {
         guard case .date(let d) = column.storage else {

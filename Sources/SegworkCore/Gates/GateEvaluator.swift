@@ -3,7 +3,7 @@ import SegworkData
 
 /// Checks a run against a definition's gates, working only from the run's ``ProfileReport`` (so a stored
 /// version can be checked from its `profiles.json` alone). Pure and deterministic.
-public enum GateEvaluator {
+package enum GateEvaluator {
     /// Every gate's result (passed ones included, in a stable order: as declared, segments in report order).
     /// `drift` is the share moved vs the previous version (nil when there is none: max_drift then passes with a
     /// message "no previous version").

@@ -3,7 +3,7 @@ import LuaHost
 import SegworkData
 
 /// Options for one run.
-public struct RunOptions: Sendable {
+package struct RunOptions: Sendable {
     /// Reference date; nil uses the definition's `as_of`, else the latest transaction date.
     public var asOf: CivilDate?
     /// Profile formats to write; nil uses the definition's `exports:`.
@@ -50,7 +50,7 @@ public struct RunResult: Sendable {
 }
 
 /// Runs segmentation definitions of a workspace: datasets → features → scorers → criteria → profiles → exports.
-public struct Runner: Sendable {
+package struct Runner: Sendable {
     /// The workspace.
     public let workspace: Workspace
     /// Its plugins.

@@ -11,7 +11,7 @@ import SegworkData
 /// - In larger groups, a numeric summary over fewer than k customers with a value is suppressed the same way,
 ///   and top values held by fewer than k customers are removed (`suppressedValues` says how many).
 /// - Empty groups have nothing to describe and are left as they are.
-public enum Suppression {
+package enum Suppression {
     /// `profiles` with every statistic over fewer than `k` customers suppressed.
     public static func apply(_ profiles: ProfileSet, k: Int) -> ProfileSet {
         var out = profiles

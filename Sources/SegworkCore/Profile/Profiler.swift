@@ -5,7 +5,7 @@ import SegworkData
 /// the customer count and share, numeric statistics with an index against the population, the top
 /// values of categorical columns with their lift, and revenue totals. Results are deterministic:
 /// they depend only on the table, the assignment and the options, never on hashing or addresses.
-public enum Profiler {
+package enum Profiler {
     /// The label of the whole-population profile.
     public static let populationLabel = "(all)"
     /// The label of the unassigned group.

@@ -6,7 +6,7 @@ import SegworkData
 ///
 /// Labels must be distinct and non-empty, and must not be one of the reserved group names
 /// `"(all)"` or `"(unassigned)"` (``Profiler`` checks this).
-public struct SegmentAssignment: Sendable, Equatable {
+package struct SegmentAssignment: Sendable, Equatable {
     /// One code per table row; -1 means unassigned.
     public var codes: [Int32]
     /// The segment labels the codes index.
@@ -31,7 +31,7 @@ public struct SegmentAssignment: Sendable, Equatable {
 }
 
 /// What to profile besides the customer count and share of each segment.
-public struct ProfileOptions: Sendable, Equatable {
+package struct ProfileOptions: Sendable, Equatable {
     /// Columns profiled with numeric statistics (integer, double, or date; dates as days since 1970-01-01).
     public var numeric: [String]
     /// Columns profiled by their most frequent values (any column type; values compared as text).

@@ -76,7 +76,9 @@ public struct Workspace: Sendable {
     }
 
     /// The bundled plugin library: `SEG_BUNDLED_PLUGINS` when set (empty disables it), else the `plugins/` folder
-    /// of the source tree the running `seg` was built in (found by walking up from the executable).
+    /// of the source tree the running `seg` was built in (found by walking up from the executable), else that of
+    /// the package checkout this library was compiled from (an app that depends on the package: SwiftPM keeps the
+    /// checkout in the app's `.build/checkouts/`).
     public static func bundledLibrary(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL? {
         if let explicit = environment["SEG_BUNDLED_PLUGINS"] {
             return explicit.isEmpty ? nil : URL(fileURLWithPath: explicit).standardizedFileURL
@@ -88,6 +90,13 @@ public struct Workspace: Sendable {
                 return candidate.standardizedFileURL
             }
             dir.deleteLastPathComponent()
+        }
+        // Sources/SegworkCore/Workspace/Workspace.swift → the package root.
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+        let candidate = root.appendingPathComponent("plugins")
+        if FileManager.default.fileExists(atPath: candidate.appendingPathComponent("lib/segutil.lua").path) {
+            return candidate.standardizedFileURL
         }
         return nil
     }

@@ -33,7 +33,7 @@ public struct DataError: SegworkError, CustomStringConvertible, Equatable {
 }
 
 /// How to read a file.
-public struct ReadOptions: Sendable {
+package struct ReadOptions: Sendable {
     /// Overrides inferred types, per column name. Naming a column the file does not have is an error.
     public var schema: [String: ColumnType]
     /// CSV only, default ",". Must be a single ASCII byte other than `"`, CR and LF.
@@ -80,7 +80,7 @@ public struct ReadOptions: Sendable {
 }
 
 /// Warnings gathered while reading (from several threads if need be), in the order they were added.
-public final class ReadWarnings: @unchecked Sendable {
+package final class ReadWarnings: @unchecked Sendable {
     private let lock = NSLock()
     private var list: [String] = []
 

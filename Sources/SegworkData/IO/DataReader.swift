@@ -8,7 +8,7 @@ private let posixRead = Darwin.read
 
 /// Reads data files into typed columnar tables. Every problem is a `DataError` naming the file, the line where
 /// the record starts, the column, and what to do.
-public enum DataReader {
+package enum DataReader {
     /// Extensions read as CSV, with the delimiter each implies (nil: the one in the options).
     static let csvExtensions: [String: UInt8?] = ["csv": nil, "tsv": 0x09, "txt": nil]
     /// Extensions read as JSON Lines.
