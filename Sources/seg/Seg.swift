@@ -28,7 +28,7 @@ struct Seg: ParsableCommand {
             var command = try parseAsRoot()
             try command.run()
         } catch let error where ExitStatus.isSegworkError(error) {
-            FileHandle.standardError.write(Data("seg: error: \(ExitStatus.message(for: error))\n".utf8))
+            FileHandle.standardError.write(Data("seg: error: \(TerminalText.escaped(ExitStatus.message(for: error), limit: Int.max))\n".utf8))
             Foundation.exit(ExitStatus.for(error).rawValue)
         } catch {
             // ArgumentParser's own outcomes: help and version (status 0), an explicit ExitCode, or a usage error,
