@@ -36,6 +36,7 @@ final class HostileTextTests: XCTestCase {
         XCTAssertTrue(text.contains("): \\u{1B}[31mred\\u{1B}]0;title\\u{7}\\u{D}\\u{0} \\u{202E}gnp.exe"), text)
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         XCTAssertEqual(lines.count, 3, text)
+        guard lines.count == 3 else { return }
         XCTAssertEqual(lines[1], "[evil] \\u{3A}:error::fake annotation")
         XCTAssertTrue(lines[2].hasPrefix("[evil]   \\u{3A}:warning::x \\u{23}#vso[task.setvariable]AAA"), String(lines[2]))
         // 100 kB of plugin text is cut to the limit, saying how much was cut, and still ends with the row.
