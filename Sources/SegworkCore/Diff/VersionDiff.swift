@@ -93,13 +93,18 @@ public struct VersionDiff: Codable, Sendable, Equatable {
         formatVersion = try c.decode(Int.self, forKey: .formatVersion)
         definition = try c.decode(String.self, forKey: .definition)
         from = try c.decode(VersionRef.self, forKey: .from); to = try c.decode(VersionRef.self, forKey: .to)
-        labels = try c.decode([String].self, forKey: .labels)
+        let labels = try c.decode([String].self, forKey: .labels)
+        self.labels = labels
         if let rows = try c.decodeIfPresent([[Int]].self, forKey: .matrix) {
+            guard rows.count == labels.count, rows.allSatisfy({ $0.count == labels.count }) else {
+                throw DecodingError.dataCorruptedError(forKey: .matrix, in: c, debugDescription: "the matrix is labels × labels")
+            }
             matrix = MigrationMatrix(rows: rows)
         } else {
             let cells = try c.decode([[Int]].self, forKey: .matrixCells).map { t -> MigrationMatrix.Cell in
-                guard t.count == 3 else {
-                    throw DecodingError.dataCorruptedError(forKey: .matrixCells, in: c, debugDescription: "a cell is [row, column, count]")
+                guard t.count == 3, (0..<labels.count).contains(t[0]), (0..<labels.count).contains(t[1]) else {
+                    throw DecodingError.dataCorruptedError(forKey: .matrixCells, in: c,
+                                                           debugDescription: "a cell is [row, column, count] with indexes into labels")
                 }
                 return MigrationMatrix.Cell(from: t[0], to: t[1], count: t[2])
             }
