@@ -60,6 +60,23 @@ final class HostileLabelCLITests: XCTestCase {
         XCTAssertTrue(ws.exportedFiles().isEmpty, "nothing written")
     }
 
+    func testBothUnicodeFormsOfALabelAreOneSegment() throws {
+        // Before: "profile: the segment label 'café' appears twice", exit 1, naming neither plugin nor row.
+        let ws = try TempWorkspace(files: ["data/customers.csv": customers(6),
+                                           "segmentations/d.yaml": definition(["cafe"]),
+                                           "plugins/cafe.lua": plugin("cafe", body: """
+                                               if row.age % 2 == 0 then return "caf\\u{E9}" end return "cafe\\u{301}"
+                                               """)])
+        defer { ws.remove() }
+        let r = try SegProcess.run(["run", ws.root.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let membership = try XCTUnwrap(ws.exportedFiles().first { $0.hasSuffix("membership.csv") })
+        let csv = try Data(contentsOf: ws.root.appendingPathComponent("exports").appendingPathComponent(membership))
+        XCTAssertEqual(String(decoding: csv, as: UTF8.self),
+                       "customer_id,segment\n" + (1...6).map { "c\($0),caf\u{E9}\n" }.joined())
+        XCTAssertFalse(csv.contains(Array("e\u{301}".utf8)), "written in NFC only")
+    }
+
     func testHostileLabelsArePrintedSafelyAndExportedWithoutFormulas() throws {
         let ws = try TempWorkspace(files: [
             "data/customers.csv": customers(4),
