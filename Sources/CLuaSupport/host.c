@@ -80,6 +80,7 @@ void sw_set_slot(lua_State *L, int slot) {
 void sw_set_message(sw_host *h, const char *text, size_t len) {
     free(h->message);
     h->message = malloc(len + 1);
+    h->message_len = h->message ? len : 0;
     if (h->message) {
         memcpy(h->message, text, len);
         h->message[len] = 0;
@@ -372,6 +373,7 @@ int sw_push_slot(sw_host *h, int32_t slot) {
 }
 
 const char *sw_error_message(sw_host *h) { return h->message ? h->message : ""; }
+size_t sw_error_message_length(sw_host *h) { return h->message ? h->message_len : 0; }
 const char *sw_error_traceback(sw_host *h) { return h->traceback ? h->traceback : ""; }
 int64_t sw_error_row(sw_host *h) { return h->row; }
 const char *sw_trip_source(sw_host *h) { return h->trip_source; }

@@ -73,6 +73,7 @@ struct sw_host {
     int forbidden;
     int64_t row;
     char *message;
+    size_t message_len; /* the message may hold NUL bytes */
     char *traceback;
 
     /* labels interned by the last assign call */

@@ -22,14 +22,19 @@ public struct LuaLimits: Sendable, Equatable {
     /// count. `workspace.yaml`: `limits.source_mb`. Zero or less: no cap. Default 1 GiB.
     public var sourceBytes: Int
 
+    /// Distinct labels one criterion may give (after NFC normalisation), and distinct segments a run may have
+    /// after `combine`. More is an error naming the plugin: a criterion that gives (nearly) every customer its
+    /// own label is a bug, not a segmentation. `workspace.yaml`: `limits.segments`. Default 1,000.
+    public var segments: Int
+
     /// What each emitted value counts towards `sourceBytes`, on top of the bytes of a string.
     public static let bytesPerEmittedValue = Int(SW_EMIT_VALUE_BYTES)
 
     /// Creates limits.
     public init(instructions: Int = 100_000_000, memoryBytes: Int = 64 << 20, seconds: Double = 2,
-                sourceBytes: Int = 1 << 30) {
+                sourceBytes: Int = 1 << 30, segments: Int = 1000) {
         self.instructions = instructions; self.memoryBytes = memoryBytes; self.seconds = seconds
-        self.sourceBytes = sourceBytes
+        self.sourceBytes = sourceBytes; self.segments = segments
     }
 
     /// The defaults: stop `while true do end` or a runaway `string.rep` in about a second, and a source
@@ -51,7 +56,8 @@ public struct PluginEnvironment: Sendable {
     /// When set, `os.time()` with no argument returns this (seconds since 1970) and `os.clock()` returns 0,
     /// so runs repeat exactly. When nil, the real clock is used.
     public var frozenTime: Int64?
-    /// Where `seg.log` lines go (default: standard error, prefixed with the plugin name).
+    /// Where `seg.log` lines go (default: standard error, prefixed with the plugin name). The message arrives
+    /// escaped and cut to `TerminalText.messageLimit` bytes; it may still hold line feeds.
     public var log: @Sendable (_ plugin: String, _ message: String) -> Void
 
     /// Creates an environment.
@@ -62,8 +68,9 @@ public struct PluginEnvironment: Sendable {
         self.randomSeed = randomSeed; self.frozenTime = frozenTime; self.log = log
     }
 
-    /// Writes `[plugin] message` to standard error.
+    /// Writes `[plugin] message` to standard error, `[plugin] ` in front of every line of the message (the host
+    /// hands the log messages already escaped and cut; see `TerminalText`).
     public static let standardErrorLog: @Sendable (String, String) -> Void = { plugin, message in
-        FileHandleStandardError.write("[\(plugin)] \(message)\n")
+        FileHandleStandardError.write(TerminalText.pluginLines(message, plugin: plugin) + "\n")
     }
 }

@@ -127,7 +127,8 @@ public final class Plugin {
 
     /// Calls `assign(row, p)` for each of `rowCount` rows. `row` holds exactly the fields in `columns`
     /// (a missing value is nil). A return that is neither a string nor nil, or a label that is not valid
-    /// UTF-8, throws `.badReturn` with the row.
+    /// UTF-8, throws `.badReturn` with the row. Labels come back in NFC and checked by `LabelRules` (no control
+    /// characters, at most 200 characters, at most `LuaLimits.segments` distinct labels).
     public func assign(columns: [ColumnInput], rowCount: Int) throws -> LabelAssignment {
         try requireKind(.criterion, "assign")
         ColumnBridge.checkLengths(columns, rowCount: rowCount)
@@ -140,7 +141,8 @@ public final class Plugin {
             }
         }
         try state.check(status, .assign)
-        return LabelAssignment(codes: codes, labels: state.labels())
+        return try LabelRules.apply(LabelAssignment(codes: codes, labels: state.labels()), plugin: manifest.name,
+                                    file: path, maxSegments: state.limits.segments)
     }
 
     /// Calls `score(row, p)` for each of `rowCount` rows. A return that is neither a number nor nil throws

@@ -24,6 +24,8 @@ public struct PluginError: Error, Sendable, Equatable {
         case badReturn(field: String, expected: String, got: String)
         /// A parameter override the plugin does not declare, or of the wrong type.
         case badParam(name: String, problem: String)
+        /// A criterion gave more distinct labels than `LuaLimits.segments`; `label` is the first one over the limit.
+        case tooManyLabels(limit: Int, label: String)
         /// The plugin tried something the sandbox forbids (reading outside the workspace, …).
         case forbidden(String)
     }

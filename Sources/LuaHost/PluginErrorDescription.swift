@@ -6,7 +6,16 @@ extension PluginError: LocalizedError, CustomStringConvertible {
     public var errorDescription: String? { description }
 
     /// The message for people: names the plugin, its file and line, the row or customer, and what to do.
+    /// Safe to print: the plugin's own text is cut after `TerminalText.messageLimit` bytes, control characters
+    /// are escaped, and every line after the first starts with `[plugin] ` (see `TerminalText`).
     public var description: String {
+        let lines = TerminalText.escaped(unfiltered, limit: Int.max).split(separator: "\n", omittingEmptySubsequences: false)
+        let prefix = "\n[\(TerminalText.cell(plugin))] "
+        return lines.first.map(String.init)! + lines.dropFirst().map { prefix + $0 }.joined()
+    }
+
+    /// The message before it is made safe to print; the plugin's own text already cut to its limit.
+    private var unfiltered: String {
         let location = line.map { "\(file):\($0)" } ?? file
         let who = "plugin '\(plugin)' (\(location))"
         switch reason {
@@ -17,7 +26,7 @@ extension PluginError: LocalizedError, CustomStringConvertible {
         case .badManifest(let field, let problem):
             return field.isEmpty ? "plugin file \(file): \(problem)" : "plugin file \(file): field '\(field)' \(problem)"
         case .runtime(let message):
-            return "\(who): \(message)\(rowContext)"
+            return "\(who): \(TerminalText.escaped(message))\(rowContext)"
         case .instructionBudget(let limit):
             return "\(who) exceeded its instruction budget of \(limit) instructions in one call\(rowContext); "
                 + "raise limits.instructions in workspace.yaml if this is expected"
@@ -36,15 +45,20 @@ extension PluginError: LocalizedError, CustomStringConvertible {
             return "plugin '\(plugin)' returned a \(got) from \(field)\(rowContext); \(field) must return \(expected)"
         case .badParam(let name, let problem):
             return "plugin '\(plugin)' (\(file)): parameter '\(name)' \(problem)"
+        case .tooManyLabels(let limit, let label):
+            return "plugin '\(plugin)' (\(file)) gave more than \(limit) distinct labels; the next one, "
+                + "'\(TerminalText.cell(label))', was given\(rowContext). A criterion sorts customers into a few segments: "
+                + "make assign return a category, not a per-customer value (an id, an amount); if this many segments "
+                + "is intended, raise limits.segments in workspace.yaml"
         case .forbidden(let message):
-            return "\(who): \(message)\(rowContext)"
+            return "\(who): \(TerminalText.escaped(message))\(rowContext)"
         }
     }
 
     /// ` for customer C123 (row 17)`, ` for row 17`, or nothing. Rows are counted from 1 for people
     /// (`PluginError.row` itself is 0-based).
     private var rowContext: String {
-        if let customerID { return " for customer \(customerID)" + (row.map { " (row \($0 + 1))" } ?? "") }
+        if let customerID { return " for customer \(TerminalText.cell(customerID))" + (row.map { " (row \($0 + 1))" } ?? "") }
         if let row { return " for row \(row + 1)" }
         return ""
     }

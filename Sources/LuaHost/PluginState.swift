@@ -14,7 +14,10 @@ final class LogSink {
 private let logTrampoline: sw_log_fn = { context, message, length in
     guard let context, let message else { return 1 }
     let sink = Unmanaged<LogSink>.fromOpaque(context).takeUnretainedValue()
-    sink.log(sink.pluginName, String(decoding: UnsafeRawBufferPointer(start: message, count: length), as: UTF8.self))
+    // Escaped and cut here, from the raw bytes: a log closure never sees control characters, bytes that are not
+    // UTF-8 or more than `TerminalText.messageLimit` bytes of one message.
+    let bytes = UnsafeRawBufferPointer(start: message, count: length)
+    sink.log(sink.pluginName, TerminalText.escaped(utf8: bytes, limit: TerminalText.messageLimit))
     return 0
 }
 
@@ -85,7 +88,9 @@ final class PluginState {
     }
 
     private func error(for status: Int32, _ call: CallSite) -> PluginError {
-        let message = String(cString: sw_error_message(host))
+        // All of it: a NUL byte must not hide the rest (it is shown escaped, see `TerminalText`).
+        let message = String(decoding: UnsafeRawBufferPointer(start: sw_error_message(host), count: sw_error_message_length(host)),
+                             as: UTF8.self)
         let tracebackText = String(cString: sw_error_traceback(host))
         let traceback = tracebackText.isEmpty ? nil : tracebackText
         let rowIndex = sw_error_row(host)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LuaHost
 import SegworkCore
 import SegworkData
 
@@ -140,7 +141,7 @@ struct DiffCommand: ParsableCommand {
         if let movers = d.movers, !movers.isEmpty {
             let shown = movers.prefix(20)
             print("first \(shown.count) of \(movers.count) (all are in the files):")
-            for m in shown { print("  \(m.customerID): \(m.from) → \(m.to)") }
+            for m in shown { print("  \(TerminalText.cell(m.customerID)): \(TerminalText.cell(m.from)) → \(TerminalText.cell(m.to))") }
         }
         try AtomicWriter.writeDirectory(files, to: dir)
         print("wrote \(files.keys.sorted().joined(separator: ", ")) to \(ws.display(dir))")

@@ -38,7 +38,7 @@ struct Seg: ParsableCommand {
         do {
             try command.run()
         } catch let error as SegworkError {
-            FileHandle.standardError.write(Data("seg: error: \(ExitStatus.message(for: error))\n".utf8))
+            FileHandle.standardError.write(Data("seg: error: \(TerminalText.escaped(ExitStatus.message(for: error), limit: Int.max))\n".utf8))
             Foundation.exit(error.exitStatus.rawValue)
         } catch let error as ExitCode {
             Foundation.exit(error.rawValue)
@@ -48,7 +48,7 @@ struct Seg: ParsableCommand {
             Foundation.exit(ExitStatus.usage.rawValue)
         } catch {
             // Not one of ours: still a failed run, said plainly (never ArgumentParser's usage format).
-            FileHandle.standardError.write(Data("seg: error: \(ExitStatus.message(for: error))\n".utf8))
+            FileHandle.standardError.write(Data("seg: error: \(TerminalText.escaped(ExitStatus.message(for: error), limit: Int.max))\n".utf8))
             Foundation.exit(ExitStatus.runFailed.rawValue)
         }
     }

@@ -9,7 +9,7 @@ final class DiffEngineTests: XCTestCase {
     func testHandComputedMigration() throws {
         let d = try DiffEngine.diff(from: F.record(1, F.v1CSV), to: F.record(2, F.v2CSV), includeMovers: false)
         XCTAssertEqual(d.labels, ["A", "B", "C", "D", "(unassigned)", "(absent)"])
-        XCTAssertEqual(d.matrix, [
+        XCTAssertEqual(d.matrix.rows(), [
             // A  B  C  D  un ab
             [2, 2, 0, 0, 0, 1],  // A: c3 c4 stay, c1 c2 → B, c10 left
             [0, 3, 0, 0, 0, 0],  // B
@@ -145,7 +145,7 @@ final class DiffEngineTests: XCTestCase {
         let d = try DiffEngine.diff(from: F.record(1, "id,segment\n"), to: F.record(2, "id,segment,score\n"),
                                     includeMovers: true)
         XCTAssertEqual(d.labels, ["(unassigned)", "(absent)"])
-        XCTAssertEqual(d.matrix, [[0, 0], [0, 0]])
+        XCTAssertEqual(d.matrix.rows(), [[0, 0], [0, 0]])
         XCTAssertNil(d.drift)
         XCTAssertEqual(d.segments, [SegmentChange(label: "(unassigned)", before: 0, after: 0, delta: 0, shareBefore: nil,
                                                   shareAfter: nil, shareDelta: nil, stayed: 0, movedIn: 0,

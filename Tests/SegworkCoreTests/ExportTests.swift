@@ -103,7 +103,7 @@ final class ExportTests: XCTestCase {
         XCTAssertTrue(s.contains("| spend | 23.3333 | 20 | 15 | 30 | 10 | 40 | 0 | 84.8 |\n"))
         XCTAssertTrue(s.contains("| B | 2 | 66.7% | 2.22 |\n"))
         XCTAssertTrue(s.contains("| (unassigned) | 2 | 20.0% | 30.00 | 13.6% | 30 | 50 |\n"))
-        XCTAssertTrue(s.contains("\"alpha\": \"x\\|y\", \"list\": [true, null], \"ratio\": 0.25, \"zeta\": 3"), s)
+        XCTAssertTrue(s.contains("\"alpha\": \"x\\|y\", \"list\": \\[true, null\\], \"ratio\": 0.25, \"zeta\": 3"), s)
         XCTAssertTrue(s.contains("| orders | data/orders.csv | 10 | "))
         XCTAssertTrue(s.hasSuffix("\n"))
     }

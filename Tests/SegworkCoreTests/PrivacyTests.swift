@@ -112,7 +112,7 @@ final class PrivacyTests: XCTestCase {
         let d = VersionDiff(formatVersion: 1, definition: "d",
                             from: VersionRef(id: "v1", runID: "r", asOf: "2024-01-01", createdAt: "", customers: 3),
                             to: VersionRef(id: "v2", runID: "r", asOf: "2024-01-01", createdAt: "", customers: 3),
-                            labels: [], matrix: [], segments: [], entered: 0, left: 0, moved: 3, stayed: 0,
+                            labels: [], matrix: MigrationMatrix(rows: []), segments: [], entered: 0, left: 0, moved: 3, stayed: 0,
                             drift: 1, inputChanges: [], movers: movers)
         let out = h.hashMovers(d).movers!
         XCTAssertEqual(out.map(\.from), ["X", "X", "Y"])

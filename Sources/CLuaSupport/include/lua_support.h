@@ -154,6 +154,7 @@ int sw_push_slot(sw_host *h, int32_t slot);
 
 /* Details of the last failed call (valid until the next call). */
 const char *sw_error_message(sw_host *h);
+size_t sw_error_message_length(sw_host *h); /* bytes of the message, which may hold NUL bytes */
 const char *sw_error_traceback(sw_host *h);
 int64_t sw_error_row(sw_host *h);
 const char *sw_trip_source(sw_host *h);

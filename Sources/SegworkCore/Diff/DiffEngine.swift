@@ -43,17 +43,24 @@ public enum DiffEngine {
         let matrix = axis.matrix(m)
         let n = axis.labels.count, absent = n - 1
 
+        // One pass over the non-empty cells: linear in customers and cells, never in labels².
+        var before = [Int](repeating: 0, count: n), after = before, diagonal = before, movedIn = before
+        var movedOut = before, enteredInto = before, leftFrom = before
+        for c in matrix.cells {
+            before[c.from] += c.count; after[c.to] += c.count
+            if c.from == c.to { diagonal[c.from] += c.count } else if c.to == absent { leftFrom[c.from] += c.count }
+            else if c.from == absent { enteredInto[c.to] += c.count }
+            else { movedOut[c.from] += c.count; movedIn[c.to] += c.count }
+        }
         var entered = 0, left = 0, moved = 0, stayed = 0
         var segments: [SegmentChange] = []
         for i in 0..<absent {
-            var movedOut = 0, movedIn = 0
-            for j in 0..<absent where j != i { movedOut += matrix[i][j]; movedIn += matrix[j][i] }
             let s = SegmentChange(
-                label: axis.labels[i], before: matrix[i].reduce(0, +), after: matrix.reduce(0) { $0 + $1[i] },
-                delta: 0, shareBefore: nil, shareAfter: nil, shareDelta: nil, stayed: matrix[i][i],
-                movedIn: movedIn, movedOut: movedOut, entered: matrix[absent][i], left: matrix[i][absent])
+                label: axis.labels[i], before: before[i], after: after[i],
+                delta: 0, shareBefore: nil, shareAfter: nil, shareDelta: nil, stayed: diagonal[i],
+                movedIn: movedIn[i], movedOut: movedOut[i], entered: enteredInto[i], left: leftFrom[i])
             segments.append(withShares(s, fromRows: m.fromRows, toRows: m.toRows))
-            entered += s.entered; left += s.left; stayed += s.stayed; moved += movedOut
+            entered += s.entered; left += s.left; stayed += s.stayed; moved += s.movedOut
         }
         let diff = VersionDiff(
             definition: from.definition, from: reference(from, customers: m.fromRows),

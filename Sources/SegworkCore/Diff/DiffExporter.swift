@@ -27,7 +27,8 @@ public enum DiffExporter {
     }
 
     /// The diff in tidy (long) form, header `section,subject,field,from,to,value`, one fact per row:
-    /// `diff`, `version`, `summary`, `segment`, `matrix` (every cell, zeros included), `input` and `mover`
+    /// `diff`, `version`, `summary`, `segment`, `matrix` (every cell, zeros included; only non-empty cells beyond
+    /// `MigrationMatrix.fullLimit` labels), `input` and `mover`
     /// rows, in that order. `from`/`to` hold the two sides (version values, matrix labels, input values
     /// before and after, a mover's labels); `value` holds single values. RFC 4180 quoting, LF line ends;
     /// undefined values are empty.
@@ -35,7 +36,7 @@ public enum DiffExporter {
         var out = CSVText()
         out.row(["section", "subject", "field", "from", "to", "value"])
         out.row(["diff", "", "format_version", "", "", String(d.formatVersion)])
-        out.row(["diff", "", "definition", "", "", d.definition])
+        out.row(["diff", "", "definition", "", "", CSVText.text(d.definition)])
         for (field, a, b) in [("id", d.from.id, d.to.id), ("run_id", d.from.runID, d.to.runID),
                               ("as_of", d.from.asOf, d.to.asOf), ("created_at", d.from.createdAt, d.to.createdAt),
                               ("customers", String(d.from.customers), String(d.to.customers))] {
@@ -53,20 +54,26 @@ public enum DiffExporter {
                                    ("share_delta", CSVText.number(s.shareDelta)), ("stayed", String(s.stayed)),
                                    ("moved_in", String(s.movedIn)), ("moved_out", String(s.movedOut)),
                                    ("entered", String(s.entered)), ("left", String(s.left))] {
-                out.row(["segment", s.label, field, "", "", value])
+                out.row(["segment", CSVText.text(s.label), field, "", "", value])
             }
         }
-        for (i, row) in d.matrix.enumerated() {
-            for (j, count) in row.enumerated() {
-                out.row(["matrix", "", "count", d.labels[i], d.labels[j], String(count)])
+        let labels = d.labels.map(CSVText.text)
+        if d.matrix.isSmall {
+            for (i, row) in d.matrix.rows().enumerated() {
+                for (j, count) in row.enumerated() {
+                    out.row(["matrix", "", "count", labels[i], labels[j], String(count)])
+                }
             }
+        } else {
+            // Beyond `MigrationMatrix.fullLimit` labels, only the cells that hold customers (docs/DIFF.md).
+            for c in d.matrix.cells { out.row(["matrix", "", "count", labels[c.from], labels[c.to], String(c.count)]) }
         }
         for c in d.inputChanges {
             let field = "\(c.kind.rawValue).\(c.field)" + (c.param.map { ".\($0)" } ?? "")
-            out.row(["input", c.name, field, c.before ?? "", c.after ?? "", ""])
+            out.row(["input", c.name, field, CSVText.textOrNumber(c.before ?? ""), CSVText.textOrNumber(c.after ?? ""), ""])
         }
         for m in d.movers ?? [] {
-            out.row(["mover", m.customerID, "customer", m.from, m.to, ""])
+            out.row(["mover", CSVText.text(m.customerID), "customer", CSVText.text(m.from), CSVText.text(m.to), ""])
         }
         return out.data
     }

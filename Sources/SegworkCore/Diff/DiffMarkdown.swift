@@ -1,4 +1,5 @@
 import Foundation
+import LuaHost
 import SegworkData
 
 /// The Markdown diff report (`DiffExporter.markdown`); layout documented in docs/DIFF.md.
@@ -43,8 +44,16 @@ enum DiffMarkdown {
         md.line("Customers by segment in \(md.escape(from)) (rows) and in \(md.escape(to)) (columns). "
                 + "The `(absent)` row holds customers who entered the population, the `(absent)` column those who left.")
         md.line()
-        md.table(["\(from) → \(to)"] + d.labels, align: [.left] + d.labels.map { _ in .right },
-                 rows: d.matrix.enumerated().map { i, row in [d.labels[i]] + row.map { String($0) } })
+        if d.matrix.isSmall {
+            md.table(["\(from) → \(to)"] + d.labels, align: [.left] + d.labels.map { _ in .right },
+                     rows: d.matrix.rows().enumerated().map { i, row in [d.labels[i]] + row.map { String($0) } })
+        } else {
+            md.line("\(d.labels.count) labels are too many for a table; the \(d.matrix.cells.count) cells that hold "
+                    + "customers, by \(md.escape(from)) then \(md.escape(to)):")
+            md.line()
+            md.table([from, to, "customers"], align: [.left, .left, .right],
+                     rows: d.matrix.cells.map { [d.labels[$0.from], d.labels[$0.to], String($0.count)] })
+        }
 
         if let movers = d.movers {
             md.line("## Customers who moved")
@@ -95,13 +104,20 @@ enum DiffText {
                        })
         lines.append("")
         lines.append("migration (rows \(d.from.id), columns \(d.to.id)):")
-        lines += table([""] + d.labels.map(oneLine),
-                       d.matrix.enumerated().map { i, row in [oneLine(d.labels[i])] + row.map { String($0) } })
+        if d.matrix.isSmall {
+            lines += table([""] + d.labels.map(oneLine),
+                           d.matrix.rows().enumerated().map { i, row in [oneLine(d.labels[i])] + row.map { String($0) } })
+        } else {
+            lines.append("  (\(d.labels.count) labels: only the \(d.matrix.cells.count) cells that hold customers)")
+            lines += table([d.from.id, d.to.id, "customers"],
+                           d.matrix.cells.map { [oneLine(d.labels[$0.from]), oneLine(d.labels[$0.to]), String($0.count)] })
+        }
         if let movers = d.movers {
             lines.append("")
             lines.append("\(movers.count) customers off the diagonal (diff.json and diff.csv hold the full list)")
         }
-        return lines.joined(separator: "\n") + "\n"
+        // Labels and parameter values come from plugins: nothing raw reaches the terminal.
+        return TerminalText.escaped(lines.joined(separator: "\n"), limit: Int.max) + "\n"
     }
 
     /// Left-aligned first column, right-aligned others, two spaces between columns.
@@ -116,10 +132,8 @@ enum DiffText {
         }
     }
 
-    /// A label on one line (line breaks as spaces).
-    private static func oneLine(_ s: String) -> String {
-        String(s.map { $0 == "\n" || $0 == "\r" || $0 == "\r\n" ? " " : $0 })
-    }
+    /// A label or value on one line, safe to print (`TerminalText.cell`).
+    private static func oneLine(_ s: String) -> String { TerminalText.cell(s) }
 
     /// A hash shortened to 12 characters; other values as they are, `-` when absent.
     private static func short(_ s: String?) -> String {

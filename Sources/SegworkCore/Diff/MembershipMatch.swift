@@ -130,11 +130,8 @@ struct DiffAxis {
         toIndex[code >= 0 ? Int(code) : m.toLabels.count + (code == MembershipMatch.unassigned ? 0 : 1)]
     }
 
-    /// The migration matrix: `[from axis index][to axis index]` customer counts.
-    func matrix(_ m: MembershipMatch) -> [[Int]] {
-        let n = labels.count
-        var flat = [Int](repeating: 0, count: n * n)
-        for i in 0..<m.fromCode.count { flat[from(m.fromCode[i], m) * n + to(m.toCode[i], m)] += 1 }
-        return (0..<n).map { Array(flat[$0 * n ..< ($0 + 1) * n]) }
+    /// The migration matrix: customers per (from axis index, to axis index), only the non-empty cells.
+    func matrix(_ m: MembershipMatch) -> MigrationMatrix {
+        MigrationMatrix(size: labels.count, counting: m.fromCode.count) { (from(m.fromCode[$0], m), to(m.toCode[$0], m)) }
     }
 }

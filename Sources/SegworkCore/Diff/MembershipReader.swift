@@ -4,7 +4,8 @@ import SegworkData
 /// Reads a stored `membership.csv` (docs/EXPORTS.md: header `<id column>,segment[,scores…]`, RFC 4180
 /// quoting, one row per customer, empty segment = unassigned) without building a table: for each customer
 /// it hands over the raw UTF-8 bytes of the id and of the segment, quotes removed, so ids are compared as
-/// exact byte strings (never by Unicode equivalence). Score columns are skipped.
+/// exact byte strings (never by Unicode equivalence). Score columns are skipped. A text field that
+/// `CSVText.text` guarded against spreadsheet formulas (`'=x`) is handed over without the guarding quote.
 enum MembershipReader {
     /// A problem the row callback reports; the reader turns it into a `DiffError` with the line.
     enum RowProblem: Error {
@@ -46,7 +47,7 @@ enum MembershipReader {
             guard let second = header.segment, String(decoding: second, as: UTF8.self) == "segment" else {
                 throw fail(header.start, "the header's second column must be 'segment'")
             }
-            let idColumn = String(decoding: header.id, as: UTF8.self)
+            let idColumn = String(decoding: CSVText.unguarded(header.id), as: UTF8.self)
             var rows = 0
             while true {
                 let record: RecordScanner.Record
@@ -57,7 +58,8 @@ enum MembershipReader {
                 guard let segment = record.segment else {
                     throw fail(record.start, "the row has no 'segment' field (expected `<id>,<segment>`)")
                 }
-                do { try row(record.id, segment) } catch let p as RowProblem {
+                // Ids and labels as they were before `Exporter.membership` guarded them against formulas.
+                do { try row(CSVText.unguarded(record.id), CSVText.unguarded(segment)) } catch let p as RowProblem {
                     let line = ByteScan.line(of: record.start, in: body, loneCR: false)
                     switch p {
                     case .duplicate(let id): throw DiffError.duplicateCustomer(version: version, id: id, line: line)

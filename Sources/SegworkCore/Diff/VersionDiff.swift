@@ -28,10 +28,10 @@ public struct VersionDiff: Codable, Sendable, Equatable {
     /// (byte order), then labels new in `to` (by size in `to` descending, then label), then `(unassigned)`,
     /// then `(absent)` (customer not in that version's population). The last two are always present.
     public var labels: [String]
-    /// `matrix[i][j]` = customers in `labels[i]` in `from` and in `labels[j]` in `to`. The `(absent)` row
-    /// counts customers who entered the population, the `(absent)` column those who left; the
-    /// `(absent)`×`(absent)` cell is always 0.
-    public var matrix: [[Int]]
+    /// `matrix[i, j]` = customers in `labels[i]` in `from` and in `labels[j]` in `to`, stored sparsely (only
+    /// non-empty cells). The `(absent)` row counts customers who entered the population, the `(absent)` column
+    /// those who left; the `(absent)`×`(absent)` cell is always 0.
+    public var matrix: MigrationMatrix
     /// One entry per label except `(absent)`, in the order of `labels` (so `(unassigned)` is last).
     public var segments: [SegmentChange]
     /// Customers in `to` but not in `from`.
@@ -54,7 +54,7 @@ public struct VersionDiff: Codable, Sendable, Equatable {
 
     /// Creates a diff.
     public init(formatVersion: Int = VersionDiff.currentFormatVersion, definition: String, from: VersionRef,
-                to: VersionRef, labels: [String], matrix: [[Int]], segments: [SegmentChange], entered: Int,
+                to: VersionRef, labels: [String], matrix: MigrationMatrix, segments: [SegmentChange], entered: Int,
                 left: Int, moved: Int, stayed: Int, drift: Double?, inputChanges: [InputChange],
                 movers: [Mover]?) {
         self.formatVersion = formatVersion; self.definition = definition; self.from = from; self.to = to
@@ -63,16 +63,60 @@ public struct VersionDiff: Codable, Sendable, Equatable {
         self.inputChanges = inputChanges; self.movers = movers
     }
 
-    /// Writes every key, `drift` and `movers` as `null` when undefined or not requested.
+    private enum CodingKeys: String, CodingKey {
+        case formatVersion, definition, from, to, labels, matrix, matrixCells, segments, entered, left, moved, stayed
+        case drift, inputChanges, movers
+    }
+
+    /// Writes every key, `drift` and `movers` as `null` when undefined or not requested. The matrix is written in
+    /// full (`matrix`, every row) up to `MigrationMatrix.fullLimit` labels; beyond, `matrix` is `null` and
+    /// `matrixCells` lists the non-empty cells as `[row, column, count]` (docs/DIFF.md, "Large diffs").
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(formatVersion, forKey: .formatVersion); try c.encode(definition, forKey: .definition)
         try c.encode(from, forKey: .from); try c.encode(to, forKey: .to)
-        try c.encode(labels, forKey: .labels); try c.encode(matrix, forKey: .matrix)
+        try c.encode(labels, forKey: .labels)
+        if matrix.isSmall {
+            try c.encode(matrix.rows(), forKey: .matrix)
+        } else {
+            try c.encodeNil(forKey: .matrix)
+            try c.encode(matrix.cells.map { [$0.from, $0.to, $0.count] }, forKey: .matrixCells)
+        }
         try c.encode(segments, forKey: .segments); try c.encode(entered, forKey: .entered)
         try c.encode(left, forKey: .left); try c.encode(moved, forKey: .moved)
         try c.encode(stayed, forKey: .stayed); try c.encode(drift, forKey: .drift)
         try c.encode(inputChanges, forKey: .inputChanges); try c.encode(movers, forKey: .movers)
+    }
+
+    /// Reads what `encode(to:)` writes (either form of the matrix).
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        formatVersion = try c.decode(Int.self, forKey: .formatVersion)
+        definition = try c.decode(String.self, forKey: .definition)
+        from = try c.decode(VersionRef.self, forKey: .from); to = try c.decode(VersionRef.self, forKey: .to)
+        let labels = try c.decode([String].self, forKey: .labels)
+        self.labels = labels
+        if let rows = try c.decodeIfPresent([[Int]].self, forKey: .matrix) {
+            guard rows.count == labels.count, rows.allSatisfy({ $0.count == labels.count }) else {
+                throw DecodingError.dataCorruptedError(forKey: .matrix, in: c, debugDescription: "the matrix is labels × labels")
+            }
+            matrix = MigrationMatrix(rows: rows)
+        } else {
+            let cells = try c.decode([[Int]].self, forKey: .matrixCells).map { t -> MigrationMatrix.Cell in
+                guard t.count == 3, (0..<labels.count).contains(t[0]), (0..<labels.count).contains(t[1]) else {
+                    throw DecodingError.dataCorruptedError(forKey: .matrixCells, in: c,
+                                                           debugDescription: "a cell is [row, column, count] with indexes into labels")
+                }
+                return MigrationMatrix.Cell(from: t[0], to: t[1], count: t[2])
+            }
+            matrix = MigrationMatrix(size: labels.count, cells: cells)
+        }
+        segments = try c.decode([SegmentChange].self, forKey: .segments)
+        entered = try c.decode(Int.self, forKey: .entered); left = try c.decode(Int.self, forKey: .left)
+        moved = try c.decode(Int.self, forKey: .moved); stayed = try c.decode(Int.self, forKey: .stayed)
+        drift = try c.decodeIfPresent(Double.self, forKey: .drift)
+        inputChanges = try c.decode([InputChange].self, forKey: .inputChanges)
+        movers = try c.decodeIfPresent([Mover].self, forKey: .movers)
     }
 }
 

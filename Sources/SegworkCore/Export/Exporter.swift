@@ -27,13 +27,14 @@ public enum Exporter {
 
     /// `profiles.csv`: the report in tidy form, header `segment,column,statistic,value`, one row per
     /// group × statistic: the population `(all)` first, then the segments in report order, then
-    /// `(unassigned)`. RFC 4180 quoting, LF line ends. Undefined values are empty.
+    /// `(unassigned)`. RFC 4180 quoting, LF line ends. Undefined values are empty. Labels, column names and
+    /// values of text columns are guarded against spreadsheet formulas (`CSVText.text`).
     public static func csv(_ r: ProfileReport) -> Data {
         var out = CSVText()
         out.row(["segment", "column", "statistic", "value"])
         for p in [r.population] + r.segments {
             func put(_ column: String, _ statistic: String, _ value: String) {
-                out.row([p.label, column, statistic, value])
+                out.row([CSVText.text(p.label), CSVText.text(column), statistic, value])
             }
             put("", "count", String(p.count))
             put("", "share", CSVText.number(p.share))
@@ -57,9 +58,11 @@ public enum Exporter {
                 put(s.column, "distinct", String(s.distinct))
                 if s.suppressed == true { put(s.column, "suppressed", "true") }
                 if let n = s.suppressedValues { put(s.column, "top_suppressed", String(n)) }
+                // A value of a text column is text; values of other columns are written by the host (numbers, dates).
+                let isText = r.categoricalColumns.first { $0.name == s.column }?.type == .string
                 for (k, t) in s.top.enumerated() {
                     let rank = "top\(k + 1)"
-                    put(s.column, rank, t.value)
+                    put(s.column, rank, isText ? CSVText.text(t.value) : t.value)
                     put(s.column, rank + "_count", String(t.count))
                     put(s.column, rank + "_share", CSVText.number(t.share))
                     put(s.column, rank + "_lift", CSVText.number(t.lift))
@@ -71,7 +74,8 @@ public enum Exporter {
 
     /// `membership.csv`: header `<id column name>,segment,<score column names…>`, then one row per
     /// table row in table order: the id, the segment label (empty when unassigned) and the scores
-    /// (empty when missing). RFC 4180 quoting, LF line ends.
+    /// (empty when missing). RFC 4180 quoting, LF line ends. Text ids and labels are guarded against
+    /// spreadsheet formulas (`CSVText.text`); numbers are not.
     ///
     /// `ids`, `assignment` and every score column must have the same number of rows (they all come
     /// from one run's table); a mismatch is a programming error and stops the process.
@@ -82,11 +86,15 @@ public enum Exporter {
             precondition(s.count == n, "membership: score column '\(s.name)' has \(s.count) rows, assignment \(n)")
         }
         var out = CSVText()
-        out.row([ids.name, "segment"] + scores.map(\.name))
+        out.row([CSVText.text(ids.name), "segment"] + scores.map(\.name))
         var fields = [String](repeating: "", count: 2 + scores.count)
+        let textIDs = ids.type == .string
+        let labels = assignment.labels.map(CSVText.text)
         for i in 0..<n {
-            fields[0] = ids.string(at: i) ?? ""
-            fields[1] = assignment.label(at: i) ?? ""
+            let id = ids.string(at: i) ?? ""
+            fields[0] = textIDs ? CSVText.text(id) : id
+            let code = Int(assignment.codes[i])
+            fields[1] = code >= 0 && code < labels.count ? labels[code] : ""
             for (j, s) in scores.enumerated() { fields[2 + j] = s.string(at: i) ?? "" }
             out.row(fields)
         }
@@ -120,4 +128,29 @@ struct CSVText {
 
     /// A number with `formatDouble`, empty when undefined.
     static func number(_ d: Double?) -> String { d.map(formatDouble) ?? "" }
+
+    /// A text cell (a label, an id, a value of a text column) that a spreadsheet will not run as a formula
+    /// (OWASP, "CSV injection"): text starting with `=`, `+`, `-`, `@`, a tab or a CR gets a single quote in
+    /// front. So the quote can be taken off again without doubt (`unguarded`), text that is apostrophes followed
+    /// by such a character gets one more. Numbers the host writes as numbers never go through here.
+    static func text(_ s: String) -> String {
+        needsGuard(s.utf8) ? "'" + s : s
+    }
+
+    /// `text(s)` for text, `s` unchanged when it reads as a number (a parameter value such as `-3`).
+    static func textOrNumber(_ s: String) -> String {
+        Double(s) != nil ? s : text(s)
+    }
+
+    /// Whether `text` would be read as a formula: after any apostrophes, its first byte is one of `=+-@`, tab, CR.
+    static func needsGuard<C: Collection>(_ bytes: C) -> Bool where C.Element == UInt8 {
+        guard let first = bytes.first(where: { $0 != 0x27 }) else { return false }
+        return [0x3D, 0x2B, 0x2D, 0x40, 0x09, 0x0D].contains(first)
+    }
+
+    /// A field as `text` wrote it, back to the original text: the guarding quote removed.
+    static func unguarded(_ field: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        guard field.first == 0x27, needsGuard(field.dropFirst()) else { return field }
+        return UnsafeBufferPointer(rebasing: field.dropFirst())
+    }
 }

@@ -7,7 +7,7 @@ extension Exporter {
     /// a summary table (customers, share, revenue, mean of each numeric column per group), then a
     /// section per group with its numeric statistics and top values with lift. Shares are percentages
     /// with one decimal, money has two decimals, other numbers 6 significant digits, date statistics
-    /// are dates. `|` and `\` in text are escaped and line breaks become spaces, so cells never break.
+    /// are dates. Text is escaped (`MarkdownText.escape`): no cell breaks, and no Markdown link or HTML is live.
     public static func markdown(_ r: ProfileReport) -> Data { markdown(r, cleaning: nil) }
 
     /// `profiles.md` as above; with a cleaning report, a "Cleaning" section follows the inputs (only then, so
@@ -128,15 +128,25 @@ struct MarkdownText {
         line()
     }
 
-    /// Text safe inside a table cell or heading: `\` and `|` escaped, line breaks as spaces.
+    /// Text safe inside a table cell or heading, with no live Markdown or HTML: `\`, `|`, `` ` ``, `[` and `]`
+    /// backslash-escaped; `&`, `<` and `>` as HTML entities (so no tag, `<script>` or `<javascript:…>` autolink,
+    /// and no `[text](javascript:…)` link can form); line breaks and tabs as spaces; any other control character
+    /// (`TerminalText.isControl`) as the visible text `\u{1B}`, never raw.
     func escape(_ s: String) -> String {
         var out = ""
         for ch in s.unicodeScalars {
             switch ch {
-            case "\\": out += "\\\\"
-            case "|": out += "\\|"
-            case "\n", "\r": out += " "
-            default: out.unicodeScalars.append(ch)
+            case "\\", "|", "`", "[", "]": out += "\\" + String(ch)
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\n", "\r", "\t", "\u{2028}", "\u{2029}": out += " "
+            default:
+                if TerminalText.isControl(ch.value) {
+                    out += "\\u{" + String(ch.value, radix: 16, uppercase: true) + "}"
+                } else {
+                    out.unicodeScalars.append(ch)
+                }
             }
         }
         return out

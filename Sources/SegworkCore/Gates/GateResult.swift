@@ -1,4 +1,5 @@
 import Foundation
+import LuaHost
 import SegworkData
 
 /// The outcome of one gate for one segment (or for the whole run). Encoded with every key present
@@ -17,13 +18,15 @@ public struct GateResult: Sendable, Equatable, Codable {
     /// the one it crosses, else the minimum).
     public var limit: Double?
     /// Names the gate, the segment and the numbers, e.g. "gate min_segment_size: segment 'About to Sleep'
-    /// has 26 customers, below the minimum of 30".
+    /// has 26 customers, below the minimum of 30". Safe to print: control characters escaped (`TerminalText`).
     public var message: String
 
     /// Creates a result.
     public init(gate: String, segment: String?, passed: Bool, actual: Double?, limit: Double?, message: String) {
         self.gate = gate; self.segment = segment; self.passed = passed
-        self.actual = actual; self.limit = limit; self.message = message
+        self.actual = actual; self.limit = limit
+        // Messages name segment labels, which come from plugins: escaped and cut like any plugin text.
+        self.message = TerminalText.escaped(message, keepNewlines: false)
     }
 
     /// Writes every key, absent values as `null`.

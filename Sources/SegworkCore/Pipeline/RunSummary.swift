@@ -1,10 +1,13 @@
 import Foundation
+import LuaHost
 import SegworkData
 
 /// Plain-text tables for the terminal: columns padded to their widest cell, numbers right-aligned.
 public enum TextTable {
-    /// Renders rows (the first is the header) with two spaces between columns.
+    /// Renders rows (the first is the header) with two spaces between columns. Every cell is made safe to print
+    /// first (`TerminalText.cell`: one line, control characters escaped, at most 200 characters).
     public static func render(_ rows: [[String]]) -> String {
+        let rows = rows.map { $0.map(TerminalText.cell) }
         guard let header = rows.first else { return "" }
         let widths = header.indices.map { c in rows.map { c < $0.count ? $0[c].count : 0 }.max() ?? 0 }
         func numeric(_ s: String) -> Bool { Double(s.replacingOccurrences(of: "%", with: "").replacingOccurrences(of: ",", with: "")) != nil }
@@ -41,7 +44,8 @@ public enum RunSummary {
         }
         lines.append(TextTable.render(rows).split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
         lines += notes.map { "  note: \($0)" }
-        return lines.joined(separator: "\n")
+        // Labels, notes and names can come from plugins and data files: nothing raw reaches the terminal.
+        return TerminalText.escaped(lines.joined(separator: "\n"), limit: Int.max)
     }
 
     private static func percent(_ x: Double) -> String { String(format: "%.1f%%", x * 100) }

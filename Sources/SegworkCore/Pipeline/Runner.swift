@@ -122,6 +122,11 @@ package struct Runner: Sendable {
         }
         options.progress?.begin("profiling")
         let assignment = Self.combine(assignments, definition.combine, rows: data.table.rowCount)
+        if assignment.labels.count > workspace.limits.segments {
+            throw ProfileError.tooManySegments(count: assignment.labels.count, limit: workspace.limits.segments,
+                                               criteria: definition.criteria.map(\.plugin),
+                                               combine: definition.combine.rawValue)
+        }
 
         var profiles = try Profiler.profiles(table: data.table, assignment: assignment, options: profileOptions)
         if let minGroupSize { profiles = Suppression.apply(profiles, k: minGroupSize) }

@@ -67,7 +67,9 @@ public struct IDHasher: Sendable {
                 } else {
                     while i < bytes.count, bytes[i] != 0x2C, bytes[i] != 0x0A { field.append(bytes[i]); i += 1 }
                 }
-                out += Array(hash(String(decoding: field, as: UTF8.self)).utf8)
+                // The id itself, without the quote that guards it against spreadsheet formulas.
+                let id = field.withUnsafeBufferPointer { String(decoding: CSVText.unguarded($0), as: UTF8.self) }
+                out += Array(hash(id).utf8)
             }
             header = false
             // The rest of the record, as is, up to an unquoted line end.

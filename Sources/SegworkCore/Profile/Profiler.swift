@@ -209,7 +209,7 @@ package enum Profiler {
         return result
     }
 
-    /// Each row's value as a dense id into `names` (-1 when missing); equal texts share one id.
+    /// Each row's value as a dense id into `names` (-1 when missing); texts equal in NFC share one id, named in NFC.
     private struct ValueIDs {
         var ids: [Int32]
         var names: [String] = []
@@ -224,8 +224,10 @@ package enum Profiler {
                 return i
             }
             if case .string(let codes, let dictionary) = column.storage {
-                // Map dictionary entries once (merging duplicate entries), then rows by code.
-                let byCode = dictionary.map { id($0) }
+                // Map dictionary entries once, then rows by code. Values are compared in Unicode NFC (the column's
+                // dictionary is keyed by bytes, so `café` precomposed and decomposed are two entries): both forms
+                // are one value, shown in NFC, whichever came first.
+                let byCode = dictionary.map { id($0.utf8.allSatisfy { $0 < 0x80 } ? $0 : $0.precomposedStringWithCanonicalMapping) }
                 ids = codes.indices.map { column.isValid($0) ? byCode[Int(codes[$0])] : -1 }
             } else {
                 ids = (0..<column.count).map { row in column.string(at: row).map { id($0) } ?? -1 }

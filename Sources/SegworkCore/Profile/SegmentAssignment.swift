@@ -68,6 +68,8 @@ public enum ProfileError: SegworkError, Sendable, Equatable, CustomStringConvert
     case reservedLabel(String)
     /// `topN` is negative.
     case badTopN(Int)
+    /// Combining the criteria gave more segments than `limits.segments` allows.
+    case tooManySegments(count: Int, limit: Int, criteria: [String], combine: String)
 
     /// A message a user can act on.
     public var description: String {
@@ -103,6 +105,10 @@ public enum ProfileError: SegworkError, Sendable, Equatable, CustomStringConvert
                 + "'\(Profiler.populationLabel)' or '\(Profiler.unassignedLabel)'. Rename the segment."
         case .badTopN(let n):
             return "profile: topN is \(n); it must be 0 or more."
+        case let .tooManySegments(count, limit, criteria, combine):
+            return "combining criteria \(criteria.map { "'\($0)'" }.joined(separator: ", ")) (combine: \(combine)) gave "
+                + "\(count) segments, more than the limit of \(limit); use fewer labels per criterion or fewer "
+                + "criteria, or raise limits.segments in workspace.yaml if this many segments is intended."
         }
     }
 

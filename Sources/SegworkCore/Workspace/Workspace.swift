@@ -41,7 +41,7 @@ public struct Workspace: Sendable {
             case "plugins": paths = try y.strings(v, k)
             case "privacy": ws.privacy = try PrivacySettings.parse(v, y)
             case "limits":
-                for (lk, lv) in try y.mapping(v, "limits", known: ["instructions", "memory_mb", "seconds", "source_mb"]) {
+                for (lk, lv) in try y.mapping(v, "limits", known: ["instructions", "memory_mb", "seconds", "source_mb", "segments"]) {
                     switch lk {
                     case "instructions":
                         let n = try y.int(lv, "limits.instructions")
@@ -55,6 +55,10 @@ public struct Workspace: Sendable {
                         let n = try y.int(lv, "limits.source_mb")
                         guard n >= 1 else { throw y.error(lv, "'limits.source_mb' must be at least 1") }
                         ws.limits.sourceBytes = n << 20
+                    case "segments":
+                        let n = try y.int(lv, "limits.segments")
+                        guard n >= 1 else { throw y.error(lv, "'limits.segments' must be at least 1") }
+                        ws.limits.segments = n
                     default:
                         let s = try y.double(lv, "limits.seconds")
                         guard s > 0 else { throw y.error(lv, "'limits.seconds' must be more than 0") }
