@@ -153,7 +153,7 @@ final class CleanerTests: XCTestCase {
         let error = try XCTUnwrap(cleanError(plugin, [intColumn([1, 2])], rows: 2))
         XCTAssertEqual(error.reason, .badReturn(field: "clean", expected: "a table (the cleaned row) or nil (to drop the row)", got: "string"))
         XCTAssertEqual(error.row, 1)
-        XCTAssertEqual(error.description, "plugin 'bad' returned a string from clean for row 2; clean must return a table (the cleaned row) or nil (to drop the row)")
+        XCTAssertEqual(error.description, "plugin 'bad' (\(plugin.path)) returned a string from clean for row 2; clean must return a table (the cleaned row) or nil (to drop the row)")
     }
 
     func testWrongColumnTypesNameColumnAndRow() throws {
