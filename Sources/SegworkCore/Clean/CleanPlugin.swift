@@ -38,12 +38,21 @@ extension Cleaner {
             for (field, c) in zip(fields, sources) {
                 stats[field] = pii.contains(c.name) ? c.statistics().withholdingValues() : c.statistics()
             }
-            try plugin.prepare(stats: stats)
+            do { try plugin.prepare(stats: stats) } catch let e as PluginError {
+                throw DefinitionError.prepareRejected(e, overrides: spec.params, lines: [:], line: step.line,
+                                                      file: definitionFile) ?? e
+            }
         }
         let params = try plugin.effectiveParams()
         let dates = Set(zip(fields, sources).filter { $0.1.type == .date }.map(\.0))
         let withheld = Set(zip(fields, sources).filter { pii.contains($0.1.name) }.map(\.0))
         let out: CleanedRows
+        let (records, lines, origin, dataset) = (records, rowLines, origin, dataset)
+        plugin.rowDescription = { row in
+            guard row < records.count else { return "" }
+            let line = lines?.line(of: records[row]) ?? records[row] + 2
+            return " at \(origin), line \(line) (record \(records[row] + 1) of dataset '\(dataset)', clean step \(index + 1))"
+        }
         do {
             out = try plugin.clean(columns: zip(fields, sources).map { $1.pluginInput(as: $0) }, rowCount: table.rowCount,
                                    dates: dates, withheld: withheld)
