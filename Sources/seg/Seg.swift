@@ -35,6 +35,7 @@ struct Seg: ParsableCommand {
             // which it prints with the usage line; usage errors get our documented status 2.
             if error is ExitCode || exitCode(for: error) == .success { Seg.exit(withError: error) }
             FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            HeadlessUsage.report(message(for: error))
             Foundation.exit(ExitStatus.usage.rawValue)
         }
     }
