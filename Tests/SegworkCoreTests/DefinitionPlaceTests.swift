@@ -126,6 +126,21 @@ final class DefinitionPlaceTests: XCTestCase {
         XCTAssertEqual(Runner.describeRow(ids, nil, "data/gap.csv")(0), " for customer C1 (row 1)")
     }
 
+    func testDatasetNamesHaveTheirLineAndASuggestion() throws {
+        let population = definition().replacingOccurrences(of: "population: customers", with: "population: customer")
+        XCTAssertThrowsError(try Definition.parse(text: population, file: "d.yaml", defaultName: "d")) { error in
+            let e = error as? DefinitionError
+            XCTAssertEqual(e?.line, 1, "\(error)")
+            XCTAssertTrue("\(error)".contains("did you mean 'customers'?"), "\(error)")
+        }
+        let tx = definition().replacingOccurrences(of: "transactions: tx", with: "transactions: txs")
+        XCTAssertThrowsError(try Definition.parse(text: tx, file: "d.yaml", defaultName: "d")) { error in
+            let e = error as? DefinitionError
+            XCTAssertEqual(e?.line, 11, "\(error)")
+            XCTAssertTrue("\(error)".contains("did you mean 'tx'?"), "\(error)")
+        }
+    }
+
     func testABrokenDefinitionDoesNotBlockRunsOfTheOthers() throws {
         try write("segmentations/a.yaml", definition())
         try write("segmentations/b.yaml", definition())

@@ -159,6 +159,7 @@ extension Definition {
         var seen = Set<String>()
         for (key, node) in try y.mapping(root, "definition", known: known) {
             seen.insert(key)
+            def.lines[key] = node.mark?.line
             switch key {
             case "name": def.name = try y.string(node, key)
             case "description": def.description = try y.string(node, key)
@@ -196,13 +197,14 @@ extension Definition {
             throw DefinitionError(file: file, "the required field '\(required)' is missing")
         }
         guard def.name.range(of: "^[A-Za-z0-9][A-Za-z0-9_.-]*$", options: .regularExpression) != nil else {
-            throw DefinitionError(file: file, "name '\(def.name)' must start with a letter or digit and use only letters, digits, '_', '-' and '.'")
+            throw DefinitionError(file: file, line: def.line(of: "name"), "name '\(def.name)' must start with a letter or digit and use only letters, digits, '_', '-' and '.'")
         }
-        guard def.datasets.contains(where: { $0.name == def.population }) else {
-            throw DefinitionError(file: file, "population '\(def.population)' is not one of the datasets (\(def.datasets.map(\.name).joined(separator: ", ")))")
+        let names = def.datasets.map(\.name)
+        guard names.contains(def.population) else {
+            throw DefinitionError(file: file, line: def.line(of: "population"), "population '\(def.population)' is not one of the datasets; \(didYouMean(def.population, names))datasets: \(names.joined(separator: ", "))")
         }
-        if let rfm = def.rfm, !def.datasets.contains(where: { $0.name == rfm.transactions }) {
-            throw DefinitionError(file: file, "features.rfm.transactions '\(rfm.transactions)' is not one of the datasets")
+        if let rfm = def.rfm, !names.contains(rfm.transactions) {
+            throw DefinitionError(file: file, line: def.line(of: "features.rfm.transactions"), "features.rfm.transactions '\(rfm.transactions)' is not one of the datasets; \(didYouMean(rfm.transactions, names))datasets: \(names.joined(separator: ", "))")
         }
         if def.criteria.isEmpty { throw DefinitionError(file: file, "'criteria' must list at least one criterion") }
         try checkPrivacy(def)
