@@ -236,6 +236,8 @@ int sw_protected(sw_host *h, lua_CFunction body, const void *args) {
         return SW_ERR_HOST;
     }
     h->args = args;
+    atomic_store(&h->wd_row, -1);
+    atomic_store(&h->wd_record, -1);
     sw_call_begin(h);
     sw_reset_budget(h);
     h->host_mode = 1;

@@ -111,6 +111,8 @@ struct sw_host {
     _Atomic uint64_t beats;
     _Atomic uint64_t generation;
     _Atomic int active;
+    _Atomic int64_t wd_row;      /* the row of the per-row call in progress, -1: none */
+    _Atomic int64_t wd_record;   /* the record a source's read is producing (0-based), -1: not in a read */
     double watchdog_seconds;
     struct sw_host *wd_next;
     uint64_t wd_seen_beats, wd_seen_generation, wd_since_ns;
@@ -157,6 +159,7 @@ static inline void sw_reset_budget(sw_host *h) {
 static inline void sw_call_row(sw_host *h, lua_State *L, int fn, int row, int p) {
     sw_reset_budget(h);
     sw_beat(h);
+    atomic_store_explicit(&h->wd_row, h->row, memory_order_relaxed);
     lua_pushvalue(L, fn);
     lua_pushvalue(L, row);
     lua_pushvalue(L, p);

@@ -145,6 +145,7 @@ static int src_emit(lua_State *L) {
         lua_pop(L, 1);
     }
     h->emit_records++;
+    atomic_store_explicit(&h->wd_record, h->emit_records, memory_order_relaxed);
     h->emit_bytes_done = h->emit_bytes_len;
     sw_reset_budget(h); /* the budget covers the work between two records */
     sw_beat(h);
@@ -252,6 +253,7 @@ int sw_source_body(lua_State *L) {
     sw_host *h = sw_host_of(L);
     const source_args *a = h->args;
     sw_emit_free(h);
+    atomic_store(&h->wd_record, 0);
     h->emit_columns = a->count;
     sw_get_slot(L, SLOT_MAIN);
     int fn = lua_gettop(L);

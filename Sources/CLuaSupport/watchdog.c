@@ -18,19 +18,35 @@ static pthread_mutex_t wd_lock = PTHREAD_MUTEX_INITIALIZER;
 static sw_host *wd_list;
 static int wd_running;
 static _Atomic(sw_watchdog_fn) wd_handler;
+static _Atomic(sw_watchdog_context_fn) wd_context;
 
 void sw_set_watchdog_handler(sw_watchdog_fn handler) { atomic_store(&wd_handler, handler); }
+void sw_set_watchdog_context(sw_watchdog_context_fn describe) { atomic_store(&wd_context, describe); }
+
+/* Where the stuck call of `h` is, for the message: the row (described by the context function when there is
+ * one) or the record a source is producing. Under wd_lock, so the host (and its log_ud) cannot be freed. */
+static void describe_place(sw_host *h, int64_t row, int64_t record, char *out, size_t cap) {
+    out[0] = 0;
+    if (row >= 0) {
+        sw_watchdog_context_fn describe = atomic_load(&wd_context);
+        if (describe) describe(h->log_ud, row, out, cap);
+        out[cap - 1] = 0;
+        if (out[0] == 0) snprintf(out, cap, " for row %lld", (long long)row + 1);
+    } else if (record >= 0) {
+        snprintf(out, cap, " while producing record %lld (after %lld emitted)", (long long)record + 1, (long long)record);
+    }
+}
 
 /* Worded like the CLI's other errors (`seg: error: plugin 'x' (file): …`). The stall may be in any single
  * library call (a pattern match on a long string, a huge string.rep or table.concat, …): name none. */
-static void default_handler(const char *plugin, const char *file, double stuck, double limit) {
+static void default_handler(const char *plugin, const char *file, const char *context, double stuck, double limit) {
     fprintf(stderr,
-            "seg: error: plugin '%s' (%s) made no progress for %.1f s: it is stuck inside a single library call "
+            "seg: error: plugin '%s' (%s) made no progress for %.1f s%s: it is stuck inside a single library call "
             "(e.g. a pattern match on a long string), where limits.seconds cannot stop it. The watchdog limit is "
             "%.1f s (max(5 x limits.seconds, 10 s)); such a call cannot be interrupted safely, so seg stops now "
             "with exit status 1 (exports are written atomically: no half-written file is left). Simplify the "
             "plugin's patterns or shorten its inputs, or raise limits.seconds in workspace.yaml.\n",
-            plugin, file, stuck, limit);
+            plugin, file, stuck, context, limit);
     fflush(stderr);
     _exit(1);
 }
@@ -79,7 +95,8 @@ static void *wd_main(void *unused) {
     (void)unused;
     pthread_mutex_lock(&wd_lock);
     for (;;) {
-        char name[256], file[1024];
+        char name[256], file[1024], place[512];
+        int64_t row = -1, record = -1;
         double stuck_s = 0, limit_s = 0;
         int found = 0;
         if (wd_list == NULL) {
@@ -120,12 +137,16 @@ static void *wd_main(void *unused) {
                 snprintf(file, sizeof file, "%s", h->file ? h->file : "?");
                 stuck_s = s;
                 limit_s = h->watchdog_seconds;
+                row = atomic_load(&h->wd_row);
+                record = atomic_load(&h->wd_record);
+                describe_place(h, row, record, place, sizeof place);
             }
         }
         pthread_mutex_unlock(&wd_lock);
         if (found) {
             sw_watchdog_fn handler = atomic_load(&wd_handler);
-            if (handler == NULL || !handler(name, file, stuck_s, limit_s)) default_handler(name, file, stuck_s, limit_s);
+            if (handler == NULL || !handler(name, file, place, row, record, stuck_s, limit_s))
+                default_handler(name, file, place, stuck_s, limit_s);
         }
         struct timespec ts = {0, (long)SW_TICK_NS};
         nanosleep(&ts, NULL);

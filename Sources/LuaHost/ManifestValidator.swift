@@ -34,60 +34,80 @@ struct ManifestValidator {
         }
     }
 
-    /// Validates the value the plugin file returned.
+    /// Validates the value the plugin file returned. Every bad field is reported, not only the first: one error
+    /// listing them all (numbered), or the single problem when there is one.
     func validate(_ value: LuaValue) throws -> PluginManifest {
         guard case .table(let entries) = value else {
             throw fail("", "must return a table describing the plugin (it returned \(quoted(value)))")
         }
+        var problems: [PluginError] = []
+        func check<T>(_ body: () throws -> T) -> T? {
+            do { return try body() } catch let e as PluginError { problems.append(e); return nil } catch { return nil }
+        }
         var fields: [String: LuaValue] = [:]
         for (key, item) in entries {
             guard case .string(let name) = key else {
-                throw fail("", "the returned table has a \(key.typeName) key \(quoted(key)); plugin fields are names")
+                problems.append(fail("", "the returned table has a \(key.typeName) key \(quoted(key)); plugin fields are names"))
+                continue
             }
             fields[name] = item
         }
         for name in fields.keys.sorted() where !Self.knownFields.contains(name) {
             let hint = Self.closest(to: name, in: Self.knownFields).map { " (did you mean '\($0)'?)" } ?? ""
-            throw fail(name, "is not a known plugin field\(hint); known fields: \(Self.knownFields.joined(separator: ", "))")
+            problems.append(fail(name, "is not a known plugin field\(hint); known fields: \(Self.knownFields.joined(separator: ", "))"))
         }
-        let api = try apiLevel(fields["api"])
-        let kind = try kindValue(fields["kind"])
-        let name = try requiredString(fields, "name", example: "\"my_plugin\"")
-        guard Self.isValidName(name) else {
-            throw fail("name", "must start with a lower-case letter and use only a-z, 0-9 and _ (got \"\(name)\")")
+        let api = check { try apiLevel(fields["api"]) }
+        let kind = check { try kindValue(fields["kind"]) }
+        let name = check { try requiredString(fields, "name", example: "\"my_plugin\"") }
+        if let name, !Self.isValidName(name) {
+            problems.append(fail("name", "must start with a lower-case letter and use only a-z, 0-9 and _ (got \"\(name)\")"))
         }
-        let version = try requiredString(fields, "version", example: "\"1.0.0\"")
-        let description = try requiredString(fields, "description", example: "\"what it does\"")
-        for field in fields.keys.sorted() {
-            let owners = Self.kindFields.filter { $0.value.contains(field) }.map(\.key)
-            if !owners.isEmpty && !owners.contains(kind) {
-                throw fail(field, "is not used by a \(kind.rawValue) plugin (it belongs to \(owners.map(\.rawValue).sorted().joined(separator: " and ")) plugins)")
+        let version = check { try requiredString(fields, "version", example: "\"1.0.0\"") }
+        let description = check { try requiredString(fields, "description", example: "\"what it does\"") }
+        if let kind {
+            for field in fields.keys.sorted() {
+                let owners = Self.kindFields.filter { $0.value.contains(field) }.map(\.key)
+                if !owners.isEmpty && !owners.contains(kind) {
+                    problems.append(fail(field, "is not used by a \(kind.rawValue) plugin (it belongs to \(owners.map(\.rawValue).sorted().joined(separator: " and ")) plugins)"))
+                }
+            }
+            let main = kind.mainFunction
+            let signature = kind == .source ? "function(src, p)" : "function(row, p)"
+            if let function = fields[main] {
+                if case .function = function {} else { problems.append(fail(main, "must be a function (got a \(function.typeName))")) }
+            } else {
+                problems.append(fail(main, "is missing: a \(kind.rawValue) must provide \(main) = \(signature) ... end"))
             }
         }
-        let main = kind.mainFunction
-        let signature = kind == .source ? "function(src, p)" : "function(row, p)"
-        guard let function = fields[main] else {
-            throw fail(main, "is missing: a \(kind.rawValue) must provide \(main) = \(signature) ... end")
-        }
-        guard case .function = function else { throw fail(main, "must be a function (got a \(function.typeName))") }
         var hasPrepare = false
         if let prepare = fields["prepare"] {
-            guard case .function = prepare else { throw fail("prepare", "must be a function (got a \(prepare.typeName))") }
-            hasPrepare = true
+            if case .function = prepare { hasPrepare = true } else {
+                problems.append(fail("prepare", "must be a function (got a \(prepare.typeName))"))
+            }
         }
-        let uses = kind == .source ? [] : try usesList(fields["uses"])
-        let params = try paramsTable(fields["params"])
+        let uses = kind == nil || kind == .source ? [] : check { try usesList(fields["uses"]) }
+        let params = check { try paramsTable(fields["params"]) }
         var output: String?
         if kind == .scorer {
             output = name
             if let value = fields["output"] {
-                guard let text = value.stringValue, !text.isEmpty else {
-                    throw fail("output", "must be a non-empty string naming the score column (got \(quoted(value)))")
+                if let text = value.stringValue, !text.isEmpty { output = text } else {
+                    problems.append(fail("output", "must be a non-empty string naming the score column (got \(quoted(value)))"))
                 }
-                output = text
             }
         }
-        let columns = kind == .source ? try sourceColumns(fields["columns"]) : []
+        let columns = kind == .source ? check { try sourceColumns(fields["columns"]) } : []
+        if problems.count == 1 { throw problems[0] }
+        if problems.count > 1 {
+            let list = problems.enumerated().map { i, e -> String in
+                guard case .badManifest(let field, let problem) = e.reason else { return "(\(i + 1)) \(e)" }
+                return "(\(i + 1)) " + (field.isEmpty ? problem : "field '\(field)' \(problem)")
+            }
+            throw fail("", "has \(problems.count) problems: \(list.joined(separator: "; "))")
+        }
+        guard let api, let kind, let name, let version, let description, let uses, let params, let columns else {
+            throw fail("", "is not a valid plugin table")  // unreachable: every nil above recorded a problem
+        }
         return PluginManifest(api: api, kind: kind, name: name, version: version, description: description,
                               uses: uses, params: params, output: output, columns: columns, hasPrepare: hasPrepare)
     }

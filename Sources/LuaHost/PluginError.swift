@@ -44,6 +44,9 @@ public struct PluginError: Error, Sendable, Equatable {
     public var customerID: String?
     /// A Lua traceback, when one was available.
     public var traceback: String?
+    /// For a source's `read` stopped by a limit (instructions, memory, time, emitted data): the 0-based record it
+    /// was producing, i.e. how many records it had emitted.
+    public var record: Int?
 
     /// Creates an error.
     public init(plugin: String, file: String, line: Int? = nil, reason: Reason, row: Int? = nil,

@@ -37,12 +37,12 @@ extension PluginError: LocalizedError, CustomStringConvertible {
             return "\(who) ran longer than its time limit of \(Self.formatSeconds(seconds)) in one call\(rowContext); "
                 + "raise limits.seconds in workspace.yaml if this is expected"
         case .sourceDataCap(let bytes):
-            return "\(who) emitted more than its limit of \(Self.formatBytes(bytes)) of data in one read "
+            return "\(who) emitted more than its limit of \(Self.formatBytes(bytes)) of data in one read\(rowContext) "
                 + "(each value counts \(LuaLimits.bytesPerEmittedValue) bytes plus the bytes of its text); "
                 + "if read never stops emitting, fix its loop; if the data really is this large, raise "
                 + "limits.source_mb in workspace.yaml"
         case .badReturn(let field, let expected, let got):
-            return "plugin '\(plugin)' returned a \(got) from \(field)\(rowContext); \(field) must return \(expected)"
+            return "plugin '\(plugin)' (\(file)) returned a \(got) from \(field)\(rowContext); \(field) must return \(expected)"
         case .badParam(let name, let problem):
             return "plugin '\(plugin)' (\(file)): parameter '\(name)' \(problem)"
         case .tooManyLabels(let limit, let label):
@@ -58,6 +58,7 @@ extension PluginError: LocalizedError, CustomStringConvertible {
     /// ` for customer C123 (row 17)`, ` for row 17`, or nothing. Rows are counted from 1 for people
     /// (`PluginError.row` itself is 0-based).
     private var rowContext: String {
+        if let record { return " while producing record \(record + 1) (after \(record) emitted)" }
         if let customerID { return " for customer \(TerminalText.cell(customerID))" + (row.map { " (row \($0 + 1))" } ?? "") }
         if let row { return " for row \(row + 1)" }
         return ""

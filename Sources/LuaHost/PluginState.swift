@@ -2,10 +2,18 @@ import Foundation
 import CLua
 import CLuaSupport
 
-/// Receives `seg.log` / `print` lines from C and hands them to the environment's log.
-final class LogSink {
+/// Receives `seg.log` / `print` lines from C and hands them to the environment's log. Also holds what describes a
+/// row for the watchdog (which finds the sink through the same C pointer).
+final class LogSink: @unchecked Sendable {
     var pluginName: String
     let log: @Sendable (String, String) -> Void
+    private let lock = NSLock()
+    private var rowDescriptionValue: (@Sendable (Int) -> String)?
+    /// Read on the watchdog thread, set on the plugin's: behind a lock.
+    var rowDescription: (@Sendable (Int) -> String)? {
+        get { lock.lock(); defer { lock.unlock() }; return rowDescriptionValue }
+        set { lock.lock(); rowDescriptionValue = newValue; lock.unlock() }
+    }
     init(pluginName: String, log: @escaping @Sendable (String, String) -> Void) {
         self.pluginName = pluginName; self.log = log
     }
@@ -128,8 +136,13 @@ final class PluginState {
         default: reason = .runtime("the plugin host failed: \(message)")
         }
         let isLoadError = status == Int32(SW_ERR_SYNTAX) || status == Int32(SW_ERR_UNREADABLE)
-        return PluginError(plugin: pluginName, file: file, line: isLoadError ? located.line : line, reason: reason,
-                           row: row, traceback: traceback)
+        var error = PluginError(plugin: pluginName, file: file, line: isLoadError ? located.line : line, reason: reason,
+                                row: row, traceback: traceback)
+        // A source stopped by a limit: which record it was producing (a runaway emit loop, a record too large).
+        if call.function == CallSite.read.function, [SW_ERR_BUDGET, SW_ERR_TIME, SW_ERR_SOURCE_CAP, SW_ERR_MEMORY].contains(Int(status)) {
+            error.record = Int(sw_emitted_records(host))
+        }
+        return error
     }
 
     /// Reads a host slot (the manifest table, `p`, the labels) as a `LuaValue`.

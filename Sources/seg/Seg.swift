@@ -33,6 +33,7 @@ struct Seg: ParsableCommand {
             // Help and version (status 0) go through ArgumentParser; a usage error gets our documented status 2.
             if exitCode(for: error) == .success { Seg.exit(withError: error) }
             FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            HeadlessUsage.report(message(for: error))
             Foundation.exit(ExitStatus.usage.rawValue)
         }
         do {

@@ -87,7 +87,7 @@ final class HostileTextTests: XCTestCase {
             guard case .badReturn(let field, let expected, let got) = error.reason else { return XCTFail("\(error.reason)") }
             XCTAssertEqual(field, "assign")
             XCTAssertTrue(expected.contains("without control characters") && got.contains(shown), "\(expected) / \(got)")
-            XCTAssertTrue(error.description.hasPrefix("plugin 'ctl' returned a label"), error.description)
+            XCTAssertTrue(error.description.hasPrefix("plugin 'ctl' (\(plugin.path)) returned a label"), error.description)
             assertPrintable(error.description)
         }
     }

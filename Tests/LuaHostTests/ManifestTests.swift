@@ -56,9 +56,11 @@ final class ManifestTests: XCTestCase {
     func testTypoFieldIsNamedWithSuggestion() throws {
         let error = try loadError("api = 1, kind = 'criterion', name = 'x', version = '1', description = 'd', uses = {}, asign = function() end")
         guard case .badManifest(let field, let problem) = error.reason else { return XCTFail("\(error)") }
-        XCTAssertEqual(field, "asign")
-        XCTAssertTrue(problem.contains("did you mean 'assign'?"), problem)
+        // The typo and its consequence (no assign) are both reported, in one error.
+        XCTAssertEqual(field, "")
+        XCTAssertTrue(problem.contains("(1) field 'asign' is not a known plugin field (did you mean 'assign'?)"), problem)
         XCTAssertTrue(problem.contains("known fields: api, assign, clean, columns"), problem)
+        XCTAssertTrue(problem.contains("(2) field 'assign' is missing"), problem)
     }
 
     func testMissingOrWrongFunction() throws {

@@ -52,9 +52,9 @@ final class RowCallTests: XCTestCase {
         var error = try XCTUnwrap(assignError(plugin, columns: [intColumn([1, 2, 3, 4])], rows: 4))
         XCTAssertEqual(error.reason, .badReturn(field: "assign", expected: "a string label or nil", got: "number"))
         XCTAssertEqual(error.row, 2)
-        XCTAssertEqual(error.description, "plugin 'bad' returned a number from assign for row 3; assign must return a string label or nil")
+        XCTAssertEqual(error.description, "plugin 'bad' (\(plugin.path)) returned a number from assign for row 3; assign must return a string label or nil")
         error.customerID = "C7"
-        XCTAssertEqual(error.description, "plugin 'bad' returned a number from assign for customer C7 (row 3); assign must return a string label or nil")
+        XCTAssertEqual(error.description, "plugin 'bad' (\(plugin.path)) returned a number from assign for customer C7 (row 3); assign must return a string label or nil")
         let score = try folder.load("bs.lua", scorer("bs", body: "return row.x > 1"))
         XCTAssertThrowsError(try score.score(columns: [intColumn([1, 2])], rowCount: 2)) { error in
             let e = error as? PluginError

@@ -150,8 +150,10 @@ final class SourceTests: XCTestCase {
                 let e = error as? PluginError
                 XCTAssertEqual(e?.reason, .sourceDataCap(limitBytes: 1 << 20), body)
                 XCTAssertEqual(e?.description, "plugin 'crm' (\(plugin.path):5) emitted more than its limit of 1 MiB of data "
-                    + "in one read (each value counts 16 bytes plus the bytes of its text); if read never stops emitting, "
+                    + "in one read while producing record 20972 (after 20971 emitted) (each value counts 16 bytes plus the bytes of "
+                    + "its text); if read never stops emitting, "
                     + "fix its loop; if the data really is this large, raise limits.source_mb in workspace.yaml")
+                XCTAssertEqual(e?.record, 20971)
             }
         }
     }

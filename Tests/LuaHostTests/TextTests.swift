@@ -22,7 +22,7 @@ final class TextTests: XCTestCase {
         XCTAssertEqual(error.row, 1)
         var withCustomer = error
         withCustomer.customerID = "C2"
-        XCTAssertEqual(withCustomer.description, "plugin 'latin1' returned a label that is not valid UTF-8 (\"Caf\\xE9\") "
+        XCTAssertEqual(withCustomer.description, "plugin 'latin1' (\(plugin.path)) returned a label that is not valid UTF-8 (\"Caf\\xE9\") "
             + "from assign for customer C2 (row 2); assign must return labels as valid UTF-8 text")
         // Valid labels, including multi-byte ones, still come through unchanged.
         let good = try folder.load("good.lua", criterion("good", body: "return row.x == 1 and 'Caf\\xC3\\xA9' or utf8.char(0x1F600)"))

@@ -60,6 +60,8 @@ final class WatchdogTests: XCTestCase {
         let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         XCTAssertEqual(process.terminationStatus, 1, text)
         XCTAssertTrue(text.contains("seg: error: plugin 'stuck' ("), text)
+        // The row, as the caller describes it (the customer and the data line).
+        XCTAssertTrue(text.contains(" for customer C1 (data/c.csv, line 2): it is stuck"), text)
         XCTAssertTrue(text.contains("stuck inside a single library call (e.g. a pattern match on a long string)"), text)
         XCTAssertTrue(text.contains("max(5 x limits.seconds, 10 s)"), text)
         XCTAssertTrue(text.contains("exit status 1"), text)
@@ -74,6 +76,7 @@ final class WatchdogTests: XCTestCase {
         Plugin.watchdogMinimumSeconds = 0.2
         Plugin.watchdogHandler = nil
         let plugin = try Plugin.load(path: path + "/stuck.lua", environment: PluginEnvironment(limits: LuaLimits(seconds: 0.01)))
+        plugin.rowDescription = { " for customer C\($0 + 1) (data/c.csv, line \($0 + 2))" }
         _ = try? plugin.assign(columns: [intColumn([1])], rowCount: 1)
         XCTFail("the stuck call returned instead of ending the process")
     }

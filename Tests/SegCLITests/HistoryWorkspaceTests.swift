@@ -35,11 +35,12 @@ final class HistoryWorkspaceTests: XCTestCase {
         XCTAssertEqual(try String(contentsOf: dir.appendingPathComponent("workspace.yaml"), encoding: .utf8), yaml,
                        "a second init changes nothing")
 
-        // A tiny definition with a workspace plugin runs in the new workspace and becomes v1.
+        // A tiny definition with a workspace plugin runs in the new workspace and becomes v1 (run by name: init's
+        // example definition is left alone).
         try Shop.transactions.write(to: dir.appendingPathComponent("data/transactions.csv"), atomically: true, encoding: .utf8)
         try Shop.tierPlugin.write(to: dir.appendingPathComponent("plugins/tier.lua"), atomically: true, encoding: .utf8)
         try Shop.definition().write(to: dir.appendingPathComponent("segmentations/tiers.yaml"), atomically: true, encoding: .utf8)
-        let run = try seg(["run", dir.path])
+        let run = try seg(["run", dir.path, "tiers"])
         XCTAssertEqual(run.status, 0, run.stderr)
         XCTAssertTrue(run.stdout.contains("tiers  v1  run "), run.stdout)
         XCTAssertTrue(FileManager.default.fileExists(atPath: dir.appendingPathComponent(".seg/store.sqlite").path))

@@ -98,7 +98,7 @@ final class CleanPluginStepTests: XCTestCase {
     func testABadDateNamesColumnAndDataLineAndWithholdsPII() throws {
         let plugin = cleaner(uses: "'day'", "if row.day == nil then row.day = '2024-02-30' end return row")
         XCTAssertThrowsError(try run("- plugin: c", plugin: plugin)) { error in
-            XCTAssertEqual("\(error)", "d.csv, line 3: record 2 of dataset 'd' (clean step 1): plugin 'c' returned a table whose 'day' is \"2024-02-30\", which is not a date YYYY-MM-DD from clean; clean must return nil or the row with each value of its column's type; 'day' is a date column, so a \"YYYY-MM-DD\" string or nil")
+            XCTAssertEqual("\(error)", "d.csv, line 3: record 2 of dataset 'd' (clean step 1): plugin 'c' (\(folder.appendingPathComponent("c.lua").path)) returned a table whose 'day' is \"2024-02-30\", which is not a date YYYY-MM-DD from clean; clean must return nil or the row with each value of its column's type; 'day' is a date column, so a \"YYYY-MM-DD\" string or nil")
         }
         XCTAssertThrowsError(try run("- plugin: c", plugin: plugin, pii: ["day"])) { error in
             XCTAssertTrue("\(error)".contains("'day' is a string (withheld: pii), which is not a date"), "\(error)")

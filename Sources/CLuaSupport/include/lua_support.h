@@ -84,8 +84,16 @@ typedef struct sw_cell {
 typedef int (*sw_log_fn)(void *ud, const char *msg, size_t len);
 
 /* Called by the watchdog thread when one call is stuck; returns 1 if it handled it, 0 for the default
- * (print a message and _exit(1)). */
-typedef int (*sw_watchdog_fn)(const char *plugin, const char *file, double stuck_seconds, double limit_seconds);
+ * (print a message and _exit(1)). `context` says where the call was (" for row 8", or what the context
+ * function below wrote; " while producing record 12" in a source's read; "" otherwise); `row` is the 0-based
+ * row of a per-row call and `record` the 0-based record a source was producing, each -1 when not known. */
+typedef int (*sw_watchdog_fn)(const char *plugin, const char *file, const char *context, int64_t row, int64_t record,
+                              double stuck_seconds, double limit_seconds);
+
+/* Describes row `row` of a stuck per-row call for the watchdog's message (e.g. " for customer C7 (data/c.csv,
+ * line 8)"), writing at most `cap` bytes including the NUL into `out`; `log_ud` is the host's sw_config.log_ud.
+ * Called on the watchdog thread while the host cannot be freed; leave `out` empty for the default wording. */
+typedef void (*sw_watchdog_context_fn)(void *log_ud, int64_t row, char *out, size_t cap);
 
 typedef struct sw_config {
     const char *plugin_file;
@@ -175,5 +183,7 @@ size_t sw_show_bytes(const char *s, size_t len, char *out);
 
 /* Watchdog (process-wide). NULL restores the default handler. */
 void sw_set_watchdog_handler(sw_watchdog_fn handler);
+/* The function that describes a stuck row (process-wide); NULL: " for row N". */
+void sw_set_watchdog_context(sw_watchdog_context_fn describe);
 
 #endif

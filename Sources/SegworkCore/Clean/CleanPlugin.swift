@@ -34,10 +34,18 @@ extension Cleaner {
         let fields = plugin.manifest.uses
         let sources = try columns(of: step, index: index).map { table[$0]! }
         let params = try PluginLoader.prepare(plugin, columns: zip(fields, sources).map { (field: $0, column: $1) },
-                                              personal: pii)
+                                              personal: pii) {
+            DefinitionError.prepareRejected($0, overrides: spec.params, lines: [:], line: step.line, file: definitionFile)
+        }
         let dates = Set(zip(fields, sources).filter { $0.1.type == .date }.map(\.0))
         let withheld = Set(zip(fields, sources).filter { pii.contains($0.1.name) }.map(\.0))
         let out: CleanedRows
+        let (records, lines, origin, dataset) = (records, rowLines, origin, dataset)
+        plugin.rowDescription = { row in
+            guard row < records.count else { return "" }
+            let line = lines?.line(of: records[row]) ?? records[row] + 2
+            return " at \(origin), line \(line) (record \(records[row] + 1) of dataset '\(dataset)', clean step \(index + 1))"
+        }
         do {
             out = try plugin.clean(columns: zip(fields, sources).map { $1.pluginInput(as: $0) }, rowCount: table.rowCount,
                                    dates: dates, withheld: withheld)

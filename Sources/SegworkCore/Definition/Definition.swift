@@ -39,6 +39,10 @@ public struct Definition: Sendable, Equatable {
     public var text: String
     /// The file it came from.
     public var file: String
+    /// The 1-based line of each field that names a column or a dataset, by path (`datasets.tx.join`,
+    /// `features.rfm.amount`, `features.days_since.signup_date`, `profile.numeric[0]`, `profile.monetary`), so a
+    /// name the data turns out not to have is reported where it was written. See `line(of:)`.
+    public var lines: [String: Int] = [:]
 
     public static func == (a: Definition, b: Definition) -> Bool { a.text == b.text && a.file == b.file }
 }
@@ -118,6 +122,8 @@ public struct PluginUse: Sendable, Equatable {
     public var columns: [String: String]
     /// Line in the definition.
     public var line: Int?
+    /// Lines of its parts: `params` (the mapping), `params.<name>` (each override), `columns.<field>`.
+    public var fieldLines: [String: Int] = [:]
 }
 
 /// What to profile.
@@ -157,12 +163,13 @@ extension Definition {
         var seen = Set<String>()
         for (key, node) in try y.mapping(root, "definition", known: known) {
             seen.insert(key)
+            def.lines[key] = node.mark?.line
             switch key {
             case "name": def.name = try y.string(node, key)
             case "description": def.description = try y.string(node, key)
             case "population": def.population = try y.string(node, key)
             case "id": def.id = try y.string(node, key)
-            case "datasets": def.datasets = try parseDatasets(node, y)
+            case "datasets": def.datasets = try parseDatasets(node, y, lines: &def.lines)
             case "features": try parseFeatures(node, y, into: &def)
             case "criteria": def.criteria = try parseUses(node, "criteria", y)
             case "scorers": def.scorers = try parseUses(node, "scorers", y)
@@ -172,7 +179,7 @@ extension Definition {
                     throw y.error(node, "'combine' must be cross or first_match (got '\(s)')")
                 }
                 def.combine = c
-            case "profile": def.profile = try parseProfile(node, y)
+            case "profile": def.profile = try parseProfile(node, y, lines: &def.lines)
             case "exports":
                 def.formats = try y.strings(node, key).map { s in
                     guard let f = ExportFormat(rawValue: s) else {
@@ -194,13 +201,14 @@ extension Definition {
             throw DefinitionError(file: file, "the required field '\(required)' is missing")
         }
         guard def.name.range(of: "^[A-Za-z0-9][A-Za-z0-9_.-]*$", options: .regularExpression) != nil else {
-            throw DefinitionError(file: file, "name '\(def.name)' must start with a letter or digit and use only letters, digits, '_', '-' and '.'")
+            throw DefinitionError(file: file, line: def.line(of: "name"), "name '\(def.name)' must start with a letter or digit and use only letters, digits, '_', '-' and '.'")
         }
-        guard def.datasets.contains(where: { $0.name == def.population }) else {
-            throw DefinitionError(file: file, "population '\(def.population)' is not one of the datasets (\(def.datasets.map(\.name).joined(separator: ", ")))")
+        let names = def.datasets.map(\.name)
+        guard names.contains(def.population) else {
+            throw DefinitionError(file: file, line: def.line(of: "population"), "population '\(def.population)' is not one of the datasets; \(didYouMean(def.population, names))datasets: \(names.joined(separator: ", "))")
         }
-        if let rfm = def.rfm, !def.datasets.contains(where: { $0.name == rfm.transactions }) {
-            throw DefinitionError(file: file, "features.rfm.transactions '\(rfm.transactions)' is not one of the datasets")
+        if let rfm = def.rfm, !names.contains(rfm.transactions) {
+            throw DefinitionError(file: file, line: def.line(of: "features.rfm.transactions"), "features.rfm.transactions '\(rfm.transactions)' is not one of the datasets; \(didYouMean(rfm.transactions, names))datasets: \(names.joined(separator: ", "))")
         }
         if def.criteria.isEmpty { throw DefinitionError(file: file, "'criteria' must list at least one criterion") }
         try checkPrivacy(def)
@@ -224,7 +232,7 @@ extension Definition {
         }
     }
 
-    private static func parseDatasets(_ node: Node, _ y: YAMLFields) throws -> [DatasetSpec] {
+    private static func parseDatasets(_ node: Node, _ y: YAMLFields, lines: inout [String: Int]) throws -> [DatasetSpec] {
         try y.mapping(node, "datasets").map { name, spec in
             let path = "datasets.\(name)"
             var d = DatasetSpec(name: name, file: nil, source: nil, imported: nil, params: [:], schema: [:], join: nil,
@@ -236,7 +244,9 @@ extension Definition {
                 case "source": d.source = try y.string(v, "\(path).source")
                 case "dataset": d.imported = try y.string(v, "\(path).dataset")
                 case "params": d.params = try params(v, "\(path).params", y)
-                case "join": d.join = try y.string(v, "\(path).join")
+                case "join":
+                    d.join = try y.string(v, "\(path).join")
+                    lines["\(path).join"] = v.mark?.line
                 case "clean": d.clean = try CleanStep.parseList(v, "\(path).clean", y)
                 case "invalid_utf8": d.replaceInvalidUTF8 = try parseInvalidUTF8(v, "\(path).invalid_utf8", y)
                 case "schema":
@@ -263,6 +273,7 @@ extension Definition {
                 var f: [String: String] = [:]
                 for (fk, fv) in try y.mapping(v, "features.rfm", known: ["transactions", "customer", "order", "date", "amount"]) {
                     f[fk] = try y.string(fv, "features.rfm.\(fk)")
+                    def.lines["features.rfm.\(fk)"] = fv.mark?.line
                 }
                 for req in ["transactions", "customer", "date", "amount"] where f[req] == nil {
                     throw y.error(v, "'features.rfm' needs '\(req)'")
@@ -271,7 +282,8 @@ extension Definition {
                                   date: f["date"]!, amount: f["amount"]!)
             } else {
                 def.daysSince = try y.mapping(v, "features.days_since").map { col, out in
-                    (col, try y.string(out, "features.days_since.\(col)"))
+                    def.lines["features.days_since.\(col)"] = out.mark?.line
+                    return (col, try y.string(out, "features.days_since.\(col)"))
                 }
             }
         }
@@ -287,9 +299,17 @@ extension Definition {
             for (k, v) in try y.mapping(item, p, known: ["plugin", "params", "columns"]) {
                 switch k {
                 case "plugin": use.plugin = try y.string(v, "\(p).plugin")
-                case "params": use.params = try params(v, "\(p).params", y)
+                case "params":
+                    use.params = try params(v, "\(p).params", y)
+                    use.fieldLines["params"] = v.mark?.line
+                    for (name, value) in v.mapping.map(Array.init) ?? [] {
+                        if let name = name.scalar?.string { use.fieldLines["params.\(name)"] = value.mark?.line }
+                    }
                 case "columns":
-                    for (field, col) in try y.mapping(v, "\(p).columns") { use.columns[field] = try y.string(col, "\(p).columns.\(field)") }
+                    for (field, col) in try y.mapping(v, "\(p).columns") {
+                        use.columns[field] = try y.string(col, "\(p).columns.\(field)")
+                        use.fieldLines["columns.\(field)"] = col.mark?.line
+                    }
                 default: break
                 }
             }
@@ -303,14 +323,18 @@ extension Definition {
         return o
     }
 
-    private static func parseProfile(_ node: Node, _ y: YAMLFields) throws -> ProfileSpec {
+    private static func parseProfile(_ node: Node, _ y: YAMLFields, lines: inout [String: Int]) throws -> ProfileSpec {
         var p = ProfileSpec(numeric: [], categorical: [], monetary: nil)
+        lines["profile"] = node.mark?.line
         for (k, v) in try y.mapping(node, "profile", known: ["numeric", "categorical", "monetary"]) {
+            let path = "profile.\(k)"
             switch k {
-            case "numeric": p.numeric = try y.strings(v, "profile.numeric")
-            case "categorical": p.categorical = try y.strings(v, "profile.categorical")
-            default: p.monetary = try y.string(v, "profile.monetary")
+            case "numeric": p.numeric = try y.strings(v, path)
+            case "categorical": p.categorical = try y.strings(v, path)
+            default: p.monetary = try y.string(v, path)
             }
+            lines[path] = v.mark?.line
+            for (i, item) in (v.sequence.map(Array.init) ?? []).enumerated() { lines["\(path)[\(i)]"] = item.mark?.line }
         }
         return p
     }

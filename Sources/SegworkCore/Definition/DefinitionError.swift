@@ -9,16 +9,19 @@ public struct DefinitionError: SegworkError, CustomStringConvertible, Equatable 
     public var file: String
     /// 1-based line, when known.
     public var line: Int?
+    /// 1-based column, when known (YAML syntax errors).
+    public var column: Int?
     /// What is wrong and how to fix it.
     public var message: String
 
     /// Creates an error.
-    public init(file: String, line: Int? = nil, _ message: String) {
-        self.file = file; self.line = line; self.message = message
+    public init(file: String, line: Int? = nil, column: Int? = nil, _ message: String) {
+        self.file = file; self.line = line; self.column = column; self.message = message
     }
 
-    /// `file:line: message`.
+    /// `file:line: message`, or `file:line:column: message` when the column is known.
     public var description: String {
+        if let line, let column { return "\(file):\(line):\(column): \(message)" }
         if let line { return "\(file):\(line): \(message)" }
         return "\(file): \(message)"
     }

@@ -18,22 +18,9 @@ struct YAMLFields {
         } catch let e as DefinitionError {
             throw e
         } catch let e as YamlError {
-            throw DefinitionError(file: file, line: Self.line(of: e), "is not valid YAML: \(Self.problem(of: e))")
-        }
-    }
-
-    private static func line(of e: YamlError) -> Int? {
-        switch e {
-        case .scanner(_, _, let m, _), .parser(_, _, let m, _), .composer(_, _, let m, _): return m.line
-        default: return nil
-        }
-    }
-
-    private static func problem(of e: YamlError) -> String {
-        switch e {
-        case .scanner(_, let p, _, _), .parser(_, let p, _, _), .composer(_, let p, _, _): return p
-        case .duplicatedKeysInMapping(let d, _): return "duplicate keys \(d.sorted().joined(separator: ", "))"
-        default: return "\(e)"
+            let problem = YAMLProblem(e, text: text)
+            throw DefinitionError(file: file, line: problem.line, column: problem.column,
+                                  "is not valid YAML: \(problem.message)")
         }
     }
 

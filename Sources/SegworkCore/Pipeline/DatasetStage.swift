@@ -27,6 +27,8 @@ struct DatasetStage {
         var sourcePluginFiles: [String: URL]
         /// What the `clean:` steps did; nil when no dataset has any.
         var cleaning: CleaningReport?
+        /// Where the population came from (its file as shown, or its source plugin), for messages about a row.
+        var populationOrigin = ""
     }
 
     func run(asOf requested: CivilDate?) throws -> Output {
@@ -94,7 +96,7 @@ struct DatasetStage {
             guard let (table, origin) = tables[spec.name] else { continue }
             for name in spec.pii where table[name] == nil {
                 throw DefinitionError(file: definition.file, line: spec.line,
-                                      "dataset '\(spec.name)': schema tags column '\(name)' pii: true, but \(origin) has no such column; columns: \(table.columnNames.joined(separator: ", "))")
+                                      "dataset '\(spec.name)': schema tags column '\(name)' pii: true, but \(origin) has no such column; \(Definition.didYouMean(name, table.columnNames))columns: \(table.columnNames.joined(separator: ", "))")
             }
         }
         progress?.begin("joining datasets and deriving features")
@@ -111,8 +113,8 @@ struct DatasetStage {
             let (other, origin) = tables[spec.name]!
             let key = spec.join!
             guard let keyCol = other[key] else {
-                throw DataError(file: origin, line: nil, column: key,
-                                message: "join column '\(key)' is not in dataset '\(spec.name)'; columns: \(other.columnNames.joined(separator: ", "))")
+                throw definition.missingColumn("datasets.\(spec.name).join", key, in: other.columnNames,
+                                               owner: "dataset '\(spec.name)'", fallbackLine: spec.line)
             }
             let rows = try KeyIndex(ids: keyCol, origin: origin).match(ids)
             for c in other.columns where c.name != key {
@@ -134,6 +136,12 @@ struct DatasetStage {
         var reference = requested ?? definition.asOf
         if let rfm = definition.rfm {
             let (tx, origin) = tables[rfm.transactions]!
+            // A column name the definition got wrong is the definition's mistake: name its line, not the data file.
+            for (role, name) in [("customer", rfm.customer), ("order", rfm.order), ("date", rfm.date), ("amount", rfm.amount)] {
+                guard let name, tx[name] == nil else { continue }
+                throw definition.missingColumn("features.rfm.\(role)", name, in: tx.columnNames,
+                                               owner: "dataset '\(rfm.transactions)'")
+            }
             let result = try RFMFeature.compute(ids: ids, idOrigin: popOrigin, transactions: tx, origin: origin,
                                                 spec: rfm, asOf: reference)
             reference = result.asOf
@@ -149,14 +157,14 @@ struct DatasetStage {
         }
         for (column, output) in definition.daysSince {
             guard let c = table[column] else {
-                throw DefinitionError(file: definition.file,
-                                      "features.days_since names column '\(column)', which the customer table does not have; columns: \(table.columnNames.joined(separator: ", "))")
+                throw definition.missingColumn("features.days_since.\(column)", column, in: table.columnNames,
+                                               owner: "the customer table")
             }
             try addFeature(DaysSinceFeature.compute(c, output: output, asOf: asOf, origin: popOrigin), to: &table)
         }
         progress?.end()
         return Output(table: table, inputs: inputs, sourcePlugins: sources, asOf: asOf, notes: notes, files: files,
-                      sourcePluginFiles: sourceFiles, cleaning: cleaning)
+                      sourcePluginFiles: sourceFiles, cleaning: cleaning, populationOrigin: popOrigin)
     }
 
     /// Runs each dataset's `clean:` steps, in definition order, before anything is joined or derived. Records each

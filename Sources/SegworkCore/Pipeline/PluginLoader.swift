@@ -28,14 +28,15 @@ enum PluginLoader {
     /// it names them, and returns its parameters as they stand afterwards (what the run records). Statistics of
     /// `personal` (pii) columns carry counts only: a value shown to `prepare` could be copied into the
     /// parameters, which the run records and exports.
-    static func prepare(_ plugin: Plugin, columns: [(field: String, column: Column)],
-                        personal: Set<String>) throws -> [String: PluginValue] {
+    /// `rejected` may turn an error `prepare` raised into a definition error (a parameter override it refused).
+    static func prepare(_ plugin: Plugin, columns: [(field: String, column: Column)], personal: Set<String>,
+                        rejected: (PluginError) -> DefinitionError? = { _ in nil }) throws -> [String: PluginValue] {
         if plugin.manifest.hasPrepare {
             var stats: [String: ColumnStatistics] = [:]
             for (field, c) in columns {
                 stats[field] = personal.contains(c.name) ? c.statistics().withholdingValues() : c.statistics()
             }
-            try plugin.prepare(stats: stats)
+            do { try plugin.prepare(stats: stats) } catch let e as PluginError { throw rejected(e) ?? e }
         }
         return try plugin.effectiveParams()
     }

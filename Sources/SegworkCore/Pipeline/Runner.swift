@@ -104,7 +104,9 @@ package struct Runner: Sendable {
         var pluginInfos = data.sourcePlugins
         for ((use, file, plugin), output) in zip(scorers, scoreNames) {
             options.progress?.begin("running scorer \(use.plugin)")
-            let (inputs, params) = try prepare(plugin, use, data.table, personal: Set(definition.piiColumns))
+            let (inputs, params) = try prepare(plugin, use, data.table, personal: Set(definition.piiColumns),
+                                               file: definition.file)
+            plugin.rowDescription = Self.describeRow(ids, data.table.rowLines, data.populationOrigin)
             var scores = try withCustomer(ids) { try plugin.score(columns: inputs, rowCount: data.table.rowCount) }
             // Infinite scores (a division by zero) count as missing, like NaN and nil: statistics stay finite.
             for i in scores.values.indices where !scores.values[i].isFinite { scores.valid[i] = false; scores.values[i] = 0 }
@@ -114,7 +116,9 @@ package struct Runner: Sendable {
         var assignments: [LabelAssignment] = []
         for (use, file, plugin) in criteria {
             options.progress?.begin("running criterion \(use.plugin)")
-            let (inputs, params) = try prepare(plugin, use, data.table, personal: Set(definition.piiColumns))
+            let (inputs, params) = try prepare(plugin, use, data.table, personal: Set(definition.piiColumns),
+                                               file: definition.file)
+            plugin.rowDescription = Self.describeRow(ids, data.table.rowLines, data.populationOrigin)
             let labels = try withCustomer(ids) { try plugin.assign(columns: inputs, rowCount: data.table.rowCount) }
             try checkLabels(labels, plugin, ids)
             assignments.append(labels)
@@ -166,14 +170,18 @@ package struct Runner: Sendable {
 
     private func checkColumns(_ use: PluginUse, _ plugin: Plugin, _ available: Set<String>, _ def: Definition) throws {
         for field in use.columns.keys.sorted() where !plugin.manifest.uses.contains(field) {
-            throw DefinitionError(file: def.file, line: use.line,
-                                  "'columns' maps '\(field)', but plugin '\(use.plugin)' does not use it (it uses: \(plugin.manifest.uses.joined(separator: ", ")))")
+            throw DefinitionError(file: def.file, line: use.fieldLines["columns.\(field)"] ?? use.line,
+                                  "'columns' maps '\(field)', but plugin '\(use.plugin)' does not use it; \(Definition.didYouMean(field, plugin.manifest.uses))(it uses: \(plugin.manifest.uses.joined(separator: ", ")))")
         }
         for field in plugin.manifest.uses {
             let column = use.columns[field] ?? field
             guard available.contains(column) else {
-                throw DefinitionError(file: def.file, line: use.line,
-                                      "plugin '\(use.plugin)' uses column '\(column)', which the customer table does not have; available: \(available.sorted().joined(separator: ", ")). Add it to a dataset, or map it with 'columns: {\(field): <column>}'")
+                let mapped = use.columns[field] != nil
+                let hint = Definition.didYouMean(column, available.sorted())
+                let fix = mapped ? "Change the mapping 'columns: {\(field): \(column)}'"
+                    : "Add it to a dataset, or map it with 'columns: {\(field): <column>}'"
+                throw DefinitionError(file: def.file, line: use.fieldLines["columns.\(field)"] ?? use.line,
+                                      "plugin '\(use.plugin)' uses column '\(column)', which the customer table does not have; \(hint)available: \(available.sorted().joined(separator: ", ")). \(fix)")
             }
         }
     }
@@ -212,11 +220,24 @@ package struct Runner: Sendable {
     /// The plugin's inputs (named as the plugin expects) and its parameters as they stand after `prepare` has
     /// seen the inputs' statistics (recorded before any row is processed, so a plugin that changes `p` while it
     /// runs cannot change what the run records).
-    private func prepare(_ plugin: Plugin, _ use: PluginUse, _ table: Table,
-                         personal: Set<String>) throws -> ([ColumnInput], [String: PluginValue]) {
+    private func prepare(_ plugin: Plugin, _ use: PluginUse, _ table: Table, personal: Set<String>,
+                         file: String) throws -> ([ColumnInput], [String: PluginValue]) {
         let columns = plugin.manifest.uses.map { (field: $0, column: table[use.columns[$0] ?? $0]!) }
-        let params = try PluginLoader.prepare(plugin, columns: columns, personal: personal)
+        let params = try PluginLoader.prepare(plugin, columns: columns, personal: personal) {
+            DefinitionError.prepareRejected($0, overrides: use.params, lines: use.fieldLines, line: use.line, file: file)
+        }
         return (columns.map { $0.column.pluginInput(as: $0.field) }, params)
+    }
+
+    /// Names a customer row for the watchdog's message: ` for customer C7 (data/customers.csv, line 8)`, or with
+    /// `row 7` when the population's lines are not known (a source plugin's data, or rows dropped by cleaning).
+    static func describeRow(_ ids: Column, _ lines: RowLines?, _ origin: String) -> @Sendable (Int) -> String {
+        let lines = lines.flatMap { $0.count == ids.count ? $0 : nil }
+        return { row in
+            let id = row < ids.count ? ids.string(at: row) ?? "(missing id)" : "?"
+            let place = lines.map { "\(origin), line \($0.line(of: row))" } ?? "row \(row + 1)"
+            return " for customer \(id) (\(place))"
+        }
     }
 
     private func withCustomer<T>(_ ids: Column, _ body: () throws -> T) throws -> T {
@@ -235,17 +256,20 @@ package struct Runner: Sendable {
         }
         let monetary = def.profile.monetary ?? (def.rfm != nil ? "monetary" : nil)
         func type(_ name: String) -> ColumnType? { scores.contains(name) ? .double : table[name]?.type }
-        let available = (table.columnNames + scores).sorted().joined(separator: ", ")
-        for (role, names) in [("numeric", numeric), ("categorical", def.profile.categorical), ("monetary", monetary.map { [$0] } ?? [])] {
-            for name in names {
+        let names = (table.columnNames + scores).sorted()
+        let available = names.joined(separator: ", ")
+        for (role, list) in [("numeric", numeric), ("categorical", def.profile.categorical), ("monetary", monetary.map { [$0] } ?? [])] {
+            for (i, name) in list.enumerated() {
+                // The line of the entry (`profile.numeric[2]`), else of the list, else of `profile:`.
+                let line = def.line(of: "profile.\(role)[\(i)]", or: def.line(of: "profile.\(role)", or: def.line(of: "profile")))
                 guard let t = type(name) else {
-                    throw DefinitionError(file: def.file, "profile.\(role) names column '\(name)', which the customer table does not have; available: \(available)")
+                    throw DefinitionError(file: def.file, line: line, "profile.\(role) names column '\(name)', which the customer table does not have; \(Definition.didYouMean(name, names))available: \(available)")
                 }
                 if role == "numeric", ![.integer, .double, .date].contains(t) {
-                    throw DefinitionError(file: def.file, "profile.numeric names '\(name)', \(t.withArticle) column; list it under profile.categorical instead")
+                    throw DefinitionError(file: def.file, line: line, "profile.numeric names '\(name)', \(t.withArticle) column; list it under profile.categorical instead")
                 }
                 if role == "monetary", ![.integer, .double].contains(t) {
-                    throw DefinitionError(file: def.file, "profile.monetary names '\(name)', \(t.withArticle) column; the revenue column must be numeric")
+                    throw DefinitionError(file: def.file, line: line, "profile.monetary names '\(name)', \(t.withArticle) column; the revenue column must be numeric")
                 }
             }
         }

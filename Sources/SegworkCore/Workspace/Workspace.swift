@@ -119,9 +119,18 @@ public struct Workspace: Sendable {
     }
 
     /// Loads the named definitions (all when `names` is empty). An unknown name lists the available ones.
+    /// With names given, a broken definition file that is not asked for does not stop the others: only a file
+    /// whose base name is one of `names` (or every file, when `names` is empty) must load.
     public func definitions(named names: [String]) throws -> [Definition] {
         let files = try definitionFiles()
-        let all = try files.map { try Definition.load(path: $0.path, displayPath: display($0)) }
+        var all: [Definition] = []
+        var broken: [(base: String, error: Error)] = []
+        for file in files {
+            do { all.append(try Definition.load(path: file.path, displayPath: display(file))) } catch {
+                if names.isEmpty { throw error }
+                broken.append((file.deletingPathExtension().lastPathComponent, error))
+            }
+        }
         var seen: [String: String] = [:]
         for d in all {
             if let other = seen.updateValue(d.file, forKey: d.name) {
@@ -139,8 +148,12 @@ public struct Workspace: Sendable {
         for n in names where !unique.contains(n) { unique.append(n) }
         return try unique.map { n in
             guard let d = all.first(where: { $0.name == n }) else {
+                // The file meant is probably the broken one of that name: its own error says what to fix.
+                if let b = broken.first(where: { $0.base == n }) { throw b.error }
+                let unreadable = broken.isEmpty ? ""
+                    : "; these files could not be read and may define it: \(broken.map { "\($0.error)" }.joined(separator: "; "))"
                 throw DefinitionError(file: display(root.appendingPathComponent("segmentations")),
-                                      "has no definition named '\(n)'; available: \(all.map(\.name).joined(separator: ", "))")
+                                      "has no definition named '\(n)'; available: \(all.map(\.name).joined(separator: ", "))\(unreadable)")
             }
             return d
         }

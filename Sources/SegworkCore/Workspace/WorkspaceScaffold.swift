@@ -2,7 +2,9 @@ import Foundation
 import SegworkData
 
 /// Creates a new workspace folder (`seg init`): `workspace.yaml`, `data/`, `segmentations/`, `plugins/` and a
-/// `.gitignore` that keeps what runs produce (`exports/`, `.seg/`) out of git. Never overwrites a file.
+/// `.gitignore` that keeps what runs produce (`exports/`, `.seg/`) out of git, and an example definition on a tiny
+/// sample dataset (`WorkspaceExample`), so `seg init DIR && seg run DIR` works at once. Never overwrites a file: the
+/// example is written only when none of its three files exists.
 public enum WorkspaceScaffold {
     /// The files created, relative to the workspace.
     public static func create(at path: String) throws -> [String] {
@@ -13,7 +15,7 @@ public enum WorkspaceScaffold {
                                   "already exists: \(path) is a workspace already")
         }
         let name = root.lastPathComponent
-        let files: [(String, String)] = [
+        var files: [(String, String)] = [
             ("workspace.yaml", """
             # Segwork workspace. See docs/DEFINITIONS.md in the Segwork sources.
             name: \(name)
@@ -31,6 +33,9 @@ public enum WorkspaceScaffold {
             ("segmentations/README.md", "One segmentation definition per `*.yaml` file; see docs/DEFINITIONS.md.\n"),
             ("plugins/README.md", "Workspace plugins (`*.lua`), searched before the bundled library; see docs/PLUGINS.md.\n"),
         ]
+        if !WorkspaceExample.files.contains(where: { fm.fileExists(atPath: root.appendingPathComponent($0.0).path) }) {
+            files += WorkspaceExample.files
+        }
         var created: [String] = []
         do {
             for (rel, text) in files {
