@@ -150,9 +150,10 @@ struct RunCommand: ParsableCommand {
         let privacy = hashIDs ? PrivacyOptions(hashIDs: true, minGroupSize: ws.privacy.minGroupSize) : nil
         // Compute everything first: a failure in any definition stores and writes nothing at all.
         let results = try defs.map { def in
-            try runner.run(def, options: RunOptions(asOf: asOfDate, formats: formatList,
-                                                   datasetFiles: try history.importedFiles(for: def), privacy: privacy,
-                                                   progress: progress))
+            var options = RunOptions(asOf: asOfDate, formats: formatList, datasetFiles: try history.importedFiles(for: def),
+                                     privacy: privacy, progress: progress)
+            options.datasetNames = try history.importedNames(for: def)  // errors name the user's file, not the snapshot
+            return try runner.run(def, options: options)
         }
         progress?.begin("writing exports and storing \(results.count == 1 ? "the version" : "\(results.count) versions")")
         // Stage every export folder, store every version, then put the folders in place: a failure before the

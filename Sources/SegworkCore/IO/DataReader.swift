@@ -31,16 +31,20 @@ public enum DataReader {
 
     /// Reads a CSV file (see `parseCSV`).
     public static func readCSV(path: String, options: ReadOptions = ReadOptions()) throws -> Table {
-        try ParallelReader.read(origin: path, options: options,
-                                feed: { try ChunkFeed(path: path, format: .csv, blockSize: options.chunkBytes) },
-                                parser: { try CSVFormat(origin: path, options: $0) })
+        let origin = options.displayName ?? path
+        return try ParallelReader.read(origin: origin, options: options,
+                                       feed: { try ChunkFeed(path: path, format: .csv, blockSize: options.chunkBytes,
+                                                             origin: origin) },
+                                       parser: { try CSVFormat(origin: origin, options: $0) })
     }
 
     /// Reads a JSON Lines file (see `parseJSONLines`).
     public static func readJSONLines(path: String, options: ReadOptions = ReadOptions()) throws -> Table {
-        try ParallelReader.read(origin: path, options: options,
-                                feed: { try ChunkFeed(path: path, format: .jsonLines, blockSize: options.chunkBytes) },
-                                parser: { JSONLinesFormat(origin: path, options: $0) })
+        let origin = options.displayName ?? path
+        return try ParallelReader.read(origin: origin, options: options,
+                                       feed: { try ChunkFeed(path: path, format: .jsonLines,
+                                                             blockSize: options.chunkBytes, origin: origin) },
+                                       parser: { JSONLinesFormat(origin: origin, options: $0) })
     }
 
     /// The lower-cased extension of the last path component, without the dot ("" when there is none).
