@@ -157,6 +157,27 @@ final class ReaderNumericEdgeTests: XCTestCase {
         XCTAssertEqual(texts(try json("{\"name\": \"a\\u001Bb\\tc\"}\n"), "name"), ["a\u{1B}b\tc"])
     }
 
+    func testRFMAmountTurnedTextNamesTheLineOfTheValue() throws {
+        let ids = try read("cid\nc1\nc2\n", textColumns: ["cid"])["cid"]!
+        for bad in ["nan", "1e309", "n/a"] {
+            let tx = try read("cid,d,a\nc1,2024-01-02,10\nc2,2024-01-03,\(bad)\n", schema: ["d": .date], textColumns: ["cid"])
+            assertDataError(try RFMFeature.compute(ids: ids, idOrigin: "c.csv", transactions: tx, origin: "t.csv",
+                                                   spec: RFMSpec(transactions: "t", customer: "cid", order: nil, date: "d",
+                                                                 amount: "a"), asOf: nil),
+                            line: 3, column: "a", "must be numeric", "(record 2 has '\(bad)')")
+        }
+    }
+
+    func testMonetaryThatOverflowsIsAnErrorNotInfinity() throws {
+        let ids = try read("cid\nc1\nc2\n", textColumns: ["cid"])["cid"]!
+        let tx = try read("cid,d,a\nc1,2024-01-02,1\nc2,2024-01-03,1.7976931348623157e308\nc2,2024-01-04,1e308\n",
+                          schema: ["d": .date], textColumns: ["cid"])
+        assertDataError(try RFMFeature.compute(ids: ids, idOrigin: "c.csv", transactions: tx, origin: "t.csv",
+                                               spec: RFMSpec(transactions: "t", customer: "cid", order: nil, date: "d",
+                                                             amount: "a"), asOf: nil),
+                        line: nil, column: "a", "record 2 of the population add up beyond the range")
+    }
+
     func testDisplayNameNamesTheUsersFile() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("display-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
