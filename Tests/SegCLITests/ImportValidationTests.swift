@@ -58,6 +58,22 @@ final class ImportValidationTests: XCTestCase {
         }
     }
 
+    func testValidFilesStillImport() throws {
+        // Semicolons and tabs inside values, quoted numbers, a repeated id (ids are the definition's business),
+        // values beyond Int64 and nan as text: structure only is checked.
+        let ws = try TempWorkspace(files: [
+            "data/ok.csv": "customer_id,note,amount\nc1,\"a;b\",\"12\"\nc2,x\ty,9223372036854775808\nc1,\"tab\there\",nan\n",
+            "data/ok.tsv": "customer_id\tnote\nc1\ta;b\n",
+            "data/ok.jsonl": "{\"customer_id\": \"c1\", \"n\": 1}\n{\"customer_id\": \"c2\", \"n\": \"x\"}\n",
+            "data/ok.txt": "customer_id,n\nc1,1\n"])
+        defer { ws.remove() }
+        for (file, rows) in [("data/ok.csv", 3), ("data/ok.tsv", 1), ("data/ok.jsonl", 2), ("data/ok.txt", 1)] {
+            let r = try SegProcess.run(["import", ".", "d", file], cwd: ws.root)
+            XCTAssertEqual(r.status, 0, "\(file): \(r.stderr)")
+            XCTAssertTrue(r.stdout.contains("(\(rows) row"), "\(file): \(r.stdout)")
+        }
+    }
+
     func testInvalidUTF8CanBeImportedWhenReplacementIsAsked() throws {
         let ws = try TempWorkspace(files: [:])
         defer { ws.remove() }
