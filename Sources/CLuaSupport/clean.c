@@ -121,6 +121,8 @@ static int store_value(lua_State *L, sw_host *h, const clean_args *a, int32_t co
     case SW_COL_DOUBLE: {
         if (type != LUA_TNUMBER) return wrong_value(L, h, c, value, "");
         double x = (double)lua_tonumber(L, value);
+        /* NaN and infinities never enter a table: the next plugin and the statistics see only finite numbers. */
+        if (!isfinite(x)) return wrong_value(L, h, c, value, ", which is not a finite number (return nil for a missing value)");
         ((double *)c->out)[i] = x;
         if (!was_valid || memcmp(&((const double *)c->in.data)[i], &x, sizeof x) != 0) return count_change(L, h, a, c);
         return 1;

@@ -108,6 +108,18 @@ static int rows_body(lua_State *L) {
             a->codes[i] = code;
         } else {
             if (type == LUA_TNUMBER) {
+                /* Scores are doubles: an integer beyond 2^53 that a double would round is refused, not exported
+                 * rounded. */
+                if (lua_isinteger(L, -1)) {
+                    lua_Integer n = lua_tointeger(L, -1);
+                    if (n > ((lua_Integer)1 << 53) || n < -((lua_Integer)1 << 53)) {
+                        lua_pushfstring(L, "score of %I (an integer a double cannot hold exactly)" "\x1f"
+                                           "a number or nil (integers from -2^53 to 2^53 = 9007199254740992 are "
+                                           "exact; return a float, such as n + 0.0, if rounding is intended)",
+                                        (LUAI_UACINT)n);
+                        return sw_body_fail(L, h, SW_ERR_BADRETURN);
+                    }
+                }
                 double d = (double)lua_tonumber(L, -1);
                 int ok = !isnan(d);
                 a->values[i] = ok ? d : 0.0;

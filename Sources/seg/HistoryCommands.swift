@@ -16,8 +16,13 @@ struct ImportCommand: ParsableCommand {
     @Argument(help: "The file to snapshot (CSV, TSV, JSON Lines, or any file a source plugin reads).") var file: String
     @Flag(name: .shortAndLong, help: "No progress line on a terminal (there is none when CI=true or standard error is not a terminal).")
     var quiet = false
+    @Option(name: .customLong("invalid-utf8"), help: "'replace' accepts bytes that are not UTF-8, as a definition's `invalid_utf8: replace` does (default: refuse).")
+    var invalidUTF8: String?
 
     func validate() throws {
+        if let v = invalidUTF8, v != "replace", v != "error" {
+            throw ValidationError("--invalid-utf8 must be 'replace' or 'error', not '\(v)'")
+        }
         guard name.range(of: "^[A-Za-z][A-Za-z0-9_.-]*$", options: .regularExpression) != nil else {
             throw ValidationError("dataset name '\(name)' must start with a letter and use only letters, digits, '_', '-', '.'")
         }
@@ -33,7 +38,8 @@ struct ImportCommand: ParsableCommand {
         }
         let progress = ReadProgress.forTerminal(quiet: quiet)
         defer { progress?.finish() }
-        let (v, isNew) = try history.store.importDataset(name: name, file: URL(fileURLWithPath: file), progress: progress)
+        let (v, isNew) = try history.store.importDataset(name: name, file: URL(fileURLWithPath: file),
+                                                          replaceInvalidUTF8: invalidUTF8 == "replace", progress: progress)
         progress?.finish()
         let what = "\(name) \(v.sha256.prefix(12)) (\(v.rows.map { "\($0) rows, " } ?? "")\(v.bytes) bytes)"
         print(isNew ? "imported \(what)" : "unchanged: \(what) is already the imported version of \(name); nothing to do")

@@ -62,3 +62,35 @@ final class PhoneE164PluginTests: XCTestCase {
         }
     }
 }
+
+/// The extension is cut by one scan from the end of the value: long runs of white space take linear time (the
+/// pattern it replaces was retried at every position and tripped the watchdog at 40,000 spaces).
+final class PhoneE164LinearTimeTests: XCTestCase {
+    func testHundredThousandSpacesFinishWithinTheNormalBudget() throws {
+        let plugin = try PluginFixture.load("cleaners/phone_e164.lua")
+        try plugin.prepare(stats: [:])
+        let spaces = String(repeating: " ", count: 100_000)
+        let values = ["07700 900123" + spaces + "x", spaces + "x" + spaces + "12",
+                      "020 7946 0018" + spaces + "ext." + spaces + "12" + spaces, spaces + "x", "x12", "0800 EXT 5"]
+        let column = ColumnInput(name: "phone", values: .string(codes: (0..<Int32(values.count)).map { $0 }, dictionary: values),
+                                 validity: nil)
+        // Within the default limits (100 million instructions, a 2 s watchdog per call): the old pattern tripped them.
+        let out = try plugin.clean(columns: [column], rowCount: values.count)
+        guard case .string(let codes, let dictionary) = out.columns[0].values else { return XCTFail("phone is not text") }
+        let result = values.indices.map { out.columns[0].valid[$0] ? dictionary[Int(codes[$0])] : nil }
+        XCTAssertEqual(result, [nil, nil, "+442079460018", nil, nil, nil])
+    }
+
+    func testExtensionsAreCutAsBefore() throws {
+        let plugin = try PluginFixture.load("cleaners/phone_e164.lua")
+        try plugin.prepare(stats: [:])
+        let values = ["020 7946 0018 x12", "020 7946 0018ext.12", "020 7946 0018 EXT 12 ", "020 7946 0018 e x12",
+                      "020 7946 0018 t12", "020 7946 0018\tX\t9"]
+        let column = ColumnInput(name: "phone", values: .string(codes: (0..<Int32(values.count)).map { $0 }, dictionary: values),
+                                 validity: nil)
+        let out = try plugin.clean(columns: [column], rowCount: values.count)
+        guard case .string(let codes, let dictionary) = out.columns[0].values else { return XCTFail("phone is not text") }
+        let result = values.indices.map { out.columns[0].valid[$0] ? dictionary[Int(codes[$0])] : nil }
+        XCTAssertEqual(result, ["+442079460018", "+442079460018", "+442079460018", nil, nil, "+442079460018"])
+    }
+}

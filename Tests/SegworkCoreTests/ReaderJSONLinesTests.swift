@@ -33,9 +33,11 @@ final class ReaderJSONLinesTests: XCTestCase {
                         "expected a value")
     }
 
-    func testNumbersBeyondInt64AreDoubles() throws {
-        let t = try jsonl("{\"n\": 9223372036854775807, \"m\": 1}\n{\"n\": 9223372036854775808, \"m\": -2E2}\n")
-        XCTAssertEqual(t["n"]?.type, .double)
+    func testIntegersBeyondInt64AreRefusedUnlessDeclaredAndExponentsAreDoubles() throws {
+        // A double would round 9223372036854775808: an error naming line and column (ReaderNumericEdgeTests).
+        XCTAssertThrowsError(try jsonl("{\"n\": 9223372036854775807}\n{\"n\": 9223372036854775808}\n"))
+        let t = try jsonl("{\"n\": 9223372036854775807, \"m\": 1}\n{\"n\": 1, \"m\": -2E2}\n")
+        XCTAssertEqual(t["n"]?.type, .integer)
         XCTAssertEqual(t["m"]?.type, .double)
         XCTAssertEqual(texts(t, "m"), ["1", "-200"])
     }

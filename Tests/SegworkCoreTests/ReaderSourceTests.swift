@@ -108,3 +108,19 @@ final class ReaderFileTests: XCTestCase {
         assertDataError(try DataReader.read(path: bad), line: 3, "\(bad), line 3")
     }
 }
+
+/// A source plugin cannot put NaN or an infinity into a double column, neither as a number nor as text.
+final class ReaderSourceFiniteTests: XCTestCase {
+    func testNaNAndInfinityAreRefusedNamingTheRecord() throws {
+        let declared = [SourceColumn(name: "x", type: "double")]
+        for bad in [PluginValue.double(.nan), .double(.infinity), .string("inf"), .string("NaN"), .string("1e309")] {
+            let output = SourceOutput(names: ["x"], values: [[.double(1.5), bad]])
+            XCTAssertThrowsError(try DataReader.table(from: output, declared: declared, origin: "plugin 'p'")) { error in
+                let text = "\(error)"
+                XCTAssertTrue(text.hasPrefix("plugin 'p', column 'x': record 2:"), text)
+            }
+        }
+        let ok = SourceOutput(names: ["x"], values: [[.double(1.5), .string("2.5"), .int(3)]])
+        XCTAssertEqual(try DataReader.table(from: ok, declared: declared, origin: "plugin 'p'")["x"]?.double(at: 1), 2.5)
+    }
+}

@@ -74,8 +74,9 @@ final class StoreHashOnceTests: XCTestCase {
     }
 
     func testImportHashesOnceToCompareAndOnceWhileCopying() throws {
+        // Binary content: a file for a source plugin (a .csv is first read as a run would read it and refused).
         let data = content(4)
-        let file = try write("orders.csv", data)
+        let file = try write("orders.bin", data)
         let first = try store.importDataset(name: "orders", file: file)
         XCTAssertTrue(first.isNew)
         XCTAssertEqual(first.version.bytes, data.count)

@@ -25,6 +25,30 @@ local function digits_of(s)
   return (s:gsub("%D", "")), plus
 end
 
+-- Whether byte b is white space as Lua's %s is (tab, line feed, vertical tab, form feed, carriage return, space).
+local function is_space(b) return b == 32 or (b >= 9 and b <= 13) end
+
+-- s without a trailing extension: white space, then "x", "ext" or "ext." (any case), white space, digits, white
+-- space at the end ("x12", "ext 12", "ext. 12"). Scanned once from the end, so the time is linear in the length:
+-- the pattern "%s*[eE]?[xX][tT]?%.?%s*%d+%s*$" would be retried at every position and, on a long run of spaces,
+-- take time quadratic in it.
+local function without_extension(s)
+  local i = #s
+  local byte = string.byte
+  while i > 0 and is_space(byte(s, i)) do i = i - 1 end
+  local digits_end = i
+  while i > 0 and byte(s, i) >= 48 and byte(s, i) <= 57 do i = i - 1 end
+  if i == digits_end then return s end                                  -- no digits: no extension
+  while i > 0 and is_space(byte(s, i)) do i = i - 1 end
+  if i > 0 and byte(s, i) == 46 then i = i - 1 end                      -- "."
+  if i > 0 and (byte(s, i) == 116 or byte(s, i) == 84) then i = i - 1 end  -- "t" or "T"
+  if not (i > 0 and (byte(s, i) == 120 or byte(s, i) == 88)) then return s end  -- "x" or "X" is required
+  i = i - 1
+  if i > 0 and (byte(s, i) == 101 or byte(s, i) == 69) then i = i - 1 end  -- "e" or "E"
+  while i > 0 and is_space(byte(s, i)) do i = i - 1 end
+  return s:sub(1, i)
+end
+
 local function starts_with(s, prefix) return prefix ~= "" and s:find(prefix, 1, true) == 1 end
 
 return {
@@ -66,7 +90,7 @@ return {
     local raw = row.phone
     if raw == nil then return row end
     local s = raw
-    if s:find("[xX]") then s = s:gsub("%s*[eE]?[xX][tT]?%.?%s*%d+%s*$", "") end   -- "x12", "ext 12", "ext. 12"
+    if s:find("[xX]") then s = without_extension(s) end   -- "x12", "ext 12", "ext. 12"
     local digits, plus = digits_of(s)
     local number
     if digits ~= nil and digits ~= "" then

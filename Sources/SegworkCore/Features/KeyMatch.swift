@@ -9,35 +9,39 @@ struct KeyIndex {
     }
     private let index: Index
 
-    /// Indexes `ids`. Throws when an id is missing or appears twice.
-    init(ids: Column, origin: String) throws {
+    /// Indexes `ids`. Throws when an id is missing or appears twice, naming the lines when `lines` (the table's
+    /// `rowLines`) is given; `pii` withholds the id's value from the message.
+    init(ids: Column, origin: String, lines: RowLines? = nil, pii: Bool = false) throws {
+        func line(_ row: Int) -> Int? { lines.flatMap { row < $0.count ? $0.line(of: row) : nil } }
+        func where_(_ row: Int) -> String { line(row).map { "line \($0)" } ?? "record \(row + 1)" }
+        func duplicate(_ id: String, _ first: Int, _ second: Int) -> DataError {
+            DataError(file: origin, line: line(second), column: ids.name,
+                      message: (pii ? "an id [value withheld (pii column)]" : "id '\(id)'")
+                          + " appears more than once (\(where_(first)) and \(where_(second))); ids must be unique "
+                          + "(remove the duplicate rows)")
+        }
+        func missing(_ row: Int) -> DataError {
+            DataError(file: origin, line: line(row), column: ids.name,
+                      message: (line(row) == nil ? "record \(row + 1)" : "the record") + " has no customer id in "
+                          + "column '\(ids.name)'; every customer needs one")
+        }
         switch ids.storage {
         case .integer(let v):
             var d = [Int64: Int32](minimumCapacity: v.count)
             for i in 0..<v.count {
-                guard ids.isValid(i) else { throw Self.missing(ids.name, origin, i) }
-                if let first = d.updateValue(Int32(i), forKey: v[i]) { throw Self.duplicate(String(v[i]), ids.name, origin, Int(first), i) }
+                guard ids.isValid(i) else { throw missing(i) }
+                if let first = d.updateValue(Int32(i), forKey: v[i]) { throw duplicate(String(v[i]), Int(first), i) }
             }
             index = .integer(d)
         default:
             var d = ByteDictionary(expected: ids.count, keepStrings: false)
             for i in 0..<ids.count {
-                guard let s = ids.string(at: i) else { throw Self.missing(ids.name, origin, i) }
+                guard let s = ids.string(at: i) else { throw missing(i) }
                 let code = s.withUTF8Bytes { d.code(for: $0) }
-                if Int(code) != i { throw Self.duplicate(s, ids.name, origin, Int(code), i) }
+                if Int(code) != i { throw duplicate(s, Int(code), i) }
             }
             index = .text(d)
         }
-    }
-
-    private static func missing(_ col: String, _ origin: String, _ row: Int) -> DataError {
-        DataError(file: origin, line: nil, column: col,
-                  message: "record \(row + 1) has no customer id in column '\(col)'; every customer needs one")
-    }
-
-    private static func duplicate(_ id: String, _ col: String, _ origin: String, _ first: Int, _ second: Int) -> DataError {
-        DataError(file: origin, line: nil, column: col,
-                  message: "id '\(id)' appears more than once (records \(first + 1) and \(second + 1)); ids must be unique (remove the duplicate rows)")
     }
 
     /// For each row of `keys`, the matching row, or -1 when the key is missing or unknown.

@@ -52,9 +52,19 @@ package enum RFMFeature {
                             message: "column '\(spec.date)' must hold dates (YYYY-MM-DD) but was read as \(dateCol.type.rawValue)\(example); fix the value or declare it in the dataset schema as date")
         }
         guard amountCol.isNumeric else {
-            let bad = (0..<amountCol.count).lazy.compactMap { i in amountCol.string(at: i).flatMap { Double($0) == nil ? (i, $0) : nil } }.first
+            // The first value that is not a finite number as the reader sees it (nan, 1e309 and 1e-400 are text).
+            let bad = (0..<amountCol.count).lazy.compactMap { i in
+                amountCol.string(at: i).flatMap { s -> (Int, String)? in
+                    let number = s.withUTF8Bytes { b -> Bool in
+                        if ValueParsing.integer(b) != nil { return true }
+                        if case .value = ValueParsing.finiteDouble(b) { return true }
+                        return false
+                    }
+                    return number ? nil : (i, s)
+                }
+            }.first
             let example = bad.map { " (record \($0.0 + 1) has '\($0.1)')" } ?? ""
-            throw DataError(file: origin, line: nil, column: spec.amount,
+            throw DataError(file: origin, line: bad.flatMap { transactions.rowLines?.line(of: $0.0) }, column: spec.amount,
                             message: "column '\(spec.amount)' must be numeric but was read as \(amountCol.type.rawValue)\(example); fix the value or declare the column as double in the schema")
         }
         let orderCol = try spec.order.map { try col($0, "order") }
@@ -113,6 +123,12 @@ package enum RFMFeature {
         for i in 0..<n {
             if acc[i].last == Int32.min { valid[i] = false; freq[i] = 0 }
             else { recency[i] = Int64(reference - acc[i].last); money[i] = acc[i].money }
+            // Every amount is finite, but a sum can still overflow: plugins never see an infinite monetary.
+            if !money[i].isFinite {
+                throw DataError(file: origin, line: nil, column: spec.amount,
+                                message: "the amounts of the customer on record \(i + 1) of the population add up beyond "
+                                    + "the range of a number (±1.7976931348623157e308); check the amounts")
+            }
         }
         return RFMResult(columns: [Column(name: "recency_days", storage: .integer(recency), validity: valid),
                                    Column(name: "frequency", storage: .integer(freq), validity: valid),

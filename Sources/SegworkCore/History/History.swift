@@ -33,6 +33,17 @@ public struct History {
         return out
     }
 
+    /// For datasets declared with `dataset: NAME`: the file name given to `seg import` for the latest version,
+    /// which errors about its snapshot name (`RunOptions.datasetNames`).
+    public func importedNames(for definition: Definition) throws -> [String: String] {
+        var out: [String: String] = [:]
+        for spec in definition.datasets {
+            guard let name = spec.imported, let latest = try store.latestDataset(name: name) else { continue }
+            out[spec.name] = latest.file
+        }
+        return out
+    }
+
     /// Stores a computed run as a new immutable version: snapshots every dataset file it read, stores every
     /// plugin's source, then saves the record in one transaction.
     public func record(_ r: RunResult) throws -> VersionRecord {
@@ -129,11 +140,13 @@ public struct History {
     public func verify(_ v: VersionRecord, progress: ReadProgress? = nil) throws -> Verification {
         let def = try Self.definition(of: v)
         var files: [String: URL] = [:]
+        var names: [String: String] = [:]
         for input in v.inputs where !input.file.hasPrefix("plugin:") {
             var ext = (input.file as NSString).pathExtension
             if input.file.hasPrefix("dataset:"),
                let imported = try store.datasetVersions(name: String(input.file.dropFirst("dataset:".count))).last(where: { $0.sha256 == input.sha256 }) {
                 ext = (imported.snapshot as NSString).pathExtension
+                names[input.name] = imported.file
             }
             guard let url = store.snapshotURL(sha256: input.sha256, extension: ext) else {
                 throw StoreError.corrupted(path: ".seg/datasets",
@@ -144,9 +157,10 @@ public struct History {
         // The stored report says how the version hashed and suppressed; the re-run does the same.
         let recorded = try Self.report(of: v).run.privacy
         let privacy = PrivacyOptions(hashIDs: recorded?.hashedIDs ?? false, minGroupSize: recorded?.minGroupSize)
-        let result = try Runner(workspace: workspace).run(def, options: RunOptions(asOf: CivilDate(iso: Substring(v.asOf)),
-                                                                                  datasetFiles: files, privacy: privacy,
-                                                                                  progress: progress))
+        var options = RunOptions(asOf: CivilDate(iso: Substring(v.asOf)), datasetFiles: files, privacy: privacy,
+                                 progress: progress)
+        options.datasetNames = names
+        let result = try Runner(workspace: workspace).run(def, options: options)
         progress?.finish()
         var diffs: [Difference] = []
         for p in v.plugins {

@@ -62,9 +62,11 @@ extension History {
         let defs = try ws.definitions(named: request.definitions)
         let privacy = request.hashIDs ? PrivacyOptions(hashIDs: true, minGroupSize: ws.privacy.minGroupSize) : nil
         let results = try defs.map { def in
-            try runner.run(def, options: RunOptions(asOf: request.asOf, formats: request.formats,
-                                                   datasetFiles: try history.importedFiles(for: def), privacy: privacy,
-                                                   progress: request.progress))
+            var options = RunOptions(asOf: request.asOf, formats: request.formats,
+                                     datasetFiles: try history.importedFiles(for: def), privacy: privacy,
+                                     progress: request.progress)
+            options.datasetNames = try history.importedNames(for: def)  // errors name the user's file, not the snapshot
+            return try runner.run(def, options: options)
         }
         request.progress?.begin("writing exports and storing \(results.count == 1 ? "the version" : "\(results.count) versions")")
         var staged: [AtomicWriter.StagedDirectory] = []

@@ -10,6 +10,8 @@ struct DatasetStage {
     let environment: PluginEnvironment
     /// Dataset name → the file to read instead of the definition's (a snapshot, an imported dataset).
     let fileOverrides: [String: URL]
+    /// Dataset name → the file name given to `seg import`, for errors about an imported dataset.
+    var importedNames: [String: String] = [:]
     /// The terminal progress line, if shown.
     var progress: ReadProgress? = nil
 
@@ -62,14 +64,18 @@ struct DatasetStage {
                 // The run id's hash of the file is computed meanwhile, in the gaps the parsing threads leave.
                 let path = url.path
                 let digest = Background { try SHA256.hex(fileAt: path) }
-                let table = try DataReader.read(path: shown, options: ReadOptions(
+                var options = ReadOptions(
                     schema: spec.schema, textColumns: keyColumns(spec), dateFormats: spec.dateFormats,
-                    replaceInvalidUTF8: spec.replaceInvalidUTF8, warnings: warnings, progress: progress))
+                    replaceInvalidUTF8: spec.replaceInvalidUTF8, warnings: warnings, progress: progress)
+                options.pii = Set(spec.pii)
+                // A snapshot (`.seg/datasets/<sha>.csv`) holds the user's bytes: errors name the user's file.
+                options.displayName = fileOverrides[spec.name] == nil ? nil : originalName(spec)
+                let table = try DataReader.read(path: shown, options: options)
                 progress?.end()
                 let recorded = spec.file ?? "dataset:\(spec.imported!)"
                 inputs.append(InputInfo(name: spec.name, file: recorded, sha256: try digest.value(), rows: table.rowCount))
                 files[spec.name] = url
-                tables[spec.name] = (table, shown)
+                tables[spec.name] = (table, options.displayName ?? shown)
             } else if let source = spec.source {
                 let fileURL = try catalog.file(for: source, usedIn: definition.file, line: spec.line)
                 let plugin = try PluginLoader.load(fileURL, expecting: .source, use: source, params: spec.params,
@@ -108,7 +114,8 @@ struct DatasetStage {
                             message: "the id column '\(definition.id)' is not in the population; columns: \(population.columnNames.joined(separator: ", "))")
         }
         var table = population
-        _ = try KeyIndex(ids: ids, origin: popOrigin)  // ids must be present and unique, even with nothing to join
+        // Ids must be present and unique, even with nothing to join.
+        _ = try KeyIndex(ids: ids, origin: popOrigin, lines: population.rowLines, pii: isPII(definition.id, definition.population))
         for spec in definition.datasets where spec.join != nil && spec.name != definition.population {
             let (other, origin) = tables[spec.name]!
             let key = spec.join!
@@ -116,7 +123,8 @@ struct DatasetStage {
                 throw definition.missingColumn("datasets.\(spec.name).join", key, in: other.columnNames,
                                                owner: "dataset '\(spec.name)'", fallbackLine: spec.line)
             }
-            let rows = try KeyIndex(ids: keyCol, origin: origin).match(ids)
+            let rows = try KeyIndex(ids: keyCol, origin: origin, lines: other.rowLines,
+                                    pii: isPII(key, spec.name)).match(ids)
             for c in other.columns where c.name != key {
                 if table[c.name] != nil {
                     throw DataError(file: origin, line: nil, column: c.name,
@@ -205,6 +213,20 @@ struct DatasetStage {
             }
         }
         return out
+    }
+
+    /// Whether `column` of dataset `dataset` is tagged `pii: true`.
+    private func isPII(_ column: String, _ dataset: String) -> Bool {
+        definition.datasets.first { $0.name == dataset }?.pii.contains(column) ?? false
+    }
+
+    /// The name errors give a dataset read from a snapshot: the definition's file, or for an imported dataset the
+    /// file given to `seg import` (`importedNames`), else `dataset '<name>'`.
+    private func originalName(_ spec: DatasetSpec) -> String {
+        if let file = spec.file { return file }
+        let imported = spec.imported ?? spec.name
+        if let original = importedNames[spec.name] { return "\(original) (imported as dataset '\(imported)')" }
+        return "imported dataset '\(imported)'"
     }
 
     /// Columns that hold keys (customer ids, order ids, join keys) are read as text unless the schema says

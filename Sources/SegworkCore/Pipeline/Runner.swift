@@ -11,6 +11,9 @@ package struct RunOptions: Sendable {
     /// Dataset name → file to read instead of what the definition says (snapshots when reproducing a version,
     /// imported datasets' snapshots).
     public var datasetFiles: [String: URL]
+    /// Dataset name → the file name given to `seg import` for an imported dataset in `datasetFiles`: errors about
+    /// its snapshot name that file (see `History.importedNames(for:)`).
+    public var datasetNames: [String: String] = [:]
     /// Hashed ids and suppression for this run; nil uses the workspace's `privacy:` settings.
     public var privacy: PrivacyOptions?
     /// The terminal progress line (phases, rows read), or nil for none.
@@ -77,7 +80,8 @@ package struct Runner: Sendable {
         env.randomSeed = Self.seed(definition.name)
         env.frozenTime = (options.asOf ?? definition.asOf).map { Int64($0.days) * 86_400 }
         var data = try DatasetStage(workspace: workspace, definition: definition, catalog: catalog, environment: env,
-                                    fileOverrides: options.datasetFiles, progress: options.progress).run(asOf: options.asOf)
+                                    fileOverrides: options.datasetFiles, importedNames: options.datasetNames,
+                                    progress: options.progress).run(asOf: options.asOf)
         env.frozenTime = Int64(data.asOf.days) * 86_400
 
         // Load and configure every criterion and scorer, and check every column they read or the profile names,

@@ -12,20 +12,25 @@ extension VersionStore {
 
     /// Imports `file` as a new version of dataset `name`: its bytes are copied to the content-addressed snapshot
     /// `.seg/datasets/<sha256><.ext>` (temp file, fsync, rename, folder fsync) before the row is committed. When the
-    /// latest version of `name` has the same bytes, nothing is written and `isNew` is false. Rows and columns are
-    /// read with `DataReader` when the file is CSV/TSV/JSON Lines, else left nil / empty. `progress`, when set,
-    /// shows the phases (hashing, copying, reading).
-    public func importDataset(name: String, file: URL,
+    /// latest version of `name` has the same bytes, nothing is written and `isNew` is false.
+    ///
+    /// A CSV/TSV/JSON Lines file is first read whole with `DataReader`, every column as text (types depend on the
+    /// definition that reads it), so a file `seg run` would refuse for its structure (empty, header only, ragged
+    /// rows, unclosed quote, bad UTF-8, NUL, repeated header name, bad JSON …) is refused here with the same
+    /// `DataError`, naming `file` and the line, and nothing is stored. Rows and columns come from that read. Other
+    /// extensions (files a source plugin reads) are stored unread, rows nil. `replaceInvalidUTF8` accepts bad UTF-8
+    /// as a definition's `invalid_utf8: replace` does. `progress`, when set, shows the phases.
+    public func importDataset(name: String, file: URL, replaceInvalidUTF8: Bool = false,
                               progress: ReadProgress? = nil) throws -> (version: DatasetVersion, isNew: Bool) {
         guard !name.isEmpty, !name.contains(where: \.isNewline) else { throw StoreError.invalidName(name) }
         defer { progress?.end() }
         progress?.begin("hashing \(file.relativePath)")
         let (sha, bytes) = try hashFile(file)
         if let latest = try latestDataset(name: name), latest.sha256 == sha { return (latest, false) }
+        progress?.begin("reading \(file.relativePath)", totalBytes: bytes)
+        let shape = try Self.validatedShape(of: file, replaceInvalidUTF8: replaceInvalidUTF8, progress: progress)
         progress?.begin("copying \(file.relativePath) into the store")
         let snapshot = try ensureSnapshot(of: file, sha256: sha).path
-        progress?.begin("reading \(file.relativePath)", totalBytes: bytes)
-        let shape = Self.shape(of: directory.appendingPathComponent(snapshot), progress: progress)
         progress?.end()
         let version = DatasetVersion(name: name, sha256: sha, file: file.relativePath, snapshot: snapshot,
                                      rows: shape.rows, bytes: bytes, columns: shape.columns, importedAt: timestamp())
@@ -159,9 +164,16 @@ extension VersionStore {
         return result
     }
 
-    /// Rows and columns of a data file, or (nil, []) when it is not CSV/TSV/JSON Lines that parses.
-    static func shape(of url: URL, progress: ReadProgress? = nil) -> (rows: Int?, columns: [String]) {
-        guard let table = try? DataReader.read(path: url.path, options: ReadOptions(progress: progress)) else { return (nil, []) }
+    /// Rows and columns of a CSV/TSV/JSON Lines file read as `seg run` reads it (every column as text), or
+    /// (nil, []) for another extension; a file the reader refuses throws its `DataError`, naming the file as given.
+    static func validatedShape(of url: URL, replaceInvalidUTF8: Bool,
+                               progress: ReadProgress? = nil) throws -> (rows: Int?, columns: [String]) {
+        let ext = DataReader.fileExtension(url.path)
+        guard DataReader.csvExtensions[ext] != nil || DataReader.jsonLinesExtensions.contains(ext) else { return (nil, []) }
+        var options = ReadOptions(replaceInvalidUTF8: replaceInvalidUTF8, progress: progress)
+        options.allText = true
+        options.displayName = url.relativePath
+        let table = try DataReader.read(path: url.path, options: options)
         return (table.rowCount, table.columnNames)
     }
 

@@ -149,7 +149,14 @@ package struct CSVFormat: ChunkParser {
         self.origin = origin; self.delimiter = d; self.options = options
     }
 
-    func check(columns: [String], rows: Int) throws {}
+    /// A header with no record after it is an error: a run over it would have no customers (or no transactions)
+    /// and say nothing.
+    func check(columns: [String], rows: Int) throws {
+        guard rows == 0 else { return }
+        throw DataError(file: origin, line: nil,
+                        message: "the file has a header but no rows; add the records below the header line, or "
+                            + "check that the right file was given")
+    }
 
     /// Reads the header from the first chunk (nil: the file is empty) and moves the chunk's start past it.
     mutating func readHeader(_ first: Chunk?) throws {
@@ -227,7 +234,7 @@ package struct CSVFormat: ChunkParser {
                                      scratch: worker.scratch)
                 table.columns.append((name, try ColumnBuilder.chunk(
                     cells, name: name, forced: options.forcedType(name), origin: origin,
-                    dateFormats: options.dateFormats[name],
+                    dateFormats: options.dateFormats[name], pii: options.pii.contains(name),
                     dictionary: &worker.dictionaries[name, default: ByteDictionary(keepStrings: false)])))
             }
         }

@@ -64,19 +64,21 @@ package final class ChunkFeed: @unchecked Sendable {
     /// Total input size in bytes, when known (for estimates and progress).
     let totalBytes: Int
 
-    /// A feed over the file at `path` (opened here; closed when the feed is released).
-    init(path: String, format: Format, blockSize: Int) throws {
+    /// A feed over the file at `path` (opened here; closed when the feed is released); errors name it `origin`
+    /// (default: the path).
+    init(path: String, format: Format, blockSize: Int, origin: String? = nil) throws {
+        let origin = origin ?? path
         let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { throw DataReader.fileError(path, errno) }
+        guard fd >= 0 else { throw DataReader.fileError(origin, errno) }
         var st = stat()
-        guard fstat(fd, &st) == 0 else { let e = errno; close(fd); throw DataReader.fileError(path, e) }
+        guard fstat(fd, &st) == 0 else { let e = errno; close(fd); throw DataReader.fileError(origin, e) }
         if (st.st_mode & S_IFMT) == S_IFDIR {
             close(fd)
-            throw DataError(file: path, line: nil, message: "is a directory, not a data file; name a file inside it")
+            throw DataError(file: origin, line: nil, message: "is a directory, not a data file; name a file inside it")
         }
         input = .file(fd)
         totalBytes = Int(st.st_size)
-        self.format = format; origin = path; self.blockSize = max(blockSize, 16)
+        self.format = format; self.origin = origin; self.blockSize = max(blockSize, 16)
     }
 
     /// A feed over bytes already in memory.

@@ -44,7 +44,7 @@ package struct ColumnAccumulator {
 
     /// Appends the next chunk of the column, parsed by thread `worker`.
     mutating func append(_ c: ChunkColumn, rows n: Int, worker: Int, origin: String) throws {
-        try evidence.combine(c.evidence, column: name, origin: origin)
+        try evidence.combine(c.evidence, column: name, origin: origin, rowOffset: rows)
         defer { rows += n }
         if reread { return }
         guard let values = c.values else {

@@ -45,6 +45,10 @@ package struct TypeEvidence {
     var jsonFirstLine: [Int?] = [nil, nil, nil]
     /// Some JSON number is not a whole Int64.
     var jsonDouble = false
+    /// Text values looked at (inference stops at the first value only text can hold).
+    var textCount = 0
+    /// The first text value only text can hold, when there is one (see `TextFallback`).
+    var textFrom: TextFallback?
 
     static let jsonKindNames = ["a number", "true/false", "text"]
 
@@ -64,7 +68,18 @@ package struct TypeEvidence {
     }
 
     /// Adds the evidence of the rows that follow. Two JSON kinds in one column is an error naming both lines.
-    mutating func combine(_ later: TypeEvidence, column: String, origin: String) throws {
+    /// `rowOffset` is the number of rows before `later`'s first row.
+    mutating func combine(_ later: TypeEvidence, column: String, origin: String, rowOffset: Int = 0) throws {
+        if textFrom == nil, var t = later.textFrom {
+            // What the values before the text allowed: ours, and those of `later` before it.
+            t.prior = TextFallback.Allowed(canInt && t.prior.canInt, canDouble && t.prior.canDouble,
+                                           canBool && t.prior.canBool, canDate && t.prior.canDate,
+                                           canDateTime && t.prior.canDateTime)
+            t.priorCount += textCount
+            t.row += rowOffset
+            textFrom = t
+        }
+        textCount += later.textCount
         canInt = canInt && later.canInt; canDouble = canDouble && later.canDouble; canBool = canBool && later.canBool
         canDate = canDate && later.canDate; canDateTime = canDateTime && later.canDateTime
         anyText = anyText || later.anyText
@@ -124,32 +139,37 @@ package enum ColumnBuilder {
     /// `dateFormats` (non-empty) makes a `date` column whose text must match one of the formats, tried in order,
     /// instead of ISO 8601.
     static func chunk<S: CellSource>(_ src: S, name: String, forced: ColumnType?, origin: String,
-                                     dateFormats: [DateFormat]? = nil,
+                                     dateFormats: [DateFormat]? = nil, pii: Bool = false,
                                      dictionary: inout ByteDictionary) throws -> ChunkColumn {
         let before = dictionary.count
         if let formats = dateFormats, !formats.isEmpty {
             let (values, valid) = try convert(src, name: name, to: .date, origin: origin, dateFormats: formats,
-                                              dictionary: &dictionary)
+                                              pii: pii, dictionary: &dictionary)
             return ChunkColumn(evidence: TypeEvidence(), values: values, validity: valid)
         }
         if let forced {
-            let (values, valid) = try convert(src, name: name, to: forced, origin: origin, dictionary: &dictionary)
+            let (values, valid) = try convert(src, name: name, to: forced, origin: origin, pii: pii,
+                                              dictionary: &dictionary)
             return ChunkColumn(evidence: TypeEvidence(), values: values, validity: valid, added: before..<dictionary.count)
         }
-        let evidence = try infer(src, name: name, origin: origin)
+        let evidence = try infer(src, name: name, origin: origin, pii: pii)
         if evidence.isEmpty {
             var quoted = Bitmap(count: src.rowCount, allSet: false)
             for r in 0..<src.rowCount where src.cell(r).kind == .emptyQuoted { quoted[r] = true }
             return ChunkColumn(evidence: evidence, values: nil, validity: quoted)
         }
-        let (values, valid) = try convert(src, name: name, to: evidence.type, origin: origin, dictionary: &dictionary)
+        let (values, valid) = try convert(src, name: name, to: evidence.type, origin: origin, pii: pii,
+                                          dictionary: &dictionary)
         return ChunkColumn(evidence: evidence, values: values, validity: valid, added: before..<dictionary.count)
     }
 
     /// Text: integer → double → bool → date (`YYYY-MM-DD`, or all `YYYY-MM-DDThh:mm:ss[Z]`) → string.
     /// JSON: numbers → integer (all integral and within Int64) or double; booleans → bool; strings and nested
     /// values → string. A JSON column mixing these kinds is an error that suggests a schema.
-    static func infer<S: CellSource>(_ src: S, name: String, origin: String) throws -> TypeEvidence {
+    /// Text that reads as a number only by losing its value (nan, inf, 1e309, 1e-400, an integer beyond Int64)
+    /// counts as text. A JSON integer beyond Int64 is an error: a JSON number cannot stay text.
+    /// `pii`: the column is personal, so no message shows its values.
+    static func infer<S: CellSource>(_ src: S, name: String, origin: String, pii: Bool = false) throws -> TypeEvidence {
         var e = TypeEvidence()
         rows: for r in 0..<src.rowCount {
             let c = src.cell(r)
@@ -159,11 +179,16 @@ package enum ColumnBuilder {
             case .missing, .emptyQuoted: continue rows
             case .jsonNumber:
                 jsonKind = 0
-                if !e.jsonDouble, ValueParsing.integer(b) == nil { e.jsonDouble = true }
+                if ValueParsing.integer(b) == nil {
+                    if ValueParsing.isIntegerShaped(b) { throw bigJSONInteger(src, r, c, name, origin, pii) }
+                    e.jsonDouble = true
+                }
             case .jsonBool: jsonKind = 1
             case .jsonString, .jsonNested: jsonKind = 2
             case .text:
                 e.anyText = true
+                e.textCount += 1
+                let before = TextFallback.Allowed(e.canInt, e.canDouble, e.canBool, e.canDate, e.canDateTime)
                 if e.canInt {
                     if ValueParsing.integer(b) != nil { e.canBool = false; e.canDate = false; e.canDateTime = false; continue rows }
                     e.canInt = false
@@ -182,6 +207,8 @@ package enum ColumnBuilder {
                 }
                 if e.canDateTime, ValueParsing.dateTime(b) != nil { continue rows }
                 e.canDateTime = false
+                e.textFrom = TextFallback(line: src.line(r), row: r, value: pii ? nil : quoteForMessage(b),
+                                          prior: before, priorCount: e.textCount - 1)
                 break rows // text: nothing else can change the answer
             }
             if e.jsonFirstLine[jsonKind] == nil {
@@ -195,26 +222,58 @@ package enum ColumnBuilder {
         return e
     }
     private static func mismatch<S: CellSource>(_ src: S, _ r: Int, _ c: Cell, _ type: ColumnType, _ name: String,
-                                                 _ origin: String) -> DataError {
+                                                 _ origin: String, _ pii: Bool) -> DataError {
         DataError(file: origin, line: src.line(r), column: name,
-                  message: "\(quoteForMessage(c.bytes)) is not \(type.expectation); "
+                  message: "\(shown(c.bytes, pii)) is not \(type.expectation); "
                       + "fix the value or declare the column as string in the schema")
+    }
+
+    /// The value quoted for a message, or "the value [value withheld (pii column)]".
+    static func shown(_ bytes: UnsafeBufferPointer<UInt8>, _ pii: Bool) -> String {
+        pii ? "the value [value withheld (pii column)]" : quoteForMessage(bytes)
+    }
+
+    /// A number a double cannot hold as written (NaN or infinity as words, overflow, underflow).
+    private static func unrepresentable<S: CellSource>(_ src: S, _ r: Int, _ c: Cell, _ problem: ValueParsing.CheckedDouble,
+                                                       _ name: String, _ origin: String, _ pii: Bool) -> DataError {
+        let what: String
+        switch problem {
+        case .special: what = "is not a number: NaN and infinity are not accepted as values; leave the field empty "
+            + "for a missing value"
+        case .overflow: what = "is beyond the range of a number (largest 1.7976931348623157e308) and would read as "
+            + "infinity; fix the value"
+        default: what = "is too small for a number (smallest 5e-324) and would read as 0; write 0 or fix the value"
+        }
+        return DataError(file: origin, line: src.line(r), column: name,
+                         message: "\(shown(c.bytes, pii)) \(what), or declare the column as string in the schema to keep "
+                             + "the text")
+    }
+
+    /// A JSON integer beyond Int64: as a number it would be rounded.
+    private static func bigJSONInteger<S: CellSource>(_ src: S, _ r: Int, _ c: Cell, _ name: String, _ origin: String,
+                                                      _ pii: Bool) -> DataError {
+        DataError(file: origin, line: src.line(r), column: name,
+                  message: "\(shown(c.bytes, pii)) is an integer beyond the 64-bit range (±9223372036854775807) and "
+                      + "would be rounded as a number; write it as a JSON string, or declare the column string (kept "
+                      + "exactly) or double (rounded) in the schema")
     }
 
     /// A value of a `date` column with explicit formats that matches none: names line, column, value and formats.
     private static func formatMismatch<S: CellSource>(_ src: S, _ r: Int, _ c: Cell, _ formats: [DateFormat],
-                                                      _ name: String, _ origin: String) -> DataError {
+                                                      _ name: String, _ origin: String, _ pii: Bool) -> DataError {
         let expected = formats.count == 1 ? "the format '\(formats[0].pattern)'"
             : "any of the formats " + formats.map { "'\($0.pattern)'" }.joined(separator: ", ")
         return DataError(file: origin, line: src.line(r), column: name,
-                         message: "\(quoteForMessage(c.bytes)) is not a date in \(expected) (as the schema "
+                         message: "\(shown(c.bytes, pii)) is not a date in \(expected) (as the schema "
                              + "says); fix the value, or change or add a format in the schema")
     }
 
     /// Converts every field to `type`; a field that does not fit throws a `DataError` naming line, column and value.
     /// A `date` column with `dateFormats` takes text in those formats (tried in order) instead of ISO 8601.
+    /// A `double` column refuses NaN and infinity (as words), and numbers that would overflow to infinity or
+    /// underflow to zero; it takes integers beyond Int64 rounded, as it takes any decimal. `pii` withholds values.
     static func convert<S: CellSource>(_ src: S, name: String, to type: ColumnType, origin: String,
-                                       dateFormats: [DateFormat] = [],
+                                       dateFormats: [DateFormat] = [], pii: Bool = false,
                                        dictionary: inout ByteDictionary) throws -> (ChunkValues, Bitmap) {
         let n = src.rowCount
         var valid = Bitmap(count: n, allSet: true)
@@ -226,17 +285,17 @@ package enum ColumnBuilder {
                 switch c.kind {
                 case .missing, .emptyQuoted: valid[r] = false
                 case .text, .jsonString:
-                    guard let v = ValueParsing.integer(c.bytes) else { throw mismatch(src, r, c, type, name, origin) }
+                    guard let v = ValueParsing.integer(c.bytes) else { throw mismatch(src, r, c, type, name, origin, pii) }
                     values[r] = v
                 case .jsonNumber:
                     if let v = ValueParsing.integer(c.bytes) { values[r] = v; continue }
                     // A JSON number written with a fraction or exponent is accepted when it is a whole number.
                     guard let d = ValueParsing.double(c.bytes), d == d.rounded(),
                           d >= -9.223_372_036_854_775_808e18, d < 9.223_372_036_854_775_808e18 else {
-                        throw mismatch(src, r, c, type, name, origin)
+                        throw mismatch(src, r, c, type, name, origin, pii)
                     }
                     values[r] = Int64(d)
-                case .jsonBool, .jsonNested: throw mismatch(src, r, c, type, name, origin)
+                case .jsonBool, .jsonNested: throw mismatch(src, r, c, type, name, origin, pii)
                 }
             }
             return (.integer(values), valid)
@@ -247,9 +306,12 @@ package enum ColumnBuilder {
                 switch c.kind {
                 case .missing, .emptyQuoted: valid[r] = false
                 case .text, .jsonString, .jsonNumber:
-                    guard let v = ValueParsing.double(c.bytes) else { throw mismatch(src, r, c, type, name, origin) }
-                    values[r] = v
-                case .jsonBool, .jsonNested: throw mismatch(src, r, c, type, name, origin)
+                    switch ValueParsing.finiteDouble(c.bytes) {
+                    case .value(let v): values[r] = v
+                    case .notNumber: throw mismatch(src, r, c, type, name, origin, pii)
+                    case let problem: throw unrepresentable(src, r, c, problem, name, origin, pii)
+                    }
+                case .jsonBool, .jsonNested: throw mismatch(src, r, c, type, name, origin, pii)
                 }
             }
             return (.double(values), valid)
@@ -260,9 +322,9 @@ package enum ColumnBuilder {
                 switch c.kind {
                 case .missing, .emptyQuoted: valid[r] = false
                 case .text, .jsonString, .jsonBool:
-                    guard let v = ValueParsing.bool(c.bytes) else { throw mismatch(src, r, c, type, name, origin) }
+                    guard let v = ValueParsing.bool(c.bytes) else { throw mismatch(src, r, c, type, name, origin, pii) }
                     values[r] = v
-                case .jsonNumber, .jsonNested: throw mismatch(src, r, c, type, name, origin)
+                case .jsonNumber, .jsonNested: throw mismatch(src, r, c, type, name, origin, pii)
                 }
             }
             return (.bool(values), valid)
@@ -276,13 +338,13 @@ package enum ColumnBuilder {
                     let v = dateFormats.isEmpty ? ValueParsing.date(c.bytes) ?? ValueParsing.dateTime(c.bytes)
                         : DateFormat.days(c.bytes, in: dateFormats)
                     guard let v else {
-                        throw dateFormats.isEmpty ? mismatch(src, r, c, type, name, origin)
-                            : formatMismatch(src, r, c, dateFormats, name, origin)
+                        throw dateFormats.isEmpty ? mismatch(src, r, c, type, name, origin, pii)
+                            : formatMismatch(src, r, c, dateFormats, name, origin, pii)
                     }
                     values[r] = v
                 case .jsonNumber, .jsonBool, .jsonNested:
-                    throw dateFormats.isEmpty ? mismatch(src, r, c, type, name, origin)
-                        : formatMismatch(src, r, c, dateFormats, name, origin)
+                    throw dateFormats.isEmpty ? mismatch(src, r, c, type, name, origin, pii)
+                        : formatMismatch(src, r, c, dateFormats, name, origin, pii)
                 }
             }
             return (.date(values), valid)

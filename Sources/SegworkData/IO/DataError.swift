@@ -58,6 +58,16 @@ package struct ReadOptions: Sendable {
     /// Told how many bytes and records have been read, if set (a terminal progress line).
     public var progress: ReadProgress?
 
+    /// Personal (pii) columns: messages about them never show a value; they say "value withheld (pii column)".
+    public var pii: Set<String> = []
+
+    /// The name errors and notes give the file, when it is not the path read: the user's file for a snapshot
+    /// stored under `.seg/datasets/`. Nil: the path.
+    public var displayName: String?
+
+    /// Reads every column as text whatever the schema says (checks a file's structure without its types: import).
+    package var allText = false
+
     /// Bytes read per chunk; each chunk is parsed on its own thread.
     var chunkBytes = 16 << 20
     /// Parsing threads (at most the number of cores).
@@ -74,6 +84,7 @@ package struct ReadOptions: Sendable {
 
     /// The forced type of column `name`, if any.
     func forcedType(_ name: String) -> ColumnType? {
+        if allText { return .string }
         if dateFormats[name] != nil { return .date }
         return schema[name] ?? (textColumns.contains(name) ? .string : nil)
     }

@@ -10,9 +10,9 @@ private let posixRead = Darwin.read
 /// the record starts, the column, and what to do.
 package enum DataReader {
     /// Extensions read as CSV, with the delimiter each implies (nil: the one in the options).
-    static let csvExtensions: [String: UInt8?] = ["csv": nil, "tsv": 0x09, "txt": nil]
+    package static let csvExtensions: [String: UInt8?] = ["csv": nil, "tsv": 0x09, "txt": nil]
     /// Extensions read as JSON Lines.
-    static let jsonLinesExtensions: Set<String> = ["jsonl", "ndjson"]
+    package static let jsonLinesExtensions: Set<String> = ["jsonl", "ndjson"]
 
     /// Reads CSV (.csv/.tsv (tab)/.txt) or JSON Lines (.jsonl/.ndjson) by extension; other extensions → DataError saying which are supported.
     /// A `.tsv` file is split at tabs unless `options.delimiter` is something other than a comma.
@@ -31,16 +31,20 @@ package enum DataReader {
 
     /// Reads a CSV file (see `parseCSV`).
     public static func readCSV(path: String, options: ReadOptions = ReadOptions()) throws -> Table {
-        try ParallelReader.read(origin: path, options: options,
-                                feed: { try ChunkFeed(path: path, format: .csv, blockSize: options.chunkBytes) },
-                                parser: { try CSVFormat(origin: path, options: $0) })
+        let origin = options.displayName ?? path
+        return try ParallelReader.read(origin: origin, options: options,
+                                       feed: { try ChunkFeed(path: path, format: .csv, blockSize: options.chunkBytes,
+                                                             origin: origin) },
+                                       parser: { try CSVFormat(origin: origin, options: $0) })
     }
 
     /// Reads a JSON Lines file (see `parseJSONLines`).
     public static func readJSONLines(path: String, options: ReadOptions = ReadOptions()) throws -> Table {
-        try ParallelReader.read(origin: path, options: options,
-                                feed: { try ChunkFeed(path: path, format: .jsonLines, blockSize: options.chunkBytes) },
-                                parser: { JSONLinesFormat(origin: path, options: $0) })
+        let origin = options.displayName ?? path
+        return try ParallelReader.read(origin: origin, options: options,
+                                       feed: { try ChunkFeed(path: path, format: .jsonLines,
+                                                             blockSize: options.chunkBytes, origin: origin) },
+                                       parser: { JSONLinesFormat(origin: origin, options: $0) })
     }
 
     /// The lower-cased extension of the last path component, without the dot ("" when there is none).

@@ -114,6 +114,7 @@ package struct JSONLinesParser {
 
     /// Reads a key and returns its column, adding the column (missing in earlier records) when new.
     private mutating func key(record: Int) throws -> Int {
+        currentKey = nil
         let (s, e, escaped) = try scanString()
         let code: Int32
         if escaped {
@@ -223,10 +224,19 @@ package struct JSONLinesParser {
                      UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
                     break
                 case UInt8(ascii: "u"):
+                    let escapeStart = pos - 1
+                    var scalar: UInt32 = 0
                     for _ in 0..<4 {
                         pos += 1
                         guard pos < lineEnd else { throw truncated }
-                        guard JSONLinesParser.hexValue(base[pos]) != nil else { throw expected("four hex digits after \\u") }
+                        guard let h = JSONLinesParser.hexValue(base[pos]) else { throw expected("four hex digits after \\u") }
+                        scalar = scalar << 4 | h
+                    }
+                    // A NUL is refused as a NUL byte in a CSV file is: it cannot be stored or exported as text.
+                    if scalar == 0 {
+                        throw error("a string holds the escape \\u0000 (a NUL character) at character "
+                            + "\(escapeStart - lineStart + 1); NUL is not text and cannot be stored or exported: "
+                            + "remove it from the value")
                     }
                 default:
                     throw expected("a valid escape after \\")

@@ -59,7 +59,7 @@ package struct JSONLinesFormat: ChunkParser {
                                       starts: parser.starts[k], lengths: parser.lengths[k], lines: parser.lines)
                 table.columns.append((name, try ColumnBuilder.chunk(
                     cells, name: name, forced: options.forcedType(name), origin: origin,
-                    dateFormats: options.dateFormats[name],
+                    dateFormats: options.dateFormats[name], pii: options.pii.contains(name),
                     dictionary: &worker.dictionaries[name, default: ByteDictionary(keepStrings: false)])))
             }
         }

@@ -57,7 +57,7 @@ extension DataReader {
                                      origin: String, formats: [DateFormat]) throws -> Column {
         let n = values.count
         var valid = Bitmap(count: n, allSet: true)
-        func fail(_ r: Int, _ v: PluginValue) -> DataError {
+        func fail(_ r: Int, _ v: PluginValue, _ why: String? = nil) -> DataError {
             let shown: String
             switch v {
             case .string(let s): shown = s.utf8.count > 60 ? "'\(s.prefix(57))…'" : "'\(s)'"
@@ -76,7 +76,7 @@ extension DataReader {
             }
             return DataError(file: origin, line: nil, column: name,
                              message: "record \(r + 1): \(shown) is not \(type.expectation); "
-                                 + (type == .string ? "emit text, a number or a boolean"
+                                 + (why.map { $0 + "; " } ?? "") + (type == .string ? "emit text, a number or a boolean"
                                      : "emit \(type.expectation) or declare the column as string"))
         }
         /// Parses text with the CSV rules; nil for the empty string (missing).
@@ -108,9 +108,15 @@ extension DataReader {
                 switch v {
                 case .null: valid[r] = false
                 case .int(let i): out[r] = Double(i)
-                case .double(let d): out[r] = d
+                // NaN and infinities never reach a table: plugins and statistics see only finite numbers.
+                case .double(let d):
+                    guard d.isFinite else { throw fail(r, v, "NaN and infinity are not values; emit nil for a missing value") }
+                    out[r] = d
                 case .string(let s):
-                    guard let parsed = text(s, ValueParsing.double) else { throw fail(r, v) }
+                    guard let parsed = text(s, { b -> Double? in
+                        if case .value(let d) = ValueParsing.finiteDouble(b) { return d }
+                        return nil
+                    }) else { throw fail(r, v, "text must be a finite number within the range of a double") }
                     if let p = parsed { out[r] = p } else { valid[r] = false }
                 default: throw fail(r, v)
                 }

@@ -8,7 +8,7 @@ import Darwin
 package enum ValueParsing {
     /// `[+-]?[0-9]+` that fits Int64.
     @inline(__always)
-    static func integer(_ b: UnsafeBufferPointer<UInt8>) -> Int64? {
+    package static func integer(_ b: UnsafeBufferPointer<UInt8>) -> Int64? {
         let n = b.count
         guard n > 0 else { return nil }
         var i = 0
@@ -118,27 +118,78 @@ package enum ValueParsing {
         }
     }
 
-    /// Whether `double(b)` would succeed, without converting (used by type inference).
+    /// Whether a column inferred from text may hold `b` as a double, without converting in the common case: a
+    /// finite decimal number that a double holds without overflowing to infinity or underflowing to zero, and that
+    /// is not an integer too large for Int64 (a double would round it: such a column stays text, like ids).
+    /// `nan`, `inf` and `infinity` are words, not numbers: they keep a column text (a name such as "Nan").
     static func isDouble(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
         let n = b.count
         guard n > 0 else { return false }
         var i = 0
         if b[0] == UInt8(ascii: "-") || b[0] == UInt8(ascii: "+") { i = 1 }
         var digits = 0
+        var point = false, exponent = false
         while i < n, b[i] &- 48 < 10 { i += 1; digits += 1 }
         if i < n, b[i] == UInt8(ascii: ".") {
-            i += 1
+            i += 1; point = true
             while i < n, b[i] &- 48 < 10 { i += 1; digits += 1 }
         }
-        if digits == 0 { return special(b) != nil }
+        if digits == 0 { return false }
         if i < n, b[i] | 0x20 == UInt8(ascii: "e") {
-            i += 1
+            i += 1; exponent = true
             if i < n, b[i] == UInt8(ascii: "-") || b[i] == UInt8(ascii: "+") { i += 1 }
             var expDigits = 0
             while i < n, b[i] &- 48 < 10 { i += 1; expDigits += 1 }
             guard expDigits > 0 else { return false }
         }
-        return i == n
+        guard i == n else { return false }
+        if !point && !exponent { return integer(b) != nil }
+        // Without an exponent, fewer than 300 digits can neither overflow nor underflow.
+        if !exponent && digits < 300 { return true }
+        if case .value = finiteDouble(b) { return true }
+        return false
+    }
+
+    /// What decimal text reads as, when a double may only hold what the text says (up to rounding).
+    package enum CheckedDouble: Equatable {
+        /// A finite double; zero only when every digit is zero.
+        case value(Double)
+        /// Not a decimal number.
+        case notNumber
+        /// `nan`, `inf` or `infinity` (any case, optional sign).
+        case special
+        /// Beyond ±1.7976931348623157e308: a double would be infinite.
+        case overflow
+        /// A non-zero value below 5e-324 in size: a double would be zero.
+        case underflow
+    }
+
+    /// `double(b)`, refusing what a double cannot hold: NaN and infinities written as words, values that would
+    /// overflow to infinity and non-zero values that would underflow to zero.
+    package static func finiteDouble(_ b: UnsafeBufferPointer<UInt8>) -> CheckedDouble {
+        guard let v = double(b) else { return .notNumber }
+        if special(b) != nil { return .special }
+        if !v.isFinite { return .overflow }
+        if v == 0, hasNonZeroDigit(b) { return .underflow }
+        return .value(v)
+    }
+
+    /// Whether a digit of the mantissa (before any exponent) is not zero.
+    private static func hasNonZeroDigit(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        for c in b {
+            if c | 0x20 == UInt8(ascii: "e") { return false }
+            if c >= UInt8(ascii: "1") && c <= UInt8(ascii: "9") { return true }
+        }
+        return false
+    }
+
+    /// Whether `b` is written as an integer (`[+-]?[0-9]+`), whatever its size.
+    static func isIntegerShaped(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        var i = 0
+        if b.count > 0, b[0] == UInt8(ascii: "-") || b[0] == UInt8(ascii: "+") { i = 1 }
+        guard i < b.count else { return false }
+        while i < b.count { guard b[i] &- 48 < 10 else { return false }; i += 1 }
+        return true
     }
 
     /// `true` or `false`, any case.
