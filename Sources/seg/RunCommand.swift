@@ -141,6 +141,7 @@ struct RunCommand: ParsableCommand {
         defer { lock.release() }
         // Holding the lock, nothing else writes: folders left by a killed run are leftovers.
         AtomicWriter.recoverLeftovers(under: ws.root.appendingPathComponent("exports"))
+        Interruption.shared.install(workspace: workspace)   // SIGINT/SIGTERM: clean up, say what was kept, exit 130/143
 
         let runner = Runner(workspace: ws)
         let defs = try ws.definitions(named: definitions)
@@ -158,31 +159,35 @@ struct RunCommand: ParsableCommand {
         // Stage every export folder, store every version, then put the folders in place: a failure before the
         // last step leaves exports/ as it was.
         var staged: [AtomicWriter.StagedDirectory] = []
-        var versions: [VersionRecord] = []
+        var recorded: [RecordedRun] = []
         do {
             for r in results { staged.append(try runner.stage(r)) }
-            for r in results { versions.append(try history.record(r)) }
+            for r in results { recorded.append(try history.recordRun(r)) }
         } catch {
             staged.forEach { $0.discard() }
             throw error
         }
-        for s in staged { try s.commit() }
+        for (s, rec) in zip(staged, recorded) { try s.commit(exporting: rec.version.id) }
         progress?.finish()
         var status = ExitStatus.ok
-        for (r, version) in zip(results, versions) {
-            let (gates, drift) = try history.gates(for: version)
-            if gates.contains(where: { !$0.passed }) { status = .gateFailed }
+        for (r, rec) in zip(results, recorded) {
+            let (version, check, gates) = (rec.version, rec.gates, rec.gates.results)
+            if check.failed { status = .gateFailed }
             runs.append(CISummary.Run(version: version, report: r.report, exports: ws.display(r.exportDirectory),
-                                      drift: drift, gates: gates))
+                                      drift: check.drift, gates: gates, baseline: check.baseline, unchanged: !rec.isNew,
+                                      approved: check.approvedAt != nil))
+            let accepted = check.approvedAt.map { " (accepted: \(version.id) was approved at \($0))" } ?? ""
             if headless || quiet {
-                for g in gates where !g.passed { FileHandle.standardError.write(Data("seg: gate failed: \(g.message)\n".utf8)) }
+                for g in check.failures { FileHandle.standardError.write(Data("seg: gate failed\(accepted): \(g.message)\n".utf8)) }
                 continue
             }
-            print(RunSummary.text(r, workspace: ws, version: version.id))
-            if let drift { print(String(format: "  drift since previous version: %.1f%% of customers changed segment", drift * 100)) }
+            print(RunSummary.text(r, workspace: ws, version: rec.isNew ? version.id : "unchanged: same as \(version.id)"))
+            if let drift = check.drift, let baseline = check.baseline {
+                print(String(format: "  drift since the baseline %@: %.1f%% of customers changed segment", baseline, drift * 100))
+            }
             if !gates.isEmpty {
-                let failed = gates.filter { !$0.passed }
-                print("  gates: \(gates.count - failed.count) of \(gates.count) passed" + (failed.isEmpty ? "" : "; FAILED:"))
+                let failed = check.failures
+                print("  gates: \(gates.count - failed.count) of \(gates.count) passed" + (failed.isEmpty ? "" : "; FAILED\(accepted):"))
                 for g in failed { print("    \(g.message)") }
             }
         }
