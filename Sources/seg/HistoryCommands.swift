@@ -26,6 +26,7 @@ struct ImportCommand: ParsableCommand {
         let history = try History(workspace: ws, create: true)
         let lock = try history.store.lockForWriting(command: "seg import \(name) \(file)")
         defer { lock.release() }
+        Interruption.shared.install(workspace: workspace)   // SIGINT/SIGTERM: remove a snapshot copy in progress
         guard FileManager.default.isReadableFile(atPath: file) else {
             throw DataError(file: file, line: nil, message: "cannot be read; check the path")
         }
@@ -137,7 +138,7 @@ struct ExportCommand: ParsableCommand {
                 }
             }
         }
-        try AtomicWriter.writeDirectory(files, to: dir)
+        try AtomicWriter.writeDirectory(files, to: dir, within: out == nil ? ws.root : nil)
         print("wrote \(files.keys.sorted().joined(separator: ", ")) of \(v.id) to \(ws.display(dir))")
     }
 }
@@ -181,7 +182,7 @@ struct DiffCommand: ParsableCommand {
             print("first \(shown.count) of \(movers.count) (all are in the files):")
             for m in shown { print("  \(m.customerID): \(m.from) → \(m.to)") }
         }
-        try AtomicWriter.writeDirectory(files, to: dir)
+        try AtomicWriter.writeDirectory(files, to: dir, within: out == nil ? ws.root : nil)
         print("wrote \(files.keys.sorted().joined(separator: ", ")) to \(ws.display(dir))")
     }
 }

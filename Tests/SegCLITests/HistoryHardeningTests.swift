@@ -81,13 +81,24 @@ final class HistoryHardeningTests: XCTestCase {
         XCTAssertTrue(run.stderr.contains("refusing to write through") && run.stderr.contains("outside the workspace"), run.stderr)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: outside.path), [])
         XCTAssertEqual(try ws.versionRows(), [], "nothing stored")
+        // seg export and seg diff write under exports/ too.
+        try FileManager.default.removeItem(at: ws.root.appendingPathComponent("exports"))
+        XCTAssertEqual(try seg(["run", ws.root.path, "-q"]).status, 0)
+        try FileManager.default.removeItem(at: ws.root.appendingPathComponent("exports"))
+        try FileManager.default.createSymbolicLink(at: ws.root.appendingPathComponent("exports"), withDestinationURL: outside)
+        for args in [["export", ws.root.path, "v1"], ["diff", ws.root.path, "v1", "v1"]] {
+            let r = try seg(args)
+            XCTAssertEqual(r.status, 1, "\(args[0]): \(r.stderr)")
+            XCTAssertTrue(r.stderr.contains("refusing to write through"), "\(args[0]): \(r.stderr)")
+        }
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: outside.path), [])
 
         // A link that stays inside the workspace is fine.
         try FileManager.default.removeItem(at: ws.root.appendingPathComponent("exports"))
         try FileManager.default.createDirectory(at: ws.root.appendingPathComponent("kept/exports"), withIntermediateDirectories: true)
         try FileManager.default.createSymbolicLink(at: ws.root.appendingPathComponent("exports"),
                                                    withDestinationURL: ws.root.appendingPathComponent("kept/exports"))
-        XCTAssertEqual(try seg(["run", ws.root.path, "-q"]).status, 0)
+        XCTAssertEqual(try seg(["run", ws.root.path, "-q"]).status, 0, "unchanged (v1), its folder written inside")
 
         // .seg/datasets leading outside: refused before anything is copied through it.
         let datasets = ws.root.appendingPathComponent(".seg/datasets")

@@ -53,7 +53,10 @@ public enum AtomicWriter {
     /// aside, the new one renamed in, then the old one deleted; if the second rename fails the old
     /// folder is moved back). On any failure nothing at `directory` changes and the temporary folder
     /// is removed. Missing parent folders are created.
-    public static func writeDirectory(_ files: [String: Data], to directory: URL) throws {
+    /// With `root` (the workspace), refuses to write through a symbolic link leading outside it
+    /// (`checkNoLinkOutside`).
+    public static func writeDirectory(_ files: [String: Data], to directory: URL, within root: URL? = nil) throws {
+        if let root { try checkNoLinkOutside(directory, root: root) }
         try stage(files, to: directory).commit()
     }
 
