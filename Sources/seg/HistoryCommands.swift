@@ -22,11 +22,11 @@ struct ImportCommand: ParsableCommand {
     }
 
     func run() throws {
+        Interruption.shared.install(workspace: workspace)   // SIGINT/SIGTERM: remove a snapshot copy in progress
         let ws = try Workspace.open(workspace)
         let history = try History(workspace: ws, create: true)
         let lock = try history.store.lockForWriting(command: "seg import \(name) \(file)")
         defer { lock.release() }
-        Interruption.shared.install(workspace: workspace)   // SIGINT/SIGTERM: remove a snapshot copy in progress
         guard FileManager.default.isReadableFile(atPath: file) else {
             throw DataError(file: file, line: nil, message: "cannot be read; check the path")
         }

@@ -125,6 +125,7 @@ struct RunCommand: ParsableCommand {
 
     /// Runs, or verifies; `message` is set when `--verify` finds a difference (for the JSON summary).
     private func execute(_ runs: inout [CISummary.Run], _ message: inout String?) throws -> ExitStatus {
+        Interruption.shared.install(workspace: workspace)   // SIGINT/SIGTERM: clean up, say what was kept, exit 130/143
         let ws = try Workspace.open(workspace)
         // Progress on standard error only on a terminal, and never headless or quiet; cleared before any other output.
         let progress = headless ? nil : ReadProgress.forTerminal(quiet: quiet)
@@ -141,7 +142,6 @@ struct RunCommand: ParsableCommand {
         defer { lock.release() }
         // Holding the lock, nothing else writes: folders left by a killed run are leftovers.
         AtomicWriter.recoverLeftovers(under: ws.root.appendingPathComponent("exports"))
-        Interruption.shared.install(workspace: workspace)   // SIGINT/SIGTERM: clean up, say what was kept, exit 130/143
 
         let runner = Runner(workspace: ws)
         let defs = try ws.definitions(named: definitions)
