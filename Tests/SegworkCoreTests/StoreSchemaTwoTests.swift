@@ -44,6 +44,14 @@ final class StoreSchemaTwoTests: XCTestCase {
         XCTAssertEqual(try writer.verifyIntegrity().versions, 3)
     }
 
+    func testASchemaTwoStoreWithoutItsGateTablesIsDamaged() throws {
+        let s = try VersionStore.open(workspace: ws, create: true)
+        try s.db.execute("DROP TABLE approvals")
+        StoreFixture.assertStoreError(try VersionStore.open(workspace: ws, create: false), "tables missing: approvals") {
+            if case .corrupted = $0 { return true } else { return false }
+        }
+    }
+
     func testHandEditedGateRecordsAreDetected() throws {
         let s = try VersionStore.open(workspace: ws, create: true)
         let v = try s.save(StoreFixture.draft(), gatesPassed: false)
