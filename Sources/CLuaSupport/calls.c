@@ -10,7 +10,7 @@
 static int load_body(lua_State *L) {
     sw_host *h = sw_host_of(L);
     h->host_mode = 0;
-    int status = luaL_loadfilex(L, h->file, "t");
+    int status = sw_loadfile_named(L, h->file, h->chunk_name);
     h->host_mode = 1;
     if (status == LUA_ERRMEM) return lua_error(L);
     if (status != LUA_OK) return sw_body_fail(L, h, status == LUA_ERRFILE ? SW_ERR_UNREADABLE : SW_ERR_SYNTAX);

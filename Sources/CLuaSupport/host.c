@@ -301,6 +301,13 @@ sw_host *sw_host_new(const sw_config *c) {
     if (h == NULL) return NULL;
     h->file = dup_string(c->plugin_file ? c->plugin_file : "?");
     h->name = dup_string(h->file);
+    {
+        const char *base = strrchr(h->file, '/');
+        const char *shown = c->chunk_name ? c->chunk_name : (base ? base + 1 : h->file);
+        size_t n = strlen(shown);
+        h->chunk_name = malloc(n + 2);
+        if (h->chunk_name) { h->chunk_name[0] = '@'; memcpy(h->chunk_name + 1, shown, n + 1); }
+    }
     if (c->file_root) {
         char resolved[PATH_MAX];
         h->file_root = dup_string(realpath(c->file_root, resolved) ? resolved : c->file_root);
@@ -324,7 +331,7 @@ sw_host *sw_host_new(const sw_config *c) {
     h->host_mode = 1;
     h->label_count = 0;
     h->row = -1;
-    if (h->file == NULL || h->name == NULL || h->library_paths == NULL) {
+    if (h->file == NULL || h->name == NULL || h->chunk_name == NULL || h->library_paths == NULL) {
         sw_host_free(h);
         return NULL;
     }
@@ -356,6 +363,7 @@ void sw_host_free(sw_host *h) {
     for (int i = 0; i < h->library_path_count && h->library_paths; i++) free(h->library_paths[i]);
     free(h->library_paths);
     free(h->file);
+    free(h->chunk_name);
     free(h->name);
     free(h->file_root);
     free(h->message);

@@ -37,6 +37,7 @@ enum { TRIP_NONE = 0, TRIP_INSTRUCTIONS = 1, TRIP_TIME = 2, TRIP_SOURCE_BYTES = 
 struct sw_host {
     lua_State *L;
     char *file;          /* plugin file, as given */
+    char *chunk_name;    /* "@" + the name messages use for it (never an absolute path) */
     char *name;          /* plugin name once known (guarded by the watchdog lock) */
     char *file_root;     /* realpath of the file root, or NULL */
     char **library_paths;
@@ -229,5 +230,9 @@ void sw_watchdog_unregister(sw_host *h);
 void sw_watchdog_set_name(sw_host *h, const char *name);
 void sw_ticker_wake(void);          /* after setting h->active: wakes an idle ticker */
 void sw_send_arm_signal(int tid);   /* arming.c, called by the ticker */
+
+/* Loads the text file `path` as a chunk named `chunkname` (with its leading '@'), like luaL_loadfilex in text
+ * mode but without putting the file's absolute path into messages, tracebacks and caught errors. */
+int sw_loadfile_named(lua_State *L, const char *path, const char *chunkname);
 
 #endif

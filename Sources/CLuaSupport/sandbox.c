@@ -197,7 +197,19 @@ static int sb_require(lua_State *L) {
         return luaL_error(L, "module '%s' not found in the plugin library (searched: %s)", name, lua_tostring(L, -1));
     }
     lua_settop(L, 3); /* 1 name, 2 cache, 3 path */
-    int status = luaL_loadfilex(L, found, "t");
+    /* Messages name a module by its path inside the workspace when it is there, else as lib/<name>.lua: never by an
+     * absolute path, which a caught error could carry into a label and an export. */
+    size_t root_len = h->file_root ? strlen(h->file_root) : 0;
+    if (root_len > 0 && strncmp(found, h->file_root, root_len) == 0 && found[root_len] == '/') {
+        lua_pushfstring(L, "@%s", found + root_len + 1);
+    } else {
+        lua_pushliteral(L, "@lib/");
+        luaL_gsub(L, name, ".", "/");
+        lua_pushliteral(L, ".lua");
+        lua_concat(L, 3);
+    }
+    int status = sw_loadfile_named(L, found, lua_tostring(L, -1));
+    lua_remove(L, -2); /* the chunk name; the loaded chunk (or the message) stays on top */
     if (status != LUA_OK) return lua_error(L);
     sw_get_slot(L, SLOT_ENV);
     if (lua_setupvalue(L, -2, 1) == NULL) lua_pop(L, 1);

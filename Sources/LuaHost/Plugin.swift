@@ -48,8 +48,10 @@ public final class Plugin {
     let state: PluginState
 
     /// Loads and validates the plugin in `path` in a fresh sandbox. Throws `PluginError` naming the file
-    /// and the field when the file does not return a valid plugin table.
-    public static func load(path: String, environment: PluginEnvironment = PluginEnvironment()) throws -> Plugin {
+    /// and the field when the file does not return a valid plugin table. `chunkName` is how Lua names the file in
+    /// messages and tracebacks (default: its path inside `environment.fileRoot`, else its file name; never absolute).
+    public static func load(path: String, environment: PluginEnvironment = PluginEnvironment(),
+                            chunkName: String? = nil) throws -> Plugin {
         let fileName = path.split(separator: "/").last.map(String.init) ?? path
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
@@ -59,7 +61,7 @@ public final class Plugin {
             throw PluginError(plugin: fileName, file: path,
                               reason: .unreadable(isDirectory.boolValue ? "it is a folder" : "permission denied"))
         }
-        guard let state = PluginState(file: path, environment: environment,
+        guard let state = PluginState(file: path, chunkName: chunkName, environment: environment,
                                       watchdogSeconds: watchdogLimit(for: environment.limits)) else {
             throw PluginError(plugin: fileName, file: path, reason: .runtime("could not create a Lua state (out of memory)"))
         }

@@ -51,9 +51,26 @@ final class PluginState {
     let limits: LuaLimits
     var pluginName: String { didSet { sink.pluginName = pluginName; sw_host_set_name(host, pluginName) } }
 
-    init?(file: String, environment: PluginEnvironment, watchdogSeconds: Double) {
+    /// The name Lua gives the plugin's chunk in messages and tracebacks (`plugins/x.lua`): never an absolute path,
+    /// which a caught error message could otherwise carry into a label and an export.
+    let chunkName: String
+
+    /// `chunkName` when none is given: the path inside `fileRoot` (the workspace) when the file is there, else the
+    /// file's name.
+    static func defaultChunkName(file: String, fileRoot: String?) -> String {
+        let path = URL(fileURLWithPath: file).standardizedFileURL.path
+        for root in [fileRoot, fileRoot.map { URL(fileURLWithPath: $0).resolvingSymlinksInPath().path }].compactMap({ $0 }) {
+            let prefix = URL(fileURLWithPath: root).standardizedFileURL.path + "/"
+            if path.hasPrefix(prefix) { return String(path.dropFirst(prefix.count)) }
+        }
+        return file.split(separator: "/").last.map(String.init) ?? file
+    }
+
+    init?(file: String, chunkName: String? = nil, environment: PluginEnvironment, watchdogSeconds: Double) {
         let name = file.split(separator: "/").last.map(String.init) ?? file
         self.file = file
+        self.chunkName = chunkName ?? Self.defaultChunkName(file: file, fileRoot: environment.fileRoot)
+        let chunk = self.chunkName
         self.limits = environment.limits
         self.pluginName = name
         self.sink = LogSink(pluginName: name, log: environment.log)
@@ -63,6 +80,7 @@ final class PluginState {
         let sinkPointer = Unmanaged.passUnretained(sink).toOpaque()
         let made: OpaquePointer? = paths.map { UnsafePointer($0) }.withUnsafeBufferPointer { pathPointers in
             file.withCString { filePointer in
+              chunk.withCString { chunkPointer in
                 Self.withOptionalCString(environment.fileRoot) { rootPointer in
                     var config = sw_config(
                         plugin_file: filePointer, instructions: Int64(limits.instructions),
@@ -71,9 +89,10 @@ final class PluginState {
                         random_seed: environment.randomSeed,
                         has_frozen_time: environment.frozenTime != nil, frozen_time: environment.frozenTime ?? 0,
                         library_paths: pathPointers.baseAddress, library_path_count: Int32(pathPointers.count),
-                        file_root: rootPointer, log: logTrampoline, log_ud: sinkPointer)
+                        file_root: rootPointer, log: logTrampoline, log_ud: sinkPointer, chunk_name: chunkPointer)
                     return sw_host_new(&config)
                 }
+              }
             }
         }
         guard let made else { return nil }
@@ -103,8 +122,8 @@ final class PluginState {
         let traceback = tracebackText.isEmpty ? nil : tracebackText
         let rowIndex = sw_error_row(host)
         let row = call.perRow && rowIndex >= 0 ? Int(rowIndex) : nil
-        let located = SourceLocation.split(message, pluginFile: file)
-        var line = located.line ?? traceback.flatMap { SourceLocation.line(inTraceback: $0, pluginFile: file) }
+        let located = SourceLocation.split(message, pluginFile: chunkName)
+        var line = located.line ?? traceback.flatMap { SourceLocation.line(inTraceback: $0, pluginFile: chunkName) }
         let reason: PluginError.Reason
         switch Int(status) {
         case SW_ERR_SYNTAX: reason = .syntax("syntax error: " + located.message)
@@ -112,7 +131,7 @@ final class PluginState {
         case SW_ERR_MEMORY: reason = .memoryCap(limitBytes: limits.memoryBytes)
         case SW_ERR_BUDGET, SW_ERR_TIME, SW_ERR_SOURCE_CAP:
             let source = String(cString: sw_trip_source(host))
-            if SourceLocation.isPluginFile(source, pluginFile: file), sw_trip_line(host) > 0 {
+            if SourceLocation.isPluginFile(source, pluginFile: chunkName), sw_trip_line(host) > 0 {
                 line = Int(sw_trip_line(host))
             }
             switch Int(status) {

@@ -29,6 +29,7 @@ struct ImportCommand: ParsableCommand {
     }
 
     func run() throws {
+        Interruption.shared.install(workspace: workspace)   // SIGINT/SIGTERM: remove a snapshot copy in progress
         let ws = try Workspace.open(workspace)
         let history = try History(workspace: ws, create: true)
         let lock = try history.store.lockForWriting(command: "seg import \(name) \(file)")
@@ -65,12 +66,22 @@ struct VersionsCommand: ParsableCommand {
             print("; `seg run \(workspace)\(definition.map { " \($0)" } ?? "")` makes one")
             return
         }
-        var rows = [["VERSION", "CREATED", "DEFINITION", "AS OF", "RUN", "INPUTS", "SEGMENTS", "CUSTOMERS"]]
+        var rows = [["VERSION", "CREATED", "DEFINITION", "AS OF", "RUN", "INPUTS", "SEGMENTS", "CUSTOMERS", "GATES"]]
+        var firstOfRun: [String: String] = [:], repeats: [String] = []
+        var standings: [Int: History.Standing] = [:]
+        for name in Set(versions.map(\.definition)) {
+            for s in try history.standings(of: name) { standings[s.number] = s }
+        }
         for v in versions {
             let inputs = v.inputs.map { "\($0.name)@\($0.sha256.prefix(8))" }.joined(separator: " ")
-            rows.append([v.id, v.createdAt, v.definition, v.asOf, v.runID, inputs, String(v.segments), String(v.customers)])
+            rows.append([v.id, v.createdAt, v.definition, v.asOf, v.runID, inputs, String(v.segments), String(v.customers),
+                         standings[v.number]?.label ?? "-"])
+            let key = v.definition + "\n" + v.runID
+            if let first = firstOfRun[key] { repeats.append("\(v.id) is the same run as \(first) (run \(v.runID): same inputs, same output)") }
+            else { firstOfRun[key] = v.id }
         }
         print(TextTable.render(rows))
+        if !repeats.isEmpty { print("\n" + repeats.joined(separator: "\n")) }
     }
 }
 
@@ -149,7 +160,7 @@ struct DiffCommand: ParsableCommand {
             print("first \(shown.count) of \(movers.count) (all are in the files):")
             for m in shown { print("  \(TerminalText.cell(m.customerID)): \(TerminalText.cell(m.from)) → \(TerminalText.cell(m.to))") }
         }
-        try AtomicWriter.writeDirectory(files, to: dir)
+        try AtomicWriter.writeDirectory(files, to: dir, within: out == nil ? ws.root : nil)
         print("wrote \(files.keys.sorted().joined(separator: ", ")) to \(ws.display(dir))")
     }
 }
@@ -203,11 +214,13 @@ struct CheckCommand: ParsableCommand {
         if targets.isEmpty { throw NoVersions(workspace: workspace) }
         var failed = false
         for v in targets {
-            let (gates, drift) = try history.gates(for: v)
-            failed = failed || gates.contains { !$0.passed }
-            runs.append(CISummary.Run(version: v, report: try History.report(of: v), exports: "", drift: drift, gates: gates))
+            let check = try history.checkGates(v), gates = check.results
+            failed = failed || check.failed
+            runs.append(CISummary.Run(version: v, report: try History.report(of: v), exports: "", drift: check.drift, gates: gates,
+                                      baseline: check.baseline, approved: check.approvedAt != nil))
             if !headless {
-                print("\(v.id)  \(v.definition)  \(gates.isEmpty ? "no gates" : "\(gates.filter(\.passed).count)/\(gates.count) gates passed")")
+                let approved = check.approvedAt.map { "; approved at \($0)" + (check.failures.isEmpty ? "" : ", failures accepted") } ?? ""
+                print("\(v.id)  \(v.definition)  \(gates.isEmpty ? "no gates" : "\(gates.filter(\.passed).count)/\(gates.count) gates passed")\(approved)")
                 for g in gates { print("  \(g.passed ? "ok    " : "FAILED") \(g.message)") }
             }
         }

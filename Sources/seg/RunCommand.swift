@@ -126,6 +126,7 @@ struct RunCommand: ParsableCommand {
 
     /// Runs, or verifies; `message` is set when `--verify` finds a difference (for the JSON summary).
     private func execute(_ runs: inout [CISummary.Run], _ message: inout String?) throws -> ExitStatus {
+        Interruption.shared.install(workspace: workspace)   // SIGINT/SIGTERM: clean up, say what was kept, exit 130/143
         let ws = try Workspace.open(workspace)
         // Progress on standard error only on a terminal, and never headless or quiet; cleared before any other output.
         let progress = headless ? nil : ReadProgress.forTerminal(quiet: quiet)
@@ -141,19 +142,23 @@ struct RunCommand: ParsableCommand {
             holder: "seg run " + CommandLine.arguments.dropFirst(2).joined(separator: " ")))
         var status = ExitStatus.ok
         for outcome in outcomes {
-            let (r, version, gates, drift) = (outcome.result, outcome.version, outcome.gates, outcome.drift)
-            if !outcome.gatesPassed { status = .gateFailed }
+            let (r, version, check, gates) = (outcome.result, outcome.version, outcome.gates, outcome.gates.results)
+            if check.failed { status = .gateFailed }
             runs.append(CISummary.Run(version: version, report: r.report, exports: ws.display(r.exportDirectory),
-                                      drift: drift, gates: gates))
+                                      drift: check.drift, gates: gates, baseline: check.baseline, unchanged: !outcome.isNew,
+                                      approved: check.approvedAt != nil))
+            let accepted = check.approvedAt.map { " (accepted: \(version.id) was approved at \($0))" } ?? ""
             if headless || quiet {
-                for g in gates where !g.passed { FileHandle.standardError.write(Data("seg: gate failed: \(g.message)\n".utf8)) }
+                for g in check.failures { FileHandle.standardError.write(Data("seg: gate failed\(accepted): \(g.message)\n".utf8)) }
                 continue
             }
-            print(RunSummary.text(r, workspace: ws, version: version.id))
-            if let drift { print(String(format: "  drift since previous version: %.1f%% of customers changed segment", drift * 100)) }
+            print(RunSummary.text(r, workspace: ws, version: outcome.isNew ? version.id : "unchanged: same as \(version.id)"))
+            if let drift = check.drift, let baseline = check.baseline {
+                print(String(format: "  drift since the baseline %@: %.1f%% of customers changed segment", baseline, drift * 100))
+            }
             if !gates.isEmpty {
-                let failed = gates.filter { !$0.passed }
-                print("  gates: \(gates.count - failed.count) of \(gates.count) passed" + (failed.isEmpty ? "" : "; FAILED:"))
+                let failed = check.failures
+                print("  gates: \(gates.count - failed.count) of \(gates.count) passed" + (failed.isEmpty ? "" : "; FAILED\(accepted):"))
                 for g in failed { print("    \(g.message)") }
             }
         }

@@ -187,6 +187,11 @@ final class HistoryCrashTests: XCTestCase {
         print(log.joined(separator: "\n"))
 
         // The store takes new versions after all that: numbers continue, and stale snapshot copies are cleared.
+        // (New bytes: a run repeating the latest version would store nothing new.)
+        let orders = try FileHandle(forWritingTo: ws.root.appendingPathComponent("data/transactions.csv"))
+        try orders.seekToEnd()
+        try orders.write(contentsOf: Data("990000,C10001,2024-12-30,9.95\n".utf8))
+        try orders.close()
         let before = try counts(ws)
         let final = try seg(["run", ws.root.path, "-q"])
         XCTAssertEqual(final.status, 0, final.stderr)

@@ -25,14 +25,17 @@ final class HistoryGateTests: XCTestCase {
         XCTAssertFalse(try ws.runID(of: "v2").isEmpty)
         XCTAssertTrue(FileManager.default.fileExists(atPath: ws.root.appendingPathComponent("exports/tiers/\(try ws.runID(of: "v2"))/membership.csv").path))
 
+        // The same run again stores nothing new, and its gates still fail.
         let quiet = try seg(["run", ws.root.path, "-q"])
         XCTAssertEqual(quiet.status, 3)
         XCTAssertEqual(quiet.stdout, "")
         XCTAssertTrue(quiet.stderr.contains("seg: gate failed: gate min_segment_size: segment 'Basic'"), quiet.stderr)
+        XCTAssertEqual(try ws.versionRows().map { $0[0] }, ["v1", "v2"], "an unchanged re-run is no new version")
+        XCTAssertEqual(try ws.versionRows().map { $0.last }, ["passed", "FAILED"])
 
         let check = try seg(["check", ws.root.path])
         XCTAssertEqual(check.status, 3, check.stderr)
-        XCTAssertTrue(check.stdout.contains("v3  tiers") && check.stdout.contains("FAILED gate min_segment_size"), check.stdout)
+        XCTAssertTrue(check.stdout.contains("v2  tiers") && check.stdout.contains("FAILED gate min_segment_size"), check.stdout)
         // Each version is checked against the gates it was made with.
         let first = try seg(["check", ws.root.path, "v1"])
         XCTAssertEqual(first.status, 0, first.stdout)
@@ -41,24 +44,60 @@ final class HistoryGateTests: XCTestCase {
         XCTAssertEqual(try seg(["check", ws.root.path, "v8"]).status, 2)
     }
 
-    func testMaxDriftComparesWithThePreviousVersion() throws {
-        let ws = try Shop.workspace(definitions: ["tiers": Shop.definition(extra: "gates:\n  max_drift: 25%\n")])
+    func testMaxDriftComparesWithTheLastVersionThatPassedOrWasApproved() throws {
+        let gates = "gates:\n  max_drift: 25%\n"
+        let ws = try Shop.workspace(definitions: ["tiers": Shop.definition(extra: gates)])
         defer { ws.remove() }
         let first = try seg(["run", ws.root.path, "--as-of", "2024-03-31"])
         XCTAssertEqual(first.status, 0, first.stdout)
         XCTAssertTrue(first.stdout.contains("gates: 1 of 1 passed"), first.stdout)
-        XCTAssertFalse(first.stdout.contains("drift since"), "no previous version, no drift: \(first.stdout)")
+        XCTAssertFalse(first.stdout.contains("drift since"), "no baseline, no drift: \(first.stdout)")
         // b and d move: 2 of 5.
         let second = try seg(["run", ws.root.path])
         XCTAssertEqual(second.status, 3, second.stdout)
-        XCTAssertTrue(second.stdout.contains("drift since previous version: 40.0%"), second.stdout)
-        XCTAssertTrue(second.stdout.contains("FAILED:\n    gate max_drift: 40% of the customers in both versions changed segment"),
+        XCTAssertTrue(second.stdout.contains("drift since the baseline v1: 40.0%"), second.stdout)
+        XCTAssertTrue(second.stdout.contains("FAILED:\n    gate max_drift: 40% of the customers in both versions changed segment since the baseline v1"),
                       second.stdout)
-        // The same inputs again: nobody moves since v2.
+        // The same run again is no new version, and is still judged against v1, not against itself.
         let third = try seg(["run", ws.root.path])
-        XCTAssertEqual(third.status, 0, third.stdout)
+        XCTAssertEqual(third.status, 3, third.stdout)
+        XCTAssertTrue(third.stdout.contains("tiers  unchanged: same as v2  run "), third.stdout)
+        XCTAssertTrue(third.stdout.contains("drift since the baseline v1: 40.0%"), third.stdout)
+        // A changed definition (a new run id, the same segments as the failed v2) is compared with v1 too: re-running
+        // cannot wash a failed drift gate away.
+        try ws.write("segmentations/tiers.yaml", Shop.definition(extra: gates + "# reworded\n"))
+        let fourth = try seg(["run", ws.root.path, "--ci"])
+        XCTAssertEqual(fourth.status, 3, fourth.stdout)
+        let run = try XCTUnwrap(summaryRuns(try jsonObject(fourth.stdout)).first)
+        XCTAssertEqual(run["version"] as? String, "v3")
+        XCTAssertEqual(run["baseline"] as? String, "v1")
+        XCTAssertEqual(run["drift"] as? Double, 0.4)
+        XCTAssertEqual(run["unchanged"] as? Bool, false)
+        XCTAssertEqual(try ws.versionRows().map { $0.last }, ["passed", "FAILED", "FAILED"])
         XCTAssertEqual(try seg(["check", ws.root.path, "v2"]).status, 3)
-        XCTAssertEqual(try seg(["check", ws.root.path]).status, 0)
+        XCTAssertEqual(try seg(["check", ws.root.path]).status, 3)
+
+        // A person accepts v2: its failures no longer fail, and it becomes the baseline of later versions.
+        let approve = try seg(["approve", ws.root.path, "v2"])
+        XCTAssertEqual(approve.status, 0, approve.stderr)
+        XCTAssertTrue(approve.stdout.contains("approved v2 (tiers, run ") && approve.stdout.contains("1 failed gate accepted"), approve.stdout)
+        XCTAssertTrue(try seg(["approve", ws.root.path, "v2"]).stdout.contains("already approved"))
+        XCTAssertEqual(try ws.versionRows().map { $0.last }, ["passed", "approved", "passed"], "v3 is judged against v2 now")
+        let checkV2 = try seg(["check", ws.root.path, "v2"])
+        XCTAssertEqual(checkV2.status, 0, checkV2.stdout)
+        XCTAssertTrue(checkV2.stdout.contains("approved at") && checkV2.stdout.contains("failures accepted"), checkV2.stdout)
+        let again = try seg(["run", ws.root.path])
+        XCTAssertEqual(again.status, 0, again.stdout)
+        XCTAssertTrue(again.stdout.contains("unchanged: same as v3") && again.stdout.contains("drift since the baseline v2: 0.0%"),
+                      again.stdout)
+        // The first definition and reference date again: the same run as v1, but not the latest, so a new version,
+        // noted as such.
+        try ws.write("segmentations/tiers.yaml", Shop.definition(extra: gates))
+        XCTAssertEqual(try seg(["run", ws.root.path, "--as-of", "2024-03-31", "-q"]).status, 3, "40% away from v3")
+        let list = try seg(["versions", ws.root.path])
+        XCTAssertTrue(list.stdout.contains("v4 is the same run as v1"), list.stdout)
+        XCTAssertEqual(try ws.runID(of: "v4"), try ws.runID(of: "v1"))
+        XCTAssertEqual(try seg(["approve", ws.root.path, "v9"]).status, 2)
     }
 
     func testHeadlessRunsPrintOnlyTheJSONSummary() throws {
@@ -79,21 +118,24 @@ final class HistoryGateTests: XCTestCase {
         XCTAssertEqual(gates.count, 4, "min size for Gold and Basic, required Gold, unassigned share")
         XCTAssertTrue(gates.allSatisfy { $0["passed"] as? Bool == true && $0["message"] is String })
 
+        // The same run again: no new version; the summary names the version it repeats.
         let env = try seg(["run", ws.root.path], environment: ["CI": "true"])
         XCTAssertEqual(env.status, 0, env.stderr)
         XCTAssertEqual(env.stderr, "")
-        XCTAssertEqual(summaryRuns(try jsonObject(env.stdout)).first?["version"] as? String, "v2")
+        XCTAssertEqual(summaryRuns(try jsonObject(env.stdout)).first?["version"] as? String, "v1")
+        XCTAssertEqual(summaryRuns(try jsonObject(env.stdout)).first?["unchanged"] as? Bool, true)
+        try ws.write("segmentations/tiers.yaml", Shop.definition(extra: passing + "# changed\n"))
 
         let file = ws.root.appendingPathComponent("summary.json")
         let toFile = try seg(["run", ws.root.path, "--summary", file.path])
         XCTAssertEqual(toFile.status, 0, toFile.stderr)
         XCTAssertEqual(toFile.stdout, "")
         let written = try jsonObject(String(decoding: try Data(contentsOf: file), as: UTF8.self))
-        XCTAssertEqual(summaryRuns(written).first?["version"] as? String, "v3")
+        XCTAssertEqual(summaryRuns(written).first?["version"] as? String, "v2")
 
         let check = try seg(["check", ws.root.path, "--ci"])
         XCTAssertEqual(check.status, 0, check.stderr)
-        XCTAssertEqual(summaryRuns(try jsonObject(check.stdout)).first?["version"] as? String, "v3")
+        XCTAssertEqual(summaryRuns(try jsonObject(check.stdout)).first?["version"] as? String, "v2")
     }
 
     func testHeadlessFailuresStillPrintJSONWithTheDocumentedStatus() throws {

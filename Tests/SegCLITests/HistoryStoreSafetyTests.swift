@@ -70,10 +70,13 @@ final class HistoryStoreSafetyTests: XCTestCase {
 
     /// Runs `seg args…` as user `nobody`. The tests run as root, for whom permission bits do not stop writes, so an
     /// honest read-only check has to drop privileges; `setpriv` does that without a shell or a password.
+    /// The binary is copied where `nobody` can run it when the checkout is out of its reach (`UnprivilegedCopy`).
     private func segAsNobody(_ args: [String]) throws -> SegProcess.Result {
+        let binary = try UnprivilegedCopy.make(SegProcess.binary.path)
+        defer { binary.cleanup() }
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-        p.arguments = ["--reuid=nobody", "--regid=nogroup", "--clear-groups", SegProcess.binary.path] + args
+        p.arguments = ["--reuid=nobody", "--regid=nogroup", "--clear-groups", binary.path] + args
         var env = ProcessInfo.processInfo.environment
         env["CI"] = ""
         env.removeValue(forKey: "SEG_PLUGIN_PATH")
@@ -147,6 +150,14 @@ final class HistoryStoreSafetyTests: XCTestCase {
         try ws.write("segmentations/tiers.yaml", Shop.definition())
         XCTAssertEqual(try seg(["run", ws.root.path, "-q"]).status, 0)
         try ws.write("segmentations/tiers.yaml", Shop.definition(criteria: "criteria:\n  - plugin: boom\n"))
+        if getuid() == 0 {
+            // seg makes .seg/ owner-only; a workspace shared read-only is one whose owner let others read it.
+            for path in [".seg", ".seg/datasets", ".seg/store.sqlite", ".seg/lock"] {
+                let url = ws.root.appendingPathComponent(path)
+                let isDir = (try? url.resourceValues(forKeys: [.isDirectoryKey]).isDirectory) ?? false
+                try FileManager.default.setAttributes([.posixPermissions: isDir ? 0o755 : 0o644], ofItemAtPath: url.path)
+            }
+        }
         let withHistory = try snapshot(ws)
         let store = try ws.data(".seg/store.sqlite")
         let again = try segWithoutWriteAccess(ws, ["run", ws.root.path])

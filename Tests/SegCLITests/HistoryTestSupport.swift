@@ -139,13 +139,14 @@ extension TempWorkspace {
     /// Opens the workspace's version store read-only, as a second opinion beside the `seg` output.
     func store() throws -> VersionStore { try VersionStore.open(workspace: root, create: false) }
 
-    /// Rows of `seg versions` (header dropped), each split on runs of spaces:
-    /// `[id, created, definition, as of, run id, inputs…, segments, customers]`.
+    /// Rows of `seg versions` (header dropped, notes after the table left out), each split on runs of spaces:
+    /// `[id, created, definition, as of, run id, inputs…, segments, customers, gates]`.
     func versionRows(definition: String? = nil, file: StaticString = #filePath, line: UInt = #line) throws -> [[String]] {
         let r = try seg(["versions", root.path] + (definition.map { ["--definition", $0] } ?? []))
         XCTAssertEqual(r.status, 0, r.stderr, file: file, line: line)
         if r.stdout.hasPrefix("no versions") { return [] }
-        let lines = r.stdout.split(separator: "\n").map(String.init)
+        let table = r.stdout.components(separatedBy: "\n\n")[0]
+        let lines = table.split(separator: "\n").map(String.init)
         XCTAssertEqual(lines.first?.hasPrefix("VERSION"), true, r.stdout, file: file, line: line)
         return lines.dropFirst().map { $0.split(separator: " ", omittingEmptySubsequences: true).map(String.init) }
     }

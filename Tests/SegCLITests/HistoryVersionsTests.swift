@@ -22,7 +22,8 @@ final class HistoryVersionsTests: XCTestCase {
         XCTAssertEqual(rows.map { $0[0] }, ["v1", "v2", "v3"])
         XCTAssertEqual(rows.map { $0[2] }, ["strict", "tiers", "tiers"], "definitions run in name order")
         XCTAssertEqual(rows.map { $0[3] }, ["2024-05-10", "2024-05-10", "2024-03-31"])
-        XCTAssertEqual(rows.map { $0.suffix(2) }, [["2", "5"], ["2", "5"], ["2", "5"]], "segments, customers")
+        XCTAssertEqual(rows.map { $0.suffix(3) }, [["2", "5", "passed"], ["2", "5", "passed"], ["2", "5", "passed"]],
+                       "segments, customers, gates (none declared: passed)")
         XCTAssertEqual(try ws.versionRows(definition: "tiers").map { $0[0] }, ["v2", "v3"])
         XCTAssertEqual(try ws.versionRows(definition: "nope"), [])
 

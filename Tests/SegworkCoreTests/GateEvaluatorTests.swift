@@ -91,16 +91,20 @@ final class GateEvaluatorTests: XCTestCase {
     func testDrift() throws {
         let none = try evaluate("max_drift: 0.25")
         XCTAssertEqual(none, [GateResult(gate: "max_drift", segment: nil, passed: true, actual: nil, limit: 0.25,
-                                         message: "gate max_drift: no previous version of this definition to compare with; nothing to check")])
+                                         message: "gate max_drift: no earlier version of this definition passed its gates or was approved, "
+                                             + "so there is no baseline to compare with; nothing to check")])
         let within = try evaluate("max_drift: 0.25", drift: 0.25)
         XCTAssertTrue(within[0].passed)
         XCTAssertEqual(within[0].actual, 0.25)
         XCTAssertEqual(within[0].message, "gate max_drift: 25% of the customers in both versions changed segment "
-                       + "since the previous version, within the maximum of 25%")
+                       + "since the baseline, within the maximum of 25%")
         let over = try evaluate("max_drift: 25%", drift: 0.312)
         XCTAssertFalse(over[0].passed)
         XCTAssertEqual(over[0].message, "gate max_drift: 31.2% of the customers in both versions changed segment "
-                       + "since the previous version, above the maximum of 25%")
+                       + "since the baseline, above the maximum of 25%")
+        let named = GateEvaluator.evaluate(try GateParserTests.gates("max_drift: 25%"), report: try Self.report(),
+                                           drift: 0.312, baseline: "v4")
+        XCTAssertTrue(named[0].message.contains("changed segment since the baseline v4, above"), named[0].message)
     }
 
     func testPerSegmentOverridesReplaceGlobalLimits() throws {

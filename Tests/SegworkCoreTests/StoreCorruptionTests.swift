@@ -90,9 +90,9 @@ final class StoreCorruptionTests: XCTestCase {
     }
 
     func testANewerSchemaAsksToUpgradeSegwork() throws {
-        try handEdit("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
-        StoreFixture.assertStoreError(try open(), "schema version 2", "understands up to 1", "Upgrade Segwork") {
-            $0 == .newerSchema(path: self.dbPath, found: 2, supported: 1)
+        try handEdit("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
+        StoreFixture.assertStoreError(try open(), "schema version 3", "understands up to 2", "Upgrade Segwork") {
+            $0 == .newerSchema(path: self.dbPath, found: 3, supported: 2)
         }
         try handEdit("UPDATE meta SET value = 'one' WHERE key = 'schema_version'")
         StoreFixture.assertStoreError(try open(), "meta.schema_version is 'one'", check: isCorrupted)

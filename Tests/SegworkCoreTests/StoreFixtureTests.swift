@@ -78,11 +78,16 @@ enum StoreFixture {
     /// Starts this test binary running only `StoreChildTests/testChildRole` with `SEG_STORE_CHILD=role` and
     /// `SEG_STORE_DIR=dir` (plus `environment`); `asUser` runs it as that uid/gid through setpriv(1). Its output goes
     /// to `log`.
+    /// With `asUser`, the test binary is copied where that user can run it when the checkout is out of its reach
+    /// (see `UnprivilegedCopy`); the copy is removed when the child ends.
     static func spawnChild(role: String, dir: URL, log: URL, asUser: UInt32? = nil,
                            environment: [String: String] = [:]) throws -> Process {
         let p = Process()
         var arguments = [testBinary, "SegworkCoreTests.StoreChildTests/testChildRole"]
         if let uid = asUser {
+            let copy = try UnprivilegedCopy.make(testBinary)
+            p.terminationHandler = { _ in copy.cleanup() }
+            arguments[0] = copy.path
             arguments = ["--reuid=\(uid)", "--regid=\(uid)", "--clear-groups", "--"] + arguments
             p.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
         } else {

@@ -20,7 +20,7 @@ final class StoreVersionsTests: XCTestCase {
         let s = try store()
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: s.directory.path).sorted(),
                        ["datasets", "store.sqlite"])
-        XCTAssertEqual(try s.db.row("SELECT value FROM meta WHERE key = 'schema_version'")?.text(0), "1")
+        XCTAssertEqual(try s.db.row("SELECT value FROM meta WHERE key = 'schema_version'")?.text(0), "2")
         XCTAssertEqual(try s.db.row("PRAGMA journal_mode")?.text(0), "delete")
         XCTAssertEqual(try s.db.row("PRAGMA synchronous")?.int(0), 2, "synchronous=FULL")
         XCTAssertEqual(try VersionStore.open(workspace: ws, create: false).versionSummaries(), [])

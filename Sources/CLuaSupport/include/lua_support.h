@@ -110,6 +110,7 @@ typedef struct sw_config {
     const char *file_root; /* NULL: sources may not read files */
     sw_log_fn log;
     void *log_ud;
+    const char *chunk_name; /* how Lua names the plugin's chunk in messages (workspace-relative); NULL: the file's base name */
 } sw_config;
 
 /* Life cycle. sw_host_new returns NULL when the state cannot be created. */

@@ -1,3 +1,4 @@
+import SegworkData
 extension Definition {
     /// The line where the field at `path` (see `lines`) was written, else `fallback`.
     public func line(of path: String, or fallback: Int? = nil) -> Int? { lines[path] ?? fallback }

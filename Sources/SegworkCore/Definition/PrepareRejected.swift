@@ -1,3 +1,4 @@
+import SegworkData
 import LuaHost
 
 extension DefinitionError {

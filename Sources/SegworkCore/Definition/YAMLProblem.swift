@@ -1,3 +1,4 @@
+import SegworkData
 import Yams
 
 /// Turns a Yams parse error into plain words for people: where (line and column, 1-based) and what to change.

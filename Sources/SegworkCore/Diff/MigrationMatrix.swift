@@ -1,4 +1,5 @@
 import Foundation
+import SegworkData
 
 /// The migration matrix of a diff, stored sparsely: only the cells that hold customers, so its memory is
 /// linear in the non-empty cells (at most one per customer), never in the square of the segment count.

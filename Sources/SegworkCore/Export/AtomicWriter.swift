@@ -14,6 +14,11 @@ public enum AtomicWriteError: SegworkError, Sendable, Equatable, CustomStringCon
     case notAFolder(path: String)
     /// A system call failed.
     case io(operation: String, path: String, message: String)
+    /// A run produced other bytes than an earlier run with the same run id (`place`: its export folder, or its
+    /// stored version): the plugins are not deterministic. `files` differ; what was there is left as it was.
+    case notReproducible(runID: String, place: String, files: [String])
+    /// A folder on the way to the destination is a symbolic link leading outside `root` (the workspace).
+    case linkOutside(path: String, target: String)
 
     /// A message a user can act on.
     public var description: String {
@@ -24,6 +29,15 @@ public enum AtomicWriteError: SegworkError, Sendable, Equatable, CustomStringCon
             return "cannot write exports to '\(p)': it exists and is not a folder; move it away or choose another path"
         case let .io(op, p, m):
             return "cannot \(op) '\(p)': \(m). Nothing was changed at the destination; check permissions and free space"
+        case let .notReproducible(runID, place, files):
+            return "run \(runID) is not reproducible: the same run id (same definition, inputs, plugins and reference date) "
+                + "gave other bytes than \(place) in \(files.joined(separator: ", ")). Nothing was stored or replaced; "
+                + "\(place) was left as it was. A plugin's output depends on something the run id does not cover — most often "
+                + "iterating pairs() over a table, whose order is not defined: sort the keys first (collect them, "
+                + "table.sort, then loop), or use ipairs over an array"
+        case let .linkOutside(path, target):
+            return "refusing to write through '\(path)': it is a symbolic link to '\(target)', outside the workspace. "
+                + "Replace the link with a real folder (or remove it; seg creates it)"
         }
     }
 
@@ -33,7 +47,8 @@ public enum AtomicWriteError: SegworkError, Sendable, Equatable, CustomStringCon
     public var exitStatus: ExitStatus { .runFailed }
 }
 
-/// Writes a set of files as one folder, all or nothing.
+/// Writes a set of files as one folder, all or nothing. Folders it creates are owner-only (0700) and files 0600:
+/// exports hold customer ids (docs/EXPORTS.md, "Permissions").
 public enum AtomicWriter {
     /// Writes `files` (relative paths, `/`-separated, to contents) into `directory` atomically: all
     /// files go into a temporary sibling folder and are fsynced, then the folder is renamed into place.
@@ -41,7 +56,10 @@ public enum AtomicWriter {
     /// aside, the new one renamed in, then the old one deleted; if the second rename fails the old
     /// folder is moved back). On any failure nothing at `directory` changes and the temporary folder
     /// is removed. Missing parent folders are created.
-    public static func writeDirectory(_ files: [String: Data], to directory: URL) throws {
+    /// With `root` (the workspace), refuses to write through a symbolic link leading outside it
+    /// (`checkNoLinkOutside`).
+    public static func writeDirectory(_ files: [String: Data], to directory: URL, within root: URL? = nil) throws {
+        if let root { try checkNoLinkOutside(directory, root: root) }
         try stage(files, to: directory).commit()
     }
 
@@ -82,8 +100,9 @@ public enum AtomicWriter {
         try makeDirectories(parent)
         let token = UUID().uuidString.prefix(8)
         let temp = parent.appendingPathComponent(".\(base).tmp-\(token)")
+        // Tracked from its creation: SIGINT/SIGTERM removes it (Interruption).
+        let tracking = try Interruption.shared.track(temp) { try makeDirectory(temp) }
         do {
-            try makeDirectory(temp)
             for name in names {
                 let url = temp.appendingPathComponent(name)
                 let folder = url.deletingLastPathComponent()
@@ -92,10 +111,10 @@ public enum AtomicWriter {
             }
             try syncDirectories(under: temp)
         } catch {
-            try? FileManager.default.removeItem(at: temp)
+            Interruption.shared.untrack(tracking) { try? FileManager.default.removeItem(at: temp) }
             throw error
         }
-        return StagedDirectory(temp: temp, target: target, token: String(token))
+        return StagedDirectory(temp: temp, target: target, token: String(token), tracking: tracking)
     }
 
     /// A folder written and fsynced under a temporary name, waiting to be renamed into place.
@@ -103,9 +122,19 @@ public enum AtomicWriter {
         let temp: URL
         let target: URL
         let token: String
+        let tracking: UUID
 
-        /// Renames the staged folder into place (replacing an older folder of the same name).
-        public func commit() throws {
+        /// Renames the staged folder into place (replacing an older folder of the same name). An interruption
+        /// (SIGINT/SIGTERM) waits for the renames to finish; `exporting` names the stored version whose folder
+        /// this is, so the interruption's message can say that its exports are in place.
+        public func commit(exporting versionID: String? = nil) throws {
+            try Interruption.shared.untrack(tracking) {
+                try renameIntoPlace()
+                if let versionID { Interruption.shared.exportedUnlocked(versionID) }
+            }
+        }
+
+        private func renameIntoPlace() throws {
             let parent = target.deletingLastPathComponent()
             var isDir: ObjCBool = false
             if FileManager.default.fileExists(atPath: target.path, isDirectory: &isDir) {
@@ -113,14 +142,14 @@ public enum AtomicWriter {
                 do {
                     try AtomicWriter.rename(target, old)
                 } catch {
-                    discard()
+                    removeTemp()
                     throw error
                 }
                 do {
                     try AtomicWriter.rename(temp, target)
                 } catch {
                     try? AtomicWriter.rename(old, target)
-                    discard()
+                    removeTemp()
                     throw error
                 }
                 try? syncDirectory(parent)
@@ -130,7 +159,7 @@ public enum AtomicWriter {
                 do {
                     try AtomicWriter.rename(temp, target)
                 } catch {
-                    discard()
+                    removeTemp()
                     throw error
                 }
             }
@@ -138,7 +167,9 @@ public enum AtomicWriter {
         }
 
         /// Removes the staged folder without touching the destination.
-        public func discard() { try? FileManager.default.removeItem(at: temp) }
+        public func discard() { Interruption.shared.untrack(tracking) { try? FileManager.default.removeItem(at: temp) } }
+
+        private func removeTemp() { try? FileManager.default.removeItem(at: temp) }
     }
 
     /// Cleans up after writers that were killed, below `root` (e.g. `exports/`, up to three levels down): a staged
@@ -168,6 +199,27 @@ public enum AtomicWriter {
         return handled
     }
 
+    /// Throws `.linkOutside` when `directory`, or a folder between `root` and it, is a symbolic link whose target is
+    /// not inside `root` (writes would land outside the workspace). Links that stay inside are fine; `directory`
+    /// outside `root` altogether is not checked.
+    public static func checkNoLinkOutside(_ directory: URL, root: URL) throws {
+        let rootPath = root.standardizedFileURL.path
+        let realRoot = root.standardizedFileURL.resolvingSymlinksInPath().path
+        let target = directory.standardizedFileURL.path
+        guard target.hasPrefix(rootPath + "/") else { return }
+        var current = rootPath
+        for part in target.dropFirst(rootPath.count + 1).split(separator: "/") {
+            current += "/" + part
+            var info = stat()
+            guard lstat(current, &info) == 0 else { return }   // the rest does not exist yet: it will be created
+            guard (info.st_mode & S_IFMT) == S_IFLNK else { continue }
+            let resolved = URL(fileURLWithPath: current).resolvingSymlinksInPath().path
+            if resolved != realRoot && !resolved.hasPrefix(realRoot + "/") {
+                throw AtomicWriteError.linkOutside(path: current, target: resolved)
+            }
+        }
+    }
+
     /// `mkdir -p`, with the system's own error message.
     private static func makeDirectories(_ url: URL) throws {
         var isDir: ObjCBool = false
@@ -176,7 +228,7 @@ public enum AtomicWriter {
             throw AtomicWriteError.notAFolder(path: url.path)
         }
         try makeDirectories(url.deletingLastPathComponent())
-        if mkdir(url.path, 0o755) != 0 && errno != EEXIST { throw failure("create the folder", url.path) }
+        if mkdir(url.path, 0o700) != 0 && errno != EEXIST { throw failure("create the folder", url.path) }
     }
 
     private static func check(_ name: String) throws {
@@ -192,7 +244,7 @@ public enum AtomicWriter {
     }
 
     private static func makeDirectory(_ url: URL) throws {
-        if mkdir(url.path, 0o755) != 0 { throw failure("create the folder", url.path) }
+        if mkdir(url.path, 0o700) != 0 { throw failure("create the folder", url.path) }
     }
 
     fileprivate static func rename(_ from: URL, _ to: URL) throws {
@@ -206,7 +258,7 @@ public enum AtomicWriter {
 
     /// Creates the file exclusively, writes every byte, fsyncs and closes it.
     private static func writeFile(_ data: Data, to url: URL) throws {
-        let fd = open(url.path, O_WRONLY | O_CREAT | O_EXCL, 0o644)
+        let fd = open(url.path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
         if fd < 0 { throw failure("create the file", url.path) }
         var ok = true
         data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) in

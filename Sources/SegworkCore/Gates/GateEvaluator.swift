@@ -5,9 +5,9 @@ import SegworkData
 /// version can be checked from its `profiles.json` alone). Pure and deterministic.
 package enum GateEvaluator {
     /// Every gate's result (passed ones included, in a stable order: as declared, segments in report order).
-    /// `drift` is the share moved vs the previous version (nil when there is none: max_drift then passes with a
-    /// message "no previous version").
-    public static func evaluate(_ gates: GateSet, report: ProfileReport, drift: Double?) -> [GateResult] {
+    /// `drift` is the share moved vs the baseline version, named by `baseline` (`v3`) in the message (nil when there
+    /// is none: max_drift then passes with a message saying there is nothing to compare with). See docs/GATES.md.
+    public static func evaluate(_ gates: GateSet, report: ProfileReport, drift: Double?, baseline: String? = nil) -> [GateResult] {
         let c = Checker(gates: gates, report: report)
         var out: [GateResult] = []
         for gate in gates.gates {
@@ -19,7 +19,7 @@ package enum GateEvaluator {
             case .maxSegments(let n): out.append(c.maxSegments(n))
             case .requiredSegments(let names): out += names.map(c.required)
             case .maxUnassignedShare(let s): out.append(c.maxUnassigned(s))
-            case .maxDrift(let d): out.append(c.maxDrift(d, drift))
+            case .maxDrift(let d): out.append(c.maxDrift(d, drift, baseline))
             case .segments(let limits): out += limits.flatMap(c.overrides)
             case .profile(let bounds): out += bounds.enumerated().flatMap { c.profile($0.offset, $0.element) }
             }
@@ -167,16 +167,17 @@ struct Checker {
                               + Self.verdict(passed: passed, minimum: false, GateFormat.percent(limit, apartFrom: share)))
     }
 
-    func maxDrift(_ limit: Double, _ drift: Double?) -> GateResult {
+    func maxDrift(_ limit: Double, _ drift: Double?, _ baseline: String?) -> GateResult {
         let gate = "max_drift"
         guard let drift else {
             return GateResult(gate: gate, segment: nil, passed: true, actual: nil, limit: limit,
-                              message: "gate \(gate): no previous version of this definition to compare with; nothing to check")
+                              message: "gate \(gate): no earlier version of this definition passed its gates or was approved, "
+                                  + "so there is no baseline to compare with; nothing to check")
         }
         let passed = drift <= limit
         return GateResult(gate: gate, segment: nil, passed: passed, actual: drift, limit: limit,
                           message: "gate \(gate): \(GateFormat.percent(drift, apartFrom: limit)) of the customers in both "
-                              + "versions changed segment since the previous version, "
+                              + "versions changed segment since \(baseline.map { "the baseline \($0)" } ?? "the baseline"), "
                               + Self.verdict(passed: passed, minimum: false, GateFormat.percent(limit, apartFrom: drift)))
     }
 }

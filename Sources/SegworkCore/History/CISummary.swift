@@ -4,7 +4,8 @@ import SegworkData
 /// The JSON `seg run --ci` prints on stdout (or writes to `--summary FILE`): one object, keys sorted.
 /// Shape (version 1): `{"formatVersion":1,"ok":bool,"status":0|1|2|3,"error":string|null,"runs":[…]}`, each run
 /// `{"definition","version","runID","asOf","customers","exports","segments":[{"label","count","share"}],
-/// "drift":number|null,"gates":[{"gate","segment","passed","actual","limit","message"}]}`.
+/// "drift":number|null,"baseline":string|null,"unchanged":bool,"approved":bool,
+/// "gates":[{"gate","segment","passed","actual","limit","message"}]}`. `drift` is measured against `baseline`.
 public struct CISummary: Codable, Sendable {
     /// One definition's run.
     public struct Run: Codable, Sendable {
@@ -22,10 +23,16 @@ public struct CISummary: Codable, Sendable {
         public var exports: String
         /// Segment sizes (the unassigned group included).
         public var segments: [Segment]
-        /// Share of customers who changed segment since the previous version (nil for the first).
+        /// Share of customers (in both) who changed segment since the baseline (nil without one).
         public var drift: Double?
         /// Every gate's result.
         public var gates: [GateResult]
+        /// The version drift was measured against (the latest earlier one that passed its gates or was approved).
+        public var baseline: String? = nil
+        /// True when the run repeated the latest version (same run id): no new version was stored.
+        public var unchanged = false
+        /// True when the version was approved (`seg approve`): failed gates are accepted.
+        public var approved = false
     }
 
     /// A segment's size.
@@ -68,11 +75,12 @@ public struct CISummary: Codable, Sendable {
 
 extension CISummary.Run {
     /// The summary of a stored run.
-    public init(version: VersionRecord, report: ProfileReport, exports: String, drift: Double?, gates: [GateResult]) {
+    public init(version: VersionRecord, report: ProfileReport, exports: String, drift: Double?, gates: [GateResult],
+                baseline: String? = nil, unchanged: Bool = false, approved: Bool = false) {
         self.init(definition: version.definition, version: version.id, runID: version.runID, asOf: version.asOf,
                   customers: version.customers, exports: exports,
                   segments: report.segments.map { CISummary.Segment(label: $0.label, count: $0.count, share: $0.share) },
-                  drift: drift, gates: gates)
+                  drift: drift, gates: gates, baseline: baseline, unchanged: unchanged, approved: approved)
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -81,5 +89,7 @@ extension CISummary.Run {
         try c.encode(runID, forKey: .runID); try c.encode(asOf, forKey: .asOf); try c.encode(customers, forKey: .customers)
         try c.encode(exports, forKey: .exports); try c.encode(segments, forKey: .segments)
         try c.encode(drift, forKey: .drift); try c.encode(gates, forKey: .gates)
+        try c.encode(baseline, forKey: .baseline); try c.encode(unchanged, forKey: .unchanged)
+        try c.encode(approved, forKey: .approved)
     }
 }

@@ -44,32 +44,11 @@ public struct History {
         return out
     }
 
-    /// Stores a computed run as a new immutable version: snapshots every dataset file it read, stores every
-    /// plugin's source, then saves the record in one transaction.
+    /// Stores a computed run as an immutable version (see `recordRun`, which also says whether it was new and
+    /// what its gates said): a run that repeats the latest version of its definition stores nothing and returns
+    /// that version.
     public func record(_ r: RunResult) throws -> VersionRecord {
-        for (name, url) in r.datasetFiles.sorted(by: { $0.key < $1.key }) {
-            // The run already hashed every input: a snapshot of those bytes (same format) is not copied or hashed
-            // again, and a new snapshot is hashed only while it is copied, checked against the run's digest.
-            let sha = r.report.run.inputs.first(where: { $0.name == name })?.sha256
-            if let sha, store.snapshotURL(sha256: sha, extension: url.pathExtension) != nil { continue }
-            _ = try store.snapshot(file: url, sha256: sha)
-        }
-        for (_, url) in r.pluginFiles.sorted(by: { $0.key < $1.key }) {
-            guard let data = FileManager.default.contents(atPath: url.path) else {
-                throw StoreError.io(operation: "read the plugin", path: workspace.display(url),
-                                    message: "it could not be read; check that it still exists and is readable")
-            }
-            try store.storePluginSource(String(decoding: data, as: UTF8.self), sha256: SHA256.hex(data))
-        }
-        let report = r.report
-        let draft = VersionRecord(
-            number: 0, createdAt: "", definition: r.definition.name, definitionText: r.definition.text,
-            definitionSHA256: SHA256.hex(r.definition.text), runID: report.run.runID, asOf: report.run.asOf,
-            segworkVersion: report.run.segworkVersion, seed: r.seed, frozenTime: r.frozenTime,
-            inputs: report.run.inputs, plugins: report.run.plugins, customers: report.run.customers,
-            segments: report.segments.filter { !$0.unassigned && $0.count > 0 }.count,
-            profilesJSON: Exporter.json(report), membershipCSV: r.membership)
-        return try store.save(draft)
+        try recordRun(r).version
     }
 
     /// The report stored with a version.
@@ -92,15 +71,11 @@ public struct History {
         return names.dropFirst(2).map(String.init)
     }
 
-    /// Evaluates a version's gates (from its stored definition), with drift against the previous version of the
-    /// same definition.
+    /// Evaluates a version's gates (from its stored definition), with drift against its baseline: the most recent
+    /// earlier version of the same definition that passed its gates or was approved (see `checkGates`).
     public func gates(for v: VersionRecord) throws -> (results: [GateResult], drift: Double?) {
-        let def = try Self.definition(of: v)
-        // A previous version that cannot be compared (damaged, or from a time when other labels were allowed) must not
-        // fail a run whose version is already stored: drift is then unknown, as for a first version.
-        let drift = try? store.previous(of: v).flatMap { try DiffEngine.drift(from: $0.membershipCSV, to: v.membershipCSV) }
-        guard let gates = def.gates, !gates.isEmpty else { return ([], drift) }
-        return (GateEvaluator.evaluate(gates, report: try Self.report(of: v), drift: drift), drift)
+        let check = try checkGates(v)
+        return (check.results, check.drift)
     }
 
     /// What `seg run --verify` found.

@@ -24,18 +24,19 @@ public struct RunRequest: Sendable {
     }
 }
 
-/// One definition's outcome of a run: its computed result, the version it was stored as, and its gates.
+/// One definition's outcome of a run: its computed result, the version it is, and its gates.
 public struct RunOutcome: Sendable {
     /// The computed run (profiles, membership, export folder).
     public var result: RunResult
-    /// The stored version.
+    /// The version the run is: a new one, or the latest version of the definition when the run repeats it.
     public var version: VersionRecord
-    /// The definition's gates, evaluated against the stored version.
-    public var gates: [GateResult]
-    /// Share of customers that changed segment since the baseline version, when there is one.
-    public var drift: Double?
-    /// True when every gate passed (or there are none).
-    public var gatesPassed: Bool { !gates.contains { !$0.passed } }
+    /// False when the run repeated the latest version of its definition (same run id, same bytes): nothing new
+    /// was stored (docs/STORE.md, "Re-running").
+    public var isNew: Bool
+    /// The definition's gates, judged against the baseline (the last version that passed or was approved).
+    public var gates: GateCheck
+    /// True unless a gate failed and the version was not approved (`seg run` then exits 3).
+    public var gatesPassed: Bool { !gates.failed }
 }
 
 extension History {
@@ -45,7 +46,12 @@ extension History {
     /// 2. computes every definition; a failure in any stores and writes nothing;
     /// 3. stages every export folder, stores every version, then renames the folders into place; a failure before
     ///    the last step leaves `exports/` and the store as they were;
-    /// 4. evaluates each version's gates. A failed gate does not undo the run: the outcome says so.
+    ///    (a run that repeats the latest version of its definition stores nothing: `RunOutcome.isNew` is false);
+    /// 4. each version's gates are judged against its baseline when it is stored. A failed gate does not undo the
+    ///    run: the outcome says so.
+    ///
+    /// The caller decides about signals: `seg` installs `Interruption.shared` first, so SIGINT/SIGTERM remove
+    /// staged folders and say what was kept.
     ///
     /// This is the one entry point for a run: `seg run` is a thin layer over it.
     public static func run(_ workspace: Workspace, _ request: RunRequest) throws -> [RunOutcome] {
@@ -70,19 +76,18 @@ extension History {
         }
         request.progress?.begin("writing exports and storing \(results.count == 1 ? "the version" : "\(results.count) versions")")
         var staged: [AtomicWriter.StagedDirectory] = []
-        var versions: [VersionRecord] = []
+        var recorded: [RecordedRun] = []
         do {
             for r in results { staged.append(try runner.stage(r)) }
-            for r in results { versions.append(try history.record(r)) }
+            for r in results { recorded.append(try history.recordRun(r)) }
         } catch {
             staged.forEach { $0.discard() }
             throw error
         }
-        for s in staged { try s.commit() }
+        for (s, rec) in zip(staged, recorded) { try s.commit(exporting: rec.version.id) }
         request.progress?.finish()
-        return try zip(results, versions).map { r, version in
-            let (gates, drift) = try history.gates(for: version)
-            return RunOutcome(result: r, version: version, gates: gates, drift: drift)
+        return zip(results, recorded).map { r, rec in
+            RunOutcome(result: r, version: rec.version, isNew: rec.isNew, gates: rec.gates)
         }
     }
 
@@ -100,6 +105,7 @@ extension History {
         let ranHashed = report.run.privacy?.hashedIDs ?? false
         let dir = out ?? workspace.exportDirectory(definition: v.definition,
                                                    folder: hasher != nil && !ranHashed ? "\(v.runID)-hashed-ids" : v.runID)
+        if out == nil { try AtomicWriter.checkNoLinkOutside(dir, root: workspace.root) }
         try (out == nil ? AtomicWriter.stageKeepingExisting(files, in: dir, preferExisting: true) : AtomicWriter.stage(files, to: dir)).commit()
         let written = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? Array(files.keys)
         return (dir, written.sorted(by: ByteOrder.less))

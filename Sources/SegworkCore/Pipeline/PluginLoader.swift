@@ -8,7 +8,7 @@ enum PluginLoader {
     /// definition's parameter overrides: an unknown or mistyped parameter is a definition error at that line.
     static func load(_ file: URL, expecting kind: PluginKind, use name: String, params: [String: PluginValue],
                      definition: Definition, line: Int?, environment: PluginEnvironment) throws -> Plugin {
-        let plugin = try Plugin.load(path: file.path, environment: environment)
+        let plugin = try Plugin.load(path: file.path, environment: environment, chunkName: chunkName(file, environment))
         guard plugin.manifest.kind == kind else {
             throw DefinitionError(file: definition.file, line: line,
                                   "plugin '\(name)' is a \(plugin.manifest.kind.rawValue), but it is used here as a \(kind.rawValue)")
@@ -39,6 +39,27 @@ enum PluginLoader {
             do { try plugin.prepare(stats: stats) } catch let e as PluginError { throw rejected(e) ?? e }
         }
         return try plugin.effectiveParams()
+    }
+
+    /// How messages name a plugin file: its path inside the workspace (`plugins/tier.lua`); outside it, its path
+    /// inside the plugin folder it was found in, after `bundled:` for the bundled library (`bundled:criteria/rfm.lua`)
+    /// or after that folder's name. Never an absolute path: a caught error used as a label would export it.
+    static func chunkName(_ file: URL, _ environment: PluginEnvironment) -> String {
+        let path = file.standardizedFileURL.path
+        if let root = environment.fileRoot {
+            for r in [root, URL(fileURLWithPath: root).resolvingSymlinksInPath().path] {
+                let prefix = URL(fileURLWithPath: r).standardizedFileURL.path + "/"
+                if path.hasPrefix(prefix) { return String(path.dropFirst(prefix.count)) }
+            }
+        }
+        let bundled = Workspace.bundledLibrary()?.standardizedFileURL.path
+        for lib in environment.libraryPaths {
+            let folder = URL(fileURLWithPath: lib).deletingLastPathComponent().standardizedFileURL
+            let prefix = folder.path + "/"
+            guard path.hasPrefix(prefix) else { continue }
+            return (folder.path == bundled ? "bundled" : folder.lastPathComponent) + ":" + path.dropFirst(prefix.count)
+        }
+        return file.lastPathComponent
     }
 
     /// What a run records about a plugin: name, kind, version, file (relative to the plugin folder it was found

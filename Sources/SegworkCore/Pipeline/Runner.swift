@@ -167,9 +167,31 @@ package struct Runner: Sendable {
                          frozenTime: env.frozenTime ?? 0, datasetFiles: data.files, pluginFiles: pluginFiles)
     }
 
-    /// Stages a run's export folder (see `AtomicWriter.stageKeepingExisting`); `History.run` commits it.
+    /// Stages a run's export folder. Files an earlier run with the same id wrote and this one does not (another
+    /// `--format`) are kept: the same run id means the same bytes, so they are still true. A file both wrote must
+    /// have the same bytes; otherwise the run is not reproducible: `AtomicWriteError.notReproducible` names the
+    /// files and the folder is left as it was. Refuses to write through a symbolic link leading out of the workspace.
     public func stage(_ result: RunResult) throws -> AtomicWriter.StagedDirectory {
-        try AtomicWriter.stageKeepingExisting(result.files, in: result.exportDirectory)
+        var files = result.files
+        let dir = result.exportDirectory
+        try AtomicWriter.checkNoLinkOutside(dir, root: workspace.root)
+        var differing: [String] = []
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: dir.path))?.sorted() ?? [] {
+            let url = dir.appendingPathComponent(name)
+            var isDir: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir), !isDir.boolValue,
+                  let data = FileManager.default.contents(atPath: url.path) else { continue }
+            if let new = files[name] {
+                if new != data { differing.append(name) }
+            } else {
+                files[name] = data
+            }
+        }
+        if !differing.isEmpty {
+            throw AtomicWriteError.notReproducible(runID: result.report.run.runID, place: workspace.display(dir) + "/",
+                                                   files: differing)
+        }
+        return try AtomicWriter.stage(files, to: dir)
     }
 
     private func checkColumns(_ use: PluginUse, _ plugin: Plugin, _ available: Set<String>, _ def: Definition) throws {

@@ -32,6 +32,10 @@ public enum StoreError: SegworkError, CustomStringConvertible, Equatable {
     case io(operation: String, path: String, message: String)
     /// SQLite reported an error that is neither damage nor a permission problem.
     case sqlite(path: String, message: String)
+    /// `.seg/` or `.seg/datasets/` is a symbolic link leading outside the workspace; nothing is written through it.
+    case linkOutside(path: String, target: String)
+    /// The database's path is longer than SQLite accepts (`limit` bytes, its VFS's `mxPathname`).
+    case pathTooLong(path: String, bytes: Int, limit: Int)
 
     private static let repair = "Restore the workspace's .seg/ folder from a backup, or move it aside (mv .seg .seg.broken) "
         + "to start a fresh history; definitions, data and exports/ are not affected"
@@ -78,6 +82,12 @@ public enum StoreError: SegworkError, CustomStringConvertible, Equatable {
             return "invalid dataset name '\(name)': use a non-empty name on one line (e.g. customers)"
         case let .io(operation, path, message):
             return "cannot \(operation) '\(path)': \(message). Check free space and permissions"
+        case let .linkOutside(path, target):
+            return "refusing to write through '\(path)': it is a symbolic link to '\(target)', outside the workspace; "
+                + "nothing was done. Replace the link with a real folder (move the store back into the workspace)"
+        case let .pathTooLong(path, bytes, limit):
+            return "cannot open the version store '\(path)': its path is \(bytes) bytes long, and SQLite accepts at most "
+                + "\(limit). Move the workspace to a shorter path"
         case let .sqlite(path, message):
             return "the version store '\(path)' reported an error: \(message). Try again; "
                 + "if it persists, see docs/STORE.md for how to check and repair a store"

@@ -30,8 +30,25 @@ enum StoreFiles {
             if isDir.boolValue { return }
             throw StoreError.corrupted(path: storePath, detail: "'\(url.path)' is a file where a folder belongs")
         }
-        if mkdir(url.path, 0o755) != 0 && errno != EEXIST { throw error("create the folder", url.path, errno) }
+        if mkdir(url.path, 0o700) != 0 && errno != EEXIST { throw error("create the folder", url.path, errno) }
         try syncDirectory(url.deletingLastPathComponent())
+    }
+
+    /// `.linkOutside` when `.seg/` or `.seg/datasets/` is a symbolic link leading out of the workspace `root`.
+    static func checkNoLinkOutside(_ url: URL, root: URL) throws {
+        do { try AtomicWriter.checkNoLinkOutside(url, root: root) } catch AtomicWriteError.linkOutside(let path, let target) {
+            throw StoreError.linkOutside(path: path, target: target)
+        }
+    }
+
+    /// Creates an empty file readable and writable by its owner only (0600), unless it exists.
+    static func createOwnerOnly(_ path: String) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        if fd < 0 {
+            if errno == EEXIST { return }
+            throw error("create the file", path, errno)
+        }
+        close(fd)
     }
 
     /// Fsyncs a folder so that the names created or renamed in it are durable.
@@ -68,11 +85,14 @@ enum StoreFiles {
         let input = open(source.path, O_RDONLY | O_CLOEXEC)
         if input < 0 { throw readError(source.path, errno) }
         defer { close(input) }
-        let output = open(temp.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o444)
-        if output < 0 { throw error("create the file", temp.path, errno) }
+        var output: Int32 = -1
+        let tracking = try Interruption.shared.track(temp) {   // SIGINT/SIGTERM removes it (Interruption)
+            output = open(temp.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o400)
+            if output < 0 { throw error("create the file", temp.path, errno) }
+        }
         var done = false
         defer {
-            if !done { unlink(temp.path) }
+            Interruption.shared.untrack(tracking) { if !done { unlink(temp.path) } }
         }
         var hasher = SHA256()
         var total = 0

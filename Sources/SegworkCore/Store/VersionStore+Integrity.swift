@@ -28,6 +28,7 @@ extension VersionStore {
             _ = try decodeRecord(row)
         }
 
+        try verifyGateRecords()
         let snapshots = try sql { try db.rows("SELECT path, sha256, bytes FROM snapshots ORDER BY path") }
         var shaOfPath: [String: String] = [:]
         for row in snapshots {

@@ -17,8 +17,8 @@ import SegworkData
 /// .seg/datasets/<sha256><.ext>  content-addressed, read-only copies of imported and run input files
 /// ```
 ///
-/// Schema (version 1; `meta.schema_version`):
-/// - `meta(key PRIMARY KEY, value)`: `schema_version` = 1, `created_by` (Segwork version), `versions_saved`
+/// Schema (version 2; `meta.schema_version`; version 1 lacks the last two tables and is upgraded under the lock):
+/// - `meta(key PRIMARY KEY, value)`: `schema_version` = 2, `created_by` (Segwork version), `versions_saved`
 ///   (how many versions were ever saved — numbers are never reused, and a hand-deleted row is noticed).
 /// - `snapshots(path PRIMARY KEY, sha256, bytes, created_at)`: every file under `datasets/`, `path` relative to `.seg/`.
 /// - `datasets(id PRIMARY KEY, name, sha256, file, snapshot → snapshots.path, rows NULL, bytes, columns JSON, imported_at)`.
@@ -27,6 +27,8 @@ import SegworkData
 ///   segwork_version, seed, frozen_time, inputs JSON, plugins JSON, customers, segments, profiles_json BLOB,
 ///   membership_csv BLOB, profiles_sha256, membership_sha256, record_sha256)`. JSON is `JSONEncoder` with sorted
 ///   keys; `record_sha256` covers every other column (blobs through their hashes), so any hand edit is detected.
+/// - `gate_outcomes(number → versions.number, passed, recorded_at, record_sha256)` and
+///   `approvals(number → versions.number, approved_at, command, record_sha256)`: see `VersionStore+Gates.swift`.
 ///
 /// Atomicity: SQLite in rollback-journal mode (`journal_mode=DELETE`) with `synchronous=FULL`; each write is one
 /// `BEGIN IMMEDIATE` transaction. The rollback journal is chosen over WAL because a WAL database cannot be opened
@@ -38,7 +40,7 @@ import SegworkData
 /// Not thread-safe: use one store from one thread at a time (each process opens its own). See docs/STORE.md.
 public final class VersionStore {
     /// The schema version this code writes and understands.
-    public static let schemaVersion = 1
+    public static let schemaVersion = 2
 
     /// The workspace folder.
     public let root: URL
@@ -92,14 +94,23 @@ public final class VersionStore {
         guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isDir), isDir.boolValue else {
             throw StoreError.io(operation: "open the workspace", path: root.path, message: "no such folder")
         }
+        // SQLite refuses longer paths with a bare "unable to open database file": say so before creating anything.
+        // Its unix VFS resolves symbolic links first, so the resolved path is the one that counts.
+        let limit = Int(sqlite3_vfs_find(nil)?.pointee.mxPathname ?? 512)
+        let resolvedLength = max(dbPath.utf8.count, seg.resolvingSymlinksInPath().appendingPathComponent("store.sqlite").path.utf8.count)
+        if resolvedLength >= limit {
+            throw StoreError.pathTooLong(path: dbPath, bytes: resolvedLength, limit: limit - 1)
+        }
         let storeExists = FileManager.default.fileExists(atPath: dbPath)
         if !storeExists {
             guard create else { throw StoreError.missing(path: dbPath) }
             let segExists = FileManager.default.fileExists(atPath: seg.path)
             if !segExists && !isWritable(root.path) { throw StoreError.readOnly(path: root.path) }
             if segExists && !isWritable(seg.path) { throw StoreError.readOnly(path: seg.path) }
+            try StoreFiles.checkNoLinkOutside(seg.appendingPathComponent("datasets"), root: root)
             try StoreFiles.makeDirectory(seg, storePath: dbPath)
             try StoreFiles.makeDirectory(seg.appendingPathComponent("datasets"), storePath: dbPath)
+            try StoreFiles.createOwnerOnly(dbPath)   // SQLite would create it 0644: it holds customer ids
         }
         let db: SQLiteConnection
         do {
@@ -132,6 +143,7 @@ public final class VersionStore {
                 // Another process may have created the schema between the check above and this write lock.
                 guard try db.row("SELECT 1 FROM sqlite_master WHERE name = 'meta'") == nil else { return }
                 try db.execute(Self.schemaSQL)
+                try db.execute(Self.schema2SQL)
                 try db.rows("INSERT INTO meta(key, value) VALUES ('created_by', ?1)", [.text(segworkVersion)])
             }
             return
@@ -148,7 +160,8 @@ public final class VersionStore {
         if found > Self.schemaVersion {
             throw StoreError.newerSchema(path: databaseURL.path, found: found, supported: Self.schemaVersion)
         }
-        let missing = ["datasets", "plugin_sources", "snapshots", "versions"].filter { !tables.contains($0) }
+        let missing = (["datasets", "plugin_sources", "snapshots", "versions"] + (found >= 2 ? ["approvals", "gate_outcomes"] : []))
+            .filter { !tables.contains($0) }
         if !missing.isEmpty {
             throw StoreError.corrupted(path: databaseURL.path, detail: "tables missing: \(missing.joined(separator: ", "))")
         }
@@ -196,10 +209,12 @@ public final class VersionStore {
             throw StoreError.readOnly(path: url.path)
         }
         if db.isReadOnly { throw StoreError.readOnly(path: databaseURL.path) }
+        try StoreFiles.checkNoLinkOutside(datasetsDirectory, root: root)
         try StoreFiles.makeDirectory(datasetsDirectory, storePath: databaseURL.path)   // in case it was deleted
         if !isWritable(datasetsDirectory.path) { throw StoreError.readOnly(path: datasetsDirectory.path) }
         let lock = try WorkspaceLock.acquire(path: lockURL.path, command: command, now: now())
         StoreFiles.removeTemporaries(in: datasetsDirectory)
+        try migrateIfNeeded()   // a schema 1 store becomes schema 2 under the lock, in one transaction
         return lock
     }
 

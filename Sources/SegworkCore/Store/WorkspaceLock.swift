@@ -22,13 +22,22 @@ public final class WorkspaceLock {
     /// Takes the lock without waiting: `.busy` naming the holder when another descriptor holds it,
     /// `.readOnly` when the lock file cannot be created or opened for writing.
     static func acquire(path: String, command: String, now: Date) throws -> WorkspaceLock {
-        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         if fd < 0 { throw StoreFiles.error("open the lock file", path, errno) }
+        // The holder writes its details just after taking the lock and empties the file just before releasing it,
+        // so a contender can find the file empty for a moment: it then retries the lock (it may be free now) and
+        // reads again, for up to `holderWait`, before saying the details are missing.
+        let deadline = Date().addingTimeInterval(holderWait)
         while flock(fd, LOCK_EX | LOCK_NB) != 0 {
             let code = errno
             if code == EINTR { continue }
+            if code == EWOULDBLOCK {
+                let holder = holderFields(path: path)
+                if holder == nil, Date() < deadline { usleep(5_000); continue }
+                close(fd)
+                throw StoreError.busy(holder: holderDescription(path: path, fields: holder ?? [:]))
+            }
             close(fd)
-            if code == EWOULDBLOCK { throw StoreError.busy(holder: holderDescription(path: path)) }
             throw StoreFiles.error("lock", path, code)
         }
         let oneLine = command.map { $0 == "\n" || $0 == "\r" ? " " : $0 }
@@ -65,14 +74,27 @@ public final class WorkspaceLock {
         fd = -1
     }
 
-    /// What the lock file says about its holder: `pid 123, \`seg run ws\` since …, holds <path>`.
-    static func holderDescription(path: String) -> String {
+    /// How long a contender waits for the holder's details to appear (see `acquire`).
+    static let holderWait: TimeInterval = 2
+
+    /// The holder's fields from the lock file, or nil while they are not (completely) written, or name a process
+    /// that no longer exists (left by a holder that was killed, before the new holder wrote its own).
+    static func holderFields(path: String) -> [String: String]? {
         let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+        guard text.hasSuffix("\n") else { return nil }
         var fields: [String: String] = [:]
         for line in text.split(separator: "\n") {
             guard let eq = line.firstIndex(of: "=") else { continue }
             fields[String(line[..<eq])] = String(line[line.index(after: eq)...])
         }
+        guard let pid = fields["pid"].flatMap({ pid_t($0) }), fields["since"] != nil else { return nil }
+        if kill(pid, 0) != 0 && errno == ESRCH { return nil }
+        return fields
+    }
+
+    /// What the lock file says about its holder: `pid 123, \`seg run ws\` since …, holds <path>`.
+    static func holderDescription(path: String, fields: [String: String]? = nil) -> String {
+        let fields = fields ?? holderFields(path: path) ?? [:]
         var parts: [String] = []
         if let pid = fields["pid"] { parts.append("pid \(pid)") }
         if let command = fields["command"], !command.isEmpty { parts.append("`\(command)`") }
