@@ -218,6 +218,7 @@ struct CheckCommand: ParsableCommand {
     /// Checks the targets' gates (printing them unless headless); true when a gate failed.
     private func check(_ runs: inout [CISummary.Run]) throws -> Bool {
         let history = try History(workspace: try Workspace.open(workspace), create: false)
+        try history.requireCompleteErasures(workspace: workspace)
         if store {
             let r = try history.store.verifyIntegrity()
             if !headless {

@@ -19,7 +19,7 @@ struct Seg: ParsableCommand {
         """,
         version: segworkVersion,
         subcommands: [InitCommand.self, ImportCommand.self, RunCommand.self, VersionsCommand.self, ShowCommand.self,
-                      ExportCommand.self, DiffCommand.self, CheckCommand.self, PluginsCommand.self]
+                      ExportCommand.self, DiffCommand.self, CheckCommand.self, PluginsCommand.self, ForgetCommand.self]
     )
 
     /// Parses, runs, and maps every error to a message on standard error and a documented exit status.
