@@ -64,7 +64,13 @@ public struct Erasure {
         if outcome.erasure == nil, !unique.isEmpty {
             let record = try store.beginErasure(idHashes: hashes.sorted(), saltVariable: workspace.privacy.saltVariable,
                                                 saltFingerprint: hasher.fingerprint)
-            outcome.erasure = try erasure.pass(record, rawIDs: unique)
+            do {
+                outcome.erasure = try erasure.pass(record, rawIDs: unique)
+            } catch let error as StoreError {
+                // Refused while planning (nothing applied): the request leaves no incomplete audit row behind.
+                if case .erasureUnsupported = error { try store.discardErasure(record.number) }
+                throw error
+            }
         }
         if let e = outcome.erasure {
             outcome.notFound = zip(unique, hashes).filter { _, h in

@@ -175,6 +175,19 @@ extension VersionStore {
         return (relative, sha)
     }
 
+    /// Deletes the audit row of an erasure that changed nothing (refused while planning).
+    func discardErasure(_ number: Int) throws {
+        try sql {
+            try db.transaction {
+                let used = try db.row("SELECT 1 FROM erasure_rewrites WHERE erasure = ?1 UNION SELECT 1 FROM erasure_versions WHERE erasure = ?1",
+                                      [.integer(Int64(number))])
+                if used == nil {
+                    try db.rows("DELETE FROM erasures WHERE number = ?1 AND completed_at IS NULL", [.integer(Int64(number))])
+                }
+            }
+        }
+    }
+
     /// Records one pass of an erasure in a single transaction: new snapshots recorded, dataset versions pointed at
     /// them, old snapshot rows dropped, the rewrites logged (old hash → new hash), changed memberships stored with
     /// new checksums, the changed versions marked, and the audit row's counts added to. A crash leaves all of it or
