@@ -31,7 +31,7 @@ public struct Erasure {
         public var completed: [ErasureRecord]
         /// Ids asked for that were found nowhere (for the terminal only; the audit keeps counts).
         public var notFound: [String]
-        /// The workspace's own data files (workspace-relative) that still hold the customers, with row counts:
+        /// The workspace's own data files (as the definitions name them) that still hold the customers, with row counts:
         /// forget never changes them.
         public var userFiles: [(file: String, rows: Int)]
     }
@@ -259,7 +259,7 @@ public struct Erasure {
                       let result = try? Self.filter(data, extension: DataReader.fileExtension(url.path), columns: c,
                                                     fallback: [], what: file, matcher: matcher),
                       !result.removed.isEmpty else { continue }
-                out[workspace.display(url)] = result.removed.count
+                out[file] = result.removed.count
             }
         }
         return out.keys.sorted().map { ($0, out[$0]!) }
