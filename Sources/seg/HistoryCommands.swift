@@ -81,6 +81,9 @@ struct ShowCommand: ParsableCommand {
         print("  reference date \(v.asOf), seed \(v.seed), clock \(v.frozenTime)")
         for i in v.inputs { print("  input  \(i.name): \(i.file) sha256 \(i.sha256) (\(i.rows) rows)") }
         for p in v.plugins { print("  plugin \(p.name) \(p.version) (\(p.kind)) sha256 \(p.sha256)") }
+        for e in try history.store.erasures(affecting: v.number) {
+            print("  changed by \(e.id) of \(e.startedAt): customers removed from its membership and inputs; profiles as computed")
+        }
         print(RunSummary.text(report: report, scoreColumns: History.scoreColumns(of: v), version: v.id, destination: nil))
     }
 }

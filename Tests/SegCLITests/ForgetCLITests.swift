@@ -96,6 +96,8 @@ final class ForgetCLITests: XCTestCase {
         let verify = try seg(["run", ws.root.path, "--verify", "latest:tiers"])
         XCTAssertEqual(verify.status, 0, verify.stdout + verify.stderr)
         XCTAssertTrue(verify.stdout.contains("was changed by erasure #1"), verify.stdout)
+        let show = try seg(["show", ws.root.path, "latest:tiers"])
+        XCTAssertTrue(show.stdout.contains("changed by erasure #1"), show.stdout)
         let list = try seg(["forget", ws.root.path, "--list"])
         XCTAssertEqual(list.status, 0, list.stderr)
         XCTAssertTrue(list.stdout.contains("erasure #1  started") && list.stdout.contains("completed"), list.stdout)
