@@ -113,6 +113,9 @@ final class ForgetCrashTests: XCTestCase {
             let child = try SegChild(["forget", ws.root.path, id], environment: env)
             let killed = kill(child, at: moment, in: ws, existing: existing)
 
+            // The lock file of the killed process names its command, but never the ids.
+            let lockText = (try? String(contentsOf: ws.root.appendingPathComponent(".seg/lock"), encoding: .utf8)) ?? ""
+            XCTAssertFalse(lockText.contains(id), "\(moment): the lock file holds the id: \(lockText)")
             // The workspace is valid: the store passes its integrity check, visible export folders are complete.
             let store = try ws.store()
             XCTAssertNoThrow(try store.verifyIntegrity(), "\(moment)")

@@ -123,6 +123,14 @@ final class ErasureTests: XCTestCase {
         }
     }
 
+    func testAnErasureTurnsOnSecureDeleteWhateverSQLiteDefaultsTo() throws {
+        // Debian's SQLite overwrites freed pages by default; other builds do not, and removed rows would linger.
+        let (_, store, _) = try makeWorkspace()
+        try store.db.execute("PRAGMA secure_delete=OFF")
+        _ = try store.beginErasure(idHashes: [], saltVariable: "SEG_ID_SALT", saltFingerprint: "x")
+        XCTAssertEqual(try store.db.row("PRAGMA secure_delete")?.int(0), 1)
+    }
+
     func testRejectedLinesAreMappedBackThroughEveryRewrite() throws {
         let (ws, store, imported) = try makeWorkspace()
         _ = try Erasure.forget(ids: ["P-1001"], in: ws)      // visits line 4 (the record after the two-line one)
