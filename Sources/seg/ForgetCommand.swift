@@ -25,9 +25,16 @@ struct ForgetCommand: ParsableCommand {
 
     @Argument(help: "The workspace folder.") var workspace: String
     @Argument(help: "Customer ids to erase, exactly as in the data.") var ids: [String] = []
-    @Option(name: .customLong("ids-file"), help: "A file with one customer id per line (blank lines ignored).")
+    @Option(name: .customLong("ids-file"), help: "A file with one customer id per line, taken as it is but for the line end (blank lines ignored).")
     var idsFile: String?
     @Flag(help: "List the erasures recorded in the store (the audit) and change nothing.") var list = false
+
+    func validate() throws {
+        if list, !ids.isEmpty || idsFile != nil { throw ValidationError("--list changes nothing; it takes no ids or --ids-file") }
+        if let idsFile, !FileManager.default.isReadableFile(atPath: idsFile) {
+            throw ValidationError("--ids-file \(idsFile) cannot be read; check the path")
+        }
+    }
 
     func run() throws {
         let ws = try Workspace.open(workspace)

@@ -68,6 +68,9 @@ final class ForgetCLITests: XCTestCase {
         XCTAssertTrue(noSalt.stderr.contains("SEG_ID_SALT"), noSalt.stderr)
         let nothing = try seg(["forget", ws.root.path], environment: env)
         XCTAssertEqual(nothing.status, 2, nothing.stderr)
+        let noFile = try seg(["forget", ws.root.path, "--ids-file", ws.root.path + "/missing.txt"], environment: env)
+        XCTAssertEqual(noFile.status, 2, noFile.stderr)
+        XCTAssertTrue(noFile.stderr.contains("missing.txt cannot be read"), noFile.stderr)
 
         let r = try seg(["forget", ws.root.path, Self.gone, "NOPE-1"], environment: env)
         XCTAssertEqual(r.status, 0, r.stderr)
