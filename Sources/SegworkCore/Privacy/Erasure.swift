@@ -76,14 +76,14 @@ public struct Erasure {
             outcome.notFound = zip(unique, hashes).filter { _, h in
                 e.idHashes.firstIndex(of: h).map { e.found[$0] == 0 } ?? true
             }.map(\.0)
-            outcome.userFiles = erasure.userFiles(ErasureMatcher(hasher: hasher, hashes: e.idHashes))
+            outcome.userFiles = erasure.userFiles(ErasureMatcher(hasher: hasher, hashes: e.idHashes, ids: unique))
         }
         return outcome
     }
 
     /// One pass of an erasure: everything still holding its customers is changed, and the audit row completed.
     func pass(_ record: ErasureRecord, rawIDs: [String]) throws -> ErasureRecord {
-        let matcher = ErasureMatcher(hasher: hasher, hashes: record.idHashes)
+        let matcher = ErasureMatcher(hasher: hasher, hashes: record.idHashes, ids: rawIDs)
         var found = [Int](repeating: 0, count: record.idHashes.count)
         var counts = ErasureCounts()
         let rewrites = try rewriteSnapshots(matcher, rawIDs: rawIDs, &found, &counts)

@@ -11,21 +11,28 @@ struct ErasureMatcher {
     private let index: [String: Int]
     /// First 16 hex digits → index.
     private let short: [String: Int]
+    /// The ids' bytes → index, when the ids are known (then fields are compared, not hashed: much faster).
+    private let plain: [[UInt8]: Int]?
 
-    init(hasher: IDHasher, hashes: [String]) {
+    /// A matcher for `hashes`; `ids`, when given, must be the ids those hashes were made from (others are ignored).
+    init(hasher: IDHasher, hashes: [String], ids: [String] = []) {
         self.hasher = hasher
         var index: [String: Int] = [:], short: [String: Int] = [:]
         for (i, h) in hashes.enumerated() {
             index[h] = i
             short[String(h.prefix(IDHasher.hexLength))] = i
         }
+        var plain: [[UInt8]: Int] = [:]
+        for id in ids { if let i = index[hasher.hmac(Array(id.utf8))] { plain[Array(id.utf8)] = i } }
         self.index = index
         self.short = short
+        self.plain = !ids.isEmpty && plain.count == hashes.count ? plain : nil
     }
 
     /// The index of the id whose bytes are `field`, or nil.
     func raw(_ field: [UInt8]) -> Int? {
-        field.isEmpty ? nil : index[hasher.hmac(field)]
+        if let plain { return plain[field] }
+        return field.isEmpty ? nil : index[hasher.hmac(field)]
     }
 
     /// `raw`, or the index of the id whose exported hash is `field`.

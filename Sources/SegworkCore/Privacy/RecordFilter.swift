@@ -29,60 +29,102 @@ public enum RecordFilter {
 
     private static let quote = UInt8(ascii: "\""), lf: UInt8 = 10, cr: UInt8 = 13
 
-    /// Filters delimited text. `match(header, fields)` is called for every non-blank record after the header
-    /// (fields unquoted, as bytes); a non-nil result removes the record. Nothing is removed from a text without a
-    /// header.
+    /// The fields of one record, read on demand (a record's fields are located once, and only the fields asked
+    /// for are copied and unquoted).
+    public struct Fields {
+        let bytes: [UInt8]
+        /// Per field: start, end (the content without quotes) and whether it was quoted.
+        var spans: [(start: Int, end: Int, quoted: Bool)] = []
+
+        /// How many fields the record has.
+        public var count: Int { spans.count }
+
+        /// Field `i`: unquoted text as is, quoted text without its quotes and with `""` made `"`.
+        public subscript(i: Int) -> [UInt8] {
+            let s = spans[i]
+            guard s.quoted else { return Array(bytes[s.start..<s.end]) }
+            var out: [UInt8] = []
+            out.reserveCapacity(s.end - s.start)
+            var j = s.start
+            while j < s.end {
+                out.append(bytes[j])
+                j += bytes[j] == RecordFilter.quote && j + 1 < s.end && bytes[j + 1] == RecordFilter.quote ? 2 : 1
+            }
+            return out
+        }
+
+        /// The first field, nil for none.
+        public var first: [UInt8]? { spans.isEmpty ? nil : self[0] }
+
+        /// Whether any field satisfies `predicate`.
+        public func contains(where predicate: ([UInt8]) -> Bool) -> Bool {
+            spans.indices.contains { predicate(self[$0]) }
+        }
+    }
+
+    /// Filters delimited text. `match(header, fields)` is called for every non-blank record after the header; a
+    /// non-nil result removes the record. Nothing is removed from a text without a header. When nothing is removed,
+    /// `data` is returned as it is.
     public static func delimited(_ data: Data, delimiter: UInt8,
-                                 match: (_ header: [String], _ fields: [[UInt8]]) -> Int?) -> Result {
+                                 match: (_ header: [String], _ fields: Fields) -> Int?) -> Result {
         let bytes = [UInt8](data)
         let n = bytes.count
         var out: [UInt8] = []
-        out.reserveCapacity(n)
+        var kept = 0   // bytes[kept..<start of the current record] are still to be copied
         var removed: [Removed] = []
-        var i = 0
-        if n >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { out += bytes[0..<3]; i = 3 }
+        var i = n >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0
         var line = 1
         var header: [String]?
+        var fields = Fields(bytes: bytes)
         while i < n {
             let start = i, startLine = line
-            var fields: [[UInt8]] = []
-            var field: [UInt8] = []
-            var quoted = false
+            fields.spans.removeAll(keepingCapacity: true)
+            var fieldStart = i, quotedEnd = -1
             var contentEnd = n
             while i < n {
                 let b = bytes[i]
-                if quoted {
-                    if b == quote {
-                        if i + 1 < n, bytes[i + 1] == quote { field.append(quote); i += 2; continue }
-                        quoted = false; i += 1; continue
+                if b == quote, i == fieldStart {
+                    // A quoted field: to the closing quote (a doubled quote stays inside).
+                    i += 1
+                    while i < n {
+                        let c = bytes[i]
+                        if c == quote {
+                            if i + 1 < n, bytes[i + 1] == quote { i += 2; continue }
+                            break
+                        }
+                        if c == lf || (c == cr && !(i + 1 < n && bytes[i + 1] == lf)) { line += 1 }
+                        i += 1
                     }
-                    if b == lf || (b == cr && !(i + 1 < n && bytes[i + 1] == lf)) { line += 1 }
-                    field.append(b); i += 1; continue
+                    quotedEnd = i
+                    if i < n { i += 1 }
+                    continue
                 }
-                if b == quote, field.isEmpty { quoted = true; i += 1; continue }
-                if b == delimiter { fields.append(field); field = []; i += 1; continue }
-                if b == lf || b == cr {
+                if b == delimiter || b == lf || b == cr {
+                    fields.spans.append(quotedEnd >= 0 ? (fieldStart + 1, quotedEnd, true) : (fieldStart, i, false))
+                    if b == delimiter { i += 1; fieldStart = i; quotedEnd = -1; continue }
                     contentEnd = i
                     i += (b == cr && i + 1 < n && bytes[i + 1] == lf) ? 2 : 1
                     line += 1
                     break
                 }
-                field.append(b); i += 1
+                i += 1
             }
-            fields.append(field)
-            let blank = contentEnd == start
-            if blank { out += bytes[start..<i]; continue }
+            if contentEnd == n {   // the last record, without a line end
+                fields.spans.append(quotedEnd >= 0 ? (fieldStart + 1, quotedEnd, true) : (fieldStart, n, false))
+            }
+            if contentEnd == start { continue }   // a blank line, kept
             guard let names = header else {
-                header = fields.map { String(decoding: $0, as: UTF8.self) }
-                out += bytes[start..<i]
+                header = fields.spans.indices.map { String(decoding: fields[$0], as: UTF8.self) }
                 continue
             }
             if let key = match(names, fields) {
                 removed.append(Removed(key: key, line: startLine, lineCount: max(1, line - startLine)))
-            } else {
-                out += bytes[start..<i]
+                out += bytes[kept..<start]
+                kept = i
             }
         }
+        if removed.isEmpty { return Result(data: data, removed: []) }
+        out += bytes[kept..<n]
         return Result(data: Data(out), removed: removed)
     }
 
