@@ -236,7 +236,12 @@ public struct Erasure {
             let result = RecordFilter.delimited(v.membershipCSV, delimiter: UInt8(ascii: ",")) { _, fields in
                 fields.first.flatMap(matcher.raw)
             }
-            let inputs = try v.inputs.filter { rewritten.contains(try store.currentSHA256(of: $0.sha256)) }.count
+            // An input's bytes may live on in a rewrite of an earlier erasure, or be stored again (a later run of
+            // the same file): either one being rewritten now changes the version.
+            let inputs = try v.inputs.filter { input in
+                if rewritten.contains(input.sha256) { return true }
+                return rewritten.contains(try store.currentSHA256(of: input.sha256))
+            }.count
             guard !result.removed.isEmpty || inputs > 0 else { continue }
             for r in result.removed { found[r.key] += 1 }
             out.append(VersionErasure(number: v.number, membership: result.removed.isEmpty ? nil : result.data,
