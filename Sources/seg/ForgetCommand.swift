@@ -68,6 +68,10 @@ struct ForgetCommand: ParsableCommand {
             print("reminder: your own files still hold these customers: \(files). seg forget does not change them; "
                   + "remove the customers there, or the next `seg run` stores them again")
         }
+        if !outcome.sourceInputs.isEmpty {
+            print("reminder: source plugins read their own files, which Segwork neither stores nor searches: "
+                  + outcome.sourceInputs.joined(separator: ", ") + "; remove the customers there too")
+        }
     }
 
     static func describe(_ c: ErasureCounts) -> String {

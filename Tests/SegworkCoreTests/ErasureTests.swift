@@ -123,6 +123,16 @@ final class ErasureTests: XCTestCase {
         }
     }
 
+    func testSourcePluginInputsAreNamedForTheReminder() throws {
+        let (ws, store, _) = try makeWorkspace()
+        let dir = root.appendingPathComponent("segmentations")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        try "population: p\nid: pid\ndatasets:\n  p: { dataset: people }\n  s: { source: legacy_pipe, params: { file: data/s.txt }, join: pid }\ncriteria:\n  - plugin: tier\n"
+            .write(to: dir.appendingPathComponent("x.yaml"), atomically: true, encoding: .utf8)
+        let erasure = Erasure(workspace: ws, store: store, hasher: IDHasher(salt: salt))
+        XCTAssertEqual(erasure.sourceInputs(), ["s (legacy_pipe, data/s.txt)"])
+    }
+
     func testAnErasureTurnsOnSecureDeleteWhateverSQLiteDefaultsTo() throws {
         // Debian's SQLite overwrites freed pages by default; other builds do not, and removed rows would linger.
         let (_, store, _) = try makeWorkspace()

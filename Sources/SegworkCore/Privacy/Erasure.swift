@@ -34,6 +34,9 @@ public struct Erasure {
         /// The workspace's own data files (as the definitions name them) that still hold the customers, with row counts:
         /// forget never changes them.
         public var userFiles: [(file: String, rows: Int)]
+        /// Datasets the current definitions read through source plugins (`survey (legacy_pipe, data/x.txt)`):
+        /// Segwork never stores what those plugins read, and cannot tell whether it holds the customers.
+        public var sourceInputs: [String] = []
     }
 
     /// Erases `ids` from the workspace's store and exports, after completing any interrupted erasure. Needs the
@@ -77,6 +80,7 @@ public struct Erasure {
                 e.idHashes.firstIndex(of: h).map { e.found[$0] == 0 } ?? true
             }.map(\.0)
             outcome.userFiles = erasure.userFiles(ErasureMatcher(hasher: hasher, hashes: e.idHashes, ids: unique))
+            outcome.sourceInputs = erasure.sourceInputs()
         }
         return outcome
     }
@@ -250,6 +254,20 @@ public struct Erasure {
             counts.membershipRows += result.removed.count
         }
         return out
+    }
+
+    /// Datasets of the current definitions that source plugins read, with the plugin and its `file` parameter.
+    func sourceInputs() -> [String] {
+        var out = Set<String>()
+        for def in currentDefinitions() {
+            for spec in def.datasets {
+                guard let source = spec.source else { continue }
+                var file = ""
+                if case .string(let f)? = spec.params["file"] { file = ", \(f)" }
+                out.insert("\(spec.name) (\(source)\(file))")
+            }
+        }
+        return out.sorted()
     }
 
     /// The workspace's own data files (named by the current definitions) that still hold the customers.
