@@ -195,6 +195,8 @@ extension VersionStore {
     func applyErasure(_ erasure: Int, rewrites: [SnapshotRewrite], versions: [VersionErasure],
                       found: [Int], counts: ErasureCounts) throws {
         try sql {
+            // Also here: completing an interrupted erasure does not pass through `beginErasure`.
+            try db.execute("PRAGMA secure_delete=ON")
             try db.transaction {
                 let now = timestamp()
                 for r in rewrites {
