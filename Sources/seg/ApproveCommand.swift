@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SegworkCore
+import SegworkData
 
 /// `seg approve WORKSPACE VERSION`
 struct ApproveCommand: ParsableCommand {

@@ -100,6 +100,9 @@ struct ShowCommand: ParsableCommand {
         print("  reference date \(v.asOf), seed \(v.seed), clock \(v.frozenTime)")
         for i in v.inputs { print("  input  \(i.name): \(i.file) sha256 \(i.sha256) (\(i.rows) rows)") }
         for p in v.plugins { print("  plugin \(p.name) \(p.version) (\(p.kind)) sha256 \(p.sha256)") }
+        for e in try history.store.erasures(affecting: v.number) {
+            print("  changed by \(e.id) of \(e.startedAt): customers removed from its membership and inputs; profiles as computed")
+        }
         print(RunSummary.text(report: report, scoreColumns: History.scoreColumns(of: v), version: v.id, destination: nil))
     }
 }
@@ -198,6 +201,7 @@ struct CheckCommand: ParsableCommand {
     /// Checks the targets' gates (printing them unless headless); true when a gate failed.
     private func check(_ runs: inout [CISummary.Run]) throws -> Bool {
         let history = try History(workspace: try Workspace.open(workspace), create: false)
+        try history.requireCompleteErasures(workspace: workspace)
         if store {
             let r = try history.store.verifyIntegrity()
             if !headless {

@@ -20,7 +20,8 @@ struct Seg: ParsableCommand {
         """,
         version: segworkVersion,
         subcommands: [InitCommand.self, ImportCommand.self, RunCommand.self, VersionsCommand.self, ShowCommand.self,
-                      ExportCommand.self, DiffCommand.self, CheckCommand.self, ApproveCommand.self, PluginsCommand.self]
+                      ExportCommand.self, DiffCommand.self, CheckCommand.self, ApproveCommand.self, PluginsCommand.self,
+                      ForgetCommand.self]
     )
 
     /// Parses, runs, and maps every error to a message on standard error and a documented exit status: a

@@ -1,5 +1,6 @@
 import Foundation
 import SegworkCore
+@testable import SegworkData
 import XCTest
 
 /// What `seg run` refuses to do to a workspace: overwrite a run's folder with other bytes, write through symbolic

@@ -1,5 +1,6 @@
 import Foundation
 import SegworkCore
+@testable import SegworkData
 import XCTest
 
 /// SIGTERM and SIGINT to a real `seg run`: it exits 143/130, removes its temporary folders and says what it kept.

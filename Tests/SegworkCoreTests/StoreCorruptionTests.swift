@@ -90,10 +90,13 @@ final class StoreCorruptionTests: XCTestCase {
     }
 
     func testANewerSchemaAsksToUpgradeSegwork() throws {
-        try handEdit("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
-        StoreFixture.assertStoreError(try open(), "schema version 3", "understands up to 2", "Upgrade Segwork") {
-            $0 == .newerSchema(path: self.dbPath, found: 3, supported: 2)
+        try handEdit("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
+        StoreFixture.assertStoreError(try open(), "schema version 4", "understands up to 3", "Upgrade Segwork") {
+            $0 == .newerSchema(path: self.dbPath, found: 4, supported: 3)
         }
+        // Version 3 is version 2 plus the erasure tables (added by the first erasure): without them it is damaged.
+        try handEdit("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
+        StoreFixture.assertStoreError(try open(), "tables missing: erasure_rewrites, erasure_versions, erasures", check: isCorrupted)
         try handEdit("UPDATE meta SET value = 'one' WHERE key = 'schema_version'")
         StoreFixture.assertStoreError(try open(), "meta.schema_version is 'one'", check: isCorrupted)
         try handEdit("DROP TABLE meta")

@@ -1,6 +1,7 @@
 import XCTest
 import LuaHost
 @testable import SegworkCore
+@testable import SegworkData
 #if canImport(Glibc)
 import Glibc
 #endif

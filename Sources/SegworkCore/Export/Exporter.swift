@@ -153,4 +153,10 @@ struct CSVText {
         guard field.first == 0x27, needsGuard(field.dropFirst()) else { return field }
         return UnsafeBufferPointer(rebasing: field.dropFirst())
     }
+
+    /// `unguarded` for a field held as bytes.
+    static func unguarded(_ field: [UInt8]) -> [UInt8] {
+        guard field.first == 0x27, needsGuard(field.dropFirst()) else { return field }
+        return Array(field.dropFirst())
+    }
 }

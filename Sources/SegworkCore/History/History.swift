@@ -86,6 +86,18 @@ public struct History {
         public var identical: Bool
         /// What differs (outputs, and plugins whose files changed since).
         public var differences: [Difference]
+        /// Erasures (`seg forget`) that changed the version; when there are any it is not re-executed.
+        public var erasedBy: [ErasureRecord] = []
+
+        /// What to say instead of a comparison when erasures changed the version, nil otherwise.
+        public var erasureNote: String? {
+            guard let last = erasedBy.last else { return nil }
+            let which = erasedBy.map { "\($0.id) of \($0.startedAt)" }.joined(separator: ", ")
+            return "\(version.id) (\(version.definition), run \(version.runID)) was changed by \(which)"
+                + ": customers were removed from its stored membership and input snapshots, so it cannot reproduce its "
+                + "original bytes and was not re-executed; its profiles are as the run computed them"
+                + (last.completedAt == nil ? ". \(last.id) is incomplete: run `seg forget` again to complete it" : "")
+        }
     }
 
     /// One thing `verify` found different.
@@ -111,8 +123,11 @@ public struct History {
 
     /// Re-executes a stored version: its stored definition text over the stored snapshots of its datasets, with
     /// the same reference date, seed and clock, and compares the outputs byte for byte. Plugins are the workspace's
-    /// current files; any whose hash differs from the version's is reported.
+    /// current files; any whose hash differs from the version's is reported. A version an erasure changed is not
+    /// re-executed: the result names the erasures (`erasedBy`, `erasureNote`).
     public func verify(_ v: VersionRecord, progress: ReadProgress? = nil) throws -> Verification {
+        let erasures = try store.erasures(affecting: v.number)
+        if !erasures.isEmpty { return Verification(version: v, identical: false, differences: [], erasedBy: erasures) }
         let def = try Self.definition(of: v)
         var files: [String: URL] = [:]
         var names: [String: String] = [:]

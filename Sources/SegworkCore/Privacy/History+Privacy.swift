@@ -11,3 +11,14 @@ extension History {
         return hash ? try workspace.privacy.hasher(file: workspace.configDisplay) : nil
     }
 }
+
+extension History {
+    /// Throws `.erasureIncomplete` when an erasure (`seg forget`) was interrupted, so `seg check` says so.
+    /// `workspace` is the path as the user gave it, for the advice.
+    public func requireCompleteErasures(workspace: String) throws {
+        let pending = try store.incompleteErasures()
+        if !pending.isEmpty {
+            throw StoreError.erasureIncomplete(erasures: pending.map { "\($0.id) (started \($0.startedAt))" }, workspace: workspace)
+        }
+    }
+}

@@ -36,6 +36,13 @@ public enum StoreError: SegworkError, CustomStringConvertible, Equatable {
     case linkOutside(path: String, target: String)
     /// The database's path is longer than SQLite accepts (`limit` bytes, its VFS's `mxPathname`).
     case pathTooLong(path: String, bytes: Int, limit: Int)
+    /// Erasures (`seg forget`) were interrupted; `erasures` names them (`erasure #2 started 2026-…`).
+    case erasureIncomplete(erasures: [String], workspace: String)
+    /// An interrupted erasure must be completed with the salt it started with; `variable` now holds another.
+    case erasureSaltChanged(erasure: String, variable: String)
+    /// An erasure cannot remove a customer from a stored file: `what` names the dataset and the file it came from,
+    /// `reason` says why. Nothing was changed.
+    case erasureUnsupported(what: String, reason: String)
 
     private static let repair = "Restore the workspace's .seg/ folder from a backup, or move it aside (mv .seg .seg.broken) "
         + "to start a fresh history; definitions, data and exports/ are not affected"
@@ -91,6 +98,15 @@ public enum StoreError: SegworkError, CustomStringConvertible, Equatable {
         case let .sqlite(path, message):
             return "the version store '\(path)' reported an error: \(message). Try again; "
                 + "if it persists, see docs/STORE.md for how to check and repair a store"
+        case let .erasureIncomplete(erasures, workspace):
+            return "\(erasures.joined(separator: ", ")) did not complete (the process was interrupted): customers it was "
+                + "asked to remove may still be in the store or in exports/. Run `seg forget \(workspace)` (with the same salt "
+                + "variable set) to complete it"
+        case let .erasureSaltChanged(erasure, variable):
+            return "\(erasure) was started with another salt than the one in \(variable); it can only be completed with "
+                + "its own salt (its hashes are made with it). Set \(variable) to that salt and run `seg forget` again"
+        case let .erasureUnsupported(what, reason):
+            return "cannot erase from \(what): \(reason). Nothing was changed"
         }
     }
 

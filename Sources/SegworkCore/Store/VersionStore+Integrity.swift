@@ -62,6 +62,7 @@ extension VersionStore {
                 throw damaged("the stored plugin source \(row.text(0)?.prefix(12) ?? "?")… was changed")
             }
         }
+        try verifyErasures()
         return IntegrityReport(versions: numbers.count, datasets: datasets.count, snapshots: snapshots.count,
                                pluginSources: sources.count)
     }

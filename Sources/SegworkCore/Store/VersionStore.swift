@@ -39,8 +39,10 @@ import SegworkData
 ///
 /// Not thread-safe: use one store from one thread at a time (each process opens its own). See docs/STORE.md.
 public final class VersionStore {
-    /// The schema version this code writes and understands.
-    public static let schemaVersion = 2
+    /// The newest schema version this code understands. New stores are created as version 2 (version 1 plus the
+    /// gate tables; a version 1 store is upgraded under the write lock). The first erasure (`seg forget`) adds its
+    /// tables and makes the store version 3 (`erasureSchemaVersion`).
+    public static let schemaVersion = 3
 
     /// The workspace folder.
     public let root: URL
@@ -164,6 +166,10 @@ public final class VersionStore {
             .filter { !tables.contains($0) }
         if !missing.isEmpty {
             throw StoreError.corrupted(path: databaseURL.path, detail: "tables missing: \(missing.joined(separator: ", "))")
+        }
+        let erasureTables = ["erasure_rewrites", "erasure_versions", "erasures"]
+        if found >= Self.erasureSchemaVersion, case let gone = erasureTables.filter({ !tables.contains($0) }), !gone.isEmpty {
+            throw StoreError.corrupted(path: databaseURL.path, detail: "tables missing: \(gone.joined(separator: ", "))")
         }
         try quickCheck()
     }
