@@ -33,6 +33,17 @@ final class HostileExportTests: XCTestCase {
         }
     }
 
+    func testRejectsCSVGuardsTheRejectedValuesAndColumnNames() throws {
+        let report = CleaningReport(datasets: [], rejects: [
+            CleaningReject(dataset: "people", line: 7, column: "@col", rule: "range", value: "=HYPERLINK(\"http://x\")"),
+            CleaningReject(dataset: "people", line: 8, column: "age", rule: "range", value: "-12"),
+        ])
+        let text = String(decoding: report.rejectsCSV, as: UTF8.self)
+        XCTAssertTrue(text.contains("'@col,range,\"'=HYPERLINK(\"\"http://x\"\")\""), text)
+        XCTAssertTrue(text.contains("people,8,age,range,'-12"), "a rejected value is text as read, guarded: \(text)")
+        XCTAssertFalse(text.contains(",=HYPERLINK"), text)
+    }
+
     func testProfilesCSVGuardsTextCellsAgainstFormulasButNotNumbers() throws {
         let csv = String(decoding: Exporter.csv(try report()), as: UTF8.self)
         XCTAssertTrue(csv.contains("\n\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"click\"\")\",,count,1\n"), csv)

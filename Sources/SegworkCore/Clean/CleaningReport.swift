@@ -36,26 +36,8 @@ public struct CleaningReport: Sendable, Codable, Equatable {
     public var rejectsCSV: Data {
         var csv = CSVText()
         csv.row(["dataset", "line", "column", "rule", "value"])
-        for r in rejects { csv.row([r.dataset, String(r.line), r.column, r.rule, r.value]) }
+        for r in rejects { csv.row([CSVText.text(r.dataset), String(r.line), CSVText.text(r.column), r.rule, CSVText.text(r.value)]) }
         return csv.data
-    }
-
-    /// Appends the "Cleaning" section of `profiles.md`.
-    func markdown(into md: inout MarkdownText) {
-        md.line("## Cleaning")
-        md.line()
-        md.table(["dataset", "rows in", "rows out", "rejects"], align: [.left, .right, .right, .right],
-                 rows: datasets.map { d in
-                     [d.dataset, String(d.rowsIn), String(d.rowsOut), String(d.steps.reduce(0) { $0 + $1.rejects })]
-                 })
-        md.table(["dataset", "step", "what it did", "rows removed", "values changed", "values filled", "rejects"],
-                 align: [.left, .right, .left, .right, .right, .right, .right],
-                 rows: datasets.flatMap { d in
-                     d.steps.map { s in
-                         [d.dataset, String(s.step), s.description, String(s.rowsRemoved), String(s.valuesChanged),
-                          String(s.valuesFilled), String(s.rejects)]
-                     }
-                 })
     }
 }
 

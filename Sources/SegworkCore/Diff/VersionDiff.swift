@@ -12,9 +12,9 @@ public struct VersionDiff: Codable, Sendable, Equatable {
     /// The diff format version this code writes.
     public static let currentFormatVersion = 1
     /// The label of customers without a segment (same as in the profiles).
-    public static let unassignedLabel = "(unassigned)"
+    public static let unassignedLabel = ReservedLabel.unassigned
     /// The label of customers who are not in a version's population at all.
-    public static let absentLabel = "(absent)"
+    public static let absentLabel = ReservedLabel.absent
 
     /// Format version of this diff (1).
     public var formatVersion: Int

@@ -221,7 +221,7 @@ package struct Runner: Sendable {
     /// Labels that reports use for their own groups cannot be segment labels: the empty string, `(all)`,
     /// `(unassigned)` and `(absent)`. Names the plugin and the first customer given such a label.
     private func checkLabels(_ a: LabelAssignment, _ plugin: Plugin, _ ids: Column) throws {
-        let reserved: Set<String> = [Profiler.populationLabel, Profiler.unassignedLabel, VersionDiff.absentLabel]
+        let reserved = ReservedLabel.all
         guard let bad = a.labels.firstIndex(where: { $0.isEmpty || reserved.contains($0) }),
               let row = a.codes.firstIndex(of: Int32(bad)) else { return }
         let got = a.labels[bad].isEmpty ? "empty label" : "reserved label '\(a.labels[bad])'"

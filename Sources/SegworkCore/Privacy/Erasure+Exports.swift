@@ -10,7 +10,7 @@ extension Erasure {
     /// Each changed folder is rewritten atomically (`AtomicWriter`); other files (profiles, cleaning.json) are kept
     /// as they are. Folders outside `exports/` (`seg export --out`, `seg diff --out`) are not known to the workspace.
     func eraseExports(_ erasure: Int, _ matcher: ErasureMatcher, _ found: inout [Int], _ counts: inout ErasureCounts) throws {
-        let exports = workspace.root.appendingPathComponent("exports")
+        let exports = workspace.exportsDirectory
         let changed = try store.versionsChanged(by: erasure)
         var byRun: [String: VersionSummary] = [:]
         for s in try store.versionSummaries() { byRun[s.runID] = s }

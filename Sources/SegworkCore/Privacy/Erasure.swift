@@ -49,7 +49,7 @@ public struct Erasure {
         // The lock file names the command, so never the ids.
         let lock = try store.lockForWriting(command: "seg forget (\(ids.count) \(ids.count == 1 ? "id" : "ids"))")
         defer { lock.release() }
-        AtomicWriter.recoverLeftovers(under: workspace.root.appendingPathComponent("exports"))
+        AtomicWriter.recoverLeftovers(under: workspace.exportsDirectory)
         let erasure = Erasure(workspace: workspace, store: store, hasher: hasher)
 
         var unique: [String] = []

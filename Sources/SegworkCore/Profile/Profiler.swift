@@ -7,9 +7,9 @@ import SegworkData
 /// they depend only on the table, the assignment and the options, never on hashing or addresses.
 package enum Profiler {
     /// The label of the whole-population profile.
-    public static let populationLabel = "(all)"
+    public static let populationLabel = ReservedLabel.population
     /// The label of the unassigned group.
-    public static let unassignedLabel = "(unassigned)"
+    public static let unassignedLabel = ReservedLabel.unassigned
 
     /// Profiles of the segments (by count descending, ties by label in byte order) followed by the
     /// unassigned group, which is always present, even with 0 customers. Use
