@@ -7,22 +7,6 @@ import XCTest
 /// kill the workspace is valid (store integrity, complete export folders), `seg check` says when the erasure is
 /// incomplete, and running `seg forget` again completes it — afterwards the id is in no file under .seg/ or exports/.
 final class ForgetCrashTests: XCTestCase {
-    private enum Moment: CustomStringConvertible {
-        case after(milliseconds: Int)
-        case appears(folder: String, marker: String)
-        /// After SQLite's rollback journal has come and gone `count` times (1: the audit row is committed; 2: the
-        /// store changes are committed).
-        case journalCycles(Int)
-
-        var description: String {
-            switch self {
-            case .after(let ms): return "\(ms) ms after the start"
-            case let .appears(folder, marker): return "when '\(marker)' appears in \(folder)/"
-            case .journalCycles(let n): return "after \(n) store transactions"
-            }
-        }
-    }
-
     /// 2,500 customers (C10000…C12499) and 25,000 orders, seeded; one definition.
     private func generatedWorkspace() throws -> TempWorkspace {
         var rng = SeededGenerator(state: 20_261_206)
@@ -59,35 +43,6 @@ final class ForgetCrashTests: XCTestCase {
         ])
     }
 
-    private func names(_ folder: String, in ws: TempWorkspace) -> Set<String> {
-        Set((try? FileManager.default.contentsOfDirectory(atPath: ws.root.appendingPathComponent(folder).path)) ?? [])
-    }
-
-    /// Kills `child` at `moment`; true when it was killed before it finished.
-    private func kill(_ child: SegChild, at moment: Moment, in ws: TempWorkspace, existing: Set<String>) -> Bool {
-        let start = Date()
-        switch moment {
-        case .after(let ms):
-            while child.isRunning, Date().timeIntervalSince(start) < Double(ms) / 1000 { usleep(500) }
-        case let .appears(folder, marker):
-            while child.isRunning, Date().timeIntervalSince(start) < 30,
-                  !names(folder, in: ws).subtracting(existing).contains(where: { $0.contains(marker) }) {
-                usleep(100)
-            }
-        case .journalCycles(let count):
-            let journal = ws.root.appendingPathComponent(".seg/store.sqlite-journal").path
-            var cycles = 0, present = false
-            while child.isRunning, Date().timeIntervalSince(start) < 30, cycles < count {
-                let now = FileManager.default.fileExists(atPath: journal)
-                if present && !now { cycles += 1 }
-                present = now
-                usleep(50)
-            }
-        }
-        child.kill9()
-        return child.wait().status == -SIGKILL
-    }
-
     func testKillNineDuringForgetLeavesAValidWorkspaceThatARerunCompletes() throws {
         let ws = try generatedWorkspace()
         defer { ws.remove() }
@@ -96,7 +51,7 @@ final class ForgetCrashTests: XCTestCase {
             let r = try seg(args)
             XCTAssertEqual(r.status, 0, r.stderr)
         }
-        let moments: [Moment] = [
+        let moments: [KillMoment] = [
             .after(milliseconds: 20), .after(milliseconds: 80), .after(milliseconds: 200),
             .appears(folder: ".seg/datasets", marker: ".tmp-"),      // writing a rewritten snapshot
             .appears(folder: ".seg", marker: "store.sqlite-journal"), // inside the audit transaction

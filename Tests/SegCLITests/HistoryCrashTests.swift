@@ -6,24 +6,6 @@ import XCTest
 /// `kill -9` of a real `seg run` at several moments: the store must hold the previous versions, or those plus
 /// complete new ones, never anything in between; exports/ must show only complete folders.
 final class HistoryCrashTests: XCTestCase {
-    /// When to kill the run.
-    private enum Moment: CustomStringConvertible {
-        /// A fixed time after the start.
-        case after(milliseconds: Int)
-        /// As soon as a file whose name contains `marker` shows up in `folder` (relative to the workspace).
-        case appears(folder: String, marker: String)
-        /// After SQLite's rollback journal has come and gone `count` times: a transaction committed, the run goes on.
-        case journalCycles(Int)
-
-        var description: String {
-            switch self {
-            case .after(let ms): return "\(ms) ms after the start"
-            case let .appears(folder, marker): return "when '\(marker)' appears in \(folder)/"
-            case .journalCycles(let n): return "after \(n) store transactions"
-            }
-        }
-    }
-
     private static let ageTier = """
         return { api = 1, kind = "criterion", name = "agetier", version = "1.0.0", description = "age bands",
           uses = { "age" }, assign = function(row, p) if row.age >= 50 then return "Older" end return "Younger" end }
@@ -80,39 +62,8 @@ final class HistoryCrashTests: XCTestCase {
         Dictionary(grouping: try ws.versionRows(), by: { $0[2] }).mapValues(\.count)
     }
 
-    /// Names in a workspace folder (empty when it does not exist).
-    private func names(_ folder: String, in ws: TempWorkspace) -> Set<String> {
-        Set((try? FileManager.default.contentsOfDirectory(atPath: ws.root.appendingPathComponent(folder).path)) ?? [])
-    }
-
     private func describe(_ counts: [String: Int]) -> String {
         counts.keys.sorted().map { "\($0) \(counts[$0]!)" }.joined(separator: ", ")
-    }
-
-    /// Kills `child` at `moment`; true when it was killed (false: it finished first). `existing` holds the names
-    /// that were in the moment's folder before the child started (a leftover of an earlier kill is not a trigger).
-    private func kill(_ child: SegChild, at moment: Moment, in ws: TempWorkspace, existing: Set<String>) -> Bool {
-        let start = Date()
-        switch moment {
-        case .after(let ms):
-            while child.isRunning, Date().timeIntervalSince(start) < Double(ms) / 1000 { usleep(1000) }
-        case let .appears(folder, marker):
-            while child.isRunning, Date().timeIntervalSince(start) < 30,
-                  !names(folder, in: ws).subtracting(existing).contains(where: { $0.contains(marker) }) {
-                usleep(200)
-            }
-        case .journalCycles(let count):
-            let journal = ws.root.appendingPathComponent(".seg/store.sqlite-journal").path
-            var cycles = 0, present = false
-            while child.isRunning, Date().timeIntervalSince(start) < 30, cycles < count {
-                let now = FileManager.default.fileExists(atPath: journal)
-                if present && !now { cycles += 1 }
-                present = now
-                usleep(100)
-            }
-        }
-        child.kill9()
-        return child.wait().status == -SIGKILL
     }
 
     /// Checks exports/: every visible folder is a complete export of a stored version; returns the hidden leftovers.
@@ -147,7 +98,7 @@ final class HistoryCrashTests: XCTestCase {
         XCTAssertEqual(baseline.status, 0, baseline.stderr)
         XCTAssertEqual(try counts(ws), ["ages": 1, "rfm": 1])
 
-        let moments: [Moment] = [
+        let moments: [KillMoment] = [
             .after(milliseconds: 50), .after(milliseconds: 150), .after(milliseconds: 300),
             .appears(folder: ".seg/datasets", marker: ".tmp-"),     // copying a new snapshot
             .appears(folder: "exports/rfm", marker: ".tmp-"),       // staging the export folders
