@@ -20,7 +20,7 @@ public struct GateCheck: Sendable {
 }
 
 /// What `History.recordRun` did with a computed run.
-public struct RecordedRun: Sendable {
+package struct RecordedRun: Sendable {
     /// The version the run is: the new one, or the existing one it repeats.
     public var version: VersionRecord
     /// False when the run repeated the latest version of its definition (same run id, same bytes): nothing new was
@@ -40,7 +40,7 @@ extension History {
     ///   and the version is saved together with whether every gate passed, in one transaction.
     ///
     /// Call under the workspace lock.
-    public func recordRun(_ r: RunResult) throws -> RecordedRun {
+    package func recordRun(_ r: RunResult) throws -> RecordedRun {
         let latest: VersionRecord?
         do { latest = try store.version("latest:\(r.definition.name)") } catch StoreError.unknownVersion { latest = nil }
         if let latest, latest.runID == r.report.run.runID {

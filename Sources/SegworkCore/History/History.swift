@@ -47,7 +47,7 @@ public struct History {
     /// Stores a computed run as an immutable version (see `recordRun`, which also says whether it was new and
     /// what its gates said): a run that repeats the latest version of its definition stores nothing and returns
     /// that version.
-    public func record(_ r: RunResult) throws -> VersionRecord {
+    package func record(_ r: RunResult) throws -> VersionRecord {
         try recordRun(r).version
     }
 

@@ -9,7 +9,7 @@ import SegworkData
 /// Records are split the way `DataReader` reads them: RFC 4180 quoting (a field that starts with `"` runs to
 /// the matching `"`, `""` inside is a quote, quoted line breaks stay in the record), and LF, CRLF or a lone CR
 /// end a record. Lines are counted as the reader counts them (physical lines from 1, the header on line 1).
-public enum RecordFilter {
+package enum RecordFilter {
     /// A record that was removed.
     public struct Removed: Sendable, Equatable {
         /// What the match function returned for it (e.g. the index of the id that matched).

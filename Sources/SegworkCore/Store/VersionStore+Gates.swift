@@ -3,7 +3,7 @@ import SegworkData
 
 /// What the store knows about a version's gates: what they said when the version was run, and whether a person
 /// accepted it with `seg approve`.
-public struct GateStanding: Sendable, Equatable {
+package struct GateStanding: Sendable, Equatable {
     /// Whether every gate passed (a version without gates passed), as recorded when the version was saved; nil when
     /// not recorded (stored before schema 2, or an earlier version was approved since): evaluate it again.
     public var passed: Bool?
@@ -59,7 +59,7 @@ extension VersionStore {
     }
 
     /// What the store knows about version `number`'s gates; checksums are checked.
-    public func gateStanding(_ number: Int) throws -> GateStanding {
+    package func gateStanding(_ number: Int) throws -> GateStanding {
         guard hasGateTables else { return GateStanding(passed: nil, approvedAt: nil) }
         var standing = GateStanding(passed: nil, approvedAt: nil)
         if let row = try sql({ try db.row("SELECT passed, recorded_at, record_sha256 FROM gate_outcomes WHERE number = ?1",
