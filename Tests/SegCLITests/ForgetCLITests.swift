@@ -131,6 +131,27 @@ final class ForgetCLITests: XCTestCase {
         XCTAssertFalse(Self.filesHolding("CU-7001", in: ws).isEmpty, "the other customer stays")
     }
 
+    /// After an erasure, the latest version no longer holds what its run id's inputs hold, so running again is not
+    /// a "not reproducible" failure: with the customer removed from the user's own files it is a new version
+    /// without them; with the files unchanged it is a new version that has them again (as the reminder says).
+    func testRunningAgainAfterAnErasureMakesANewVersion() throws {
+        let ws = try Self.workspace()
+        defer { ws.remove() }
+        let env = ["SEG_ID_SALT": Self.salt]
+        XCTAssertEqual(try seg(["run", ws.root.path, "tiers", "-q"], environment: env).status, 0)
+        XCTAssertEqual(try seg(["forget", ws.root.path, Self.gone], environment: env).status, 0)
+        let again = try seg(["run", ws.root.path, "tiers"], environment: env)
+        XCTAssertEqual(again.status, 0, again.stderr)
+        XCTAssertTrue(again.stdout.contains("tiers  v2"), again.stdout)
+        let customers = "customer_id,age\nCU-7001,30\nCU-7003,50\nCU-7004,60\nCU-7005,150\n"
+        try ws.write("data/customers.csv", customers)
+        try ws.write("data/transactions.csv", "order_id,customer_id,order_date,amount\n1,CU-7001,2024-01-10,150\n4,CU-7003,2024-01-15,20\n5,CU-7004,2024-04-01,300\n")
+        XCTAssertEqual(try seg(["forget", ws.root.path, Self.gone], environment: env).status, 0)
+        let clean = try seg(["run", ws.root.path, "tiers", "-q"], environment: env)
+        XCTAssertEqual(clean.status, 0, clean.stderr)
+        XCTAssertEqual(Self.filesHolding(Self.gone, in: ws), [], "gone from the store and exports once the user's files are clean")
+    }
+
     func testIdsFileAndBusyWorkspace() throws {
         let ws = try Self.workspace()
         defer { ws.remove() }

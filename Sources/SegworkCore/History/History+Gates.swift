@@ -43,7 +43,8 @@ extension History {
     package func recordRun(_ r: RunResult) throws -> RecordedRun {
         let latest: VersionRecord?
         do { latest = try store.version("latest:\(r.definition.name)") } catch StoreError.unknownVersion { latest = nil }
-        if let latest, latest.runID == r.report.run.runID {
+        // A version an erasure changed no longer holds what its run id's inputs hold: a run with that id is new.
+        if let latest, latest.runID == r.report.run.runID, try store.erasures(affecting: latest.number).isEmpty {
             let differing = [("membership.csv", r.membership == latest.membershipCSV),
                              ("profiles.json", Exporter.json(r.report) == latest.profilesJSON)].filter { !$0.1 }.map(\.0)
             if !differing.isEmpty {

@@ -78,7 +78,8 @@ extension History {
         var staged: [AtomicWriter.StagedDirectory] = []
         var recorded: [RecordedRun] = []
         do {
-            for r in results { staged.append(try runner.stage(r)) }
+            let erased = try history.erasedRunIDs()
+            for r in results { staged.append(try runner.stage(r, erased: erased.contains(r.report.run.runID))) }
             for r in results { recorded.append(try history.recordRun(r)) }
         } catch {
             staged.forEach { $0.discard() }
@@ -109,5 +110,17 @@ extension History {
         try (out == nil ? AtomicWriter.stageKeepingExisting(files, in: dir, preferExisting: true) : AtomicWriter.stage(files, to: dir)).commit()
         let written = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? Array(files.keys)
         return (dir, written.sorted(by: ByteOrder.less))
+    }
+}
+
+extension History {
+    /// Run ids of versions an erasure (`seg forget`) changed: their export folders and stored membership no longer
+    /// hold what their inputs hold, so a run with one of these ids is stored and exported anew.
+    func erasedRunIDs() throws -> Set<String> {
+        var out: Set<String> = []
+        for v in try store.versionSummaries(definition: nil) where !(try store.erasures(affecting: v.number)).isEmpty {
+            out.insert(v.runID)
+        }
+        return out
     }
 }

@@ -171,7 +171,9 @@ package struct Runner: Sendable {
     /// `--format`) are kept: the same run id means the same bytes, so they are still true. A file both wrote must
     /// have the same bytes; otherwise the run is not reproducible: `AtomicWriteError.notReproducible` names the
     /// files and the folder is left as it was. Refuses to write through a symbolic link leading out of the workspace.
-    public func stage(_ result: RunResult) throws -> AtomicWriter.StagedDirectory {
+    /// With `erased` (an erasure rewrote the run id's folder: `seg forget`), the new files replace the old ones
+    /// without that check, since the folder no longer holds what the run id's inputs hold.
+    public func stage(_ result: RunResult, erased: Bool = false) throws -> AtomicWriter.StagedDirectory {
         var files = result.files
         let dir = result.exportDirectory
         try AtomicWriter.checkNoLinkOutside(dir, root: workspace.root)
@@ -187,7 +189,7 @@ package struct Runner: Sendable {
                 files[name] = data
             }
         }
-        if !differing.isEmpty {
+        if !differing.isEmpty && !erased {
             throw AtomicWriteError.notReproducible(runID: result.report.run.runID, place: workspace.display(dir) + "/",
                                                    files: differing)
         }
