@@ -67,7 +67,7 @@ struct VersionsCommand: ParsableCommand {
             return
         }
         var rows = [["VERSION", "CREATED", "DEFINITION", "AS OF", "RUN", "INPUTS", "SEGMENTS", "CUSTOMERS", "GATES"]]
-        var firstOfRun: [String: String] = [:], repeats: [String] = []
+        var firstOfRun: [String: String] = [:], repeats: [String] = [], erasedNotes: [String] = []
         var standings: [Int: History.Standing] = [:]
         for name in Set(versions.map(\.definition)) {
             for s in try history.standings(of: name) { standings[s.number] = s }
@@ -76,12 +76,18 @@ struct VersionsCommand: ParsableCommand {
             let inputs = v.inputs.map { "\($0.name)@\($0.sha256.prefix(8))" }.joined(separator: " ")
             rows.append([v.id, v.createdAt, v.definition, v.asOf, v.runID, inputs, String(v.segments), String(v.customers),
                          standings[v.number]?.label ?? "-"])
+            let erasures = try history.store.erasures(affecting: v.number)
+            if !erasures.isEmpty {
+                // Its membership no longer is what its inputs gave: not "the same run" as anything.
+                erasedNotes.append("\(v.id) was changed by \(erasures.map(\.id).joined(separator: ", ")) (seg forget): customers were removed from it")
+                continue
+            }
             let key = v.definition + "\n" + v.runID
             if let first = firstOfRun[key] { repeats.append("\(v.id) is the same run as \(first) (run \(v.runID): same inputs, same output)") }
             else { firstOfRun[key] = v.id }
         }
         print(TextTable.render(rows))
-        if !repeats.isEmpty { print("\n" + repeats.joined(separator: "\n")) }
+        if !repeats.isEmpty || !erasedNotes.isEmpty { print("\n" + (repeats + erasedNotes).joined(separator: "\n")) }
     }
 }
 

@@ -143,6 +143,9 @@ final class ForgetCLITests: XCTestCase {
         let again = try seg(["run", ws.root.path, "tiers"], environment: env)
         XCTAssertEqual(again.status, 0, again.stderr)
         XCTAssertTrue(again.stdout.contains("tiers  v2"), again.stdout)
+        let versions = try seg(["versions", ws.root.path], environment: env)
+        XCTAssertTrue(versions.stdout.contains("v1 was changed by erasure #1 (seg forget)"), versions.stdout)
+        XCTAssertFalse(versions.stdout.contains("same run as"), "an erased version is not the same output: \(versions.stdout)")
         let customers = "customer_id,age\nCU-7001,30\nCU-7003,50\nCU-7004,60\nCU-7005,150\n"
         try ws.write("data/customers.csv", customers)
         try ws.write("data/transactions.csv", "order_id,customer_id,order_date,amount\n1,CU-7001,2024-01-10,150\n4,CU-7003,2024-01-15,20\n5,CU-7004,2024-04-01,300\n")
