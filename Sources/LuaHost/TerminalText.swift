@@ -9,7 +9,7 @@ import Foundation
 ///   line and paragraph separators become the visible text `\u{1B}`; bytes that are not UTF-8 become `\xFF`.
 /// - Text is cut after `messageLimit` bytes (a table cell after `cellLimit` characters) with a note saying
 ///   how much was cut.
-/// - No line can start with `::` (a GitHub Actions workflow command, even after spaces) and no text can hold
+/// - No line can start with `::` (a GitHub Actions workflow command, even after any white space) and no text can hold
 ///   `##vso[` or `##[` (Azure Pipelines logging commands): the first character of such a marker is escaped.
 /// - `pluginLines` puts `[plugin] ` in front of every line, so plugin text cannot pass for the host's.
 public enum TerminalText {
@@ -96,14 +96,17 @@ public enum TerminalText {
         return tail + 1
     }
 
-    /// Escapes the first character of CI workflow commands: `::` at the start of a line (after spaces or
-    /// tabs), `##vso[` and `##[` anywhere.
+    /// Escapes the first character of CI workflow commands: `::` at the start of a line (after any white space
+    /// or invisible format characters: GitHub's runner trims all Unicode white space, U+00A0 and U+3000
+    /// included, before it looks for `::`), `##vso[` and `##[` anywhere.
     static func neutralisedCommands(_ text: String) -> String {
         guard text.contains("::") || text.contains("##") else { return text }
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         for i in lines.indices {
             var line = lines[i]
-            let indent = line.prefix { $0 == " " || $0 == "\t" }
+            let indent = line.prefix { c in
+                c.unicodeScalars.allSatisfy { $0.properties.isWhitespace || $0.properties.generalCategory == .format }
+            }
             if line[indent.endIndex...].hasPrefix("::") {
                 line = String(indent) + "\\u{3A}" + line[indent.endIndex...].dropFirst()
             }

@@ -68,6 +68,21 @@ final class HostileTextTests: XCTestCase {
         XCTAssertTrue(printed.split(separator: "\n").allSatisfy { $0.hasPrefix("[talk] ") }, printed)
     }
 
+    /// GitHub's runner trims every Unicode white space character before it looks for `::`, so `::` after a
+    /// no-break space, an ideographic space or a zero-width character is a command too, and is defused.
+    func testWorkflowCommandsAfterUnicodeWhiteSpaceAreDefused() {
+        for lead in ["\u{A0}", "\u{3000}", "\u{2003}", " \u{A0}\t", "\u{200B}", "\u{FEFF}"] {
+            for text in [lead + "::error file=x.swift,line=1::Injected", "ok\n" + lead + "::add-mask::x"] {
+                let shown = TerminalText.escaped(text)
+                for line in shown.split(separator: "\n") {
+                    let trimmed = line.drop { c in c.unicodeScalars.allSatisfy { $0.properties.isWhitespace || $0.properties.generalCategory == .format } }
+                    XCTAssertFalse(trimmed.hasPrefix("::"), "\(Array(lead.unicodeScalars)): \(shown)")
+                }
+                XCTAssertFalse(TerminalText.cell(text).drop { $0.isWhitespace || $0 == "\u{200B}" || $0 == "\u{FEFF}" }.hasPrefix("::"), TerminalText.cell(text))
+            }
+        }
+    }
+
     func testLabelsAreNFCSoBothFormsAreOneSegment() throws {
         let plugin = try folder.load("cafe.lua", criterion("cafe", body: """
         if row.x == 1 then return "caf\\u{E9}" elseif row.x == 2 then return "cafe\\u{301}" end
