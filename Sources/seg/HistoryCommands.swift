@@ -101,11 +101,13 @@ struct ShowCommand: ParsableCommand {
         let history = try History(workspace: try Workspace.open(workspace), create: false)
         let v = try history.store.version(version)
         let report = try History.report(of: v)
-        print("\(v.id)  \(v.definition)  created \(v.createdAt)  Segwork \(v.segworkVersion)")
+        print("\(v.id)  \(TerminalText.cell(v.definition))  created \(v.createdAt)  Segwork \(v.segworkVersion)")
         print("  definition sha256 \(v.definitionSHA256)")
         print("  reference date \(v.asOf), seed \(v.seed), clock \(v.frozenTime)")
-        for i in v.inputs { print("  input  \(i.name): \(i.file) sha256 \(i.sha256) (\(i.rows) rows)") }
-        for p in v.plugins { print("  plugin \(p.name) \(p.version) (\(p.kind)) sha256 \(p.sha256)") }
+        // Names, files and versions come from definitions and plugins: shown through the one sanitiser.
+        let t = TerminalText.cell
+        for i in v.inputs { print("  input  \(t(i.name)): \(t(i.file)) sha256 \(i.sha256) (\(i.rows) rows)") }
+        for p in v.plugins { print("  plugin \(t(p.name)) \(t(p.version)) (\(t(p.kind))) sha256 \(p.sha256)") }
         for e in try history.store.erasures(affecting: v.number) {
             print("  changed by \(e.id) of \(e.startedAt): customers removed from its membership and inputs; profiles as computed")
         }
