@@ -46,6 +46,22 @@ final class HistoryHardeningTests: XCTestCase {
         XCTAssertEqual(ws.exportFolders("tiers"), [], "nothing was written")
     }
 
+    /// The stored version with the same run id is the reference even when it is not the latest and its folder is
+    /// gone (QA: a run returning to v1's run id after v2, with exports/ removed as CI jobs do, was stored as "the
+    /// same run as v1" with other bytes).
+    func testAnOlderVersionWithTheSameRunIDIsTheReferenceToo() throws {
+        let ws = try Shop.workspace(definitions: ["tiers": Shop.definition(criteria: "criteria:\n  - plugin: wobbly\n")],
+                                    plugins: ["wobbly": Self.wobbly])
+        defer { ws.remove() }
+        XCTAssertEqual(try seg(["run", ws.root.path, "-q"]).status, 0)
+        XCTAssertEqual(try seg(["run", ws.root.path, "--as-of", "2024-02-01", "-q"]).status, 0)
+        try FileManager.default.removeItem(at: ws.root.appendingPathComponent("exports"))
+        let back = try seg(["run", ws.root.path])
+        XCTAssertEqual(back.status, 1, back.stdout + back.stderr)
+        XCTAssertTrue(back.stderr.contains("not reproducible") && back.stderr.contains("version v1 in the store"), back.stderr)
+        XCTAssertEqual(try ws.versionRows().map { $0[0] }, ["v1", "v2"], "nothing stored")
+    }
+
     func testACaughtErrorNamesThePluginFileRelativeToTheWorkspace() throws {
         let leaky = """
             return { api = 1, kind = "criterion", name = "leaky", version = "1.0.0", description = "labels with errors",

@@ -33,25 +33,32 @@ package struct RecordedRun: Sendable {
 extension History {
     /// Stores a computed run as a version, unless it repeats the latest version of its definition.
     ///
-    /// - Same run id as the latest version of the definition: nothing is stored (`isNew` false). The bytes must be
-    ///   the same as that version's; otherwise the run is not reproducible and `AtomicWriteError.notReproducible`
-    ///   is thrown (nothing is stored). The gates are evaluated again (an approval may have been added since).
+    /// - Same run id as a stored version of the definition (the most recent such, unless an erasure changed it):
+    ///   the bytes must be the same as that version's; otherwise the run is not reproducible and
+    ///   `AtomicWriteError.notReproducible` is thrown (nothing is stored). When that version is the latest,
+    ///   nothing is stored (`isNew` false); an older one (a run returning to earlier inputs) gives a new version. The gates are evaluated again (an approval may have been added since).
     /// - Otherwise: dataset snapshots and plugin sources are stored, the gates are evaluated against the baseline,
     ///   and the version is saved together with whether every gate passed, in one transaction.
     ///
     /// Call under the workspace lock.
     package func recordRun(_ r: RunResult) throws -> RecordedRun {
-        let latest: VersionRecord?
-        do { latest = try store.version("latest:\(r.definition.name)") } catch StoreError.unknownVersion { latest = nil }
-        // A version an erasure changed no longer holds what its run id's inputs hold: a run with that id is new.
-        if let latest, latest.runID == r.report.run.runID, try store.erasures(affecting: latest.number).isEmpty {
-            let differing = [("membership.csv", r.membership == latest.membershipCSV),
-                             ("profiles.json", Exporter.json(r.report) == latest.profilesJSON)].filter { !$0.1 }.map(\.0)
+        let runID = r.report.run.runID
+        // The most recent stored version with this run id (not only the latest version: a run may return to an
+        // older run id, and its export folder may be gone), unless an erasure changed it: then it no longer holds
+        // what its run id's inputs hold, and a run with that id is simply new.
+        if let same = try store.versionSummaries(definition: r.definition.name).last(where: { $0.runID == runID }),
+           try store.erasures(affecting: same.number).isEmpty {
+            let stored = try store.version(same.id)
+            let differing = [("membership.csv", r.membership == stored.membershipCSV),
+                             ("profiles.json", Exporter.json(r.report) == stored.profilesJSON)].filter { !$0.1 }.map(\.0)
             if !differing.isEmpty {
-                throw AtomicWriteError.notReproducible(runID: latest.runID, place: "version \(latest.id) in the store",
+                throw AtomicWriteError.notReproducible(runID: runID, place: "version \(stored.id) in the store",
                                                        files: differing)
             }
-            return RecordedRun(version: latest, isNew: false, gates: try checkGates(latest))
+            let latest = try store.versionSummaries(definition: r.definition.name).last
+            if latest?.number == stored.number {
+                return RecordedRun(version: stored, isNew: false, gates: try checkGates(stored))
+            }
         }
         try storeInputs(r)
         let draft = Self.draft(r)
