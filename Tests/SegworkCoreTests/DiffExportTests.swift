@@ -55,6 +55,18 @@ final class DiffExportTests: XCTestCase {
         XCTAssertEqual(rows.filter { $0.hasPrefix("mover,") }.count, 6)
     }
 
+    /// Input rows carry dataset and plugin names from the definition: guarded against formulas like every text
+    /// cell (QA: a dataset named `=HYPERLINK(…)` reached diff.csv as a formula).
+    func testCSVGuardsInputNames() throws {
+        var d = try diff()
+        d.inputChanges = [InputChange(kind: .dataset, name: "=HYPERLINK(\"http://evil\";\"x\")", field: "sha256",
+                                      before: "aa", after: "bb"),
+                          InputChange(kind: .dataset, name: "@cust", field: "added", before: nil, after: "s")]
+        let csv = text(DiffExporter.csv(d))
+        XCTAssertTrue(csv.contains("input,\"'=HYPERLINK(\"\"http://evil\"\";\"\"x\"\")\",dataset.sha256,aa,bb,"), csv)
+        XCTAssertTrue(csv.contains("input,'@cust,dataset.added,,s,"), csv)
+    }
+
     func testCSVQuotesIdsAndLabels() throws {
         let d = try DiffEngine.diff(from: F.record(1, "id,segment\n\"a,\"\"1\",\"x,y\"\n"),
                                     to: F.record(2, "id,segment\n\"a,\"\"1\",z\n"), includeMovers: true)

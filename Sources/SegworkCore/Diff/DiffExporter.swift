@@ -70,7 +70,7 @@ public enum DiffExporter {
         }
         for c in d.inputChanges {
             let field = "\(c.kind.rawValue).\(c.field)" + (c.param.map { ".\($0)" } ?? "")
-            out.row(["input", c.name, field, CSVText.textOrNumber(c.before ?? ""), CSVText.textOrNumber(c.after ?? ""), ""])
+            out.row(["input", CSVText.text(c.name), CSVText.text(field), CSVText.textOrNumber(c.before ?? ""), CSVText.textOrNumber(c.after ?? ""), ""])
         }
         for m in d.movers ?? [] {
             out.row(["mover", CSVText.text(m.customerID), "customer", CSVText.text(m.from), CSVText.text(m.to), ""])
