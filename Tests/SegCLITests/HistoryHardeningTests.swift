@@ -132,6 +132,26 @@ final class HistoryHardeningTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: outside.path), [])
     }
 
+    /// The database and the lock file themselves as links leading outside (QA: the store, with raw ids, was
+    /// written to the link's target, 0644).
+    func testAStoreOrLockFileLinkedOutsideIsRefused() throws {
+        for file in ["store.sqlite", "lock"] {
+            let outside = FileManager.default.temporaryDirectory.appendingPathComponent("segcli-outside-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: outside, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: outside) }
+            let target = outside.appendingPathComponent("stolen")
+            FileManager.default.createFile(atPath: target.path, contents: nil)
+            let ws = try Shop.workspace()
+            defer { ws.remove() }
+            try FileManager.default.createDirectory(at: ws.root.appendingPathComponent(".seg"), withIntermediateDirectories: true)
+            try FileManager.default.createSymbolicLink(at: ws.root.appendingPathComponent(".seg/\(file)"), withDestinationURL: target)
+            let run = try seg(["run", ws.root.path])
+            XCTAssertEqual(run.status, 1, "\(file): " + run.stdout + run.stderr)
+            XCTAssertTrue(run.stderr.contains("refusing to write through") && run.stderr.contains(file), run.stderr)
+            XCTAssertEqual(try Data(contentsOf: target), Data(), "\(file): nothing written through the link")
+        }
+    }
+
     func testTheStoreAndTheExportsAreOwnerOnly() throws {
         let ws = try Shop.workspace()
         defer { ws.remove() }

@@ -34,7 +34,8 @@ enum StoreFiles {
         try syncDirectory(url.deletingLastPathComponent())
     }
 
-    /// `.linkOutside` when `.seg/` or `.seg/datasets/` is a symbolic link leading out of the workspace `root`.
+    /// `.linkOutside` when `.seg/`, `.seg/datasets/`, `.seg/store.sqlite` or `.seg/lock` is (or lies behind) a
+    /// symbolic link leading out of the workspace `root`.
     static func checkNoLinkOutside(_ url: URL, root: URL) throws {
         do { try AtomicWriter.checkNoLinkOutside(url, root: root) } catch AtomicWriteError.linkOutside(let path, let target) {
             throw StoreError.linkOutside(path: path, target: target)

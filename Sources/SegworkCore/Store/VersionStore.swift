@@ -103,6 +103,10 @@ public final class VersionStore {
         if resolvedLength >= limit {
             throw StoreError.pathTooLong(path: dbPath, bytes: resolvedLength, limit: limit - 1)
         }
+        // The database and the lock hold customer ids and are written: never through a link leading outside.
+        for file in ["store.sqlite", "lock"] {
+            try StoreFiles.checkNoLinkOutside(seg.appendingPathComponent(file), root: root)
+        }
         let storeExists = FileManager.default.fileExists(atPath: dbPath)
         if !storeExists {
             guard create else { throw StoreError.missing(path: dbPath) }
