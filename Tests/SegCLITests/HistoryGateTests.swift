@@ -100,6 +100,28 @@ final class HistoryGateTests: XCTestCase {
         XCTAssertEqual(try seg(["approve", ws.root.path, "v9"]).status, 2)
     }
 
+    /// Every id renamed: no customer is in both the baseline and the new version, so drift cannot be measured and
+    /// the gate fails (QA: it passed, said "there is no baseline", and the version became the next baseline).
+    func testMaxDriftFailsWhenNoCustomerIsInTheBaseline() throws {
+        let ws = try Shop.workspace(definitions: ["tiers": Shop.definition(extra: "gates:\n  max_drift: 25%\n")])
+        defer { ws.remove() }
+        XCTAssertEqual(try seg(["run", ws.root.path, "-q"]).status, 0)
+        func renamed(_ text: String) -> String {
+            text.split(separator: "\n", omittingEmptySubsequences: false).enumerated().map { i, line in
+                guard i > 0, !line.isEmpty else { return String(line) }
+                var f = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+                let k = f.count == 2 ? 0 : 1   // customers: id first; transactions: id second
+                f[k] = "X-" + f[k]
+                return f.joined(separator: ",")
+            }.joined(separator: "\n")
+        }
+        try ws.write("data/customers.csv", renamed(Shop.customers))
+        try ws.write("data/transactions.csv", renamed(Shop.transactions))
+        let moved = try seg(["run", ws.root.path])
+        XCTAssertEqual(moved.status, 3, moved.stdout + moved.stderr)
+        XCTAssertTrue(moved.stdout.contains("no customer of the baseline v1 is in this version"), moved.stdout)
+    }
+
     func testHeadlessRunsPrintOnlyTheJSONSummary() throws {
         let ws = try Shop.workspace(definitions: ["tiers": Shop.definition(extra: passing)])
         defer { ws.remove() }

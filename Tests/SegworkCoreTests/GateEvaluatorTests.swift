@@ -105,6 +105,11 @@ final class GateEvaluatorTests: XCTestCase {
         let named = GateEvaluator.evaluate(try GateParserTests.gates("max_drift: 25%"), report: try Self.report(),
                                            drift: 0.312, baseline: "v4")
         XCTAssertTrue(named[0].message.contains("changed segment since the baseline v4, above"), named[0].message)
+        // A baseline with no customer in common (every id changed): drift cannot be measured, so the gate fails.
+        let disjoint = GateEvaluator.evaluate(try GateParserTests.gates("max_drift: 25%"), report: try Self.report(),
+                                              drift: nil, baseline: "v3")
+        XCTAssertFalse(disjoint[0].passed)
+        XCTAssertTrue(disjoint[0].message.contains("no customer of the baseline v3 is in this version"), disjoint[0].message)
     }
 
     func testPerSegmentOverridesReplaceGlobalLimits() throws {

@@ -6,7 +6,8 @@ import SegworkData
 package enum GateEvaluator {
     /// Every gate's result (passed ones included, in a stable order: as declared, segments in report order).
     /// `drift` is the share moved vs the baseline version, named by `baseline` (`v3`) in the message (nil when there
-    /// is none: max_drift then passes with a message saying there is nothing to compare with). See docs/GATES.md.
+    /// is none: max_drift then passes with a message saying there is nothing to compare with; nil with a baseline,
+    /// when no customer is in both versions: max_drift fails, since drift cannot be measured). See docs/GATES.md.
     public static func evaluate(_ gates: GateSet, report: ProfileReport, drift: Double?, baseline: String? = nil) -> [GateResult] {
         let c = Checker(gates: gates, report: report)
         var out: [GateResult] = []
@@ -169,6 +170,12 @@ struct Checker {
 
     func maxDrift(_ limit: Double, _ drift: Double?, _ baseline: String?) -> GateResult {
         let gate = "max_drift"
+        if drift == nil, let baseline {
+            return GateResult(gate: gate, segment: nil, passed: false, actual: nil, limit: limit,
+                              message: "gate \(gate): no customer of the baseline \(baseline) is in this version, so drift "
+                                  + "cannot be measured; check that the id column still holds the same ids, or accept "
+                                  + "this version with `seg approve`")
+        }
         guard let drift else {
             return GateResult(gate: gate, segment: nil, passed: true, actual: nil, limit: limit,
                               message: "gate \(gate): no earlier version of this definition passed its gates or was approved, "

@@ -135,9 +135,20 @@ extension History {
                          baseline: VersionRecord?) -> (results: [GateResult], drift: Double?) {
         // A baseline that cannot be compared (damaged, or from a time when other labels were allowed) must not fail
         // a run: drift is then unknown, as for a first version.
-        let drift = baseline.flatMap { try? DiffEngine.drift(from: $0.membershipCSV, to: membership) }
+        // A baseline that can be compared but shares no customer with this version (every id changed) gives no
+        // drift: the gate then fails rather than passing as if there were no baseline.
+        var comparable: VersionRecord?
+        var drift: Double?
+        if let baseline {
+            do {
+                drift = try DiffEngine.drift(from: baseline.membershipCSV, to: membership)
+                comparable = baseline
+            } catch {
+                drift = nil   // not comparable: as for a first version
+            }
+        }
         guard let gates = definition.gates, !gates.isEmpty else { return ([], drift) }
-        return (GateEvaluator.evaluate(gates, report: report, drift: drift, baseline: baseline?.id), drift)
+        return (GateEvaluator.evaluate(gates, report: report, drift: drift, baseline: comparable?.id), drift)
     }
 
     /// Snapshots every dataset file the run read and stores every plugin's source (before its version is saved).
