@@ -45,6 +45,10 @@ public final class Plugin {
     public let manifest: PluginManifest
     /// The file it was loaded from.
     public let path: String
+    /// How messages name the file: the `chunkName` it was loaded with (workspace-relative, `bundled:criteria/rfm.lua`),
+    /// else `path`. Never an absolute path when a chunk name was given, so a message used as a label cannot
+    /// export one.
+    public var shownFile: String { state.shownFile }
     let state: PluginState
 
     /// Loads and validates the plugin in `path` in a fresh sandbox. Throws `PluginError` naming the file
@@ -66,7 +70,7 @@ public final class Plugin {
             throw PluginError(plugin: fileName, file: path, reason: .runtime("could not create a Lua state (out of memory)"))
         }
         try state.check(sw_load_chunk(state.host), .load)
-        let manifest = try ManifestValidator(file: path).validate(state.readSlot(Int32(SW_SLOT_MANIFEST)))
+        let manifest = try ManifestValidator(file: state.shownFile).validate(state.readSlot(Int32(SW_SLOT_MANIFEST)))
         state.pluginName = manifest.name
         try state.check(sw_capture_functions(state.host, manifest.kind.mainFunction), .setup)
         let plugin = Plugin(manifest: manifest, path: path, state: state)
@@ -144,7 +148,7 @@ public final class Plugin {
         }
         try state.check(status, .assign)
         return try LabelRules.apply(LabelAssignment(codes: codes, labels: state.labels()), plugin: manifest.name,
-                                    file: path, maxSegments: state.limits.segments)
+                                    file: shownFile, maxSegments: state.limits.segments)
     }
 
     /// Calls `score(row, p)` for each of `rowCount` rows. A return that is neither a number nor nil throws
@@ -197,12 +201,12 @@ public final class Plugin {
     }
 
     private func paramError(_ name: String, _ problem: String) -> PluginError {
-        PluginError(plugin: manifest.name, file: path, reason: .badParam(name: name, problem: problem))
+        PluginError(plugin: manifest.name, file: shownFile, reason: .badParam(name: name, problem: problem))
     }
 
     func requireKind(_ kind: PluginKind, _ function: String) throws {
         guard manifest.kind != kind else { return }
-        throw PluginError(plugin: manifest.name, file: path, reason: .runtime(
+        throw PluginError(plugin: manifest.name, file: shownFile, reason: .runtime(
             "is a \(manifest.kind.rawValue) plugin and has no \(function) function; use it as a \(manifest.kind.rawValue)"))
     }
 

@@ -38,7 +38,7 @@ extension Plugin {
         try requireKind(.cleaner, "clean")
         ColumnBridge.checkLengths(columns, rowCount: rowCount)
         guard let strings = sw_clean_strings_new(Int32(columns.count)) else {
-            throw PluginError(plugin: manifest.name, file: path, reason: .runtime("the plugin host is out of memory"))
+            throw PluginError(plugin: manifest.name, file: shownFile, reason: .runtime("the plugin host is out of memory"))
         }
         defer { sw_clean_strings_free(strings) }
         let n = max(rowCount, 1)

@@ -48,6 +48,8 @@ final class PluginState {
     let host: OpaquePointer
     let sink: LogSink
     let file: String
+    /// How messages name the file: the chunk name when one was given, else the path.
+    let shownFile: String
     let limits: LuaLimits
     var pluginName: String { didSet { sink.pluginName = pluginName; sw_host_set_name(host, pluginName) } }
 
@@ -69,6 +71,7 @@ final class PluginState {
     init?(file: String, chunkName: String? = nil, environment: PluginEnvironment, watchdogSeconds: Double) {
         let name = file.split(separator: "/").last.map(String.init) ?? file
         self.file = file
+        self.shownFile = chunkName ?? file
         self.chunkName = chunkName ?? Self.defaultChunkName(file: file, fileRoot: environment.fileRoot)
         let chunk = self.chunkName
         self.limits = environment.limits
@@ -155,7 +158,7 @@ final class PluginState {
         default: reason = .runtime("the plugin host failed: \(message)")
         }
         let isLoadError = status == Int32(SW_ERR_SYNTAX) || status == Int32(SW_ERR_UNREADABLE)
-        var error = PluginError(plugin: pluginName, file: file, line: isLoadError ? located.line : line, reason: reason,
+        var error = PluginError(plugin: pluginName, file: shownFile, line: isLoadError ? located.line : line, reason: reason,
                                 row: row, traceback: traceback)
         // A source stopped by a limit: which record it was producing (a runaway emit loop, a record too large).
         if call.function == CallSite.read.function, [SW_ERR_BUDGET, SW_ERR_TIME, SW_ERR_SOURCE_CAP, SW_ERR_MEMORY].contains(Int(status)) {

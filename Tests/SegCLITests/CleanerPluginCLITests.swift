@@ -158,7 +158,7 @@ final class CleanerPluginCLITests: XCTestCase {
         defer { ws.remove() }
         let r = try SegProcess.run(["run", ws.root.path])
         XCTAssertEqual(r.status, 1, r.stderr)
-        XCTAssertTrue(r.stderr.contains("data/customers.csv, line 4: record 3 of dataset 'customers' (clean step 1): plugin 'wrong' (\(ws.root.path)/plugins/cleaners/wrong.lua) returned a table whose 'age' is the string \"fifty\" from clean; clean must return nil or the row with each value of its column's type; 'age' is an integer column"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("data/customers.csv, line 4: record 3 of dataset 'customers' (clean step 1): plugin 'wrong' (plugins/cleaners/wrong.lua) returned a table whose 'age' is the string \"fifty\" from clean; clean must return nil or the row with each value of its column's type; 'age' is an integer column"), r.stderr)
 
         let spin = """
         return { api = 1, kind = "cleaner", name = "spin", version = "1", description = "d", uses = { "age" },
@@ -202,7 +202,7 @@ final class CleanerPluginCLITests: XCTestCase {
         defer { ws.remove() }
         let r = try SegProcess.run(["run", ws.root.path])
         XCTAssertEqual(r.status, 1, r.stderr)
-        XCTAssertTrue(r.stderr.contains("data/customers.csv, line 2: record 1 of dataset 'customers' (clean step 2): plugin 'leak' (\(ws.root.path)/plugins/cleaners/leak.lua) returned a table that changes 'name', which is not a personal column, while the plugin uses the personal (pii) columns email"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("data/customers.csv, line 2: record 1 of dataset 'customers' (clean step 2): plugin 'leak' (plugins/cleaners/leak.lua) returned a table that changes 'name', which is not a personal column, while the plugin uses the personal (pii) columns email"), r.stderr)
         XCTAssertFalse(r.stderr.contains("ann@shop.org"), r.stderr)
         XCTAssertEqual(ws.exportedFiles(), [])
         // Without the pii tag the same plugin is an ordinary cleaner.

@@ -92,7 +92,7 @@ extension Cleaner {
             for i in codes.indices where c.valid[i] {
                 guard let d = parsed[Int(codes[i])] else {
                     let shown = pii.contains(source.name) ? "a string (withheld: pii)" : "\"\(dictionary[Int(codes[i])])\""
-                    throw located(PluginError(plugin: plugin.manifest.name, file: plugin.path, reason: .badReturn(
+                    throw located(PluginError(plugin: plugin.manifest.name, file: plugin.shownFile, reason: .badReturn(
                         field: "clean", expected: "nil or the row with each value of its column's type; '\(c.name)' is a date column, so a \"YYYY-MM-DD\" string or nil",
                         got: "table whose '\(c.name)' is \(shown), which is not a date YYYY-MM-DD"), row: i), step: step)
                 }

@@ -227,7 +227,7 @@ package struct Runner: Sendable {
         guard let bad = a.labels.firstIndex(where: { $0.isEmpty || reserved.contains($0) }),
               let row = a.codes.firstIndex(of: Int32(bad)) else { return }
         let got = a.labels[bad].isEmpty ? "empty label" : "reserved label '\(a.labels[bad])'"
-        throw PluginError(plugin: plugin.manifest.name, file: plugin.path,
+        throw PluginError(plugin: plugin.manifest.name, file: plugin.shownFile,
                           reason: .badReturn(field: "assign", expected: "a non-empty label other than (all), (unassigned) and (absent)", got: got),
                           row: row, customerID: ids.string(at: row))
     }
