@@ -77,6 +77,31 @@ final class DefinitionPlaceTests: XCTestCase {
         XCTAssertFalse(e.description.contains("data/tx.csv"), "names the data file, not the definition: \(e)")
     }
 
+    func testIdTypoIsADefinitionErrorAtItsLine() throws {
+        let text = definition().replacingOccurrences(of: "\nid: customer_id\n", with: "\nid: customerid\n")
+        let e = try XCTUnwrap(try runError(text) as? DefinitionError, "not a definition error")
+        XCTAssertEqual(e.line, 2, "\(e)")
+        XCTAssertTrue(e.file.hasSuffix("segmentations/d.yaml"), "\(e)")
+        XCTAssertTrue(e.message.contains("id names column 'customerid', which dataset 'customers' does not have; did you mean 'customer_id'? columns: customer_id, country"), "\(e)")
+        XCTAssertEqual(e.exitStatus, .usage)
+    }
+
+    func testSchemaTypoIsADefinitionErrorAtItsLine() throws {
+        let flow = definition().replacingOccurrences(of: "    join: customer_id\n",
+                                                     with: "    join: customer_id\n    schema: { scor: integer }\n")
+        let e = try XCTUnwrap(try runError(flow) as? DefinitionError, "not a definition error")
+        XCTAssertEqual(e.line, 9, "\(e)")
+        XCTAssertTrue(e.message.contains("datasets.survey.schema.scor names column 'scor', which dataset 'survey' (data/survey.csv) does not have; did you mean 'score'? columns: customer_id, score"), "\(e)")
+        XCTAssertEqual(e.exitStatus, .usage)
+        // Long form: the entry's own line (its key), not the line its mapping starts on; the first typo by line.
+        let block = definition().replacingOccurrences(
+            of: "    join: customer_id\n",
+            with: "    join: customer_id\n    schema:\n      scores:\n        type: integer\n      customer_id: string\n      customer_di: string\n")
+        let b = try XCTUnwrap(try runError(block) as? DefinitionError, "not a definition error")
+        XCTAssertEqual(b.line, 10, "\(b)")
+        XCTAssertTrue(b.message.contains("schema.scores names column 'scores'") && b.message.contains("did you mean 'score'?"), "\(b)")
+    }
+
     func testDaysSinceTypoIsADefinitionErrorAtItsLine() throws {
         let text = definition(tail: "  days_since: { signup_dat: tenure }\ncriteria: [rfm]\n")
         try write("data/customers.csv", "customer_id,country,signup_date\nC1,DE,2023-01-01\nC2,FR,2023-02-01\nC3,DE,2023-03-01\n")
@@ -140,6 +165,20 @@ final class DefinitionPlaceTests: XCTestCase {
             XCTAssertEqual(e?.line, 11, "\(error)")
             XCTAssertTrue("\(error)".contains("did you mean 'tx'?"), "\(error)")
         }
+    }
+
+    /// Editors leave hidden files next to the one being edited (Emacs: `.#name.yaml`, a dangling symlink); they are
+    /// not definitions and must not stop a run.
+    func testHiddenFilesInSegmentationsAreNotDefinitions() throws {
+        try write("segmentations/a.yaml", definition())
+        try FileManager.default.createSymbolicLink(atPath: root.appendingPathComponent("segmentations/.#a.yaml").path,
+                                                   withDestinationPath: "someone@host.4242:1700000000")
+        try write("segmentations/.draft.yaml", "population: [\n")
+        let ws = try Workspace.open(root.path, environment: ["SEG_BUNDLED_PLUGINS": ""])
+        XCTAssertEqual(try ws.definitionFiles().map(\.lastPathComponent), ["a.yaml"])
+        let defs = try ws.definitions(named: [])
+        XCTAssertEqual(defs.map(\.name), ["a"])
+        XCTAssertNoThrow(try Runner(workspace: ws).run(defs[0]))
     }
 
     func testABrokenDefinitionDoesNotBlockRunsOfTheOthers() throws {

@@ -250,7 +250,13 @@ extension Definition {
                 case "clean": d.clean = try CleanStep.parseList(v, "\(path).clean", y)
                 case "invalid_utf8": d.replaceInvalidUTF8 = try parseInvalidUTF8(v, "\(path).invalid_utf8", y)
                 case "schema":
+                    // Each entry's line is its key's: in the long form the value starts on the next line.
+                    var keyLines: [String: Int] = [:]
+                    for (k, _) in v.mapping ?? [:] {
+                        if let name = k.scalar?.string, let line = k.mark?.line, keyLines[name] == nil { keyLines[name] = line }
+                    }
                     for (col, t) in try y.mapping(v, "\(path).schema") {
+                        lines["\(path).schema.\(col)"] = keyLines[col] ?? t.mark?.line
                         let entry = try parseSchemaEntry(t, "\(path).schema.\(col)", y)
                         if let type = entry.type { d.schema[col] = type }
                         if entry.pii { d.pii.append(col) }

@@ -70,6 +70,13 @@ struct DatasetStage {
                 options.pii = Set(spec.pii)
                 // A snapshot (`.seg/datasets/<sha>.csv`) holds the user's bytes: errors name the user's file.
                 options.displayName = fileOverrides[spec.name] == nil ? nil : originalName(spec)
+                // A schema entry naming a column the file lacks is the definition's mistake: its line, a did-you-mean.
+                let definition = definition, owner = "dataset '\(spec.name)' (\(options.displayName ?? spec.file ?? shown))"
+                options.unknownSchemaColumns = { unknown, columns in
+                    let path = { (name: String) in "datasets.\(spec.name).schema.\(name)" }
+                    let first = unknown.min { (definition.line(of: path($0)) ?? .max, $0) < (definition.line(of: path($1)) ?? .max, $1) }!
+                    return definition.missingColumn(path(first), first, in: columns, owner: owner, fallbackLine: spec.line)
+                }
                 let table = try DataReader.read(path: shown, options: options)
                 progress?.end()
                 let recorded = spec.file ?? "dataset:\(spec.imported!)"
@@ -101,7 +108,7 @@ struct DatasetStage {
         for spec in definition.datasets {
             guard let (table, origin) = tables[spec.name] else { continue }
             for name in spec.pii where table[name] == nil {
-                throw DefinitionError(file: definition.file, line: spec.line,
+                throw DefinitionError(file: definition.file, line: definition.line(of: "datasets.\(spec.name).schema.\(name)", or: spec.line),
                                       "dataset '\(spec.name)': schema tags column '\(name)' pii: true, but \(origin) has no such column; \(Definition.didYouMean(name, table.columnNames))columns: \(table.columnNames.joined(separator: ", "))")
             }
         }
@@ -109,9 +116,10 @@ struct DatasetStage {
         guard let (population, popOrigin) = tables[definition.population] else {
             throw DefinitionError(file: definition.file, "population '\(definition.population)' was not read")
         }
+        // An id column the population lacks is the definition's mistake (usually a typo): name its line.
         guard let ids = population[definition.id] else {
-            throw DataError(file: popOrigin, line: nil, column: definition.id,
-                            message: "the id column '\(definition.id)' is not in the population; columns: \(population.columnNames.joined(separator: ", "))")
+            throw definition.missingColumn("id", definition.id, in: population.columnNames,
+                                           owner: "dataset '\(definition.population)'")
         }
         var table = population
         // Ids must be present and unique, even with nothing to join.
@@ -254,8 +262,8 @@ struct DatasetStage {
     private func applySchema(_ spec: DatasetSpec, _ table: inout Table, origin: String) throws {
         for (name, type) in spec.schema.sorted(by: { $0.key < $1.key }) {
             guard let c = table[name] else {
-                throw DefinitionError(file: definition.file, line: spec.line,
-                                      "dataset '\(spec.name)': schema names column '\(name)', which \(origin) does not emit")
+                throw definition.missingColumn("datasets.\(spec.name).schema.\(name)", name, in: table.columnNames,
+                                               owner: "\(origin), the source of dataset '\(spec.name)',", fallbackLine: spec.line)
             }
             if c.type != type {
                 throw DefinitionError(file: definition.file, line: spec.line,

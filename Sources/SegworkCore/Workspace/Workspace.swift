@@ -110,11 +110,12 @@ public struct Workspace: Sendable {
         (path.hasPrefix("/") ? URL(fileURLWithPath: path) : root.appendingPathComponent(path)).standardizedFileURL
     }
 
-    /// The definition files in `segmentations/`, sorted by name.
+    /// The definition files in `segmentations/`, sorted by name. Hidden files (names starting with '.', such as an
+    /// editor's lock file `.#churn.yaml`, often a dangling symlink) are not definitions and are left out.
     public func definitionFiles() throws -> [URL] {
         let dir = root.appendingPathComponent("segmentations")
         let names = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
-        return names.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
+        return names.filter { !$0.hasPrefix(".") && ($0.hasSuffix(".yaml") || $0.hasSuffix(".yml")) }.sorted()
             .map { dir.appendingPathComponent($0) }
     }
 

@@ -191,7 +191,7 @@ package struct CSVFormat: ChunkParser {
             try ByteScan.requireText(UnsafeBufferPointer(rebasing: UnsafeBufferPointer(first.bytes)[..<tok.pos]),
                                      origin: origin, loneCR: true, firstLine: first.firstLine)
         }
-        try checkSchema(options.schema, columns: names, origin: origin)
+        try checkSchema(options, columns: names, origin: origin)
         first.start = tok.pos
         first.startLine = tok.line
     }

@@ -68,6 +68,11 @@ package struct ReadOptions: Sendable {
     /// Reads every column as text whatever the schema says (checks a file's structure without its types: import).
     package var allText = false
 
+    /// Makes the error for a schema that names columns the file does not have (given those names, sorted, and the
+    /// file's columns), when the schema's author should hear of it in their own terms (a definition's file and
+    /// line). Nil: a `DataError` naming the file.
+    package var unknownSchemaColumns: (@Sendable (_ unknown: [String], _ columns: [String]) -> any Error)? = nil
+
     /// Bytes read per chunk; each chunk is parsed on its own thread.
     var chunkBytes = 16 << 20
     /// Parsing threads (at most the number of cores).
@@ -134,10 +139,11 @@ package func quoteForMessage(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
 }
 
 /// Checks that a schema only names columns that exist.
-package func checkSchema(_ schema: [String: ColumnType], columns: [String], origin: String) throws {
+package func checkSchema(_ options: ReadOptions, columns: [String], origin: String) throws {
     let present = Set(columns)
-    let unknown = schema.keys.filter { !present.contains($0) }.sorted()
+    let unknown = options.schema.keys.filter { !present.contains($0) }.sorted()
     guard let first = unknown.first else { return }
+    if let problem = options.unknownSchemaColumns { throw problem(unknown, columns) }
     let listed = columns.isEmpty ? "none" : columns.map { "'\($0)'" }.joined(separator: ", ")
     throw DataError(file: origin, line: nil, column: first,
                     message: "the schema names \(unknown.count == 1 ? "a column" : "columns") "

@@ -72,7 +72,7 @@ package struct JSONLinesFormat: ChunkParser {
             throw DataError(file: origin, line: nil,
                             message: "none of its \(rows) records has a field; each object needs at least one key")
         }
-        try checkSchema(options.schema, columns: columns, origin: origin)
+        try checkSchema(options, columns: columns, origin: origin)
     }
 }
 
