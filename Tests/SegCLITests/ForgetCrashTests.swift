@@ -88,6 +88,10 @@ final class ForgetCrashTests: XCTestCase {
                 incompleteSeen += 1
                 XCTAssertEqual(check.status, 1, "\(moment): \(check.stderr)")
                 XCTAssertTrue(check.stderr.contains("did not complete") && check.stderr.contains("seg forget"), check.stderr)
+                // A run would store more while customers the erasure was asked to remove are still there: refused.
+                let run = try seg(["run", ws.root.path, "-q"], environment: env)
+                XCTAssertEqual(run.status, 1, "\(moment): \(run.stderr)")
+                XCTAssertTrue(run.stderr.contains("did not complete") && run.stderr.contains("seg forget"), run.stderr)
             }
             // Re-running completes it: with the id, or (every other round, when one is pending) without.
             let rerun = try seg(["forget", ws.root.path] + (incomplete.isEmpty || round % 2 == 0 ? [id] : []), environment: env)

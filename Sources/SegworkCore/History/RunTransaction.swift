@@ -61,6 +61,8 @@ extension History {
         let history = try History(workspace: ws, create: true)
         let lock = try history.store.lockForWriting(command: request.holder)
         defer { lock.release() }
+        // An interrupted erasure left customers it was asked to remove in the store: complete it before storing more.
+        try history.requireCompleteErasures(workspace: ws.display(ws.root))
         // Holding the lock, nothing else writes: folders left by a killed run are leftovers.
         AtomicWriter.recoverLeftovers(under: ws.exportsDirectory)
 
