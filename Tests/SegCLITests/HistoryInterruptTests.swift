@@ -37,6 +37,16 @@ final class HistoryInterruptTests: XCTestCase {
     }
 
     func testSIGTERMWhileComputingExitsCleanlyAndStoresNothing() throws {
+        try interruptWhileComputing(SIGTERM, status: 143, name: "SIGTERM")
+    }
+
+    /// A closed terminal or SSH session sends SIGHUP: the same clean exit (QA: it left a temporary export folder
+    /// holding customer ids, and said nothing).
+    func testSIGHUPWhileComputingExitsCleanlyAndStoresNothing() throws {
+        try interruptWhileComputing(SIGHUP, status: 129, name: "SIGHUP (hang-up)")
+    }
+
+    private func interruptWhileComputing(_ signal: Int32, status: Int32, name: String) throws {
         let ws = try generatedWorkspace()
         defer { ws.remove() }
         let lock = ws.root.appendingPathComponent(".seg/lock").path
@@ -47,12 +57,12 @@ final class HistoryInterruptTests: XCTestCase {
             let before = try ws.versionRows()
             let child = try SegChild(["run", ws.root.path])
             // The lock file names its holder from the moment the run holds the lock until it ends: it is computing.
-            guard let result = interrupt(child, with: SIGTERM, when: {
+            guard let result = interrupt(child, with: signal, when: {
                 ((try? String(contentsOfFile: lock, encoding: .utf8)) ?? "").contains("pid=\(child.pid)")
             }) else { continue }   // finished before it could be interrupted: try again
             caught = true
-            XCTAssertEqual(result.status, 143, result.stderr)
-            XCTAssertTrue(result.stderr.contains("seg: interrupted by SIGTERM; stopped"), result.stderr)
+            XCTAssertEqual(result.status, status, result.stderr)
+            XCTAssertTrue(result.stderr.contains("seg: interrupted by \(name); stopped"), result.stderr)
             if try ws.versionRows() == before {
                 XCTAssertTrue(result.stderr.contains("No version was stored by this command"), result.stderr)
             }

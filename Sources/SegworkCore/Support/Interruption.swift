@@ -7,17 +7,17 @@ import Glibc
 import Darwin
 #endif
 
-/// A clean exit on SIGINT and SIGTERM for commands that write (docs/WORKSPACES.md, "Interruptions").
+/// A clean exit on SIGINT, SIGTERM and SIGHUP (a closed terminal or SSH session) for commands that write (docs/WORKSPACES.md, "Interruptions").
 ///
 /// Writers tell it what they have in flight: temporary folders and files (`track`/`untrack`, done by
 /// `AtomicWriter` and the store's snapshot copies), versions stored and export folders put in place (noted by
 /// `History.recordRun` and `AtomicWriter.StagedDirectory.commit(exporting:)`). On a signal, a handler thread waits for any critical section (`critical`: saving a version,
 /// renaming a folder into place) to end, removes what is in flight, says on standard error what was kept, and ends
-/// the process with status 128 + the signal (130 for SIGINT, 143 for SIGTERM). The workspace lock dies with the
+/// the process with status 128 + the signal (130 for SIGINT, 143 for SIGTERM, 129 for SIGHUP). The workspace lock dies with the
 /// process; an SQLite transaction cut short is rolled back by the next open, as after `kill -9`.
 ///
-/// Signal handling is opt-in (`install`); without it the bookkeeping is a few dictionary operations. Only SIGINT
-/// and SIGTERM are handled: the Lua watchdog's SIGURG is left alone.
+/// Signal handling is opt-in (`install`); without it the bookkeeping is a few dictionary operations. Only SIGINT,
+/// SIGTERM and SIGHUP are handled: the Lua watchdog's SIGURG is left alone.
 public final class Interruption: @unchecked Sendable {
     /// The process-wide instance.
     public static let shared = Interruption()
@@ -29,12 +29,12 @@ public final class Interruption: @unchecked Sendable {
     private var sources: [DispatchSourceSignal] = []
     private var workspace = "DIR"
 
-    /// Installs the handlers for SIGINT and SIGTERM (once; later calls only update the workspace named in hints).
+    /// Installs the handlers for SIGINT, SIGTERM and SIGHUP (once; later calls only update the workspace named in hints).
     public func install(workspace: String) {
         mutex.lock(); defer { mutex.unlock() }
         self.workspace = workspace
         guard sources.isEmpty else { return }
-        for sig in [SIGINT, SIGTERM] {
+        for sig in [SIGINT, SIGTERM, SIGHUP] {
             signal(sig, SIG_IGN)   // delivered to the dispatch source instead of ending the process at once
             let source = DispatchSource.makeSignalSource(signal: sig, queue: DispatchQueue.global(qos: .userInitiated))
             source.setEventHandler { [unowned self] in self.interrupted(by: sig) }
@@ -90,7 +90,7 @@ public final class Interruption: @unchecked Sendable {
             if !FileManager.default.fileExists(atPath: url.path) { removed += 1 }
         }
         inFlight = [:]
-        let name = sig == SIGINT ? "SIGINT (interrupt)" : sig == SIGTERM ? "SIGTERM" : "signal \(sig)"
+        let name = sig == SIGINT ? "SIGINT (interrupt)" : sig == SIGTERM ? "SIGTERM" : sig == SIGHUP ? "SIGHUP (hang-up)" : "signal \(sig)"
         var text = "seg: interrupted by \(name); stopped"
         if removed > 0 { text += ", removed \(removed) unfinished temporary \(removed == 1 ? "item" : "items")" }
         if versions.isEmpty {
