@@ -202,6 +202,39 @@ final class ForgetCLITests: XCTestCase {
         let again = try seg(["run", ws.root.path, "-q"], environment: env)
         XCTAssertEqual(again.status, 0, again.stderr)
     }
+
+    func testIdsFileWithAByteOrderMarkErasesTheFirstId() throws {
+        let ws = try Self.workspace()
+        defer { ws.remove() }
+        let env = ["SEG_ID_SALT": Self.salt]
+        XCTAssertEqual(try seg(["run", ws.root.path, "-q"]).status, 0)
+        let file = ws.root.appendingPathComponent("request.txt")
+        try Data([0xEF, 0xBB, 0xBF] + Array("CU-7001\r\nCU-7004\r\n".utf8)).write(to: file)
+        let r = try seg(["forget", ws.root.path, "--ids-file", file.path], environment: env)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("2 ids asked, 2 found"), r.stdout)
+        XCTAssertFalse(r.stdout.contains("not found"), r.stdout)
+        XCTAssertEqual(Self.filesHolding("CU-7001", in: ws) + Self.filesHolding("CU-7004", in: ws), [])
+    }
+
+    func testIdsNotFoundArePrintedEscaped() throws {
+        let ws = try Self.workspace()
+        defer { ws.remove() }
+        let env = ["SEG_ID_SALT": Self.salt]
+        XCTAssertEqual(try seg(["run", ws.root.path, "-q"]).status, 0)
+        let hostile = "X\u{1B}]0;T\u{07}\n::error::id"
+        let file = ws.root.appendingPathComponent("request.txt")
+        try "::warning::second\n".write(to: file, atomically: true, encoding: .utf8)
+        let r = try seg(["forget", ws.root.path, hostile, "--ids-file", file.path], environment: env)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("not found anywhere in the workspace (2)"), r.stdout)
+        for output in [r.stdout, r.stderr] {
+            XCTAssertFalse(output.contains("\u{1B}") || output.contains("\u{07}"), output)
+            for line in output.split(separator: "\n", omittingEmptySubsequences: false) {
+                XCTAssertFalse(line.trimmingCharacters(in: .whitespaces).hasPrefix("::"), "a CI command line: \(line)")
+            }
+        }
+    }
 }
 
 extension TempWorkspace {
