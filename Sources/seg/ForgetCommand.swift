@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LuaHost
 import SegworkCore
 import SegworkData
 
@@ -26,7 +27,7 @@ struct ForgetCommand: ParsableCommand {
 
     @Argument(help: "The workspace folder.") var workspace: String
     @Argument(help: "Customer ids to erase, exactly as in the data.") var ids: [String] = []
-    @Option(name: .customLong("ids-file"), help: "A file with one customer id per line, taken as it is but for the line end (blank lines ignored).")
+    @Option(name: .customLong("ids-file"), help: "A file with one customer id per line, taken as it is but for the line end and a leading UTF-8 byte-order mark (blank lines ignored).")
     var idsFile: String?
     @Flag(help: "List the erasures recorded in the store (the audit) and change nothing.") var list = false
 
@@ -45,8 +46,7 @@ struct ForgetCommand: ParsableCommand {
             guard let data = FileManager.default.contents(atPath: idsFile) else {
                 throw DataError(file: idsFile, line: nil, message: "cannot be read; check the path")
             }
-            all += String(decoding: data, as: UTF8.self).split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }
-                .map { $0.hasSuffix("\r") ? String($0.dropLast()) : String($0) }.filter { !$0.isEmpty }
+            all += Self.idsFileLines(data)
         }
         let outcome = try Erasure.forget(ids: all, in: ws)
         for e in outcome.completed where e.number != outcome.erasure?.number {
@@ -61,7 +61,8 @@ struct ForgetCommand: ParsableCommand {
         let asked = e.idHashes.count, foundIDs = e.found.filter { $0 > 0 }.count
         print("\(e.id): \(asked) \(asked == 1 ? "id" : "ids") asked, \(foundIDs) found; \(Self.describe(e.counts))")
         if !outcome.notFound.isEmpty {
-            let shown = outcome.notFound.prefix(20).joined(separator: ", ")
+            // Ids are the user's text: escaped so none can drive the terminal or pass for a CI command.
+            let shown = outcome.notFound.prefix(20).map(TerminalText.cell).joined(separator: ", ")
             print("not found anywhere in the workspace (\(outcome.notFound.count)): \(shown)\(outcome.notFound.count > 20 ? ", …" : "")")
         }
         if !outcome.userFiles.isEmpty {
@@ -73,6 +74,17 @@ struct ForgetCommand: ParsableCommand {
             print("reminder: source plugins read their own files, which Segwork neither stores nor searches: "
                   + outcome.sourceInputs.joined(separator: ", ") + "; remove the customers there too")
         }
+    }
+
+    /// The ids of an `--ids-file`: one per line, the line end (LF or CRLF) and a leading UTF-8 byte-order mark
+    /// removed as the data readers remove them, blank lines skipped; otherwise byte for byte.
+    static func idsFileLines(_ data: Data) -> [String] {
+        var bytes = [UInt8](data)
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+        return bytes.split(separator: 10, omittingEmptySubsequences: false)
+            .map { $0.last == 13 ? $0.dropLast() : $0 }
+            .filter { !$0.isEmpty }
+            .map { String(decoding: $0, as: UTF8.self) }
     }
 
     static func describe(_ c: ErasureCounts) -> String {

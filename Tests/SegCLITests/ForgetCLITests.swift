@@ -173,6 +173,68 @@ final class ForgetCLITests: XCTestCase {
         XCTAssertEqual(Self.filesHolding("CU-7001", in: ws) + Self.filesHolding("CU-7004", in: ws), [])
         XCTAssertFalse(Self.filesHolding("CU-7003", in: ws).isEmpty)
     }
+
+    /// JSON Lines ids are the reader's text of the value: a number as written. `1e2`, `-0` and `12.50` are erased
+    /// from the snapshot, not only from the memberships.
+    func testJSONLinesNumberIdsAreErasedAsTheReaderWritesThem() throws {
+        let customers = "{\"customer_id\": 1e2, \"age\": 30}\n{\"customer_id\": -0, \"age\": 40}\n"
+            + "{\"customer_id\": 12.50, \"age\": 50}\n{\"customer_id\": 7, \"age\": 60}\n"
+        let definition = Shop.definition().replacingOccurrences(of: "file: data/customers.csv", with: "file: data/customers.jsonl")
+        let ws = try Shop.workspace(definitions: ["tiers": definition]).with([
+            "data/customers.jsonl": customers,
+            "data/transactions.csv": "order_id,customer_id,order_date,amount\n1,7,2024-01-10,150\n2,1e2,2024-02-10,50\n",
+        ])
+        defer { ws.remove() }
+        let env = ["SEG_ID_SALT": Self.salt]
+        let run = try seg(["run", ws.root.path, "-q"], environment: env)
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let r = try seg(["forget", ws.root.path, "--", "1e2", "-0", "12.50"], environment: env)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("3 ids asked, 3 found; removed 4 rows from 2 dataset snapshots"), r.stdout)
+        let datasets = ws.root.appendingPathComponent(".seg/datasets")
+        var jsonl = 0
+        for path in (FileManager.default.enumerator(atPath: datasets.path)?.allObjects as? [String]) ?? [] where path.hasSuffix(".jsonl") {
+            jsonl += 1
+            let text = try String(contentsOf: datasets.appendingPathComponent(path), encoding: .utf8)
+            XCTAssertEqual(text, "{\"customer_id\": 7, \"age\": 60}\n", "\(path) still holds an erased customer")
+        }
+        XCTAssertEqual(jsonl, 1)
+        let again = try seg(["run", ws.root.path, "-q"], environment: env)
+        XCTAssertEqual(again.status, 0, again.stderr)
+    }
+
+    func testIdsFileWithAByteOrderMarkErasesTheFirstId() throws {
+        let ws = try Self.workspace()
+        defer { ws.remove() }
+        let env = ["SEG_ID_SALT": Self.salt]
+        XCTAssertEqual(try seg(["run", ws.root.path, "-q"]).status, 0)
+        let file = ws.root.appendingPathComponent("request.txt")
+        try Data([0xEF, 0xBB, 0xBF] + Array("CU-7001\r\nCU-7004\r\n".utf8)).write(to: file)
+        let r = try seg(["forget", ws.root.path, "--ids-file", file.path], environment: env)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("2 ids asked, 2 found"), r.stdout)
+        XCTAssertFalse(r.stdout.contains("not found"), r.stdout)
+        XCTAssertEqual(Self.filesHolding("CU-7001", in: ws) + Self.filesHolding("CU-7004", in: ws), [])
+    }
+
+    func testIdsNotFoundArePrintedEscaped() throws {
+        let ws = try Self.workspace()
+        defer { ws.remove() }
+        let env = ["SEG_ID_SALT": Self.salt]
+        XCTAssertEqual(try seg(["run", ws.root.path, "-q"]).status, 0)
+        let hostile = "X\u{1B}]0;T\u{07}\n::error::id"
+        let file = ws.root.appendingPathComponent("request.txt")
+        try "::warning::second\n".write(to: file, atomically: true, encoding: .utf8)
+        let r = try seg(["forget", ws.root.path, hostile, "--ids-file", file.path], environment: env)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("not found anywhere in the workspace (2)"), r.stdout)
+        for output in [r.stdout, r.stderr] {
+            XCTAssertFalse(output.contains("\u{1B}") || output.contains("\u{07}"), output)
+            for line in output.split(separator: "\n", omittingEmptySubsequences: false) {
+                XCTAssertFalse(line.trimmingCharacters(in: .whitespaces).hasPrefix("::"), "a CI command line: \(line)")
+            }
+        }
+    }
 }
 
 extension TempWorkspace {

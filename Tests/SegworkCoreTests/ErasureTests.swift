@@ -29,12 +29,28 @@ final class ErasureTests: XCTestCase {
 
     func testJSONLinesFilterMatchesStringAndNumberIds() {
         let text = "{\"id\":\"X1\",\"a\":1}\n{\"id\":42}\r\n\n{\"id\":\"K\"}\nnot json\n"
-        let r = RecordFilter.jsonLines(Data(text.utf8)) { object in
-            guard let id = RecordFilter.jsonText(object["id"]) else { return nil }
+        let r = RecordFilter.jsonLines(Data(text.utf8)) { fields in
+            guard let id = fields["id"] else { return nil }
             return ["X1", "42"].contains(String(decoding: id, as: UTF8.self)) ? 0 : nil
         }
         XCTAssertEqual(String(decoding: r.data, as: UTF8.self), "\n{\"id\":\"K\"}\nnot json\n")
         XCTAssertEqual(r.removed.map(\.line), [1, 2])
+    }
+
+    func testJSONLinesFilterSeesNumbersAsTheReaderWritesThem() {
+        // The reader keeps a JSON number's text as written (`1e2` is the id "1e2", not "100"), and a BOM is not
+        // part of the first record.
+        let text = "\u{FEFF}{\"id\": 1e2}\n{\"id\":-0}\r\n{\"id\": 12.50 }\n{\"id\":100}\n{\"id\":0}\n{\"id\":12.5}\n{\"id\":\"A\\u0042\"}\n"
+        var seen: [String] = []
+        let r = RecordFilter.jsonLines(Data(text.utf8)) { fields in
+            guard let id = fields["id"].map({ String(decoding: $0, as: UTF8.self) }) else { return nil }
+            seen.append(id)
+            return ["1e2", "-0", "12.50", "AB"].firstIndex(of: id)
+        }
+        XCTAssertEqual(seen, ["1e2", "-0", "12.50", "100", "0", "12.5", "AB"])
+        XCTAssertEqual(String(decoding: r.data, as: UTF8.self), "\u{FEFF}{\"id\":100}\n{\"id\":0}\n{\"id\":12.5}\n")
+        XCTAssertEqual(r.removed.map(\.key), [0, 1, 2, 3])
+        XCTAssertEqual(r.removed.map(\.line), [1, 2, 3, 7])
     }
 
     // MARK: Erasure.forget
@@ -166,6 +182,25 @@ final class ErasureTests: XCTestCase {
         let after = try VersionStore.open(workspace: root, create: false)
         XCTAssertEqual(try after.datasetVersions(), before)
         XCTAssertEqual(try after.erasures(), [], "a refused erasure leaves no incomplete audit row")
+    }
+
+    func testACustomerInAMembershipButNotFoundInItsPopulationSnapshotIsRefusedAndNothingChanges() throws {
+        // The population snapshot is searched record by record; a customer its version's membership holds but none
+        // of its records matched would stay in the store while the erasure reported it found.
+        let (ws, store, _) = try makeWorkspace()
+        let v1 = try store.version("v1")
+        _ = try store.save(DiffFixture.record(2, "pid,segment\nP-1001,A\nP-9999,B\n", definition: "d",
+                                              definitionText: v1.definitionText, inputs: v1.inputs))
+        let before = try store.datasetVersions()
+        XCTAssertThrowsError(try Erasure.forget(ids: ["P-9999"], in: ws)) { error in
+            guard case StoreError.erasureUnsupported(let what, let reason) = error else { return XCTFail("\(error)") }
+            XCTAssertTrue(what.contains("people"), what)
+            XCTAssertTrue(reason.contains("v2"), reason)
+        }
+        let after = try VersionStore.open(workspace: root, create: false)
+        XCTAssertEqual(try after.datasetVersions(), before)
+        XCTAssertEqual(try after.erasures(), [], "a refused erasure leaves no incomplete audit row")
+        XCTAssertTrue(String(decoding: try after.version("v2").membershipCSV, as: UTF8.self).contains("P-9999"))
     }
 
     func testAnInterruptedErasureIsCompletedWithoutTheIdsAndNeedsItsSalt() throws {

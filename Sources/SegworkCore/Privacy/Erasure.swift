@@ -91,8 +91,9 @@ public struct Erasure {
         let matcher = ErasureMatcher(hasher: hasher, hashes: record.idHashes, ids: rawIDs)
         var found = [Int](repeating: 0, count: record.idHashes.count)
         var counts = ErasureCounts()
-        let rewrites = try rewriteSnapshots(matcher, rawIDs: rawIDs, &found, &counts)
-        let versions = try changedVersions(matcher, rewrites: rewrites, &found, &counts)
+        let searched = try rewriteSnapshots(matcher, rawIDs: rawIDs, &found, &counts)
+        let rewrites = searched.rewrites
+        let versions = try changedVersions(matcher, searched: searched, &found, &counts)
         try store.applyErasure(record.number, rewrites: rewrites, versions: versions, found: found, counts: counts)
 
         var later = ErasureCounts()
@@ -152,11 +153,20 @@ public struct Erasure {
         return (bySHA, names, all)
     }
 
+    /// What `rewriteSnapshots` did: the rewrites, and per snapshot searched record by record (old SHA-256) the
+    /// customers (indices) whose records it removed, with the snapshot's name for messages.
+    struct SnapshotSearch {
+        var rewrites: [SnapshotRewrite] = []
+        var removedKeys: [String: Set<Int>] = [:]
+        var names: [String: String] = [:]
+    }
+
     /// Reads every recorded snapshot, removes the erasure's customers, writes the changed ones as new files.
     private func rewriteSnapshots(_ matcher: ErasureMatcher, rawIDs: [String], _ found: inout [Int],
-                                  _ counts: inout ErasureCounts) throws -> [SnapshotRewrite] {
+                                  _ counts: inout ErasureCounts) throws -> SnapshotSearch {
         let (bySHA, names, all) = try snapshotColumns()
         let rows = try store.sql { try store.db.rows("SELECT path, sha256 FROM snapshots ORDER BY path") }
+        var search = SnapshotSearch()
         var rewrites: [SnapshotRewrite] = []
         for row in rows {
             guard let path = row.text(0), let sha = row.text(1) else { continue }
@@ -177,6 +187,8 @@ public struct Erasure {
                 }
                 continue
             }
+            search.names[sha] = what
+            search.removedKeys[sha] = Set(result.removed.map(\.key).filter { $0 >= 0 })
             guard !result.removed.isEmpty else { continue }
             for r in result.removed where r.key >= 0 { found[r.key] += 1 }
             let written = try store.writeSnapshot(result.data, extension: (url.pathExtension))
@@ -186,7 +198,8 @@ public struct Erasure {
             counts.snapshotsRewritten += 1
             counts.snapshotRows += result.removed.count
         }
-        return rewrites
+        search.rewrites = rewrites
+        return search
     }
 
     /// `data` without the records whose id column (one of `columns`, else one of `fallback` that the header has)
@@ -211,13 +224,14 @@ public struct Erasure {
                 return nil
             }
         } else if DataReader.jsonLinesExtensions.contains(ext) {
-            result = RecordFilter.jsonLines(data) { object in
-                let keys = (columns.isEmpty ? fallback : columns).filter { object[$0] != nil }
+            // Id texts as the reader makes them (a number as written: `1e2` is the id "1e2", not "100").
+            result = RecordFilter.jsonLines(data) { fields in
+                let keys = (columns.isEmpty ? fallback : columns).filter { fields[$0] != nil }
                 if keys.isEmpty {
-                    if object.values.contains(where: { RecordFilter.jsonText($0).flatMap(matcher.raw) != nil }) { blocked = true }
+                    if fields.values.contains(where: { matcher.raw($0) != nil }) { blocked = true }
                     return nil
                 }
-                for key in keys.sorted() { if let k = RecordFilter.jsonText(object[key]).flatMap(matcher.raw) { return k } }
+                for key in keys.sorted() { if let k = fields[key].flatMap(matcher.raw) { return k } }
                 return nil
             }
         } else {
@@ -232,9 +246,13 @@ public struct Erasure {
     }
 
     /// Versions whose stored membership holds the customers or whose input snapshots were just rewritten.
-    private func changedVersions(_ matcher: ErasureMatcher, rewrites: [SnapshotRewrite], _ found: inout [Int],
+    ///
+    /// A customer in a version's stored membership came from that version's population snapshot; when that snapshot
+    /// was searched and none of its records of the customer was found, the customer would stay in the store while
+    /// the erasure reports it found: that is refused (`.erasureUnsupported`, nothing is changed).
+    private func changedVersions(_ matcher: ErasureMatcher, searched: SnapshotSearch, _ found: inout [Int],
                                  _ counts: inout ErasureCounts) throws -> [VersionErasure] {
-        let rewritten = Set(rewrites.map(\.oldSHA256))
+        let rewritten = Set(searched.rewrites.map(\.oldSHA256))
         var out: [VersionErasure] = []
         for summary in try store.versionSummaries() {
             let v = try store.version("v\(summary.number)")
@@ -248,6 +266,23 @@ public struct Erasure {
                 return rewritten.contains(try store.currentSHA256(of: input.sha256))
             }.count
             guard !result.removed.isEmpty || inputs > 0 else { continue }
+            if !result.removed.isEmpty, let def = try? Definition.parse(text: v.definitionText, file: "\(v.definition).yaml",
+                                                                        defaultName: v.definition) {
+                for input in v.inputs where input.name == def.population {
+                    // The run's bytes are stored under their own hash (again, after a later run of the same file) or
+                    // live on in an earlier erasure's rewrite: the customer's records are in one of them.
+                    let shas = Set([input.sha256, try store.currentSHA256(of: input.sha256)])
+                        .filter { searched.removedKeys[$0] != nil }   // those searched record by record
+                    guard let sha = shas.sorted().first else { continue }
+                    let removedKeys = shas.reduce(into: Set<Int>()) { $0.formUnion(searched.removedKeys[$1]!) }
+                    if result.removed.contains(where: { !removedKeys.contains($0.key) }) {
+                        throw StoreError.erasureUnsupported(what: searched.names[sha] ?? "the population of v\(v.number)",
+                            reason: "v\(v.number)'s stored membership holds one of the customers, but no record of this "
+                            + "snapshot (the population that version read) matched the id in its id column '\(def.id)', so "
+                            + "the customer would stay in the store. Report this as a bug, with how the id is written in the data")
+                    }
+                }
+            }
             for r in result.removed { found[r.key] += 1 }
             out.append(VersionErasure(number: v.number, membership: result.removed.isEmpty ? nil : result.data,
                                       membershipRows: result.removed.count, inputsRewritten: inputs))

@@ -129,25 +129,29 @@ package enum RecordFilter {
         return Result(data: Data(out), removed: removed)
     }
 
-    /// Filters JSON Lines: `match(object)` is called with every line that parses as a JSON object (values as
-    /// `JSONSerialization` gives them); a non-nil result removes the line with its line end. Other lines are kept.
-    public static func jsonLines(_ data: Data, match: (_ object: [String: Any]) -> Int?) -> Result {
+    /// Filters JSON Lines the way `DataReader` reads them: a record is one line ending at LF (a CR before it, like
+    /// any whitespace around the object, belongs to the record), a leading UTF-8 byte-order mark is not part of the
+    /// first record (and is kept). `match(fields)` is called with every line the reader accepts as a record, its
+    /// top-level values as the reader's text (`JSONLinesParser.fieldTexts`: strings unescaped, numbers and booleans
+    /// as written, so `1e2`, `-0` and `12.50` stay exactly that); a non-nil result removes the line with its line
+    /// end. Other lines are kept. Lines are counted as the reader counts them (from 1, at each LF).
+    public static func jsonLines(_ data: Data, match: (_ fields: [String: [UInt8]]) -> Int?) -> Result {
         let bytes = [UInt8](data)
         let n = bytes.count
         var out: [UInt8] = []
         out.reserveCapacity(n)
         var removed: [Removed] = []
         var i = 0, line = 1
+        if n >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { out += bytes[0..<3]; i = 3 }
         while i < n {
             let start = i
             var end = i
-            while end < n, bytes[end] != lf, bytes[end] != cr { end += 1 }
-            var next = end
-            if next < n { next += (bytes[next] == cr && next + 1 < n && bytes[next + 1] == lf) ? 2 : 1 }
-            let object = end > start
-                ? (try? JSONSerialization.jsonObject(with: Data(bytes[start..<end]), options: [.fragmentsAllowed])) as? [String: Any]
+            while end < n, bytes[end] != lf { end += 1 }
+            let next = end < n ? end + 1 : end
+            let fields = end > start
+                ? bytes.withUnsafeBufferPointer { JSONLinesParser.fieldTexts(UnsafeBufferPointer(rebasing: $0[start..<end])) }
                 : nil
-            if let object, let key = match(object) {
+            if let fields, let key = match(fields) {
                 removed.append(Removed(key: key, line: line, lineCount: 1))
             } else {
                 out += bytes[start..<next]
@@ -155,14 +159,7 @@ package enum RecordFilter {
             i = next
             line += 1
         }
+        if removed.isEmpty { return Result(data: data, removed: []) }
         return Result(data: Data(out), removed: removed)
-    }
-
-    /// The text of a JSON Lines value for comparison with an id: a string as is, a number in its plain form
-    /// (`123`, `1.5`), anything else nil.
-    public static func jsonText(_ value: Any?) -> [UInt8]? {
-        if let s = value as? String { return Array(s.utf8) }
-        if let n = value as? NSNumber { return Array(n.stringValue.utf8) }
-        return nil
     }
 }

@@ -336,3 +336,22 @@ package struct JSONLinesParser {
         }
     }
 }
+
+extension JSONLinesParser {
+    /// The top-level fields of one JSON Lines record (`line`, without its LF) with each value's text exactly as the
+    /// reader makes it for a column read as text: a string unescaped, a number or boolean as written (`1e2`, `-0`,
+    /// `12.50`), an array or object as compact JSON; `null` leaves the field out. Nil when the line is blank or not
+    /// a record the reader accepts (it would refuse the file).
+    package static func fieldTexts(_ line: UnsafeBufferPointer<UInt8>) -> [String: [UInt8]]? {
+        guard let base = line.baseAddress, !line.isEmpty else { return nil }
+        var parser = JSONLinesParser(base: base, count: line.count, origin: "")
+        guard (try? parser.parse()) != nil, parser.lines.count == 1 else { return nil }
+        var out: [String: [UInt8]] = [:]
+        for c in 0..<parser.kinds.count {
+            guard parser.kinds[c][0] != CellKind.missing.rawValue else { continue }
+            let s = parser.starts[c][0], n = parser.lengths[c][0]
+            out[parser.keys.string(c)] = s >= 0 ? Array(line[s..<(s + n)]) : Array(parser.arena[(-s - 1)..<(-s - 1 + n)])
+        }
+        return out
+    }
+}
