@@ -160,6 +160,20 @@ final class HistoryGateTests: XCTestCase {
         XCTAssertEqual(summaryRuns(try jsonObject(check.stdout)).first?["version"] as? String, "v2")
     }
 
+    /// The JSON `error` field is what CI jobs print (`jq -r .error`): a data value with an escape sequence and a
+    /// `::error::` line must come out of it defused, as on stderr (QA: the field held them raw).
+    func testTheJSONErrorFieldIsSanitised() throws {
+        let ws = try Shop.workspace()
+        defer { ws.remove() }
+        try ws.write("data/transactions.csv", Shop.transactions + "6,e,2024-06-01,\"9\n\u{1B}]0;x\u{07}\n::error::injected\"\n")
+        let r = try seg(["run", ws.root.path, "--ci"])
+        XCTAssertEqual(r.status, 1, r.stderr)
+        let error = try jsonObject(r.stdout)["error"] as? String ?? ""
+        XCTAssertFalse(error.isEmpty, r.stdout)
+        XCTAssertFalse(error.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 }, error)
+        XCTAssertFalse(error.split(separator: "\n").contains { $0.hasPrefix("::") }, error)
+    }
+
     func testHeadlessFailuresStillPrintJSONWithTheDocumentedStatus() throws {
         let boom = """
             return { api = 1, kind = "criterion", name = "boom", version = "1.0.0", description = "always fails",

@@ -1,4 +1,5 @@
 import Foundation
+import LuaHost
 import SegworkData
 
 /// The JSON `seg run --ci` prints on stdout (or writes to `--summary FILE`): one object, keys sorted.
@@ -58,7 +59,10 @@ public struct CISummary: Codable, Sendable {
 
     /// Creates a summary.
     public init(status: Int32, error: String?, runs: [Run]) {
-        self.ok = status == 0; self.status = status; self.error = error; self.runs = runs
+        // CI jobs print this field (`jq -r .error`): it goes through the terminal sanitiser like stderr does, so
+        // decoding the JSON cannot bring back escape sequences or a `::error::` line from data or plugins.
+        self.ok = status == 0; self.status = status; self.runs = runs
+        self.error = error.map { TerminalText.escaped($0, limit: Int.max) }
     }
 
     /// Pretty JSON with sorted keys and a trailing newline.
