@@ -142,6 +142,18 @@ final class DefinitionPlaceTests: XCTestCase {
         XCTAssertTrue(e.message.contains("mode must be \"segment\" or \"scores\""), "\(e)")
     }
 
+    /// An override the plugin does not declare, or of the wrong type, is placed at its own line under `params:`
+    /// (QA: it was placed at the `- plugin:` line).
+    func testAnUndeclaredOrMistypedOverrideIsPlacedAtItsOwnLine() throws {
+        let undeclared = "criteria:\n  - plugin: rfm\n    params:\n      no_purchase_label: none\n      wieght_recency: 2\n"
+        let e = try XCTUnwrap(try runError(definition(tail: undeclared)) as? DefinitionError, "not a definition error")
+        XCTAssertEqual(e.line, 19, "\(e)")
+        XCTAssertTrue(e.message.contains("wieght_recency"), "\(e)")
+        let mistyped = "criteria:\n  - plugin: rfm\n    params:\n      no_purchase_label: 3\n"
+        let t = try XCTUnwrap(try runError(definition(tail: mistyped)) as? DefinitionError, "not a definition error")
+        XCTAssertEqual(t.line, 18, "\(t)")
+    }
+
     /// What the watchdog says about a stuck criterion's row: the customer and the population's data line.
     func testRowsAreDescribedByCustomerAndDataLine() throws {
         try write("data/gap.csv", "customer_id,country\nC1,DE\n\nC2,FR\n")

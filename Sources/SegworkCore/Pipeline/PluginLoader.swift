@@ -6,8 +6,10 @@ import SegworkData
 enum PluginLoader {
     /// Loads the plugin in `file`, checks it is the `kind` and `name` the definition uses at `line`, and applies the
     /// definition's parameter overrides: an unknown or mistyped parameter is a definition error at that line.
+    /// `fieldLines` (`params.<name>`, `params`) place a refused override at its own line rather than the plugin's.
     static func load(_ file: URL, expecting kind: PluginKind, use name: String, params: [String: PluginValue],
-                     definition: Definition, line: Int?, environment: PluginEnvironment) throws -> Plugin {
+                     definition: Definition, line: Int?, fieldLines: [String: Int] = [:],
+                     environment: PluginEnvironment) throws -> Plugin {
         let plugin = try Plugin.load(path: file.path, environment: environment, chunkName: chunkName(file, environment))
         guard plugin.manifest.kind == kind else {
             throw DefinitionError(file: definition.file, line: line,
@@ -18,7 +20,10 @@ enum PluginLoader {
                                   "the file \(file.lastPathComponent) declares name '\(plugin.manifest.name)'; a plugin's name must match its file name")
         }
         do { try plugin.configure(overrides: params) } catch let e as PluginError {
-            if case .badParam = e.reason { throw DefinitionError(file: definition.file, line: line, "\(e)") }
+            if case .badParam(let param, _) = e.reason {
+                let at = fieldLines["params.\(param.split(separator: ".").first.map(String.init) ?? param)"] ?? fieldLines["params"] ?? line
+                throw DefinitionError(file: definition.file, line: at, "\(e)")
+            }
             throw e
         }
         return plugin

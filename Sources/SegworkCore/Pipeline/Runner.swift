@@ -217,7 +217,7 @@ package struct Runner: Sendable {
     /// Loads a scorer or criterion with the definition's parameter overrides.
     private func load(_ file: URL, _ kind: PluginKind, _ use: PluginUse, _ def: Definition, _ env: PluginEnvironment) throws -> Plugin {
         try PluginLoader.load(file, expecting: kind, use: use.plugin, params: use.params, definition: def, line: use.line,
-                              environment: env)
+                              fieldLines: use.fieldLines, environment: env)
     }
 
     /// Labels that reports use for their own groups cannot be segment labels: the empty string, `(all)`,
