@@ -87,7 +87,9 @@ public final class Plugin {
             let value = overrides[name]!
             guard let defaultValue = manifest.params[name] else {
                 let declared = manifest.params.keys.sorted()
-                throw paramError(name, "is not declared by the plugin; "
+                let close = declared.filter { editDistance($0, name) <= max(1, name.count / 4) }
+                    .min { editDistance($0, name) < editDistance($1, name) }
+                throw paramError(name, "is not declared by the plugin; " + (close.map { "did you mean '\($0)'? " } ?? "")
                     + (declared.isEmpty ? "it declares no parameters" : "declared parameters: \(declared.joined(separator: ", "))"))
             }
             let expected = Self.category(of: defaultValue), got = Self.category(of: value)

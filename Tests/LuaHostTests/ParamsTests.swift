@@ -24,8 +24,8 @@ final class ParamsTests: XCTestCase {
         let plugin = try folder.load("p.lua", criterion("p", params: params, body: "return nil"))
         XCTAssertThrowsError(try plugin.configure(overrides: ["minn": .int(1)])) { error in
             let e = error as? PluginError
-            XCTAssertEqual(e?.reason, .badParam(name: "minn", problem: "is not declared by the plugin; declared parameters: min, name, ratio, strict, tiers"))
-            XCTAssertEqual(e?.description, "plugin 'p' (\(plugin.path)): parameter 'minn' is not declared by the plugin; declared parameters: min, name, ratio, strict, tiers")
+            XCTAssertEqual(e?.reason, .badParam(name: "minn", problem: "is not declared by the plugin; did you mean 'min'? declared parameters: min, name, ratio, strict, tiers"))
+            XCTAssertEqual(e?.description, "plugin 'p' (\(plugin.path)): parameter 'minn' is not declared by the plugin; did you mean 'min'? declared parameters: min, name, ratio, strict, tiers")
         }
         XCTAssertThrowsError(try plugin.configure(overrides: ["min": .string("9")])) { error in
             XCTAssertEqual((error as? PluginError)?.reason, .badParam(name: "min", problem: "must be a number like its default (got a string)"))

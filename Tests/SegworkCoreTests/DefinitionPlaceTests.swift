@@ -145,10 +145,10 @@ final class DefinitionPlaceTests: XCTestCase {
     /// An override the plugin does not declare, or of the wrong type, is placed at its own line under `params:`
     /// (QA: it was placed at the `- plugin:` line).
     func testAnUndeclaredOrMistypedOverrideIsPlacedAtItsOwnLine() throws {
-        let undeclared = "criteria:\n  - plugin: rfm\n    params:\n      no_purchase_label: none\n      wieght_recency: 2\n"
+        let undeclared = "criteria:\n  - plugin: rfm\n    params:\n      no_purchase_label: none\n      no_purchse_label: x\n"
         let e = try XCTUnwrap(try runError(definition(tail: undeclared)) as? DefinitionError, "not a definition error")
         XCTAssertEqual(e.line, 19, "\(e)")
-        XCTAssertTrue(e.message.contains("wieght_recency"), "\(e)")
+        XCTAssertTrue(e.message.contains("no_purchse_label") && e.message.contains("did you mean 'no_purchase_label'?"), "\(e)")
         let mistyped = "criteria:\n  - plugin: rfm\n    params:\n      no_purchase_label: 3\n"
         let t = try XCTUnwrap(try runError(definition(tail: mistyped)) as? DefinitionError, "not a definition error")
         XCTAssertEqual(t.line, 18, "\(t)")
