@@ -33,7 +33,7 @@ public enum TerminalText {
         let head = Array(bytes.prefix(limit))
         var i = 0
         while i < head.count {
-            let n = sequenceLength(head, i)
+            let n = max(0, head.withUnsafeBufferPointer { utf8SequenceLength($0.baseAddress!, i, $0.count) })
             if n == 0 {
                 // Not UTF-8, or a sequence the cut split: shown byte by byte.
                 out += "\\x" + (head[i] < 16 ? "0" : "") + String(head[i], radix: 16, uppercase: true)
@@ -73,27 +73,6 @@ public enum TerminalText {
         let prefix = "[\(cell(plugin))] "
         return escaped(text).split(separator: "\n", omittingEmptySubsequences: false)
             .map { prefix + $0 }.joined(separator: "\n")
-    }
-
-    /// Length of the valid UTF-8 sequence starting at `p[i]`, or 0 when it is not valid (Unicode table 3-7).
-    static func sequenceLength(_ p: [UInt8], _ i: Int) -> Int {
-        let c = p[i]
-        if c < 0x80 { return 1 }
-        var tail = 0, lo: UInt8 = 0x80, hi: UInt8 = 0xBF
-        switch c {
-        case 0xC2...0xDF: tail = 1
-        case 0xE0: tail = 2; lo = 0xA0
-        case 0xE1...0xEC, 0xEE, 0xEF: tail = 2
-        case 0xED: tail = 2; hi = 0x9F
-        case 0xF0: tail = 3; lo = 0x90
-        case 0xF1...0xF3: tail = 3
-        case 0xF4: tail = 3; hi = 0x8F
-        default: return 0
-        }
-        guard p.count - i > tail, (lo...hi).contains(p[i + 1]) else { return 0 }
-        var k = 2
-        while k <= tail { if p[i + k] & 0xC0 != 0x80 { return 0 }; k += 1 }
-        return tail + 1
     }
 
     /// Escapes the first character of CI workflow commands: `::` at the start of a line (after any white space

@@ -1,3 +1,5 @@
+import LuaHost
+
 /// Whole-buffer checks done once before parsing: UTF-8 validity and NUL bytes, and line numbers for offsets.
 package enum ByteScan {
     /// A problem found by `validate`.
@@ -76,32 +78,10 @@ extension ByteScan {
         var firstOffset: Int
     }
 
-    /// The length of the well-formed UTF-8 sequence at `i` as a positive number, or, when the bytes there are
-    /// ill-formed, the length of their maximal subpart (the longest prefix of some well-formed sequence, at least
-    /// one byte) as a negative number. NUL is a well-formed one-byte sequence here.
+    /// `utf8SequenceLength` (LuaHost): positive for a well-formed sequence, minus the maximal subpart otherwise.
     @inline(__always)
     static func sequenceLength(_ base: UnsafePointer<UInt8>, _ i: Int, _ n: Int) -> Int {
-        let b = base[i]
-        if b < 0x80 { return 1 }
-        let need: Int
-        var lo: UInt8 = 0x80, hi: UInt8 = 0xBF
-        switch b {
-        case 0xC2...0xDF: need = 1
-        case 0xE0: need = 2; lo = 0xA0
-        case 0xE1...0xEC, 0xEE, 0xEF: need = 2
-        case 0xED: need = 2; hi = 0x9F
-        case 0xF0: need = 3; lo = 0x90
-        case 0xF1...0xF3: need = 3
-        case 0xF4: need = 3; hi = 0x8F
-        default: return -1
-        }
-        guard i + 1 < n, base[i + 1] >= lo, base[i + 1] <= hi else { return -1 }
-        var k = 2
-        while k <= need {
-            guard i + k < n, base[i + k] & 0xC0 == 0x80 else { return -k }
-            k += 1
-        }
-        return need + 1
+        utf8SequenceLength(base, i, n)
     }
 
     /// A copy of `bytes` in which each maximal subpart of an ill-formed UTF-8 sequence is replaced by U+FFFD
