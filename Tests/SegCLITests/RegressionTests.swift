@@ -68,7 +68,8 @@ final class RegressionTests: XCTestCase {
         defer { ws.remove() }
         let r = try SegProcess.run(["run", ws.root.path])
         XCTAssertEqual(r.status, 2, r.stderr)
-        XCTAssertTrue(r.stderr.contains("d.yaml:10:"), r.stderr)
+        // At the override's own line (`params: { x: 1 }`), not the `- plugin:` line above it.
+        XCTAssertTrue(r.stderr.contains("d.yaml:11:"), r.stderr)
         XCTAssertTrue(r.stderr.contains("'x'"), r.stderr)
     }
 
