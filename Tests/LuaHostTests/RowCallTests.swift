@@ -24,6 +24,28 @@ final class RowCallTests: XCTestCase {
         XCTAssertEqual(rows, ["Bob|true|1.5|7:integer", "Ann|false|-2.0|nil:nil", "nil|true|0.0|9:integer", "nil|nil|1e+300|-1:integer"])
     }
 
+    /// A text column with about one value per row (ids, e-mails) is made into Lua strings row by row instead of one
+    /// table of every value (columns.c, shared with the cleaner loop): every row must still see its own value, and
+    /// missing or out-of-range codes arrive as nil.
+    func testHighCardinalityTextColumnsGiveEveryRowItsOwnValue() throws {
+        let plugin = try folder.load("id.lua", scorer("id", uses: ["s"], body: """
+        if row.s == nil then return -1 end
+        return tonumber(row.s:sub(4))
+        """))
+        let n = 6000
+        let dictionary = (0..<n).map { "id-\($0 * 7)" }
+        var codes = (0..<n).map { Int32(($0 * 37) % n) }
+        codes[5] = Int32(n + 3)   // out of range: nil
+        var validity = [UInt64](repeating: ~0, count: (n + 63) / 64)
+        validity[0] &= ~(1 << 9)  // row 9 missing
+        let result = try plugin.score(columns: [ColumnInput(name: "s", values: .string(codes: codes, dictionary: dictionary),
+                                                            validity: validity)], rowCount: n)
+        for row in 0..<n {
+            let expected = row == 5 || row == 9 ? -1 : Double(Int(codes[row]) * 7)
+            XCTAssertEqual(result.values[row], expected, "row \(row)")
+        }
+    }
+
     func testLabelsAreInternedInOrderOfFirstAppearance() throws {
         let plugin = try folder.load("rfm.lua", criterion("rfm", uses: ["r", "f"], body: """
         if row.r >= 4 and row.f >= 4 then return "Champions" end

@@ -46,7 +46,8 @@ extension History {
         // The most recent stored version with this run id (not only the latest version: a run may return to an
         // older run id, and its export folder may be gone), unless an erasure changed it: then it no longer holds
         // what its run id's inputs hold, and a run with that id is simply new.
-        if let same = try store.versionSummaries(definition: r.definition.name).last(where: { $0.runID == runID }),
+        let summaries = try store.versionSummaries(definition: r.definition.name)
+        if let same = summaries.last(where: { $0.runID == runID }),
            try store.erasures(affecting: same.number).isEmpty {
             let stored = try store.version(same.id)
             let differing = [("membership.csv", r.membership == stored.membershipCSV),
@@ -55,8 +56,7 @@ extension History {
                 throw AtomicWriteError.notReproducible(runID: runID, place: "version \(stored.id) in the store",
                                                        files: differing)
             }
-            let latest = try store.versionSummaries(definition: r.definition.name).last
-            if latest?.number == stored.number {
+            if summaries.last?.number == stored.number {
                 return RecordedRun(version: stored, isNew: false, gates: try checkGates(stored))
             }
         }
