@@ -4,10 +4,10 @@ import LuaHost
 import SegworkCore
 import SegworkData
 
-/// `seg plugins WORKSPACE`
-struct PluginsCommand: ParsableCommand {
+/// `seg plugins list WORKSPACE`
+struct PluginsListCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "plugins",
+        commandName: "list",
         abstract: "List the plugins a workspace can use, with kind, version and description.",
         discussion: "Loads every plugin in the workspace's plugin paths (in its sandbox) and lists it; a plugin that fails to load is listed with its error, and the exit status is then 1."
     )
