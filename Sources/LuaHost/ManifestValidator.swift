@@ -6,11 +6,11 @@ struct ManifestValidator {
     /// The highest host API level this host supports.
     static let supportedAPI = 1
     /// Every field a plugin table may have.
-    static let knownFields = ["api", "assign", "clean", "columns", "description", "kind", "name", "output",
+    static let knownFields = ["api", "assign", "clean", "columns", "description", "kind", "labels", "name", "output",
                               "params", "prepare", "read", "score", "uses", "version"]
     /// The fields only some kinds use.
     static let kindFields: [PluginKind: Set<String>] = [
-        .criterion: ["assign", "prepare", "uses"],
+        .criterion: ["assign", "prepare", "uses", "labels"],
         .scorer: ["score", "prepare", "uses", "output"],
         .source: ["read", "columns"],
         .cleaner: ["clean", "prepare", "uses"],
@@ -97,6 +97,7 @@ struct ManifestValidator {
             }
         }
         let columns = kind == .source ? check { try sourceColumns(fields["columns"]) } : []
+        let labels = check { try labelList(fields["labels"]) } ?? nil
         if problems.count == 1 { throw problems[0] }
         if problems.count > 1 {
             let list = problems.enumerated().map { i, e -> String in
@@ -109,7 +110,25 @@ struct ManifestValidator {
             throw fail("", "is not a valid plugin table")  // unreachable: every nil above recorded a problem
         }
         return PluginManifest(api: api, kind: kind, name: name, version: version, description: description,
-                              uses: uses, params: params, output: output, columns: columns, hasPrepare: hasPrepare)
+                              uses: uses, params: params, output: output, columns: columns, hasPrepare: hasPrepare,
+                              labels: labels)
+    }
+
+    /// The optional `labels = { "Promoter", ... }` of a criterion: the labels it may return (for lint and the
+    /// rule-set checks). Non-empty strings, each once.
+    private func labelList(_ value: LuaValue?) throws -> [String]? {
+        guard let value else { return nil }
+        guard let items = value.sequence else {
+            throw fail("labels", "must be a list of the labels assign may return, e.g. labels = { \"Promoter\", \"Passive\" } (got \(quoted(value)))")
+        }
+        var seen = Set<String>()
+        return try items.enumerated().map { index, item in
+            guard let label = item.stringValue, !label.isEmpty else {
+                throw fail("labels", "entry \(index + 1) must be a non-empty label string (got \(quoted(item)))")
+            }
+            guard seen.insert(label).inserted else { throw fail("labels", "lists '\(label)' twice") }
+            return label
+        }
     }
 
     private func apiLevel(_ value: LuaValue?) throws -> Int {

@@ -14,6 +14,8 @@ struct DatasetStage {
     var importedNames: [String: String] = [:]
     /// The terminal progress line, if shown.
     var progress: ReadProgress? = nil
+    /// Keep only the first this many customers of the population, before joins and features (`seg try --limit`).
+    var limit: Int? = nil
 
     /// The customer table with features, the inputs read, and the reference date.
     struct Output {
@@ -31,6 +33,8 @@ struct DatasetStage {
         var cleaning: CleaningReport?
         /// Where the population came from (its file as shown, or its source plugin), for messages about a row.
         var populationOrigin = ""
+        /// The population's size before `limit` cut it, when it did.
+        var limitedFrom: Int?
     }
 
     func run(asOf requested: CivilDate?) throws -> Output {
@@ -178,9 +182,20 @@ struct DatasetStage {
             }
             try addFeature(DaysSinceFeature.compute(c, output: output, asOf: asOf, origin: popOrigin), to: &table)
         }
+        var limitedFrom: Int?
+        if let limit, limit < table.rowCount {
+            // The first `limit` customers in file order, after joins and features (so the reference date and the
+            // features are those of a full run); the plugins, their `prepare` and the profiles see only them.
+            let rows = (0..<Int32(limit)).map { $0 }
+            let lines = table.rowLines
+            table = try Table(columns: table.columns.map { $0.gather(rows, name: $0.name) })
+            table.rowLines = lines
+            limitedFrom = population.rowCount
+        }
         progress?.end()
         return Output(table: table, inputs: inputs, sourcePlugins: sources, asOf: asOf, notes: notes, files: files,
-                      sourcePluginFiles: sourceFiles, cleaning: cleaning, populationOrigin: popOrigin)
+                      sourcePluginFiles: sourceFiles, cleaning: cleaning, populationOrigin: popOrigin,
+                      limitedFrom: limitedFrom)
     }
 
     /// Runs each dataset's `clean:` steps, in definition order, before anything is joined or derived. Records each

@@ -18,6 +18,13 @@ package struct RunOptions: Sendable {
     public var privacy: PrivacyOptions?
     /// The terminal progress line (phases, rows read), or nil for none.
     public var progress: ReadProgress?
+    /// Only the first this many customers of the population (`seg try --limit`): joins, features and plugins see
+    /// only them. Nil: all.
+    package var limit: Int?
+    /// Keep the final customer table in `RunResult.table` (`seg try` shows sample rows from it).
+    package var keepTable = false
+    /// Run the rule-set checks (`RuleSetCheck`) and add them to the notes.
+    package var ruleChecks = true
     /// Creates options.
     public init(asOf: CivilDate? = nil, formats: [ExportFormat]? = nil, datasetFiles: [String: URL] = [:],
                 privacy: PrivacyOptions? = nil, progress: ReadProgress? = nil) {
@@ -50,6 +57,18 @@ public struct RunResult: Sendable {
     public var datasetFiles: [String: URL]
     /// Plugin name → its file (for storing sources).
     public var pluginFiles: [String: URL]
+    /// What each criterion gave, in definition order, for the rule-set checks.
+    package var criteria: [CriterionOutcome] = []
+    /// Criterion plugin name → the fields it reads (`uses`), for `seg try`'s sample columns.
+    package var criteriaUses: [String: [String]] = [:]
+    /// The rule-set checks' findings (also in `notes`).
+    package var ruleSet: [RuleSetNote] = []
+    /// The final customer table, when `RunOptions.keepTable` asked for it.
+    package var table: Table?
+    /// The final segment of each customer, when `RunOptions.keepTable` asked for it.
+    package var assignment: SegmentAssignment?
+    /// The population's size before `RunOptions.limit`, when the limit cut it.
+    package var limitedFrom: Int?
 }
 
 /// Runs segmentation definitions of a workspace: datasets → features → scorers → criteria → profiles → exports.
@@ -81,7 +100,7 @@ package struct Runner: Sendable {
         env.frozenTime = (options.asOf ?? definition.asOf).map { Int64($0.days) * 86_400 }
         var data = try DatasetStage(workspace: workspace, definition: definition, catalog: catalog, environment: env,
                                     fileOverrides: options.datasetFiles, importedNames: options.datasetNames,
-                                    progress: options.progress).run(asOf: options.asOf)
+                                    progress: options.progress, limit: options.limit).run(asOf: options.asOf)
         env.frozenTime = Int64(data.asOf.days) * 86_400
 
         // Load and configure every criterion and scorer, and check every column they read or the profile names,
@@ -118,6 +137,7 @@ package struct Runner: Sendable {
             pluginInfos.append(try PluginLoader.info(plugin, file: file, params: params, catalog: catalog))
         }
         var assignments: [LabelAssignment] = []
+        var outcomes: [CriterionOutcome] = []
         for (use, file, plugin) in criteria {
             options.progress?.begin("running criterion \(use.plugin)")
             let (inputs, params) = try prepare(plugin, use, data.table, personal: Set(definition.piiColumns),
@@ -127,6 +147,10 @@ package struct Runner: Sendable {
             try checkLabels(labels, plugin, ids)
             assignments.append(labels)
             pluginInfos.append(try PluginLoader.info(plugin, file: file, params: params, catalog: catalog))
+            if options.ruleChecks {
+                let columns = plugin.manifest.uses.map { (field: $0, column: data.table[use.columns[$0] ?? $0]!) }
+                outcomes.append(RuleSetInputs.outcome(use, file, plugin, labels, columns: columns, params: params))
+            }
         }
         options.progress?.begin("profiling")
         let assignment = Self.combine(assignments, definition.combine, rows: data.table.rowCount)
@@ -162,9 +186,17 @@ package struct Runner: Sendable {
         var pluginFiles = data.sourcePluginFiles
         for (use, file) in zip(definition.scorers, scorerFiles) { pluginFiles[use.plugin] = file }
         for (use, file) in zip(definition.criteria, criterionFiles) { pluginFiles[use.plugin] = file }
-        return RunResult(definition: definition, report: report, files: files, membership: membership, exportDirectory: dir,
-                         notes: data.notes, scoreColumns: scoreNames, seed: env.randomSeed,
-                         frozenTime: env.frozenTime ?? 0, datasetFiles: data.files, pluginFiles: pluginFiles)
+        let ruleSet = RuleSetCheck.notes(outcomes, combine: definition.combine, rows: data.table.rowCount)
+        var result = RunResult(definition: definition, report: report, files: files, membership: membership,
+                               exportDirectory: dir, notes: data.notes + ruleSet.map(\.message), scoreColumns: scoreNames,
+                               seed: env.randomSeed, frozenTime: env.frozenTime ?? 0, datasetFiles: data.files,
+                               pluginFiles: pluginFiles)
+        result.criteria = outcomes
+        for (use, _, plugin) in criteria { result.criteriaUses[use.plugin] = plugin.manifest.uses }
+        result.ruleSet = ruleSet
+        result.limitedFrom = data.limitedFrom
+        if options.keepTable { result.table = data.table; result.assignment = assignment }
+        return result
     }
 
     /// Stages a run's export folder. Files an earlier run with the same id wrote and this one does not (another
