@@ -126,7 +126,7 @@ package enum RuleSetCheck {
         }
         let names = ranked.prefix(shownCombinations).map { t in
             "'" + t.enumerated().map { outcomes[$0.offset].assignment.labels[Int($0.element)] }.joined(separator: " × ")
-                + "' (about \(Int(expected(t).rounded())) expected if the criteria were independent)"
+                + "' (about \(Int(expected(t).rounded())) expected if independent)"
         }
         let more = empty.count > shownCombinations ? ", …" : ""
         return [RuleSetNote(kind: .emptyCombination, line: outcomes[0].line,
@@ -150,8 +150,8 @@ package enum RuleSetCheck {
         if combine == .firstMatch {
             who = outcomes.count == 1 ? "'\(outcomes[0].plugin)' returned nil" : "every criterion returned nil"
         } else {
-            who = outcomes.indices.filter { by[$0] > 0 }.map { "'\(outcomes[$0].plugin)' returned nil for \(by[$0])" }
-                .joined(separator: ", ") + (outcomes.count > 1 ? " (the first criterion to return nil is named)" : "")
+            who = (outcomes.count > 1 ? "the first criterion to return nil was " : "")
+                + outcomes.indices.filter { by[$0] > 0 }.map { "'\(outcomes[$0].plugin)' for \(by[$0])" }.joined(separator: ", ")
         }
         return [RuleSetNote(kind: .unassigned, line: nil,
                             message: "\(count) of \(rows) customers (\(share)) are unassigned: \(who)")]
