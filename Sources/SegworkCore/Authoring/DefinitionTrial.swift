@@ -72,7 +72,7 @@ package struct DefinitionTrial: Sendable {
         let summary = RunSummary.text(report: result.report, scoreColumns: result.scoreColumns,
                                       version: "try (nothing stored)", destination: nil, notes: result.notes)
         var lines = head + [summary]
-        if !samples.isEmpty { lines.append("  samples (first rows of each segment, in population order):") }
+        if samples.contains(where: { !$0.rows.isEmpty }) { lines.append("  samples (first rows of each segment, in population order):") }
         for (segment, rows) in samples where !rows.isEmpty {
             lines.append("    \(segment)")
             let table = TextTable.render([columns] + rows.map { $0.map { $0 ?? "" } })

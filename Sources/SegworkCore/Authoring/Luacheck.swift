@@ -32,6 +32,7 @@ stds.segwork = {
 -- W581 ('not (x > y)' can be replaced by 'x <= y'): plugins write 'not (x > y)' on purpose, so that NaN fails a check.
 ignore = { "581" }
 max_line_length = 120
+
 """#
 
     /// Codes that mean a global is written: an error (state that leaks from one customer to the next).

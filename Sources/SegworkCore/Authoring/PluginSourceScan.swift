@@ -3,7 +3,7 @@
 /// literals `assign` returns directly.
 ///
 /// Limits (documented in docs/PLUGINS.md, "Lint"): only reads written `row.x` or `row["x"]` on the function's own
-/// first parameter count as row reads (a row passed to a helper, or indexed with a computed key, is not followed); a
+/// first parameter count as row reads (`row.x = v` is a write) (a row passed to a helper, or indexed with a computed key, is not followed); a
 /// parameter counts as read when the file writes `p.x` or `p["x"]` on any function's `p`, or mentions `"x"` as a
 /// string anywhere outside `params` (so `p[name]` over a list of names counts), or a module it requires mentions `x`.
 /// A label counts as documented when `assign` has `return "Label"`; labels built from tables or parameters are not
@@ -33,7 +33,7 @@ package struct PluginSourceScan: Sendable {
     package var paramMentions: Set<String> = []
     /// Declared parameter → its line in `params = {…}`.
     package var paramLines: [String: Int] = [:]
-    /// Line of `params =`, `labels =`, `name =`.
+    /// Line of each manifest field (`params =`, `labels =`, `name =`, `kind =`, …) in the returned table.
     package var fieldLines: [String: Int] = [:]
     /// Each `labels = {…}` entry and its line.
     package var declaredLabels: [FieldRead] = []
@@ -43,6 +43,9 @@ package struct PluginSourceScan: Sendable {
     package var requires: [String] = []
 
     private static let mainFunctions: Set<String> = ["assign", "score", "clean", "prepare", "read"]
+    private static let manifestFields: Set<String> = ["api", "kind", "name", "version", "description", "uses", "params",
+                                                      "labels", "output", "columns", "assign", "score", "clean",
+                                                      "prepare", "read"]
 
     /// Scans `source`.
     package init(source: String) {
@@ -70,6 +73,9 @@ package struct PluginSourceScan: Sendable {
         for name in ["assign", "score", "clean"] {
             guard let f = functions[name], let row = f.params.first else { continue }
             for i in f.body where t[i].kind == .name && t[i].text == row && at(i - 1).map({ !$0.is(".") && !$0.is(":") }) ?? true {
+                // `row.x = v` (a cleaner writing a field) is not a read.
+                if at(i + 3)?.is("=") == true && (at(i + 1)?.is(".") == true) { continue }
+                if at(i + 4)?.is("=") == true && (at(i + 1)?.is("[") == true) { continue }
                 if let dot = at(i + 1), dot.is("."), let field = at(i + 2), field.kind == .name {
                     rowReads.append(FieldRead(field: field.text, line: field.line))
                 } else if let br = at(i + 1), br.is("["), let s = at(i + 2), s.kind == .string, at(i + 3)?.is("]") == true {
@@ -94,9 +100,10 @@ package struct PluginSourceScan: Sendable {
                 if t[i].text == "labels", t[j].kind == .string { declaredLabels.append(FieldRead(field: t[j].text, line: t[j].line)) }
             }
         }
-        for i in t.indices where t[i].kind == .name && t[i].text == "name" && at(i + 1)?.is("=") == true
-            && at(i + 2)?.kind == .string && fieldLines["name"] == nil {
-            fieldLines["name"] = t[i].line
+        // The first `field =` of each manifest field (where a manifest error about it points).
+        for i in t.indices where t[i].kind == .name && Self.manifestFields.contains(t[i].text) && at(i + 1)?.is("=") == true
+            && at(i - 1).map({ $0.is("{") || $0.is(",") || $0.is(";") }) ?? false && fieldLines[t[i].text] == nil {
+            fieldLines[t[i].text] = t[i].line
         }
         // Parameter mentions.
         var pNames: Set<String> = ["p"]

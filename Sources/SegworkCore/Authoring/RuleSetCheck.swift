@@ -147,10 +147,12 @@ package enum RuleSetCheck {
         guard count > 0 else { return [] }
         let share = String(format: "%.1f%%", Double(count) / Double(rows) * 100)
         let who: String
-        if combine == .firstMatch {
-            who = outcomes.count == 1 ? "'\(outcomes[0].plugin)' returned nil" : "every criterion returned nil"
+        if outcomes.count == 1 {
+            who = "'\(outcomes[0].plugin)' returned nil"
+        } else if combine == .firstMatch {
+            who = "every criterion returned nil"
         } else {
-            who = (outcomes.count > 1 ? "the first criterion to return nil was " : "")
+            who = "the first criterion to return nil was "
                 + outcomes.indices.filter { by[$0] > 0 }.map { "'\(outcomes[$0].plugin)' for \(by[$0])" }.joined(separator: ", ")
         }
         return [RuleSetNote(kind: .unassigned, line: nil,
