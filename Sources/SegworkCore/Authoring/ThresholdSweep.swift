@@ -36,7 +36,8 @@ package struct ThresholdSweep {
             axes.append(axis)
         }
         guard sweptNumeric else { return }
-        let total = axes.reduce(1) { $0 * $1.count }
+        // A date column has no values of its own (it is held at the data's), so it forces the one-at-a-time sweep.
+        let total = axes.contains { $0.values.isEmpty } ? Int.max : axes.reduce(1) { $0 * $1.count }
         var rows: [[Value]] = []
         if total <= Self.gridLimit {
             rows = [[]]
