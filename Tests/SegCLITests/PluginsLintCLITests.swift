@@ -126,6 +126,14 @@ final class PluginsLintCLITests: XCTestCase {
         XCTAssertTrue(out.contains("label 'Negative' of 'tier' (plugins/tier.lua:8) is never returned on this data (it is for score = -50)"), out)
         XCTAssertTrue(out.contains("[rule-set:unreachable-label]"), out)
         XCTAssertEqual(try lint([ws.root.path, "--strict"]).status, 1)
+
+        let json = try lint([ws.root.path, "--json"])
+        XCTAssertEqual(json.status, 0, json.stderr)
+        let findings = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
+        let dead = try XCTUnwrap(findings.first { $0["code"] as? String == "rule-set:dead-criterion" })
+        XCTAssertEqual(dead["line"] as? Int, 9)
+        XCTAssertEqual(dead["severity"] as? String, "warning")
+        XCTAssertTrue((dead["file"] as? String)?.hasSuffix("segmentations/dead.yaml") == true, "\(dead)")
     }
 }
 
