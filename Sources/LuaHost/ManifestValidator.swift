@@ -63,6 +63,9 @@ struct ManifestValidator {
             problems.append(fail("name", "must start with a lower-case letter and use only a-z, 0-9 and _ (got \"\(name)\")"))
         }
         let version = check { try requiredString(fields, "version", example: "\"1.0.0\"") }
+        if let version, SemanticVersion(lenient: version) == nil {
+            problems.append(fail("version", "must be a semantic version such as \"1.2.0\" (MAJOR.MINOR.PATCH; got \(quoted(.string(version))))"))
+        }
         let description = check { try requiredString(fields, "description", example: "\"what it does\"") }
         if let kind {
             for field in fields.keys.sorted() {
@@ -121,7 +124,9 @@ struct ManifestValidator {
         default: throw fail("api", "must be an integer API level (got \(quoted(value)))")
         }
         guard level >= 1, level <= Self.supportedAPI else {
-            throw fail("api", "must be between 1 and \(Self.supportedAPI), the highest level this host supports (got \(level))")
+            throw fail("api", level > Self.supportedAPI
+                ? "needs host API level \(level), but this host provides levels 1 to \(Self.supportedAPI); upgrade Segwork, or use a version of the plugin written for level \(Self.supportedAPI)"
+                : "must be a host API level from 1 to \(Self.supportedAPI) (got \(level))")
         }
         return Int(level)
     }

@@ -32,7 +32,8 @@ extension CleanStep {
     /// `- plugin: <name>` with optional `params:` and `columns:`, written like a criterion in `criteria:`.
     private static func plugin(_ node: Node, _ p: String, _ y: YAMLFields) throws -> CleanPluginSpec {
         var spec = CleanPluginSpec(name: "")
-        for (k, v) in try y.mapping(node, p, known: ["plugin", "params", "columns"]) {
+        for (k, v) in try y.mapping(node, p, known: ["plugin", "params", "columns"] + PluginPin.keys) {
+            if try spec.pin.parse(k, v, p, y) { continue }
             switch k {
             case "plugin": spec.name = try y.string(v, "\(p).plugin")
             case "params":

@@ -81,6 +81,8 @@ public struct DatasetSpec: Sendable, Equatable {
     public var imported: String?
     /// Params for the source plugin.
     public var params: [String: PluginValue]
+    /// `library:` and `version:` of the source plugin.
+    public var sourcePin = PluginPin()
     /// Column type overrides.
     public var schema: [String: ColumnType]
     /// Columns tagged `pii: true` in the schema, sorted: usable by plugins, never profiled or exported.
@@ -124,6 +126,8 @@ public struct PluginUse: Sendable, Equatable {
     public var line: Int?
     /// Lines of its parts: `params` (the mapping), `params.<name>` (each override), `columns.<field>`.
     public var fieldLines: [String: Int] = [:]
+    /// `library:` and `version:` of the use.
+    public var pin = PluginPin()
 }
 
 /// What to profile.
@@ -238,7 +242,8 @@ extension Definition {
             var d = DatasetSpec(name: name, file: nil, source: nil, imported: nil, params: [:], schema: [:], join: nil,
                                 line: spec.mark?.line)
             for (k, v) in try y.mapping(spec, path, known: ["file", "source", "dataset", "params", "schema", "join", "clean",
-                                                                "invalid_utf8"]) {
+                                                                "invalid_utf8"] + PluginPin.keys) {
+                if try d.sourcePin.parse(k, v, path, y) { continue }
                 switch k {
                 case "file": d.file = try y.string(v, "\(path).file")
                 case "source": d.source = try y.string(v, "\(path).source")
@@ -268,6 +273,10 @@ extension Definition {
             }
             if [d.file, d.source, d.imported].compactMap({ $0 }).count != 1 {
                 throw y.error(spec, "dataset '\(name)' needs exactly one of 'file' (a CSV/JSONL file), 'dataset' (a dataset imported with seg import) or 'source' (a source plugin)")
+            }
+            if d.source == nil, d.sourcePin != PluginPin() {
+                throw DefinitionError(file: y.file, line: d.sourcePin.libraryLine ?? d.sourcePin.versionLine,
+                                      "'\(path)' has 'library' or 'version', which pick a source plugin; this dataset has no 'source'")
             }
             return d
         }
@@ -302,7 +311,8 @@ extension Definition {
                 return PluginUse(plugin: try y.string(item, p), params: [:], columns: [:], line: item.mark?.line)
             }
             var use = PluginUse(plugin: "", params: [:], columns: [:], line: item.mark?.line)
-            for (k, v) in try y.mapping(item, p, known: ["plugin", "params", "columns"]) {
+            for (k, v) in try y.mapping(item, p, known: ["plugin", "params", "columns"] + PluginPin.keys) {
+                if try use.pin.parse(k, v, p, y) { continue }
                 switch k {
                 case "plugin": use.plugin = try y.string(v, "\(p).plugin")
                 case "params":
