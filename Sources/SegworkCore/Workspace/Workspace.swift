@@ -18,6 +18,11 @@ public struct Workspace: Sendable {
     /// The `privacy:` settings (hashed ids, salt, small-group suppression); all off by default.
     public var privacy = PrivacySettings()
 
+    /// Every top-level key `workspace.yaml` accepts (schemas/workspace.schema.json lists the same).
+    package static let knownKeys = ["name", "description", "plugins", "limits", "privacy"]
+    /// Every key of `limits:`.
+    package static let limitsKeys = ["instructions", "memory_mb", "seconds", "source_mb", "segments"]
+
     /// Opens the workspace at `path`; `workspace.yaml` must exist.
     public static func open(_ path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Workspace {
         let root = URL(fileURLWithPath: path, isDirectory: true).standardizedFileURL
@@ -35,13 +40,13 @@ public struct Workspace: Sendable {
         var ws = Workspace(root: root, name: root.lastPathComponent, pluginPaths: [], limits: .default)
         var paths = ["plugins"]
         let node = try y.root(text)
-        for (k, v) in try y.mapping(node, "workspace", known: ["name", "description", "plugins", "limits", "privacy"]) {
+        for (k, v) in try y.mapping(node, "workspace", known: Self.knownKeys) {
             switch k {
             case "name": ws.name = try y.string(v, k)
             case "plugins": paths = try y.strings(v, k)
             case "privacy": ws.privacy = try PrivacySettings.parse(v, y)
             case "limits":
-                for (lk, lv) in try y.mapping(v, "limits", known: ["instructions", "memory_mb", "seconds", "source_mb", "segments"]) {
+                for (lk, lv) in try y.mapping(v, "limits", known: Self.limitsKeys) {
                     switch lk {
                     case "instructions":
                         let n = try y.int(lv, "limits.instructions")
