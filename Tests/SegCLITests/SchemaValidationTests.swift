@@ -75,4 +75,16 @@ final class SchemaValidationTests: XCTestCase {
         XCTAssertTrue(out.text.contains("bad.yaml:7: gates.max_segment_share: 1.5 is greater than the maximum of 1"), out.text)
         XCTAssertTrue(out.text.hasSuffix("1 files valid, 1 invalid\n"), out.text)
     }
+
+    /// docs/WORKSPACES.md shows `scripts/validate-yaml.py workspaces/demo` and its output: both as printed.
+    func testTheDocumentedCommandPrintsWhatTheDocsShow() throws {
+        let page = try String(contentsOf: SegProcess.root.appendingPathComponent("docs/WORKSPACES.md"), encoding: .utf8)
+        let start = try XCTUnwrap(page.range(of: "```\n$ scripts/validate-yaml.py "))
+        let end = try XCTUnwrap(page.range(of: "```", range: start.upperBound..<page.endIndex))
+        let lines = page[start.upperBound..<end.lowerBound].split(separator: "\n", omittingEmptySubsequences: false)
+        let args = lines[0].dropFirst("$ scripts/validate-yaml.py ".count).split(separator: " ").map(String.init)
+        let out = try validate(args)
+        XCTAssertEqual(out.status, 0, out.text)
+        XCTAssertEqual(out.text, lines.dropFirst().joined(separator: "\n"))
+    }
 }

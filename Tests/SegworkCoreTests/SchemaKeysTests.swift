@@ -94,4 +94,21 @@ final class SchemaKeysTests: XCTestCase {
         XCTAssertEqual(EditorSupport.path(plugins, from: outside, within: Self.root), plugins.standardizedFileURL.path)
         XCTAssertNoThrow(try JSONSerialization.jsonObject(with: Data(text.utf8)))
     }
+
+    /// The bundled library's `types/` files are editor definitions, not plugins: the catalog leaves them out (and
+    /// tests, fixtures and `*.test.lua` files with them).
+    func testTheCatalogSkipsTypeDefinitions() throws {
+        let catalog = PluginCatalog(paths: [Self.root.appendingPathComponent("plugins")])
+        XCTAssertNotNil(catalog.files["rfm"])
+        XCTAssertNil(catalog.files["seg"])
+        XCTAssertNil(catalog.files["plugin"])
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("catalog-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for file in ["criteria/a.lua", "criteria/a.test.lua", "types/b.lua", "tests/c.lua", "fixtures/d.lua", "lib/e.lua"] {
+            let url = dir.appendingPathComponent(file)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data("return {}".utf8).write(to: url)
+        }
+        XCTAssertEqual(PluginCatalog(paths: [dir]).files.keys.sorted(), ["a"])
+    }
 }
