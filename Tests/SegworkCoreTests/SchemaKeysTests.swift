@@ -81,7 +81,8 @@ final class SchemaKeysTests: XCTestCase {
                        ["name", "version", "description", "api", "homepage"])
     }
 
-    /// The demo's .luarc.json is the text `seg init` writes, with paths into the sources made relative.
+    /// The demo's .luarc.json is the text `seg init` writes, with paths into the sources made relative; so is the
+    /// repository's own.
     func testDemoLuarcIsTheScaffoldText() throws {
         let demo = Self.root.appendingPathComponent("workspaces/demo")
         let text = try String(contentsOf: demo.appendingPathComponent(".luarc.json"), encoding: .utf8)
@@ -90,6 +91,9 @@ final class SchemaKeysTests: XCTestCase {
             typesPath: EditorSupport.path(plugins.appendingPathComponent("types"), from: demo, within: Self.root),
             libPath: EditorSupport.path(plugins.appendingPathComponent("lib"), from: demo, within: Self.root)))
         XCTAssertTrue(text.contains("\"../../plugins/types\""), text)
+        // The repository's own, for editing the bundled plugins.
+        let top = try String(contentsOf: Self.root.appendingPathComponent(".luarc.json"), encoding: .utf8)
+        XCTAssertEqual(top, EditorSupport.luarc(typesPath: "plugins/types", libPath: "plugins/lib"))
         let outside = URL(fileURLWithPath: "/tmp/shop")
         XCTAssertEqual(EditorSupport.path(plugins, from: outside, within: Self.root), plugins.standardizedFileURL.path)
         XCTAssertNoThrow(try JSONSerialization.jsonObject(with: Data(text.utf8)))
