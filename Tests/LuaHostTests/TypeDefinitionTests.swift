@@ -94,4 +94,18 @@ final class TypeDefinitionTests: XCTestCase {
             XCTAssertTrue(text.contains("---@class \(name)\n"), name)
         }
     }
+
+    /// The definition files are valid Lua 5.4 (LuaLS reads them as code): run as a plugin they get as far as
+    /// "must return a table", never a syntax or runtime error.
+    func testDefinitionFilesAreValidLua() throws {
+        for file in ["seg.lua", "plugin.lua"] {
+            XCTAssertThrowsError(try Plugin.load(path: Self.types.appendingPathComponent(file).path)) { error in
+                guard case .badManifest(let field, let problem)? = (error as? PluginError)?.reason else {
+                    return XCTFail("\(file): \(error)")
+                }
+                XCTAssertEqual(field, "", file)
+                XCTAssertTrue(problem.hasPrefix("must return a table"), "\(file): \(problem)")
+            }
+        }
+    }
 }
