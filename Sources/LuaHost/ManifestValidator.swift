@@ -6,11 +6,11 @@ struct ManifestValidator {
     /// The highest host API level this host supports.
     static let supportedAPI = 1
     /// Every field a plugin table may have.
-    static let knownFields = ["api", "assign", "clean", "columns", "description", "kind", "name", "output",
-                              "params", "prepare", "read", "score", "uses", "version"]
+    static let knownFields = ["api", "assign", "clean", "columns", "description", "kind", "labels", "name",
+                              "output", "params", "prepare", "read", "score", "uses", "version"]
     /// The fields only some kinds use.
     static let kindFields: [PluginKind: Set<String>] = [
-        .criterion: ["assign", "prepare", "uses"],
+        .criterion: ["assign", "prepare", "uses", "labels"],
         .scorer: ["score", "prepare", "uses", "output"],
         .source: ["read", "columns"],
         .cleaner: ["clean", "prepare", "uses"],
@@ -100,6 +100,7 @@ struct ManifestValidator {
             }
         }
         let columns = kind == .source ? check { try sourceColumns(fields["columns"]) } : []
+        let labels = fields["labels"] == nil ? nil : check { try labelList(fields["labels"]!) }
         if problems.count == 1 { throw problems[0] }
         if problems.count > 1 {
             let list = problems.enumerated().map { i, e -> String in
@@ -112,7 +113,8 @@ struct ManifestValidator {
             throw fail("", "is not a valid plugin table")  // unreachable: every nil above recorded a problem
         }
         return PluginManifest(api: api, kind: kind, name: name, version: version, description: description,
-                              uses: uses, params: params, output: output, columns: columns, hasPrepare: hasPrepare)
+                              uses: uses, params: params, output: output, columns: columns, hasPrepare: hasPrepare,
+                              labels: labels)
     }
 
     private func apiLevel(_ value: LuaValue?) throws -> Int {
@@ -159,6 +161,21 @@ struct ManifestValidator {
             }
             guard seen.insert(name).inserted else { throw fail("uses", "lists '\(name)' twice") }
             return name
+        }
+    }
+
+    /// `labels = { "Promoter", "Passive" }`: the labels a criterion may return, each a non-empty string, once.
+    private func labelList(_ value: LuaValue) throws -> [String] {
+        guard let items = value.sequence else {
+            throw fail("labels", "must be a list of the labels assign may return, e.g. labels = { \"High\", \"Low\" } (got \(quoted(value)))")
+        }
+        var seen = Set<String>()
+        return try items.enumerated().map { index, item in
+            guard let label = item.stringValue, !label.isEmpty else {
+                throw fail("labels", "entry \(index + 1) must be a non-empty label string (got \(quoted(item)))")
+            }
+            guard seen.insert(label).inserted else { throw fail("labels", "lists '\(label)' twice") }
+            return label
         }
     }
 

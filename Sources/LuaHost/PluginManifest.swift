@@ -44,14 +44,17 @@ public struct PluginManifest: Sendable, Equatable, Codable {
     public var columns: [SourceColumn]
     /// Whether the plugin has a `prepare(stats, p)` function.
     public var hasPrepare: Bool
+    /// For criteria: the labels `assign` may return (`labels = { ... }`), nil when the plugin does not declare them.
+    public var labels: [String]?
 
     /// Creates a manifest; the host builds these when it loads a plugin.
     public init(api: Int, kind: PluginKind, name: String, version: String, description: String,
                 uses: [String], params: [String: PluginValue], output: String?,
-                columns: [SourceColumn], hasPrepare: Bool) {
+                columns: [SourceColumn], hasPrepare: Bool, labels: [String]? = nil) {
         self.api = api; self.kind = kind; self.name = name; self.version = version
         self.description = description; self.uses = uses; self.params = params
         self.output = output; self.columns = columns; self.hasPrepare = hasPrepare
+        self.labels = labels
     }
 }
 

@@ -158,14 +158,12 @@ extension Definition {
     public static func parse(text: String, file: String, defaultName: String) throws -> Definition {
         let y = YAMLFields(file: file)
         let root = try y.root(text)
-        let known = ["name", "description", "population", "id", "datasets", "features", "criteria", "combine",
-                     "scorers", "profile", "exports", "as_of", "gates"]
         var def = Definition(name: defaultName, description: "", population: "", id: "", datasets: [], rfm: nil,
                              daysSince: [], criteria: [], combine: .cross, scorers: [],
                              profile: ProfileSpec(numeric: [], categorical: [], monetary: nil),
                              formats: ExportFormat.allCases, gates: nil, asOf: nil, text: text, file: file)
         var seen = Set<String>()
-        for (key, node) in try y.mapping(root, "definition", known: known) {
+        for (key, node) in try y.mapping(root, "definition", known: knownKeys) {
             seen.insert(key)
             def.lines[key] = node.mark?.line
             switch key {
@@ -241,8 +239,7 @@ extension Definition {
             let path = "datasets.\(name)"
             var d = DatasetSpec(name: name, file: nil, source: nil, imported: nil, params: [:], schema: [:], join: nil,
                                 line: spec.mark?.line)
-            for (k, v) in try y.mapping(spec, path, known: ["file", "source", "dataset", "params", "schema", "join", "clean",
-                                                                "invalid_utf8"] + PluginPin.keys) {
+            for (k, v) in try y.mapping(spec, path, known: datasetKeys) {
                 if try d.sourcePin.parse(k, v, path, y) { continue }
                 switch k {
                 case "file": d.file = try y.string(v, "\(path).file")
@@ -283,10 +280,10 @@ extension Definition {
     }
 
     private static func parseFeatures(_ node: Node, _ y: YAMLFields, into def: inout Definition) throws {
-        for (k, v) in try y.mapping(node, "features", known: ["rfm", "days_since"]) {
+        for (k, v) in try y.mapping(node, "features", known: featuresKeys) {
             if k == "rfm" {
                 var f: [String: String] = [:]
-                for (fk, fv) in try y.mapping(v, "features.rfm", known: ["transactions", "customer", "order", "date", "amount"]) {
+                for (fk, fv) in try y.mapping(v, "features.rfm", known: rfmKeys) {
                     f[fk] = try y.string(fv, "features.rfm.\(fk)")
                     def.lines["features.rfm.\(fk)"] = fv.mark?.line
                 }
@@ -311,7 +308,7 @@ extension Definition {
                 return PluginUse(plugin: try y.string(item, p), params: [:], columns: [:], line: item.mark?.line)
             }
             var use = PluginUse(plugin: "", params: [:], columns: [:], line: item.mark?.line)
-            for (k, v) in try y.mapping(item, p, known: ["plugin", "params", "columns"] + PluginPin.keys) {
+            for (k, v) in try y.mapping(item, p, known: pluginUseKeys) {
                 if try use.pin.parse(k, v, p, y) { continue }
                 switch k {
                 case "plugin": use.plugin = try y.string(v, "\(p).plugin")
@@ -342,7 +339,7 @@ extension Definition {
     private static func parseProfile(_ node: Node, _ y: YAMLFields, lines: inout [String: Int]) throws -> ProfileSpec {
         var p = ProfileSpec(numeric: [], categorical: [], monetary: nil)
         lines["profile"] = node.mark?.line
-        for (k, v) in try y.mapping(node, "profile", known: ["numeric", "categorical", "monetary"]) {
+        for (k, v) in try y.mapping(node, "profile", known: profileKeys) {
             let path = "profile.\(k)"
             switch k {
             case "numeric": p.numeric = try y.strings(v, path)

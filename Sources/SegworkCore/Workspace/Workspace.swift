@@ -22,6 +22,11 @@ public struct Workspace: Sendable {
     /// The `privacy:` settings (hashed ids, salt, small-group suppression); all off by default.
     public var privacy = PrivacySettings()
 
+    /// Every top-level key `workspace.yaml` accepts (schemas/workspace.schema.json lists the same).
+    package static let knownKeys = ["name", "description", "plugins", "libraries", "limits", "privacy"]
+    /// Every key of `limits:`.
+    package static let limitsKeys = ["instructions", "memory_mb", "seconds", "source_mb", "segments"]
+
     /// Opens the workspace at `path`; `workspace.yaml` must exist.
     public static func open(_ path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Workspace {
         let root = URL(fileURLWithPath: path, isDirectory: true).standardizedFileURL
@@ -40,7 +45,7 @@ public struct Workspace: Sendable {
         var paths = ["plugins"]
         var listed: [(path: String, line: Int?)] = []
         let node = try y.root(text)
-        for (k, v) in try y.mapping(node, "workspace", known: knownKeys) {
+        for (k, v) in try y.mapping(node, "workspace", known: Self.knownKeys) {
             switch k {
             case "name": ws.name = try y.string(v, k)
             case "plugins": paths = try y.strings(v, k)
@@ -48,7 +53,7 @@ public struct Workspace: Sendable {
                 listed = try y.sequence(v, k).map { (try y.string($0, "libraries"), $0.mark?.line) }
             case "privacy": ws.privacy = try PrivacySettings.parse(v, y)
             case "limits":
-                for (lk, lv) in try y.mapping(v, "limits", known: ["instructions", "memory_mb", "seconds", "source_mb", "segments"]) {
+                for (lk, lv) in try y.mapping(v, "limits", known: Self.limitsKeys) {
                     switch lk {
                     case "instructions":
                         let n = try y.int(lv, "limits.instructions")
@@ -79,9 +84,6 @@ public struct Workspace: Sendable {
         try ws.openLibraries(own: paths, listed: listed, environment: environment)
         return ws
     }
-
-    /// The keys `workspace.yaml` may hold.
-    package static let knownKeys = ["name", "description", "plugins", "libraries", "limits", "privacy"]
 
     /// Opens the libraries in precedence order (see `libraries`). A listed library must have a `library.yaml` that
     /// this host supports; two libraries may not share a name.
