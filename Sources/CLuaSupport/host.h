@@ -16,9 +16,10 @@ enum {
     SLOT_PREPARE = 6,
     SLOT_TIME_MSG = 7,
     SLOT_FILE_MT = 8,    /* metatable of src:lines file handles */
-    SLOT_REQUIRE = 9,    /* require cache */
+    SLOT_REQUIRE = SW_SLOT_REQUIRE, /* require cache: module name -> what it returned (a light userdata while loading) */
     SLOT_LABELS = SW_SLOT_LABELS,
-    SLOT_SOURCE_MSG = 11 /* preallocated error string raised once a source passed its emitted-data cap */
+    SLOT_SOURCE_MSG = 11, /* preallocated error string raised once a source passed its emitted-data cap */
+    SLOT_READ_FILES = SW_SLOT_READ_FILES /* paths src:lines opened (a set), so a run can record what a source read */
 };
 
 /* Why a call was stopped; once set, every instruction raises again until the call ends. */

@@ -241,6 +241,17 @@ static int src_lines(lua_State *L) {
         return forbid(L, h, "src:lines('%s'): the path leads outside the workspace (through a symbolic link)", rel);
     lf->f = fopen(resolved, "rb");
     if (lf->f == NULL) return luaL_error(L, "src:lines('%s'): cannot open it (%s)", rel, strerror(errno));
+    sw_get_slot(L, SLOT_READ_FILES); /* record the path as given, for the run's record of what the source read */
+    if (!lua_istable(L, -1)) {
+        lua_pop(L, 1);
+        lua_newtable(L);
+        lua_pushvalue(L, -1);
+        sw_set_slot(L, SLOT_READ_FILES);
+    }
+    lua_pushstring(L, rel);
+    lua_pushboolean(L, 1);
+    lua_rawset(L, -3);
+    lua_pop(L, 1);
     lua_pushvalue(L, handle);
     lua_pushcclosure(L, lines_next, 1);
     lua_pushnil(L);

@@ -6,8 +6,8 @@ struct ManifestValidator {
     /// The highest host API level this host supports.
     static let supportedAPI = 1
     /// Every field a plugin table may have.
-    static let knownFields = ["api", "assign", "clean", "columns", "description", "kind", "labels", "name", "output",
-                              "params", "prepare", "read", "score", "uses", "version"]
+    static let knownFields = ["api", "assign", "clean", "columns", "description", "kind", "labels", "name",
+                              "output", "params", "prepare", "read", "score", "uses", "version"]
     /// The fields only some kinds use.
     static let kindFields: [PluginKind: Set<String>] = [
         .criterion: ["assign", "prepare", "uses", "labels"],
@@ -63,6 +63,9 @@ struct ManifestValidator {
             problems.append(fail("name", "must start with a lower-case letter and use only a-z, 0-9 and _ (got \"\(name)\")"))
         }
         let version = check { try requiredString(fields, "version", example: "\"1.0.0\"") }
+        if let version, SemanticVersion(lenient: version) == nil {
+            problems.append(fail("version", "must be a semantic version such as \"1.2.0\" (MAJOR.MINOR.PATCH; got \(quoted(.string(version))))"))
+        }
         let description = check { try requiredString(fields, "description", example: "\"what it does\"") }
         if let kind {
             for field in fields.keys.sorted() {
@@ -97,7 +100,7 @@ struct ManifestValidator {
             }
         }
         let columns = kind == .source ? check { try sourceColumns(fields["columns"]) } : []
-        let labels = check { try labelList(fields["labels"]) } ?? nil
+        let labels = fields["labels"] == nil ? nil : check { try labelList(fields["labels"]!) }
         if problems.count == 1 { throw problems[0] }
         if problems.count > 1 {
             let list = problems.enumerated().map { i, e -> String in
@@ -114,23 +117,6 @@ struct ManifestValidator {
                               labels: labels)
     }
 
-    /// The optional `labels = { "Promoter", ... }` of a criterion: the labels it may return (for lint and the
-    /// rule-set checks). Non-empty strings, each once.
-    private func labelList(_ value: LuaValue?) throws -> [String]? {
-        guard let value else { return nil }
-        guard let items = value.sequence else {
-            throw fail("labels", "must be a list of the labels assign may return, e.g. labels = { \"Promoter\", \"Passive\" } (got \(quoted(value)))")
-        }
-        var seen = Set<String>()
-        return try items.enumerated().map { index, item in
-            guard let label = item.stringValue, !label.isEmpty else {
-                throw fail("labels", "entry \(index + 1) must be a non-empty label string (got \(quoted(item)))")
-            }
-            guard seen.insert(label).inserted else { throw fail("labels", "lists '\(label)' twice") }
-            return label
-        }
-    }
-
     private func apiLevel(_ value: LuaValue?) throws -> Int {
         guard let value else { throw fail("api", "is missing: add api = \(Self.supportedAPI)") }
         let level: Int64
@@ -140,7 +126,9 @@ struct ManifestValidator {
         default: throw fail("api", "must be an integer API level (got \(quoted(value)))")
         }
         guard level >= 1, level <= Self.supportedAPI else {
-            throw fail("api", "must be between 1 and \(Self.supportedAPI), the highest level this host supports (got \(level))")
+            throw fail("api", level > Self.supportedAPI
+                ? "needs host API level \(level), but this host provides levels 1 to \(Self.supportedAPI); upgrade Segwork, or use a version of the plugin written for level \(Self.supportedAPI)"
+                : "must be a host API level from 1 to \(Self.supportedAPI) (got \(level))")
         }
         return Int(level)
     }
@@ -173,6 +161,21 @@ struct ManifestValidator {
             }
             guard seen.insert(name).inserted else { throw fail("uses", "lists '\(name)' twice") }
             return name
+        }
+    }
+
+    /// `labels = { "Promoter", "Passive" }`: the labels a criterion may return, each a non-empty string, once.
+    private func labelList(_ value: LuaValue) throws -> [String] {
+        guard let items = value.sequence else {
+            throw fail("labels", "must be a list of the labels assign may return, e.g. labels = { \"High\", \"Low\" } (got \(quoted(value)))")
+        }
+        var seen = Set<String>()
+        return try items.enumerated().map { index, item in
+            guard let label = item.stringValue, !label.isEmpty else {
+                throw fail("labels", "entry \(index + 1) must be a non-empty label string (got \(quoted(item)))")
+            }
+            guard seen.insert(label).inserted else { throw fail("labels", "lists '\(label)' twice") }
+            return label
         }
     }
 

@@ -44,8 +44,7 @@ public struct PluginManifest: Sendable, Equatable, Codable {
     public var columns: [SourceColumn]
     /// Whether the plugin has a `prepare(stats, p)` function.
     public var hasPrepare: Bool
-    /// For criteria: the labels `assign` may return, as the optional `labels = {…}` field declares them (nil when
-    /// absent). Used by `seg plugins lint` and the rule-set checks; a run does not restrict labels to these.
+    /// For criteria: the labels `assign` may return (`labels = { ... }`), nil when the plugin does not declare them.
     public var labels: [String]?
 
     /// Creates a manifest; the host builds these when it loads a plugin.

@@ -230,3 +230,23 @@ enum SourceLocation {
         return nil
     }
 }
+
+extension PluginState {
+    /// The string keys of the table in host slot `slot` whose values are not light userdata (require's "loading"
+    /// marker), sorted: the modules `require` has loaded (`SW_SLOT_REQUIRE`), the files `src:lines` opened
+    /// (`SW_SLOT_READ_FILES`).
+    func keys(ofSlot slot: Int32) -> [String] {
+        let top = lua_gettop(lua)
+        defer { lua_settop(lua, top) }
+        guard sw_push_slot(host, slot) != 0, lua_type(lua, -1) == LUA_TTABLE, lua_checkstack(lua, 3) != 0 else { return [] }
+        var names: [String] = []
+        lua_pushnil(lua)
+        while lua_next(lua, -2) != 0 {
+            if lua_type(lua, -2) == LUA_TSTRING, lua_type(lua, -1) != LUA_TLIGHTUSERDATA, let s = lua_tolstring(lua, -2, nil) {
+                names.append(String(cString: s))
+            }
+            lua_settop(lua, -2)
+        }
+        return names.sorted()
+    }
+}

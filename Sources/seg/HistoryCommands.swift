@@ -210,6 +210,12 @@ struct CheckCommand: ParsableCommand {
     private func check(_ runs: inout [CISummary.Run]) throws -> Bool {
         let history = try History(workspace: try Workspace.open(workspace), create: false)
         try history.requireCompleteErasures(workspace: workspace)
+        // The workspace's plugins against plugins.lock: refused headless (CI), a warning otherwise.
+        if FileManager.default.fileExists(atPath: history.workspace.root.appendingPathComponent(PluginLock.fileName).path) {
+            for warning in try PluginLock.enforce(history.workspace, definitions: try history.workspace.definitions(named: []), strict: headless) {
+                FileHandle.standardError.write(Data("seg: warning: \(TerminalText.escaped(warning, limit: Int.max))\n".utf8))
+            }
+        }
         if store {
             let r = try history.store.verifyIntegrity()
             if !headless {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LuaHost
 import SegworkCore
 import SegworkData
 
@@ -139,7 +140,11 @@ struct RunCommand: ParsableCommand {
             definitions: definitions, asOf: asOf.flatMap { CivilDate(iso: Substring($0)) },
             formats: parsedFormats().isEmpty ? nil : parsedFormats().compactMap(ExportFormat.init(rawValue:)),
             hashIDs: hashIDs, progress: progress,
-            holder: "seg run " + CommandLine.arguments.dropFirst(2).joined(separator: " ")))
+            holder: "seg run " + CommandLine.arguments.dropFirst(2).joined(separator: " "), strictLock: headless))
+        // A local run with plugins that differ from plugins.lock goes on, and says so whatever the output mode.
+        for warning in Set(outcomes.flatMap(\.lockWarnings)).sorted() {
+            FileHandle.standardError.write(Data("seg: warning: \(TerminalText.escaped(warning, limit: Int.max))\n".utf8))
+        }
         var status = ExitStatus.ok
         for outcome in outcomes {
             let (r, version, check, gates) = (outcome.result, outcome.version, outcome.gates, outcome.gates.results)
@@ -165,11 +170,19 @@ struct RunCommand: ParsableCommand {
         return status
     }
 
+    /// Compares the plugins of `definitions` with plugins.lock: refused headless (CI), a warning otherwise.
+    private func checkLock(_ ws: Workspace, _ definitions: [Definition]) throws {
+        for warning in try PluginLock.enforce(ws, definitions: definitions, strict: headless) {
+            FileHandle.standardError.write(Data("seg: warning: \(TerminalText.escaped(warning, limit: Int.max))\n".utf8))
+        }
+    }
+
     private func runVerify(_ ref: String, _ history: History, _ progress: ReadProgress?,
                            _ message: inout String?) throws -> ExitStatus {
         let v = try history.store.version(ref)
         // Damaged snapshots or rows are named as such, not reported as a difference in the outputs.
         try history.store.verifyIntegrity()
+        try checkLock(history.workspace, [try History.definition(of: v)])
         let result = try history.verify(v, progress: progress)
         if let note = result.erasureNote {
             if !headless && !quiet { print(note) }

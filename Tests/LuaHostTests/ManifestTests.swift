@@ -127,4 +127,20 @@ final class ManifestTests: XCTestCase {
             XCTAssertEqual((error as? PluginError)?.reason, .instructionBudget(limit: 100_000))
         }
     }
+
+    /// `labels` is optional, for criteria only, and a list of distinct non-empty strings (like `uses`).
+    func testLabelsField() throws {
+        let ok = try folder.load("l.lua", "return { \(base) labels = { 'Promoter', 'Passive' }, \(assign) }")
+        XCTAssertEqual(ok.manifest.labels, ["Promoter", "Passive"])
+        let none = try folder.load("n.lua", "return { \(base) \(assign) }")
+        XCTAssertNil(none.manifest.labels)
+        XCTAssertEqual(try loadError(base + assign + " labels = 'Promoter'").reason,
+                       .badManifest(field: "labels", problem: "must be a list of the labels assign may return, e.g. labels = { \"High\", \"Low\" } (got \"Promoter\")"))
+        XCTAssertEqual(try loadError(base + assign + " labels = { 'A', '' }").reason,
+                       .badManifest(field: "labels", problem: "entry 2 must be a non-empty label string (got \"\")"))
+        XCTAssertEqual(try loadError(base + assign + " labels = { 'A', 'A' }").reason,
+                       .badManifest(field: "labels", problem: "lists 'A' twice"))
+        let scorer = try loadError("api = 1, kind = 'scorer', name = 's', version = '1', description = 'd', uses = {}, score = function() end, labels = { 'A' }")
+        XCTAssertEqual(scorer.reason, .badManifest(field: "labels", problem: "is not used by a scorer plugin (it belongs to criterion plugins)"))
+    }
 }

@@ -43,6 +43,15 @@ final class DocumentationExampleTests: XCTestCase {
         XCTAssertEqual(F.labels(got), ["Low", "Mid", "Mid", "High", nil])
     }
 
+    /// The annotated example of "Editor support": `---@type` is a comment to Lua, and `labels` is part of the table.
+    func testAnnotatedCriterionExample() throws {
+        let plugin = try load("churn_risk")
+        XCTAssertEqual(plugin.manifest.labels, ["At risk", "Active"])
+        try plugin.prepare(stats: [:])
+        let got = try plugin.assign(columns: [F.ints("recency_days", [181, 180, nil])], rowCount: 3)
+        XCTAssertEqual(F.labels(got), ["At risk", "Active", nil])
+    }
+
     func testScorerExample() throws {
         let plugin = try load("spend_index")
         XCTAssertEqual(plugin.manifest.output, "spend_index")

@@ -65,8 +65,9 @@ final class CleanCLITests: XCTestCase {
             XCTAssertTrue(r.stdout.contains("2 customers rows failed validation and went to rejects.csv"), r.stdout)
         }
         let files = try exports(a)
-        XCTAssertEqual(files.keys.sorted(), ["cleaning.json", "membership.csv", "profiles.csv", "profiles.json",
+        XCTAssertEqual(files.keys.sorted(), ["cleaning.json", "membership.csv", "notes.txt", "profiles.csv", "profiles.json",
                                              "profiles.md", "rejects.csv"])
+        XCTAssertTrue(String(decoding: files["notes.txt"]!, as: UTF8.self).contains("rows failed validation"), "the run's notes are exported")
         XCTAssertEqual(files, try exports(b), "two runs of the same inputs give the same bytes")
         XCTAssertEqual(String(decoding: files["rejects.csv"]!, as: UTF8.self),
                        "dataset,line,column,rule,value\ncustomers,5,age,range,150\ncustomers,7,country,allowed,MARS\n")

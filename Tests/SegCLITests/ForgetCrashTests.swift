@@ -78,7 +78,7 @@ final class ForgetCrashTests: XCTestCase {
             XCTAssertEqual(try ws.versionRows().count, 2, "\(moment)")
             for name in ws.exportFolders("rfm") where !name.hasPrefix(".") && name != "diffs" {
                 XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: ws.root.appendingPathComponent("exports/rfm/\(name)").path).sorted(),
-                               ["membership.csv", "profiles.csv", "profiles.json", "profiles.md"], "\(moment): \(name)")
+                               ["membership.csv", "notes.txt", "profiles.csv", "profiles.json", "profiles.md"], "\(moment): \(name)")
             }
             let incomplete = try store.incompleteErasures()
             let check = try seg(["check", ws.root.path])

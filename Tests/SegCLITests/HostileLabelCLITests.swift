@@ -33,9 +33,9 @@ final class HostileLabelCLITests: XCTestCase {
         """
     }
 
-    /// `seg show` prints what definitions and plugins recorded (a plugin's version, dataset names): through the
-    /// sanitiser, like every other command (QA found it printed them raw).
-    func testShowEscapesRecordedPluginVersionsAndDatasetNames() throws {
+    /// A plugin version with terminal control sequences (QA once found `seg show` printed one raw): versions are now
+    /// semantic versions, so the plugin is refused at load, and the message shows the bytes escaped.
+    func testAHostilePluginVersionIsRefusedAndShownEscaped() throws {
         let hostileVersion = plugin("v", body: "return 'A'").replacingOccurrences(
             of: #"version = "1.0.0""#, with: #"version = "1\27]0;VER\7\n::error::ver""#)
         let ws = try TempWorkspace(files: ["data/customers.csv": customers(3),
@@ -43,12 +43,11 @@ final class HostileLabelCLITests: XCTestCase {
                                            "plugins/v.lua": hostileVersion])
         defer { ws.remove() }
         let run = try seg(["run", ws.root.path, "-q"])
-        XCTAssertEqual(run.status, 0, run.stderr)
-        let show = try seg(["show", ws.root.path, "v1"])
-        XCTAssertEqual(show.status, 0, show.stderr)
-        XCTAssertFalse(show.stdout.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 }, show.stdout)
-        XCTAssertFalse(show.stdout.split(separator: "\n").contains { $0.drop { $0 == " " }.hasPrefix("::") }, show.stdout)
-        XCTAssertTrue(show.stdout.contains("\\u{1B}]0;VER"), show.stdout)
+        XCTAssertEqual(run.status, 1, run.stderr)
+        XCTAssertTrue(run.stderr.contains("field 'version' must be a semantic version"), run.stderr)
+        XCTAssertFalse(run.stderr.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 }, run.stderr)
+        XCTAssertFalse(run.stderr.split(separator: "\n").contains { $0.drop { $0 == " " }.hasPrefix("::") }, run.stderr)
+        XCTAssertTrue(run.stderr.contains("\\u{1B}]0;VER"), run.stderr)
     }
 
     func testOneLabelPerCustomerStopsAtTheSegmentLimitNamingThePluginAndCustomer() throws {

@@ -39,7 +39,7 @@ final class PluginsLintCLITests: XCTestCase {
     private func library() throws -> TempWorkspace {
         try TempWorkspace(files: [
             "workspace.yaml": "",  // replaced below: a library has no workspace.yaml
-            "library.yaml": "name: sloppy\nversion: 0.1.0\n",
+            "library.yaml": "name: sloppy\nversion: 0.1.0\ndescription: a sloppy team library\napi: [1]\n",
             "criteria/sloppy.lua": Self.sloppy,
             "criteria/broken.lua": "return {\n  api = 1,\n  kind = \"criterio\",\n  name = \"broken\",\n  version = \"1\",\n  description = \"d\",\n  uses = {},\n  assign = function() return nil end,\n}\n",
             "lib/sloppyutil.lua": "local M = {}\nfunction M.low(v, p) return v < p.via_module end\nreturn M\n",
@@ -109,7 +109,7 @@ final class PluginsLintCLITests: XCTestCase {
     func testUnknownPluginNameOrTwoFoldersIsAUsageError() throws {
         let unknown = try lint(["plugins", "rfn"], cwd: SegProcess.root)
         XCTAssertEqual(unknown.status, 2)
-        XCTAssertTrue(unknown.stderr.contains("no plugin named 'rfn'; did you mean 'rfm'?"), unknown.stderr)
+        XCTAssertTrue(unknown.stderr.contains("has no plugin 'rfn'; did you mean 'rfm'?"), unknown.stderr)
         let two = try lint(["plugins", "workspaces/demo"], cwd: SegProcess.root)
         XCTAssertEqual(two.status, 2, two.stderr)
     }

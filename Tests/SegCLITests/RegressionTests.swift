@@ -102,7 +102,7 @@ final class RegressionTests: XCTestCase {
         XCTAssertEqual(try SegProcess.run(["run", ws.root.path, "--format", "json"]).status, 0)
         XCTAssertEqual(try SegProcess.run(["run", ws.root.path, "--format", "csv"]).status, 0)
         let names = ws.exportedFiles().map { ($0 as NSString).lastPathComponent }.sorted()
-        XCTAssertEqual(names, ["membership.csv", "profiles.csv", "profiles.json"])
+        XCTAssertEqual(names, ["membership.csv", "notes.txt", "profiles.csv", "profiles.json"])
         XCTAssertEqual(try SegProcess.run(["run", ws.root.path, "--format", ""]).status, 2)
     }
 

@@ -28,7 +28,8 @@ final class RunCommandTests: XCTestCase {
         let third = try SegProcess.run(["run", ws.root.path, "rfm", "--as-of", "2024-06-30", "--format", "json"])
         XCTAssertEqual(third.status, 0, third.stderr)
         XCTAssertTrue(third.stdout.contains("as of 2024-06-30"), third.stdout)
-        XCTAssertEqual(ws.exportedFiles().filter { $0.hasPrefix("rfm/") }.count, 4 + 2, "old run kept, new one has json and membership")
+        XCTAssertEqual(ws.exportedFiles().filter { $0.hasPrefix("rfm/") && !$0.hasSuffix("/notes.txt") }.count, 4 + 2,
+                       "old run kept, new one has json and membership")
     }
 
     func testHelpListsCommandsAndExitCodes() throws {

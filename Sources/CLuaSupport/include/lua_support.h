@@ -39,7 +39,9 @@ enum { SW_COL_INTEGER = 0, SW_COL_DOUBLE = 1, SW_COL_BOOL = 2, SW_COL_STRING = 3
 enum { SW_MODE_ASSIGN = 0, SW_MODE_SCORE = 1 };
 
 /* Slots of the host table that Swift may read with sw_push_slot. */
-enum { SW_SLOT_MANIFEST = 3, SW_SLOT_P = 4, SW_SLOT_LABELS = 10 };
+/* SW_SLOT_REQUIRE: module name -> what require returned; SW_SLOT_READ_FILES: path given to src:lines -> true (set on
+ * the first successful open; absent until then). */
+enum { SW_SLOT_MANIFEST = 3, SW_SLOT_P = 4, SW_SLOT_REQUIRE = 9, SW_SLOT_LABELS = 10, SW_SLOT_READ_FILES = 12 };
 
 /* Plain-data node tags for sw_node. */
 enum { SW_NODE_NIL = 0, SW_NODE_BOOL, SW_NODE_INT, SW_NODE_DOUBLE, SW_NODE_STRING, SW_NODE_ARRAY, SW_NODE_OBJECT };

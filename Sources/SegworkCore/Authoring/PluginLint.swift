@@ -19,20 +19,24 @@ package struct PluginLint {
     /// Warnings.
     package var warnings: Int { findings.filter { $0.severity == .warning }.count }
 
-    /// Lints `names` (all when empty) in `target`; with a workspace target and no names, also its definitions.
-    package init(_ target: LintTarget, names: [String], useLuacheck: Bool = true) throws {
-        let plugins = try target.plugins(named: names)
-        pluginCount = plugins.count
+    /// Lints `names` in `scope` (when empty: the scope's own plugins — a workspace's own and listed libraries', or
+    /// the library's; the bundled library only when it is the folder); with a workspace and no names, also runs the
+    /// rule-set checks of its definitions.
+    package init(_ scope: PluginScope, names: [String], useLuacheck: Bool = true) throws {
+        let entries = try scope.entries(named: names)
+        pluginCount = entries.count
         var luaFiles: [(path: String, shown: String)] = []
-        for (name, file) in plugins {
-            let shown = target.shown(file)
-            let (found, modules) = Self.check(name: name, file: file, shown: shown, target: target)
+        for entry in entries {
+            let shown = Self.shown(entry, scope)
+            let (found, modules) = Self.check(entry, shown: shown, scope: scope)
             findings += found
-            luaFiles.append((file.path, shown))
-            for m in modules where !luaFiles.contains(where: { $0.path == m.path }) { luaFiles.append((m.path, target.shown(m))) }
+            luaFiles.append((entry.file.path, shown))
+            for m in modules where !luaFiles.contains(where: { $0.path == m.path }) {
+                luaFiles.append((m.path, Self.shownModule(m, entry, scope)))
+            }
         }
         if useLuacheck, let lua = try Luacheck.check(luaFiles) { findings += lua } else { luacheckRan = false }
-        if let ws = target.workspace, names.isEmpty {
+        if let ws = scope.workspace, names.isEmpty {
             for def in try ws.definitions(named: []) {
                 definitionCount += 1
                 findings += Self.ruleSet(def, ws)
@@ -41,8 +45,26 @@ package struct PluginLint {
         findings.sort { ($0.file, $0.line ?? 0, $0.code) < ($1.file, $1.line ?? 0, $1.code) }
     }
 
+    /// How findings name a plugin file: as a run's messages do in a workspace (`plugins/x.lua`,
+    /// `bundled:criteria/rfm.lua`); in a library, the library folder followed by the path inside it.
+    static func shown(_ entry: PluginEntry, _ scope: PluginScope) -> String {
+        if scope.workspace != nil { return PluginLoader.chunkName(entry, scope.environment(for: entry)) }
+        return entry.shown.hasPrefix("./") ? String(entry.shown.dropFirst(2)) : entry.shown
+    }
+
+    /// A module file as findings name it: like its library's plugins.
+    static func shownModule(_ module: URL, _ entry: PluginEntry, _ scope: PluginScope) -> String {
+        let root = entry.library.root.standardizedFileURL.path + "/", p = module.standardizedFileURL.path
+        guard p.hasPrefix(root) else { return module.lastPathComponent }
+        var e = entry
+        e.path = String(p.dropFirst(root.count))
+        e.file = module
+        return shown(e, scope)
+    }
+
     /// The contract checks of one plugin, and the modules it requires (for luacheck).
-    static func check(name: String, file: URL, shown: String, target: LintTarget) -> ([LintFinding], [URL]) {
+    static func check(_ entry: PluginEntry, shown: String, scope: PluginScope) -> ([LintFinding], [URL]) {
+        let (name, file) = (entry.name, entry.file)
         var out: [LintFinding] = []
         func add(_ s: LintFinding.Severity, _ line: Int?, _ code: String, _ message: String) {
             out.append(LintFinding(s, file: shown, line: line, code: code, message))
@@ -51,14 +73,15 @@ package struct PluginLint {
             add(.error, nil, "contract", "cannot be read as UTF-8 text"); return (out, [])
         }
         let scan = PluginSourceScan(source: source)
+        let modulePaths = scope.catalog.modulePaths(for: entry)
         let modules = scan.requires.compactMap { name -> URL? in
             let rel = name.replacingOccurrences(of: ".", with: "/") + ".lua"
-            return target.environment.libraryPaths.map { URL(fileURLWithPath: $0).appendingPathComponent(rel) }
+            return modulePaths.map { URL(fileURLWithPath: $0).appendingPathComponent(rel) }
                 .first { FileManager.default.fileExists(atPath: $0.path) }
         }
         let manifest: PluginManifest
         do {
-            manifest = try Plugin.load(path: file.path, environment: target.environment, chunkName: shown).manifest
+            manifest = try scope.load(entry).manifest
         } catch let e as PluginError {
             var line = e.line
             if line == nil, case .badManifest(let field, _) = e.reason { line = scan.fieldLines[field] }

@@ -4,7 +4,17 @@ import SegworkData
 
 extension CleanStep {
     /// The step names a `clean:` list accepts.
-    static let stepNames = ["dedupe", "standardise", "missing", "validate", "plugin"]
+    package static let stepNames = ["dedupe", "standardise", "missing", "validate", "plugin"]
+
+    /// Every key of a `- plugin:` step (written like a criterion).
+    package static let pluginKeys = ["plugin", "params", "columns"] + PluginPin.keys
+    /// The option keys of each built-in step.
+    package static let optionKeys: [String: [String]] = [
+        "dedupe": ["key", "keep", "by"],
+        "standardise": ["column", "trim", "case", "collapse_whitespace", "map", "dates"],
+        "missing": ["column", "action", "value"],
+        "validate": ["column", "range", "allowed", "regex", "required", "on_error"],
+    ]
 
     /// Parses a dataset's `clean:` list; every mistake is a `DefinitionError` with the line and a did-you-mean.
     static func parseList(_ node: Node, _ path: String, _ y: YAMLFields) throws -> [CleanStep] {
@@ -32,7 +42,8 @@ extension CleanStep {
     /// `- plugin: <name>` with optional `params:` and `columns:`, written like a criterion in `criteria:`.
     private static func plugin(_ node: Node, _ p: String, _ y: YAMLFields) throws -> CleanPluginSpec {
         var spec = CleanPluginSpec(name: "")
-        for (k, v) in try y.mapping(node, p, known: ["plugin", "params", "columns"]) {
+        for (k, v) in try y.mapping(node, p, known: pluginKeys) {
+            if try spec.pin.parse(k, v, p, y) { continue }
             switch k {
             case "plugin": spec.name = try y.string(v, "\(p).plugin")
             case "params":
@@ -54,7 +65,7 @@ extension CleanStep {
         var key: [String] = []
         var keep = "first"
         var by: String?
-        for (k, v) in try y.mapping(node, p, known: ["key", "keep", "by"]) {
+        for (k, v) in try y.mapping(node, p, known: optionKeys["dedupe"]) {
             switch k {
             case "key": key = try y.strings(v, "\(p).key")
             case "keep": keep = try y.string(v, "\(p).keep")
@@ -76,7 +87,7 @@ extension CleanStep {
 
     private static func standardise(_ node: Node, _ p: String, _ y: YAMLFields) throws -> StandardiseSpec {
         var s = StandardiseSpec(column: "")
-        for (k, v) in try y.mapping(node, p, known: ["column", "trim", "case", "collapse_whitespace", "map", "dates"]) {
+        for (k, v) in try y.mapping(node, p, known: optionKeys["standardise"]) {
             switch k {
             case "column": s.column = try y.string(v, "\(p).column")
             case "trim": s.trim = try y.bool(v, "\(p).trim")
@@ -105,7 +116,7 @@ extension CleanStep {
 
     private static func missing(_ node: Node, _ p: String, _ y: YAMLFields) throws -> Action {
         var column = "", action = "", value: String?
-        for (k, v) in try y.mapping(node, p, known: ["column", "action", "value"]) {
+        for (k, v) in try y.mapping(node, p, known: optionKeys["missing"]) {
             switch k {
             case "column": column = try y.string(v, "\(p).column")
             case "action": action = try y.string(v, "\(p).action")
@@ -130,7 +141,7 @@ extension CleanStep {
 
     private static func validate(_ node: Node, _ p: String, _ y: YAMLFields) throws -> ValidateSpec {
         var s = ValidateSpec(column: "")
-        for (k, v) in try y.mapping(node, p, known: ["column", "range", "allowed", "regex", "required", "on_error"]) {
+        for (k, v) in try y.mapping(node, p, known: optionKeys["validate"]) {
             switch k {
             case "column": s.column = try y.string(v, "\(p).column")
             case "required": s.required = try y.bool(v, "\(p).required")

@@ -58,6 +58,8 @@ public struct CleanPluginSpec: Sendable, Equatable {
     public var params: [String: PluginValue] = [:]
     /// Field the plugin uses → the dataset column that feeds it (and receives what it returns).
     public var columns: [String: String] = [:]
+    /// `library:` and `version:` of the step.
+    public var pin = PluginPin()
 }
 
 /// Which row of a group of duplicates `dedupe` keeps.

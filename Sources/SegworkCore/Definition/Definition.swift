@@ -81,6 +81,8 @@ public struct DatasetSpec: Sendable, Equatable {
     public var imported: String?
     /// Params for the source plugin.
     public var params: [String: PluginValue]
+    /// `library:` and `version:` of the source plugin.
+    public var sourcePin = PluginPin()
     /// Column type overrides.
     public var schema: [String: ColumnType]
     /// Columns tagged `pii: true` in the schema, sorted: usable by plugins, never profiled or exported.
@@ -124,6 +126,8 @@ public struct PluginUse: Sendable, Equatable {
     public var line: Int?
     /// Lines of its parts: `params` (the mapping), `params.<name>` (each override), `columns.<field>`.
     public var fieldLines: [String: Int] = [:]
+    /// `library:` and `version:` of the use.
+    public var pin = PluginPin()
 }
 
 /// What to profile.
@@ -154,14 +158,12 @@ extension Definition {
     public static func parse(text: String, file: String, defaultName: String) throws -> Definition {
         let y = YAMLFields(file: file)
         let root = try y.root(text)
-        let known = ["name", "description", "population", "id", "datasets", "features", "criteria", "combine",
-                     "scorers", "profile", "exports", "as_of", "gates"]
         var def = Definition(name: defaultName, description: "", population: "", id: "", datasets: [], rfm: nil,
                              daysSince: [], criteria: [], combine: .cross, scorers: [],
                              profile: ProfileSpec(numeric: [], categorical: [], monetary: nil),
                              formats: ExportFormat.allCases, gates: nil, asOf: nil, text: text, file: file)
         var seen = Set<String>()
-        for (key, node) in try y.mapping(root, "definition", known: known) {
+        for (key, node) in try y.mapping(root, "definition", known: knownKeys) {
             seen.insert(key)
             def.lines[key] = node.mark?.line
             switch key {
@@ -237,8 +239,8 @@ extension Definition {
             let path = "datasets.\(name)"
             var d = DatasetSpec(name: name, file: nil, source: nil, imported: nil, params: [:], schema: [:], join: nil,
                                 line: spec.mark?.line)
-            for (k, v) in try y.mapping(spec, path, known: ["file", "source", "dataset", "params", "schema", "join", "clean",
-                                                                "invalid_utf8"]) {
+            for (k, v) in try y.mapping(spec, path, known: datasetKeys) {
+                if try d.sourcePin.parse(k, v, path, y) { continue }
                 switch k {
                 case "file": d.file = try y.string(v, "\(path).file")
                 case "source": d.source = try y.string(v, "\(path).source")
@@ -269,15 +271,19 @@ extension Definition {
             if [d.file, d.source, d.imported].compactMap({ $0 }).count != 1 {
                 throw y.error(spec, "dataset '\(name)' needs exactly one of 'file' (a CSV/JSONL file), 'dataset' (a dataset imported with seg import) or 'source' (a source plugin)")
             }
+            if d.source == nil, d.sourcePin != PluginPin() {
+                throw DefinitionError(file: y.file, line: d.sourcePin.libraryLine ?? d.sourcePin.versionLine,
+                                      "'\(path)' has 'library' or 'version', which pick a source plugin; this dataset has no 'source'")
+            }
             return d
         }
     }
 
     private static func parseFeatures(_ node: Node, _ y: YAMLFields, into def: inout Definition) throws {
-        for (k, v) in try y.mapping(node, "features", known: ["rfm", "days_since"]) {
+        for (k, v) in try y.mapping(node, "features", known: featuresKeys) {
             if k == "rfm" {
                 var f: [String: String] = [:]
-                for (fk, fv) in try y.mapping(v, "features.rfm", known: ["transactions", "customer", "order", "date", "amount"]) {
+                for (fk, fv) in try y.mapping(v, "features.rfm", known: rfmKeys) {
                     f[fk] = try y.string(fv, "features.rfm.\(fk)")
                     def.lines["features.rfm.\(fk)"] = fv.mark?.line
                 }
@@ -302,7 +308,8 @@ extension Definition {
                 return PluginUse(plugin: try y.string(item, p), params: [:], columns: [:], line: item.mark?.line)
             }
             var use = PluginUse(plugin: "", params: [:], columns: [:], line: item.mark?.line)
-            for (k, v) in try y.mapping(item, p, known: ["plugin", "params", "columns"]) {
+            for (k, v) in try y.mapping(item, p, known: pluginUseKeys) {
+                if try use.pin.parse(k, v, p, y) { continue }
                 switch k {
                 case "plugin": use.plugin = try y.string(v, "\(p).plugin")
                 case "params":
@@ -332,7 +339,7 @@ extension Definition {
     private static func parseProfile(_ node: Node, _ y: YAMLFields, lines: inout [String: Int]) throws -> ProfileSpec {
         var p = ProfileSpec(numeric: [], categorical: [], monetary: nil)
         lines["profile"] = node.mark?.line
-        for (k, v) in try y.mapping(node, "profile", known: ["numeric", "categorical", "monetary"]) {
+        for (k, v) in try y.mapping(node, "profile", known: profileKeys) {
             let path = "profile.\(k)"
             switch k {
             case "numeric": p.numeric = try y.strings(v, path)

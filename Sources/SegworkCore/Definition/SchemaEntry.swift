@@ -18,7 +18,7 @@ extension Definition {
         if t.scalar != nil { return (try type(t, path), false, []) }
         var out: (type: ColumnType?, pii: Bool, formats: [DateFormat]) = (nil, false, [])
         var formatNode: Node?
-        for (k, v) in try y.mapping(t, path, known: ["type", "pii", "format"]) {
+        for (k, v) in try y.mapping(t, path, known: schemaEntryKeys) {
             switch k {
             case "type": out.type = try type(v, "\(path).type")
             case "pii": out.pii = try y.bool(v, "\(path).pii")

@@ -256,9 +256,24 @@ public enum AtomicWriter {
         if rc != 0 { throw failure("rename '\(from.path)' to", to.path) }
     }
 
+    /// Replaces the file at `url` with `data` atomically: written and fsynced under a temporary sibling name, renamed
+    /// into place, the folder fsynced. A crash leaves the old file or the new one (and at worst a `.tmp-` sibling).
+    /// `mode` is subject to the umask (files meant to be committed, such as `plugins.lock`, use 0o644).
+    public static func replaceFile(_ data: Data, at url: URL, mode: mode_t = 0o644) throws {
+        let temp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(UUID().uuidString)")
+        do {
+            try writeFile(data, to: temp, mode: mode)
+            try rename(temp, url)
+        } catch {
+            try? FileManager.default.removeItem(at: temp)
+            throw error
+        }
+        try syncDirectory(url.deletingLastPathComponent())
+    }
+
     /// Creates the file exclusively, writes every byte, fsyncs and closes it.
-    private static func writeFile(_ data: Data, to url: URL) throws {
-        let fd = open(url.path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+    private static func writeFile(_ data: Data, to url: URL, mode: mode_t = 0o600) throws {
+        let fd = open(url.path, O_WRONLY | O_CREAT | O_EXCL, mode)
         if fd < 0 { throw failure("create the file", url.path) }
         var ok = true
         data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) in

@@ -4,9 +4,14 @@ import SegworkData
 
 extension GateSet {
     /// Every key `gates:` accepts, in documentation order.
-    static let keys = ["min_segment_size", "max_segment_size", "min_segment_share", "max_segment_share",
+    package static let keys = ["min_segment_size", "max_segment_size", "min_segment_share", "max_segment_share",
                        "max_segments", "required_segments", "max_unassigned_share", "max_drift", "segments",
                        "profile"]
+
+    /// Every key of one entry of `gates.segments`.
+    package static let segmentLimitKeys = ["min_size", "max_size", "min_share", "max_share"]
+    /// Every key of one item of `gates.profile`.
+    package static let profileBoundKeys = ["segment", "column", "statistic", "min", "max"]
 
     /// Parses the `gates:` mapping. An empty `gates:` is an empty set. Every mistake (unknown key, wrong type,
     /// negative size, share outside 0..1, a minimum above a maximum) is a `DefinitionError` naming the line.
@@ -102,7 +107,7 @@ extension GateSet {
             let p = "\(path).\(name)"
             try checkLabel(name, spec, p, y)
             var l = SegmentLimits(segment: name)
-            let entries = try y.mapping(spec, p, known: ["min_size", "max_size", "min_share", "max_share"])
+            let entries = try y.mapping(spec, p, known: segmentLimitKeys)
             if entries.isEmpty {
                 throw y.error(spec, "'\(p)' sets no limit; give min_size, max_size, min_share or max_share")
             }
@@ -126,7 +131,7 @@ extension GateSet {
         try y.sequence(node, path).enumerated().map { i, item in
             let p = "\(path)[\(i)]"
             var fields: [String: Node] = [:]
-            for (k, v) in try y.mapping(item, p, known: ["segment", "column", "statistic", "min", "max"]) { fields[k] = v }
+            for (k, v) in try y.mapping(item, p, known: profileBoundKeys) { fields[k] = v }
             guard let segNode = fields["segment"] else {
                 throw y.error(item, "'\(p)' needs 'segment: <label>' (or \"*\" for every segment)")
             }

@@ -160,12 +160,9 @@ extension History {
             if let sha, store.snapshotURL(sha256: sha, extension: url.pathExtension) != nil { continue }
             _ = try store.snapshot(file: url, sha256: sha)
         }
-        for (_, url) in r.pluginFiles.sorted(by: { $0.key < $1.key }) {
-            guard let data = FileManager.default.contents(atPath: url.path) else {
-                throw StoreError.io(operation: "read the plugin", path: workspace.display(url),
-                                    message: "it could not be read; check that it still exists and is readable")
-            }
-            try store.storePluginSource(String(decoding: data, as: UTF8.self), sha256: SHA256.hex(data))
+        // The bytes the run hashed (plugins and the modules they require), so `--verify` runs exactly these later.
+        for (sha, data) in r.pluginSources.sorted(by: { $0.key < $1.key }) {
+            try store.storePluginSource(String(decoding: data, as: UTF8.self), sha256: sha)
         }
     }
 

@@ -15,12 +15,15 @@ public struct RunRequest: Sendable {
     public var progress: ReadProgress?
     /// What the lock file names as its holder while the run holds the workspace (e.g. the command line).
     public var holder: String
+    /// Refuse to run when the plugins differ from `plugins.lock` (`seg run` sets it under `--ci` / `CI=true`);
+    /// otherwise a difference is a warning in each run's notes.
+    public var strictLock = false
 
     /// Creates a request.
     public init(definitions: [String] = [], asOf: CivilDate? = nil, formats: [ExportFormat]? = nil,
-                hashIDs: Bool = false, progress: ReadProgress? = nil, holder: String = "seg run") {
+                hashIDs: Bool = false, progress: ReadProgress? = nil, holder: String = "seg run", strictLock: Bool = false) {
         self.definitions = definitions; self.asOf = asOf; self.formats = formats
-        self.hashIDs = hashIDs; self.progress = progress; self.holder = holder
+        self.hashIDs = hashIDs; self.progress = progress; self.holder = holder; self.strictLock = strictLock
     }
 }
 
@@ -35,6 +38,8 @@ public struct RunOutcome: Sendable {
     public var isNew: Bool
     /// The definition's gates, judged against the baseline (the last version that passed or was approved).
     public var gates: GateCheck
+    /// How the plugins the run used differ from `plugins.lock` (a local run goes on; the same lines are in its notes).
+    public var lockWarnings: [String] = []
     /// True unless a gate failed and the version was not approved (`seg run` then exits 3).
     public var gatesPassed: Bool { !gates.failed }
 }
@@ -68,13 +73,18 @@ extension History {
 
         let runner = Runner(workspace: ws)
         let defs = try ws.definitions(named: request.definitions)
+        // Checked for every definition before any is computed: under CI a plugin that differs from plugins.lock stops
+        // the whole run at once.
+        let lockWarnings = try defs.map { try PluginLock.enforce(ws, definitions: [$0], strict: request.strictLock) }
         let privacy = request.hashIDs ? PrivacyOptions(hashIDs: true, minGroupSize: ws.privacy.minGroupSize) : nil
-        let results = try defs.map { def in
+        let results = try zip(defs, lockWarnings).map { def, warnings in
             var options = RunOptions(asOf: request.asOf, formats: request.formats,
                                      datasetFiles: try history.importedFiles(for: def), privacy: privacy,
                                      progress: request.progress)
             options.datasetNames = try history.importedNames(for: def)  // errors name the user's file, not the snapshot
-            return try runner.run(def, options: options)
+            var result = try runner.run(def, options: options)
+            result.notes = warnings + result.notes
+            return result
         }
         request.progress?.begin("writing exports and storing \(results.count == 1 ? "the version" : "\(results.count) versions")")
         var staged: [AtomicWriter.StagedDirectory] = []
@@ -89,8 +99,8 @@ extension History {
         }
         for (s, rec) in zip(staged, recorded) { try s.commit(exporting: rec.version.id) }
         request.progress?.finish()
-        return zip(results, recorded).map { r, rec in
-            RunOutcome(result: r, version: rec.version, isNew: rec.isNew, gates: rec.gates)
+        return zip(zip(results, recorded), lockWarnings).map { pair, warnings in
+            RunOutcome(result: pair.0, version: pair.1.version, isNew: pair.1.isNew, gates: pair.1.gates, lockWarnings: warnings)
         }
     }
 

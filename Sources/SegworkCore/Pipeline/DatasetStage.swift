@@ -28,7 +28,7 @@ struct DatasetStage {
         /// Dataset name → the file actually read (file and imported datasets).
         var files: [String: URL]
         /// Source and cleaner plugin name → its file.
-        var sourcePluginFiles: [String: URL]
+        var pluginSources: [String: Data]
         /// What the `clean:` steps did; nil when no dataset has any.
         var cleaning: CleaningReport?
         /// Where the population came from (its file as shown, or its source plugin), for messages about a row.
@@ -42,7 +42,7 @@ struct DatasetStage {
         var inputs: [InputInfo] = []
         var sources: [PluginInfo] = []
         var files: [String: URL] = [:]
-        var sourceFiles: [String: URL] = [:]
+        var sourceFiles: [String: Data] = [:]
         let warnings = ReadWarnings()
         // Cleaner plugins are found, loaded and configured before any data is read: a typo costs nothing.
         let cleaners = try loadCleaners()
@@ -88,20 +88,24 @@ struct DatasetStage {
                 files[spec.name] = url
                 tables[spec.name] = (table, options.displayName ?? shown)
             } else if let source = spec.source {
-                let fileURL = try catalog.file(for: source, usedIn: definition.file, line: spec.line)
-                let plugin = try PluginLoader.load(fileURL, expecting: .source, use: source, params: spec.params,
-                                                   definition: definition, line: spec.line, environment: environment)
+                let entry = try catalog.resolve(source, pin: spec.sourcePin, usedIn: definition.file, line: spec.line)
+                let plugin = try PluginLoader.load(entry, catalog: catalog, expecting: .source, use: source, pin: spec.sourcePin,
+                                                   params: spec.params, definition: definition, line: spec.line,
+                                                   environment: environment)
                 let params = try plugin.effectiveParams()
                 progress?.begin("running source plugin \(source)")
                 let output = try plugin.read()
                 progress?.end()
-                let origin = "plugin '\(source)' (\(workspace.display(fileURL)))"
+                let origin = "plugin '\(source)' (\(entry.shown))"
                 var table = try DataReader.table(from: output, declared: plugin.manifest.columns, origin: origin,
                                                  dateFormats: spec.dateFormats)
                 try applySchema(spec, &table, origin: origin)
-                inputs.append(InputInfo(name: spec.name, file: "plugin:\(source)", sha256: table.fingerprint(), rows: table.rowCount))
-                sources.append(try PluginLoader.info(plugin, file: fileURL, params: params, catalog: catalog))
-                sourceFiles[source] = fileURL
+                let reads = try plugin.filesRead.map { rel in
+                    FileRead(file: rel, sha256: try SHA256.hex(fileAt: workspace.resolve(rel).path))
+                }
+                inputs.append(InputInfo(name: spec.name, file: "plugin:\(source)", sha256: table.fingerprint(), rows: table.rowCount,
+                                        reads: reads.isEmpty ? nil : reads))
+                sources.append(try PluginLoader.record(plugin, entry: entry, params: params, catalog: catalog, sources: &sourceFiles))
                 tables[spec.name] = (table, origin)
             }
         }
@@ -194,14 +198,14 @@ struct DatasetStage {
         }
         progress?.end()
         return Output(table: table, inputs: inputs, sourcePlugins: sources, asOf: asOf, notes: notes, files: files,
-                      sourcePluginFiles: sourceFiles, cleaning: cleaning, populationOrigin: popOrigin,
+                      pluginSources: sourceFiles, cleaning: cleaning, populationOrigin: popOrigin,
                       limitedFrom: limitedFrom)
     }
 
     /// Runs each dataset's `clean:` steps, in definition order, before anything is joined or derived. Records each
     /// cleaner plugin that ran (name, version, file, hash, parameters) with the source plugins.
-    private func clean(_ tables: inout [String: (table: Table, origin: String)], cleaners: [String: [Int: (Plugin, URL)]],
-                       plugins: inout [PluginInfo], files: inout [String: URL]) throws -> CleaningReport? {
+    private func clean(_ tables: inout [String: (table: Table, origin: String)], cleaners: [String: [Int: (Plugin, PluginEntry)]],
+                       plugins: inout [PluginInfo], files: inout [String: Data]) throws -> CleaningReport? {
         var datasets: [DatasetCleaning] = []
         var rejects: [CleaningReject] = []
         for spec in definition.datasets where !spec.clean.isEmpty {
@@ -212,8 +216,7 @@ struct DatasetStage {
                                       cleaners: loaded.mapValues { $0.0 })
             for index in loaded.keys.sorted() {
                 let (plugin, url) = loaded[index]!
-                plugins.append(try PluginLoader.info(plugin, file: url, params: out.pluginParams[index] ?? [:], catalog: catalog))
-                files[plugin.manifest.name] = url
+                plugins.append(try PluginLoader.record(plugin, entry: url, params: out.pluginParams[index] ?? [:], catalog: catalog, sources: &files))
             }
             tables[spec.name] = (out.table, origin)
             datasets.append(out.report)
@@ -224,14 +227,15 @@ struct DatasetStage {
 
     /// The cleaner plugin of every `plugin` clean step, loaded and configured: dataset → step index → plugin and file.
     /// A parameter the plugin does not declare, or of the wrong type, is a definition error at the step's line.
-    private func loadCleaners() throws -> [String: [Int: (Plugin, URL)]] {
-        var out: [String: [Int: (Plugin, URL)]] = [:]
+    private func loadCleaners() throws -> [String: [Int: (Plugin, PluginEntry)]] {
+        var out: [String: [Int: (Plugin, PluginEntry)]] = [:]
         for spec in definition.datasets {
             for (index, step) in spec.clean.enumerated() {
                 guard case .plugin(let use) = step.action else { continue }
-                let file = try catalog.file(for: use.name, usedIn: definition.file, line: step.line)
-                let plugin = try PluginLoader.load(file, expecting: .cleaner, use: use.name, params: use.params,
-                                                   definition: definition, line: step.line, environment: environment)
+                let file = try catalog.resolve(use.name, pin: use.pin, usedIn: definition.file, line: step.line)
+                let plugin = try PluginLoader.load(file, catalog: catalog, expecting: .cleaner, use: use.name, pin: use.pin,
+                                                   params: use.params, definition: definition, line: step.line,
+                                                   environment: environment)
                 out[spec.name, default: [:]][index] = (plugin, file)
             }
         }

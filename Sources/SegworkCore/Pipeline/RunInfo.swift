@@ -45,11 +45,25 @@ public struct InputInfo: Codable, Sendable, Equatable {
     public var sha256: String
     /// Rows read.
     public var rows: Int
+    /// For a dataset a source plugin made (`file` is `plugin:<name>`, `sha256` the fingerprint of what it emitted):
+    /// the files it read with `src:lines`, with their hashes, so a change to one can be named. Nil otherwise.
+    public var reads: [FileRead]?
 
     /// Creates input information.
-    public init(name: String, file: String, sha256: String, rows: Int) {
-        self.name = name; self.file = file; self.sha256 = sha256; self.rows = rows
+    public init(name: String, file: String, sha256: String, rows: Int, reads: [FileRead]? = nil) {
+        self.name = name; self.file = file; self.sha256 = sha256; self.rows = rows; self.reads = reads
     }
+}
+
+/// A file a source plugin read.
+public struct FileRead: Codable, Sendable, Equatable {
+    /// Its path inside the workspace, as the plugin gave it to `src:lines`.
+    public var file: String
+    /// SHA-256 of its bytes when the run read it, lowercase hex.
+    public var sha256: String
+
+    /// Creates a record of a file read.
+    public init(file: String, sha256: String) { self.file = file; self.sha256 = sha256 }
 }
 
 /// One plugin used by a run.
@@ -60,17 +74,23 @@ public struct PluginInfo: Codable, Sendable, Equatable {
     public var kind: String
     /// The plugin's declared version.
     public var version: String
-    /// Its file (workspace-relative).
+    /// Its file, inside its library (`criteria/rfm.lua`).
     public var file: String
     /// SHA-256 of the file's bytes, lowercase hex.
     public var sha256: String
     /// The effective parameters (defaults merged with the definition's overrides).
     public var params: [String: PluginValue]
+    /// The library it came from (`segwork` for the bundled one, `workspace` for the workspace's own plugins); nil in
+    /// versions recorded before libraries existed.
+    public var library: String?
+    /// The modules it requires (`require`), sorted by name; nil when none (and in versions recorded before modules
+    /// were).
+    public var modules: [ModuleInfo]?
 
     /// Creates plugin information.
     public init(name: String, kind: String, version: String, file: String, sha256: String,
-                params: [String: PluginValue]) {
+                params: [String: PluginValue], library: String? = nil, modules: [ModuleInfo]? = nil) {
         self.name = name; self.kind = kind; self.version = version; self.file = file
-        self.sha256 = sha256; self.params = params
+        self.sha256 = sha256; self.params = params; self.library = library; self.modules = modules
     }
 }

@@ -18,8 +18,8 @@ package struct RunOptions: Sendable {
     public var privacy: PrivacyOptions?
     /// The terminal progress line (phases, rows read), or nil for none.
     public var progress: ReadProgress?
-    /// Only the first this many customers of the population (`seg try --limit`): joins, features and plugins see
-    /// only them. Nil: all.
+    /// Only the first this many customers of the population (`seg try --limit`), cut after joins and features:
+    /// the plugins, their `prepare` and the profiles see only them. Nil: all.
     package var limit: Int?
     /// Keep the final customer table in `RunResult.table` (`seg try` shows sample rows from it).
     package var keepTable = false
@@ -55,8 +55,8 @@ public struct RunResult: Sendable {
     public var frozenTime: Int64
     /// Dataset name → the file read (for snapshots).
     public var datasetFiles: [String: URL]
-    /// Plugin name → its file (for storing sources).
-    public var pluginFiles: [String: URL]
+    /// The bytes of every plugin and module the run used, by SHA-256 (stored with the version).
+    public var pluginSources: [String: Data]
     /// What each criterion gave, in definition order, for the rule-set checks.
     package var criteria: [CriterionOutcome] = []
     /// Criterion plugin name → the fields it reads (`uses`), for `seg try`'s sample columns.
@@ -78,24 +78,25 @@ package struct Runner: Sendable {
     /// Its plugins.
     public let catalog: PluginCatalog
 
-    /// A runner for `workspace`.
-    public init(workspace: Workspace) {
+    /// A runner for `workspace`, with its plugins, or with `catalog` instead (`--verify` runs a version's stored
+    /// plugin sources).
+    public init(workspace: Workspace, catalog: PluginCatalog? = nil) {
         self.workspace = workspace
-        self.catalog = PluginCatalog(paths: workspace.pluginPaths)
+        self.catalog = catalog ?? workspace.catalog
     }
 
     /// Computes one definition. Writes nothing.
     public func run(_ definition: Definition, options: RunOptions = RunOptions()) throws -> RunResult {
         // Unknown plugins are reported before any data is read.
-        let criterionFiles = try definition.criteria.map { try catalog.file(for: $0.plugin, usedIn: definition.file, line: $0.line) }
-        let scorerFiles = try definition.scorers.map { try catalog.file(for: $0.plugin, usedIn: definition.file, line: $0.line) }
+        let criterionFiles = try definition.criteria.map { try catalog.resolve($0.plugin, pin: $0.pin, usedIn: definition.file, line: $0.line) }
+        let scorerFiles = try definition.scorers.map { try catalog.resolve($0.plugin, pin: $0.pin, usedIn: definition.file, line: $0.line) }
+        let shadowNotes = try shadowing(definition)
         // A personal id column is always hashed; a missing salt is reported before any data is read.
         let hashIDs = (options.privacy?.hashIDs ?? workspace.privacy.hashIDs) || definition.piiColumns.contains(definition.id)
         let hasher = hashIDs ? try workspace.privacy.hasher(file: workspace.configDisplay) : nil
         let minGroupSize = options.privacy.map(\.minGroupSize) ?? workspace.privacy.minGroupSize
 
-        var env = PluginEnvironment(limits: workspace.limits, libraryPaths: workspace.libraryPaths,
-                                    fileRoot: workspace.root.path)
+        var env = PluginEnvironment(limits: workspace.limits, fileRoot: workspace.root.path)
         env.randomSeed = Self.seed(definition.name)
         env.frozenTime = (options.asOf ?? definition.asOf).map { Int64($0.days) * 86_400 }
         var data = try DatasetStage(workspace: workspace, definition: definition, catalog: catalog, environment: env,
@@ -125,6 +126,7 @@ package struct Runner: Sendable {
         let ids = data.table[definition.id]!
 
         var pluginInfos = data.sourcePlugins
+        var sources = data.pluginSources
         for ((use, file, plugin), output) in zip(scorers, scoreNames) {
             options.progress?.begin("running scorer \(use.plugin)")
             let (inputs, params) = try prepare(plugin, use, data.table, personal: Set(definition.piiColumns),
@@ -134,7 +136,7 @@ package struct Runner: Sendable {
             // Infinite scores (a division by zero) count as missing, like NaN and nil: statistics stay finite.
             for i in scores.values.indices where !scores.values[i].isFinite { scores.valid[i] = false; scores.values[i] = 0 }
             try data.table.add(Column(name: output, storage: .double(scores.values), validity: Bitmap(scores.valid)))
-            pluginInfos.append(try PluginLoader.info(plugin, file: file, params: params, catalog: catalog))
+            pluginInfos.append(try PluginLoader.record(plugin, entry: file, params: params, catalog: catalog, sources: &sources))
         }
         var assignments: [LabelAssignment] = []
         var outcomes: [CriterionOutcome] = []
@@ -146,10 +148,10 @@ package struct Runner: Sendable {
             let labels = try withCustomer(ids) { try plugin.assign(columns: inputs, rowCount: data.table.rowCount) }
             try checkLabels(labels, plugin, ids)
             assignments.append(labels)
-            pluginInfos.append(try PluginLoader.info(plugin, file: file, params: params, catalog: catalog))
+            pluginInfos.append(try PluginLoader.record(plugin, entry: file, params: params, catalog: catalog, sources: &sources))
             if options.ruleChecks {
                 let columns = plugin.manifest.uses.map { (field: $0, column: data.table[use.columns[$0] ?? $0]!) }
-                outcomes.append(RuleSetInputs.outcome(use, file, plugin, labels, columns: columns, params: params))
+                outcomes.append(RuleSetInputs.outcome(use, file.file, plugin, labels, columns: columns, params: params))
             }
         }
         options.progress?.begin("profiling")
@@ -183,20 +185,30 @@ package struct Runner: Sendable {
         let membership = Exporter.membership(ids: ids, assignment: assignment, scores: scoreNames.map { data.table[$0]! })
         files["membership.csv"] = hasher.map { $0.hashMembership(membership) } ?? membership
         let dir = workspace.exportDirectory(definition: definition.name, folder: runID)
-        var pluginFiles = data.sourcePluginFiles
-        for (use, file) in zip(definition.scorers, scorerFiles) { pluginFiles[use.plugin] = file }
-        for (use, file) in zip(definition.criteria, criterionFiles) { pluginFiles[use.plugin] = file }
         let ruleSet = RuleSetCheck.notes(outcomes, combine: definition.combine, rows: data.table.rowCount)
         var result = RunResult(definition: definition, report: report, files: files, membership: membership,
-                               exportDirectory: dir, notes: data.notes + ruleSet.map(\.message), scoreColumns: scoreNames,
-                               seed: env.randomSeed, frozenTime: env.frozenTime ?? 0, datasetFiles: data.files,
-                               pluginFiles: pluginFiles)
+                               exportDirectory: dir, notes: shadowNotes + data.notes + ruleSet.map(\.message),
+                               scoreColumns: scoreNames, seed: env.randomSeed, frozenTime: env.frozenTime ?? 0,
+                               datasetFiles: data.files, pluginSources: sources)
         result.criteria = outcomes
         for (use, _, plugin) in criteria { result.criteriaUses[use.plugin] = plugin.manifest.uses }
         result.ruleSet = ruleSet
         result.limitedFrom = data.limitedFrom
         if options.keepTable { result.table = data.table; result.assignment = assignment }
         return result
+    }
+
+    /// The file of an export folder that holds the run's notes, one per line (absent when there are none). Not part of
+    /// what a run id promises: it is the latest run's, replaced each time.
+    package static let notesFile = "notes.txt"
+
+    /// A note for each plugin the definition uses (naming no library) that hides another of the same name.
+    private func shadowing(_ definition: Definition) throws -> [String] {
+        try PluginUses.all(in: definition).flatMap { use -> [String] in
+            guard use.pin.library == nil else { return [] }
+            let entry = try catalog.resolve(use.name, pin: use.pin, usedIn: definition.file, line: use.line)
+            return (catalog.candidates[use.name] ?? []).filter { $0 != entry }.map { PluginShadow(winner: entry, hidden: $0).message }
+        }.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
     }
 
     /// Stages a run's export folder. Files an earlier run with the same id wrote and this one does not (another
@@ -207,10 +219,12 @@ package struct Runner: Sendable {
     /// without that check, since the folder no longer holds what the run id's inputs hold.
     public func stage(_ result: RunResult, erased: Bool = false) throws -> AtomicWriter.StagedDirectory {
         var files = result.files
+        if !result.notes.isEmpty { files[Self.notesFile] = Data((result.notes.joined(separator: "\n") + "\n").utf8) }
         let dir = result.exportDirectory
         try AtomicWriter.checkNoLinkOutside(dir, root: workspace.root)
         var differing: [String] = []
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: dir.path))?.sorted() ?? [] {
+        // notes.txt says what this run noticed (shadowed plugins, lock warnings, rows left out): the latest run's.
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: dir.path))?.sorted() ?? [] where name != Self.notesFile {
             let url = dir.appendingPathComponent(name)
             var isDir: ObjCBool = false
             guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir), !isDir.boolValue,
@@ -247,9 +261,9 @@ package struct Runner: Sendable {
     }
 
     /// Loads a scorer or criterion with the definition's parameter overrides.
-    private func load(_ file: URL, _ kind: PluginKind, _ use: PluginUse, _ def: Definition, _ env: PluginEnvironment) throws -> Plugin {
-        try PluginLoader.load(file, expecting: kind, use: use.plugin, params: use.params, definition: def, line: use.line,
-                              fieldLines: use.fieldLines, environment: env)
+    private func load(_ entry: PluginEntry, _ kind: PluginKind, _ use: PluginUse, _ def: Definition, _ env: PluginEnvironment) throws -> Plugin {
+        try PluginLoader.load(entry, catalog: catalog, expecting: kind, use: use.plugin, pin: use.pin, params: use.params,
+                              definition: def, line: use.line, fieldLines: use.fieldLines, environment: env)
     }
 
     /// Labels that reports use for their own groups cannot be segment labels: the empty string, `(all)`,
@@ -364,7 +378,10 @@ package struct Runner: Sendable {
     static func runID(definition: Definition, inputs: [InputInfo], plugins: [PluginInfo], asOf: CivilDate) -> String {
         var parts = ["segwork \(segworkVersion)", "definition \(SHA256.hex(definition.text))", "as_of \(asOf)"]
         parts += inputs.map { "input \($0.name) \($0.sha256)" }
-        parts += plugins.map { "plugin \($0.name) \($0.version) \($0.sha256) \(canonical(.object($0.params)))" }
+        parts += plugins.map { p in
+            "plugin \(p.name) \(p.version) \(p.sha256) \(canonical(.object(p.params)))"
+                + (p.modules ?? []).map { " module \($0.name) \($0.sha256)" }.joined()
+        }
         return String(SHA256.hex(parts.joined(separator: "\n")).prefix(12))
     }
 

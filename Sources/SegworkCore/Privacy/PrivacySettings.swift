@@ -44,11 +44,14 @@ public struct PrivacySettings: Sendable, Equatable {
         salt = environment[saltVariable].flatMap { $0.isEmpty ? nil : $0 }
     }
 
+    /// Every key of `privacy:`.
+    package static let knownKeys = ["hash_ids", "salt_env", "min_group_size", "suppress_small_groups"]
+
     /// Parses the `privacy:` mapping of workspace.yaml (the salt is read by ``readSalt(from:)``).
     static func parse(_ node: Node, _ y: YAMLFields) throws -> PrivacySettings {
         var p = PrivacySettings()
         var suppress: Bool?
-        for (k, v) in try y.mapping(node, "privacy", known: ["hash_ids", "salt_env", "min_group_size", "suppress_small_groups"]) {
+        for (k, v) in try y.mapping(node, "privacy", known: knownKeys) {
             switch k {
             case "hash_ids": p.hashIDs = try y.bool(v, "privacy.hash_ids")
             case "salt_env":

@@ -9,14 +9,23 @@ public struct Workspace: Sendable {
     public let root: URL
     /// Its name (from `workspace.yaml`, else the folder name).
     public var name: String
-    /// Plugin folders, searched in order: workspace-relative paths from `plugins:` (default `[plugins]`), then
-    /// the folders in the `SEG_PLUGIN_PATH` environment variable (colon-separated), then the bundled library
-    /// (`Workspace.bundledLibrary`), each folder once.
-    public var pluginPaths: [URL]
+    /// Plugin libraries in precedence order: the workspace's own folders (`plugins:`, default `[plugins]`), the
+    /// libraries listed under `libraries:` in order, the folders of the `SEG_PLUGIN_PATH` environment variable
+    /// (colon-separated), then the bundled library (`Workspace.bundledLibrary`), each folder once.
+    public var libraries: [PluginLibrary]
+    /// The libraries' folders, in precedence order.
+    public var pluginPaths: [URL] { libraries.map(\.root) }
+    /// The plugins of `libraries`.
+    public var catalog: PluginCatalog { PluginCatalog(libraries: libraries) }
     /// Limits for every plugin call.
     public var limits: LuaLimits
     /// The `privacy:` settings (hashed ids, salt, small-group suppression); all off by default.
     public var privacy = PrivacySettings()
+
+    /// Every top-level key `workspace.yaml` accepts (schemas/workspace.schema.json lists the same).
+    package static let knownKeys = ["name", "description", "plugins", "libraries", "limits", "privacy"]
+    /// Every key of `limits:`.
+    package static let limitsKeys = ["instructions", "memory_mb", "seconds", "source_mb", "segments"]
 
     /// Opens the workspace at `path`; `workspace.yaml` must exist.
     public static func open(_ path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Workspace {
@@ -32,16 +41,19 @@ public struct Workspace: Sendable {
             throw DefinitionError(file: shown, "is missing or unreadable; every workspace needs one (at least `name: <name>`)")
         }
         let y = YAMLFields(file: shown)
-        var ws = Workspace(root: root, name: root.lastPathComponent, pluginPaths: [], limits: .default)
+        var ws = Workspace(root: root, name: root.lastPathComponent, libraries: [], limits: .default)
         var paths = ["plugins"]
+        var listed: [(path: String, line: Int?)] = []
         let node = try y.root(text)
-        for (k, v) in try y.mapping(node, "workspace", known: ["name", "description", "plugins", "limits", "privacy"]) {
+        for (k, v) in try y.mapping(node, "workspace", known: Self.knownKeys) {
             switch k {
             case "name": ws.name = try y.string(v, k)
             case "plugins": paths = try y.strings(v, k)
+            case "libraries":
+                listed = try y.sequence(v, k).map { (try y.string($0, "libraries"), $0.mark?.line) }
             case "privacy": ws.privacy = try PrivacySettings.parse(v, y)
             case "limits":
-                for (lk, lv) in try y.mapping(v, "limits", known: ["instructions", "memory_mb", "seconds", "source_mb", "segments"]) {
+                for (lk, lv) in try y.mapping(v, "limits", known: Self.limitsKeys) {
                     switch lk {
                     case "instructions":
                         let n = try y.int(lv, "limits.instructions")
@@ -69,14 +81,43 @@ public struct Workspace: Sendable {
             }
         }
         ws.privacy.readSalt(from: environment)
-        ws.pluginPaths = paths.map { ws.resolve($0) }
-        if let extra = environment["SEG_PLUGIN_PATH"] {
-            ws.pluginPaths += extra.split(separator: ":").map { URL(fileURLWithPath: String($0)).standardizedFileURL }
-        }
-        if let bundled = bundledLibrary(environment: environment) { ws.pluginPaths.append(bundled) }
-        var seen = Set<String>()
-        ws.pluginPaths = ws.pluginPaths.filter { seen.insert($0.resolvingSymlinksInPath().path).inserted }
+        try ws.openLibraries(own: paths, listed: listed, environment: environment)
         return ws
+    }
+
+    /// Opens the libraries in precedence order (see `libraries`). A listed library must have a `library.yaml` that
+    /// this host supports; two libraries may not share a name.
+    private mutating func openLibraries(own: [String], listed: [(path: String, line: Int?)],
+                                        environment: [String: String]) throws {
+        let bundled = Self.bundledLibrary(environment: environment)
+        var seen = Set<String>()
+        if let bundled { seen.insert(bundled.resolvingSymlinksInPath().path) }
+        var found: [PluginLibrary] = []
+        func add(_ url: URL, _ origin: PluginLibrary.Origin, fallback: String, required: Bool, line: Int? = nil) throws {
+            guard seen.insert(url.resolvingSymlinksInPath().path).inserted else { return }
+            found.append(try PluginLibrary.open(root: url, origin: origin, shownRoot: display(url), fallbackName: fallback,
+                                                requireManifest: required, listedIn: (configDisplay, line)))
+        }
+        for path in own { try add(resolve(path), .workspace, fallback: "workspace", required: false) }
+        for item in listed { try add(resolve(item.path), .listed(line: item.line), fallback: "", required: true, line: item.line) }
+        for path in (environment["SEG_PLUGIN_PATH"] ?? "").split(separator: ":") {
+            let url = URL(fileURLWithPath: String(path)).standardizedFileURL
+            try add(url, .environment, fallback: url.lastPathComponent, required: false)
+        }
+        if let bundled {
+            found.append(try PluginLibrary.open(root: bundled, origin: .bundled, shownRoot: display(bundled),
+                                                fallbackName: "segwork", requireManifest: false))
+        }
+        var names: [String: PluginLibrary] = [:]
+        for library in found where library.version != nil {
+            if let other = names.updateValue(library, forKey: library.name) {
+                var line: Int?
+                if case .listed(let l) = library.origin { line = l }
+                throw DefinitionError(file: configDisplay, line: line,
+                                      "two libraries are named '\(library.name)': \(other.shownRoot) and \(library.shownRoot); a workspace may use each library once (remove one from `libraries:`)")
+            }
+        }
+        libraries = found
     }
 
     /// The bundled plugin library: `SEG_BUNDLED_PLUGINS` when set (empty disables it), else the `plugins/` folder
@@ -161,9 +202,13 @@ public struct Workspace: Sendable {
     }
 
     /// A path as the user should see it: relative to the current directory when inside it.
-    public func display(_ url: URL) -> String {
+    public func display(_ url: URL) -> String { Self.display(url) }
+
+    /// A path as the user should see it: relative to the current directory when inside it (`.` for it).
+    public static func display(_ url: URL) -> String {
         let cwd = FileManager.default.currentDirectoryPath
         let p = url.standardizedFileURL.path
+        if p == cwd { return "." }
         return p.hasPrefix(cwd + "/") ? String(p.dropFirst(cwd.count + 1)) : p
     }
 
@@ -177,7 +222,4 @@ public struct Workspace: Sendable {
 
     /// `workspace.yaml` as the user should see it (for messages).
     public var configDisplay: String { display(root.appendingPathComponent("workspace.yaml")) }
-
-    /// Library folders for `require`: `<plugin path>/lib` for each plugin path.
-    public var libraryPaths: [String] { pluginPaths.map { $0.appendingPathComponent("lib").path } }
 }

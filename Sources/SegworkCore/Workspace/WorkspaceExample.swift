@@ -2,7 +2,8 @@ import SegworkData
 
 /// The example `seg init` writes so that a new workspace runs at once: a tiny sample dataset (24 customers, their
 /// orders) and a definition that segments them with the bundled `rfm` criterion and `value_score` scorer.
-/// The data is made by a fixed formula, so every new workspace gets the same bytes and the same first run id.
+/// The data is made by a fixed formula, so every new workspace gets the same bytes and, for one Segwork checkout
+/// (the definition's first line names its schemas folder), the same first run id.
 enum WorkspaceExample {
     /// The example's files, relative to the workspace. `seg init` writes them only when none of them exists.
     static let files: [(String, String)] = [

@@ -1,8 +1,9 @@
 import Foundation
 import SegworkData
 
-/// Creates a new workspace folder (`seg init`): `workspace.yaml`, `data/`, `segmentations/`, `plugins/` and a
-/// `.gitignore` that keeps what runs produce (`exports/`, `.seg/`) out of git, and an example definition on a tiny
+/// Creates a new workspace folder (`seg init`): `workspace.yaml`, `data/`, `segmentations/`, `plugins/`, a
+/// `.gitignore` that keeps what runs produce (`exports/`, `.seg/`) out of git, the editor files (`.luarc.json` and
+/// a schema line atop each YAML file; see `EditorSupport`), and an example definition on a tiny
 /// sample dataset (`WorkspaceExample`), so `seg init DIR && seg run DIR` works at once. Never overwrites a file: the
 /// example is written only when none of its three files exists.
 public enum WorkspaceScaffold {
@@ -15,8 +16,9 @@ public enum WorkspaceScaffold {
                                   "already exists: \(path) is a workspace already")
         }
         let name = root.lastPathComponent
+        let editor = EditorSupport.scaffold(root: root)
         var files: [(String, String)] = [
-            ("workspace.yaml", """
+            ("workspace.yaml", editor.workspaceComment + """
             # Segwork workspace. See docs/DEFINITIONS.md in the Segwork sources.
             name: \(name)
             # Plugin folders, searched in order; the bundled library is searched after them.
@@ -34,8 +36,11 @@ public enum WorkspaceScaffold {
             ("plugins/README.md", "Workspace plugins (`*.lua`), searched before the bundled library; see docs/PLUGINS.md.\n"),
         ]
         if !WorkspaceExample.files.contains(where: { fm.fileExists(atPath: root.appendingPathComponent($0.0).path) }) {
-            files += WorkspaceExample.files
+            files += WorkspaceExample.files.map { rel, text in
+                (rel, rel.hasSuffix(".yaml") ? editor.definitionComment + text : text)
+            }
         }
+        if let luarc = editor.luarc { files.append(luarc) }
         var created: [String] = []
         do {
             for (rel, text) in files {

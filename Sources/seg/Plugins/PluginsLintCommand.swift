@@ -31,19 +31,8 @@ struct PluginsLintCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        var folder: String?
-        var names: [String] = []
-        for t in targets {
-            var isDir: ObjCBool = false
-            if t.contains("/") || (FileManager.default.fileExists(atPath: t, isDirectory: &isDir) && isDir.boolValue) {
-                if let folder { throw ValidationError("give at most one folder (got '\(folder)' and '\(t)')") }
-                folder = t
-            } else {
-                names.append(t)
-            }
-        }
-        let target = try LintTarget(folder: folder ?? ".")
-        let lint = try PluginLint(target, names: names)
+        let (folder, names) = try PluginScope.targets(targets)
+        let lint = try PluginLint(try PluginScope.open(folder), names: names)
         if !lint.luacheckRan {
             FileHandle.standardError.write(Data("luacheck not found: Lua-level checks skipped; install lua-check\n".utf8))
         }

@@ -4,41 +4,40 @@ import LuaHost
 import SegworkCore
 import SegworkData
 
-/// `seg plugins list WORKSPACE`
+/// `seg plugins list [FOLDER] [--json]`
 struct PluginsListCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
-        abstract: "List the plugins a workspace can use, with kind, version and description.",
-        discussion: "Loads every plugin in the workspace's plugin paths (in its sandbox) and lists it; a plugin that fails to load is listed with its error, and the exit status is then 1."
+        abstract: "List the plugins a workspace or library can use: name, kind, version, library, file, and what each shadows.",
+        discussion: """
+        Loads every plugin in reach (in its sandbox). In a workspace that is its own plugins/, the libraries \
+        workspace.yaml lists, SEG_PLUGIN_PATH and the bundled library, in that order of precedence: a plugin hides \
+        any of the same name further down, and the listing says which. A plugin that fails to load is listed with \
+        its error, and the exit status is then 1.
+        """
     )
 
-    @Argument(help: "The workspace folder.")
-    var workspace: String
+    @Argument(help: "A workspace folder or a plugin library folder (default: the current folder).")
+    var folder: String = "."
+
+    @Flag(help: "Print JSON (an array, one object per plugin) instead of a table.")
+    var json = false
 
     func run() throws {
-        let ws = try Workspace.open(workspace)
-        let catalog = PluginCatalog(paths: ws.pluginPaths)
-        var rows: [[String]] = [["NAME", "KIND", "VERSION", "DESCRIPTION"]]
-        var failures: [String] = []
-        let env = PluginEnvironment(limits: ws.limits, libraryPaths: ws.libraryPaths, fileRoot: ws.root.path)
-        for (name, twins) in catalog.ambiguous.sorted(by: { $0.key < $1.key }) {
-            failures.append("plugin '\(name)' is ambiguous: \(twins.map { ws.display($0) }.joined(separator: " and ")); rename or remove one")
-        }
-        for name in catalog.names {
-            let file = catalog.files[name]!
-            do {
-                let m = try Plugin.load(path: file.path, environment: env).manifest
-                rows.append([m.name, m.kind.rawValue, m.version, m.description])
-                if m.name != name {
-                    failures.append("\(ws.display(file)): declares name '\(m.name)', but definitions find plugins by file name ('\(name)'); rename the file or the name so they match")
-                }
-            } catch {
-                rows.append([name, "?", "?", "failed to load (see below)"])
-                failures.append("\(ws.display(file)): \(ExitStatus.message(for: error))")
+        let scope = try PluginScope.open(folder)
+        let listings = PluginListing.all(in: scope)
+        if json {
+            FileHandle.standardOutput.write(JSONOutput.file(listings, what: "the plugin list"))
+        } else {
+            var rows: [[String]] = [["NAME", "KIND", "VERSION", "LIBRARY", "FILE", "SHADOWS"]]
+            for l in listings {
+                rows.append([l.name, l.kind ?? "?", l.version ?? "?", l.library, l.path,
+                             l.shadows.map { "\($0.library) \($0.version ?? "?") (\($0.path))" }.joined(separator: "; ")])
             }
+            print(TextTable.render(rows))
+            print("searched, first wins: \(scope.catalog.libraries.map { "\($0.name) (\($0.shownRoot))" }.joined(separator: ", "))")
         }
-        print(TextTable.render(rows))
-        print("searched: \(ws.pluginPaths.map { ws.display($0) }.joined(separator: ", "))")
+        let failures = listings.compactMap { l in l.error.map { "\(l.path): \($0)" } }
         if !failures.isEmpty {
             FileHandle.standardError.write(Data((failures.joined(separator: "\n") + "\n").utf8))
             throw ExitCode(ExitStatus.runFailed.rawValue)

@@ -1,0 +1,151 @@
+import Foundation
+import LuaHost
+import SegworkData
+
+extension History {
+    /// What `seg run --verify` found.
+    public struct Verification: Sendable {
+        /// The version re-executed.
+        public var version: VersionRecord
+        /// True when membership and profiles came out byte-identical (for a version recorded by another Segwork
+        /// release: identical but for the fields that release did not record, see `Difference.Kind.format`).
+        public var identical: Bool
+        /// What differs: outputs, and the inputs that changed (which explain them), and plugins edited since.
+        public var differences: [Difference]
+        /// Erasures (`seg forget`) that changed the version; when there are any it is not re-executed.
+        public var erasedBy: [ErasureRecord] = []
+
+        /// What to say instead of a comparison when erasures changed the version, nil otherwise.
+        public var erasureNote: String? {
+            guard let last = erasedBy.last else { return nil }
+            let which = erasedBy.map { "\($0.id) of \($0.startedAt)" }.joined(separator: ", ")
+            return "\(version.id) (\(version.definition), run \(version.runID)) was changed by \(which)"
+                + ": customers were removed from its stored membership and input snapshots, so it cannot reproduce its "
+                + "original bytes and was not re-executed; its profiles are as the run computed them"
+                + (last.completedAt == nil ? ". \(last.id) is incomplete: run `seg forget` again to complete it" : "")
+        }
+    }
+
+    /// One thing `verify` found different.
+    public struct Difference: Sendable, Equatable, CustomStringConvertible {
+        /// What differs.
+        public enum Kind: Sendable, Equatable {
+            /// A plugin's or module's file changed since the version. The version ran with its stored source, so
+            /// this alone changes no output.
+            case plugin
+            /// A plugin's effective parameter (what `prepare` computed) came out differently.
+            case parameter
+            /// A dataset came out differently (a source plugin emitted other records).
+            case dataset
+            /// A file a source plugin read has other bytes than when the version ran.
+            case sourceFile
+            /// The version was recorded by another Segwork release, whose run record lacks fields this one writes.
+            case format
+            /// The membership bytes.
+            case membership
+            /// The profiles bytes.
+            case profiles
+            /// The run id (an input, plugin, parameter or the definition changed).
+            case runID
+        }
+        /// What differs.
+        public var kind: Kind
+        /// The message shown to the user.
+        public var description: String
+        /// True when an output differs, so the version did not reproduce.
+        public var isOutput: Bool { [.membership, .profiles, .runID].contains(kind) }
+    }
+
+    /// Re-executes a stored version as it was: its stored definition text over the stored snapshots of its
+    /// datasets, with the plugin and module sources stored with it (not today's files), the same reference date,
+    /// seed and clock, and compares the outputs byte for byte. When they differ, the inputs that changed are named:
+    /// a dataset a source plugin made (and which file it read changed), an effective parameter; plugins whose files
+    /// were edited since are reported too. A version an erasure changed is not re-executed: the result names the
+    /// erasures (`erasedBy`, `erasureNote`).
+    public func verify(_ v: VersionRecord, progress: ReadProgress? = nil) throws -> Verification {
+        let erasures = try store.erasures(affecting: v.number)
+        if !erasures.isEmpty { return Verification(version: v, identical: false, differences: [], erasedBy: erasures) }
+        let def = try Self.definition(of: v)
+        var files: [String: URL] = [:]
+        var names: [String: String] = [:]
+        for input in v.inputs where !input.file.hasPrefix("plugin:") {
+            var ext = (input.file as NSString).pathExtension
+            if input.file.hasPrefix("dataset:"),
+               let imported = try store.datasetVersions(name: String(input.file.dropFirst("dataset:".count))).last(where: { $0.sha256 == input.sha256 }) {
+                ext = (imported.snapshot as NSString).pathExtension
+                names[input.name] = imported.file
+            }
+            guard let url = store.snapshotURL(sha256: input.sha256, extension: ext) else {
+                throw StoreError.corrupted(path: ".seg/datasets",
+                                           detail: "the snapshot of dataset '\(input.name)' (sha256 \(input.sha256.prefix(12))…) used by \(v.id) is missing")
+            }
+            files[input.name] = url
+        }
+        let stored = try StoredPlugins(version: v, store: store, workspace: workspace)
+        defer { stored.remove() }
+        // The stored report says how the version hashed and suppressed; the re-run does the same.
+        let recordedReport = try Self.report(of: v)
+        let recorded = recordedReport.run.privacy
+        let privacy = PrivacyOptions(hashIDs: recorded?.hashedIDs ?? false, minGroupSize: recorded?.minGroupSize)
+        var options = RunOptions(asOf: CivilDate(iso: Substring(v.asOf)), datasetFiles: files, privacy: privacy,
+                                 progress: progress)
+        options.datasetNames = names
+        let result = try Runner(workspace: workspace, catalog: stored.catalog).run(def, options: options)
+        progress?.finish()
+        var diffs = stored.edited.map { Difference(kind: .plugin, description: $0) }
+        var report = result.report
+        if v.segworkVersion != segworkVersion {
+            // An older release recorded less about each run; compare what it recorded.
+            report = Self.asRecordedBy(recordedReport.run, report)
+            diffs.append(Difference(kind: .format, description: "\(v.id) was recorded by Segwork \(v.segworkVersion) and re-executed by \(segworkVersion); the run record is compared without the fields \(v.segworkVersion) did not write, and the run id is not compared"))
+        }
+        diffs += Self.inputChanges(recordedReport.run, result.report.run, workspace: workspace, version: v.id)
+        if result.membership != v.membershipCSV { diffs.append(Difference(kind: .membership, description: "membership differs from \(v.id)")) }
+        if Exporter.json(report) != v.profilesJSON { diffs.append(Difference(kind: .profiles, description: "profiles differ from \(v.id)")) }
+        if v.segworkVersion == segworkVersion, result.report.run.runID != v.runID {
+            diffs.append(Difference(kind: .runID, description: "run id \(result.report.run.runID) differs from \(v.runID)"))
+        }
+        return Verification(version: v, identical: !diffs.contains(where: \.isOutput), differences: diffs)
+    }
+
+    /// `now` with the run fields an older release did not record taken from `recorded` (run id, Segwork version)
+    /// or dropped (plugin libraries and modules, files read by sources).
+    static func asRecordedBy(_ recorded: RunInfo, _ now: ProfileReport) -> ProfileReport {
+        var out = now
+        out.run.runID = recorded.runID
+        out.run.segworkVersion = recorded.segworkVersion
+        for i in out.run.plugins.indices {
+            let old = recorded.plugins.first { $0.name == out.run.plugins[i].name }
+            if old?.library == nil { out.run.plugins[i].library = nil }
+            if old?.modules == nil { out.run.plugins[i].modules = nil }
+        }
+        for i in out.run.inputs.indices where recorded.inputs.first(where: { $0.name == out.run.inputs[i].name })?.reads == nil {
+            out.run.inputs[i].reads = nil
+        }
+        return out
+    }
+
+    /// The inputs of a re-execution that differ from the recorded ones, each said with what changed: datasets a
+    /// source plugin made (and the files it read), and effective parameters.
+    static func inputChanges(_ recorded: RunInfo, _ now: RunInfo, workspace: Workspace, version: String) -> [Difference] {
+        var out: [Difference] = []
+        for old in recorded.inputs {
+            guard let new = now.inputs.first(where: { $0.name == old.name }), new.sha256 != old.sha256 || new.rows != old.rows else { continue }
+            out.append(Difference(kind: .dataset, description: "dataset '\(old.name)' (\(old.file)) came out differently: \(old.rows) rows, sha256 \(old.sha256.prefix(12))… then; \(new.rows) rows, sha256 \(new.sha256.prefix(12))… now"))
+            for read in old.reads ?? [] {
+                let current = (try? SHA256.hex(fileAt: workspace.resolve(read.file).path)) ?? "missing"
+                if current != read.sha256 {
+                    out.append(Difference(kind: .sourceFile, description: "file \(read.file), read by source plugin '\(old.file.dropFirst("plugin:".count))' for dataset '\(old.name)', changed since \(version): sha256 \(read.sha256.prefix(12))… → \(current == "missing" ? "(missing)" : current.prefix(12) + "…")"))
+                }
+            }
+        }
+        for old in recorded.plugins {
+            guard let new = now.plugins.first(where: { $0.name == old.name && $0.kind == old.kind }) else { continue }
+            for key in Set(old.params.keys).union(new.params.keys).sorted()
+            where old.params[key].map(canonical) != new.params[key].map(canonical) {
+                out.append(Difference(kind: .parameter, description: "plugin '\(old.name)' parameter '\(key)' was \(old.params[key].map { canonical($0) } ?? "(absent)") and is now \(new.params[key].map { canonical($0) } ?? "(absent)") (prepare computed it from the data)"))
+            }
+        }
+        return out
+    }
+}
