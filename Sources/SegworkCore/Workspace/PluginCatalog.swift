@@ -2,8 +2,9 @@ import Foundation
 import LuaHost
 import SegworkData
 
-/// The plugins a workspace can use: every `*.lua` file under its plugin paths (except `lib/` folders, which hold
-/// modules for `require`), by file base name. An earlier path wins, so a workspace's own `plugins/rfm.lua` overrides
+/// The plugins a workspace can use: every `*.lua` file under its plugin paths, by file base name, except hidden
+/// files, files under folders named `lib` (modules for `require`), `types`, `tests` or `fixtures`, and plugin tests
+/// (`*.test.lua`). An earlier path wins, so a workspace's own `plugins/rfm.lua` overrides
 /// the bundled one.
 public struct PluginCatalog: Sendable {
     /// Name → file, first found wins.
@@ -56,12 +57,16 @@ public struct PluginCatalog: Sendable {
                               "unknown plugin '\(name)'; \(hint)available: \(names.isEmpty ? "(none)" : names.joined(separator: ", ")) (searched \(paths.map(\.path).joined(separator: ", ")))")
     }
 
+    /// Folders that hold no plugins: modules for `require`, editor types, tests and their fixtures.
+    static let skippedFolders: Set<String> = ["lib", "types", "tests", "fixtures"]
+
     private static func luaFiles(in dir: URL) -> [URL] {
         guard let e = FileManager.default.enumerator(at: dir, includingPropertiesForKeys: nil) else { return [] }
         var out: [URL] = []
         for case let url as URL in e {
-            if url.lastPathComponent == "lib" || url.lastPathComponent.hasPrefix(".") { e.skipDescendants(); continue }
-            if url.pathExtension == "lua" { out.append(url) }
+            let name = url.lastPathComponent
+            if skippedFolders.contains(name) || name.hasPrefix(".") { e.skipDescendants(); continue }
+            if url.pathExtension == "lua", !name.hasSuffix(".test.lua") { out.append(url) }
         }
         return out.sorted { $0.path < $1.path }
     }
