@@ -155,7 +155,14 @@ package struct PluginTestFileParser {
 
     private func checkKeys(_ fields: [String: PluginValue], _ known: [String], _ at: String) throws {
         for key in fields.keys.sorted() where !known.contains(key) {
-            let hint = closest(key, known).map { "did you mean '\($0)'? " } ?? ""
+            // Up to two edits (a swapped pair, "lable") for words of four letters or more.
+            let limit = key.count >= 4 ? 2 : 1
+            var near: (word: String, distance: Int)?
+            for word in known {
+                let d = editDistance(key, word)
+                if d <= limit, d < (near?.distance ?? Int.max) { near = (word, d) }
+            }
+            let hint = near.map { "did you mean '\($0.word)'? " } ?? ""
             throw fail("\(at) has an unknown field '\(key)'; \(hint)known: \(known.joined(separator: ", "))")
         }
     }

@@ -29,16 +29,21 @@ struct PluginsNewCommand: ParsableCommand {
 
     func run() throws {
         let folder: URL
+        let testTarget: URL
         if let library {
             folder = URL(fileURLWithPath: library, isDirectory: true)
+            testTarget = folder
         } else if let ws = workspace ?? (FileManager.default.fileExists(atPath: "workspace.yaml") ? "." : nil) {
-            folder = try Workspace.open(ws).root.appendingPathComponent("plugins", isDirectory: true)
+            testTarget = try Workspace.open(ws).root
+            folder = testTarget.appendingPathComponent("plugins", isDirectory: true)
         } else {
-            throw ValidationError("not in a workspace (no workspace.yaml here): give --library DIR or --in WORKSPACE")
+            throw AuthoringError("not in a workspace (no workspace.yaml here): give --library DIR, or --in WORKSPACE")
         }
         let written = try PluginTemplate.create(kind: kind, name: name, in: folder)
         for path in written { print("wrote \(Self.shown(folder.appendingPathComponent(path)))") }
-        print("next: edit \(Self.shown(folder.appendingPathComponent(written[0]))), then run: seg plugins test \(Self.shown(folder)) \(name)")
+        let target = Self.shown(testTarget)
+        print("next: edit \(Self.shown(folder.appendingPathComponent(written[0]))), then run: seg plugins test "
+            + (target == "." ? "" : target + " ") + name)
     }
 
     private static func shown(_ url: URL) -> String {
