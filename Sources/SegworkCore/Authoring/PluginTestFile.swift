@@ -93,8 +93,11 @@ package struct PluginTestFileParser {
 
     private func testCase(_ value: PluginValue, index: Int, shared: [String: PluginValue])
         throws -> (PluginTestCase, [[String: PluginValue]]?) {
-        guard case .object(let fields) = value else {
-            throw fail("case #\(index) must be a table like { row = {…}, label = \"…\" }; got a \(value.typeName)")
+        let fields: [String: PluginValue]
+        switch value {
+        case .object(let o): fields = o
+        case .array(let a) where a.isEmpty: fields = [:]
+        default: throw fail("case #\(index) must be a table like { row = {…}, label = \"…\" }; got a \(value.typeName)")
         }
         var name = "#\(index)"
         if let n = fields["name"] {
