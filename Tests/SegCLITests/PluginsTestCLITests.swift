@@ -168,6 +168,20 @@ final class PluginsTestCLITests: XCTestCase {
         XCTAssertTrue(r.stdout.hasSuffix("3 passed, 0 failed\n"), r.stdout)
     }
 
+    func testAsOfFreezesTheClockAsARunWithAsOfDoes() throws {
+        let lib = try library([
+            "criteria/today.lua": criterion("today", "return os.date('%Y-%m-%d')"),
+            "criteria/today.test.lua": """
+            return { as_of = "2024-06-30", cases = {
+              { name = "the file's date", row = { x = 1 }, label = "2024-06-30" },
+              { name = "the case's own", row = { x = 1 }, as_of = "2023-01-31", label = "2023-01-31" } } }
+            """,
+        ])
+        let r = try SegProcess.run(["plugins", "test", lib.path])
+        XCTAssertEqual(r.status, 0, r.stdout)
+        XCTAssertTrue(r.stdout.hasSuffix("2 passed, 0 failed\n"), r.stdout)
+    }
+
     func testRealLimitsOfTheWorkspace() throws {
         let ws = try TempWorkspace(files: [
             "plugins/spin.lua": criterion("spin", "while true do end"),

@@ -46,7 +46,7 @@ final class PluginTestFileTests: XCTestCase {
         XCTAssertEqual(message(.array([])), "criteria/x.test.lua: has no cases; add at least one")
         XCTAssertEqual(message(.string("x")), "criteria/x.test.lua: must return a list of cases, e.g. return { { row = {…}, label = \"…\" } }; got a string")
         XCTAssertEqual(message(.object(["case": .array([])])),
-                       "criteria/x.test.lua: the returned table has an unknown field 'case'; did you mean 'cases'? known: params, fixture, cases")
+                       "criteria/x.test.lua: the returned table has an unknown field 'case'; did you mean 'cases'? known: params, fixture, as_of, cases")
     }
 
     func testRowTypesFollowTheValues() throws {

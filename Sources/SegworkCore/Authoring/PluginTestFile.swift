@@ -1,5 +1,6 @@
 import Foundation
 import LuaHost
+import SegworkData
 
 /// What one test case expects a plugin to do.
 package enum PluginTestExpectation: Equatable, Sendable {
@@ -31,6 +32,9 @@ package struct PluginTestCase: Sendable {
     package var fixture: [[String: PluginValue]]
     /// What the plugin must do.
     package var expect: PluginTestExpectation
+    /// The reference date as seconds since 1970 (`as_of = "YYYY-MM-DD"`): what `os.time()` returns, as in a run
+    /// with `--as-of`; nil leaves the clock running, as in a run without one.
+    package var asOf: Int64? = nil
 }
 
 /// A problem in a test file: names the file and the case, and says what to write instead.
@@ -54,9 +58,9 @@ package struct PluginTestFileParser {
     /// The kind of the plugin under test; decides which expectations are allowed.
     package let kind: PluginKind
 
-    static let caseKeys = ["name", "row", "params", "fixture", "label", "score", "tolerance", "cleaned", "dropped",
-                           "none", "records", "error"]
-    static let fileKeys = ["params", "fixture", "cases"]
+    static let caseKeys = ["name", "row", "params", "fixture", "as_of", "label", "score", "tolerance", "cleaned",
+                           "dropped", "none", "records", "error"]
+    static let fileKeys = ["params", "fixture", "as_of", "cases"]
 
     package init(file: String, kind: PluginKind) { self.file = file; self.kind = kind }
 
@@ -64,6 +68,7 @@ package struct PluginTestFileParser {
     package func cases(from value: PluginValue) throws -> [PluginTestCase] {
         var shared: [String: PluginValue] = [:]
         var sharedFixture: [[String: PluginValue]]?
+        var sharedAsOf: Int64?
         let items: [PluginValue]
         switch value {
         case .array(let list): items = list
@@ -75,6 +80,7 @@ package struct PluginTestFileParser {
             items = list
             if let p = fields["params"] { shared = try object(p, "params") }
             if let f = fields["fixture"] { sharedFixture = try rows(f, "fixture") }
+            if let a = fields["as_of"] { sharedAsOf = try date(a, "as_of") }
         default:
             throw fail("must return a list of cases, e.g. return { { row = {…}, label = \"…\" } }; got a \(value.typeName)")
         }
@@ -87,6 +93,7 @@ package struct PluginTestFileParser {
         return parsed.map { c, own in
             var c = c
             c.fixture = own ?? sharedFixture ?? allRows
+            c.asOf = c.asOf ?? sharedAsOf
             return c
         }
     }
@@ -114,7 +121,8 @@ package struct PluginTestFileParser {
         }
         let fixture = try fields["fixture"].map { try rows($0, "\(at): fixture") }
         let expect = try expectation(fields, at)
-        return (PluginTestCase(name: name, row: row, params: params, fixture: [], expect: expect), fixture)
+        let asOf = try fields["as_of"].map { try date($0, "\(at): as_of") }
+        return (PluginTestCase(name: name, row: row, params: params, fixture: [], expect: expect, asOf: asOf), fixture)
     }
 
     private func expectation(_ f: [String: PluginValue], _ at: String) throws -> PluginTestExpectation {
@@ -179,6 +187,13 @@ package struct PluginTestFileParser {
     private func rows(_ value: PluginValue, _ what: String) throws -> [[String: PluginValue]] {
         guard case .array(let list) = value else { throw fail("\(what) must be a list of rows, e.g. { { x = 1 }, { x = 2 } }") }
         return try list.enumerated().map { try object($0.element, "\(what)[\($0.offset + 1)]") }
+    }
+
+    private func date(_ value: PluginValue, _ what: String) throws -> Int64 {
+        guard let text = value.stringValue, text.count == 10, let day = CivilDate(iso: Substring(text)) else {
+            throw fail("\(what) must be a date written \"YYYY-MM-DD\"; got \(value.testShown)")
+        }
+        return Int64(day.days) * 86_400
     }
 
     private func fail(_ message: String) -> PluginTestFileError { PluginTestFileError(file: file, message: message) }

@@ -96,7 +96,9 @@ package struct PluginTestRunner: Sendable {
 
     /// What the plugin did for one case.
     private func outcome(of c: PluginTestCase, plugin: PluginUnderTest, manifest: PluginManifest,
-                         environment: PluginEnvironment) -> PluginTestActual {
+                         environment base: PluginEnvironment) -> PluginTestActual {
+        var environment = base
+        environment.frozenTime = c.asOf
         do {
             let loaded = try Plugin.load(path: plugin.file.path, environment: environment, chunkName: plugin.shown)
             try loaded.configure(overrides: c.params)
