@@ -89,6 +89,8 @@ package struct PluginTestTargets: Sendable {
             var plugins: [PluginUnderTest] = [], fromBundled = Set<String>()
             for name in scope.catalog.names {
                 let entry = scope.catalog.entry(name)!
+                // A library on its own is tested alone; the bundled one behind it only serves its `require`.
+                if entry.library.isBundled, let library = scope.library, !library.isBundled { continue }
                 plugins.append(PluginUnderTest(name: name, file: entry.file, shown: PluginLoader.chunkName(entry, env),
                                                libraryPaths: scope.catalog.modulePaths(for: entry)))
                 if entry.library.isBundled, scope.library?.isBundled != true { fromBundled.insert(name) }
