@@ -26,7 +26,8 @@ demo: build
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --disable-swift-testing
-	$(SEG) plugins test plugins
+	$(SEG) plugins test plugins --require-tests
+	$(SEG) plugins test workspaces/acme-plugins --require-tests
 
 ## Build Segwork as a versioned dependency of a scratch package and run a small embedding app (CI does this).
 check-package: deps

@@ -6,7 +6,7 @@ struct PluginsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plugins",
         abstract: "List, inspect, test, lint and lock the plugins a workspace or library holds.",
-        subcommands: [PluginsListCommand.self, PluginsTestCommand.self, PluginsNewCommand.self, PluginsLockCommand.self],
+        subcommands: [PluginsListCommand.self, PluginsInfoCommand.self, PluginsTestCommand.self, PluginsNewCommand.self, PluginsLockCommand.self],
         defaultSubcommand: PluginsListCommand.self
     )
 }
