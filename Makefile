@@ -21,10 +21,13 @@ demo: build
 	@echo "Exports: workspaces/demo/exports/<definition>/<run id>/ (profiles.json, profiles.csv, profiles.md, membership.csv)"
 	@echo "History: $(SEG) versions workspaces/demo"
 
-## The whole test suite.
+## The whole test suite, then the bundled plugins' own tests in Lua (plugins/*/*.test.lua; `swift build --build-tests`
+## builds .build/debug/seg too). Its closing line is `N passed, M failed`.
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --disable-swift-testing
+	$(SEG) plugins test plugins --require-tests
+	$(SEG) plugins test workspaces/acme-plugins --require-tests
 
 ## Build Segwork as a versioned dependency of a scratch package and run a small embedding app (CI does this).
 check-package: deps

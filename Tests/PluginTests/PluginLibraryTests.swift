@@ -14,8 +14,18 @@ final class PluginLibraryTests: XCTestCase {
     private func pluginFiles(in folder: String) throws -> [URL] {
         let dir = F.pluginsDir.appendingPathComponent(folder)
         return try FileManager.default.contentsOfDirectory(at: dir, includingPropertiesForKeys: nil)
-            .filter { $0.pathExtension == "lua" }
+            .filter { $0.pathExtension == "lua" && !$0.lastPathComponent.hasSuffix(".test.lua") }
             .sorted { $0.lastPathComponent < $1.lastPathComponent }
+    }
+
+    /// Issue 9: every bundled plugin has its own tests in Lua beside it (`make test` runs them).
+    func testEveryPluginHasATestFile() throws {
+        for (folder, _) in folders {
+            for file in try pluginFiles(in: folder) {
+                let tests = file.deletingPathExtension().appendingPathExtension("test.lua")
+                XCTAssertTrue(FileManager.default.fileExists(atPath: tests.path), "no \(folder)/\(tests.lastPathComponent)")
+            }
+        }
     }
 
     func testEveryPluginLoadsAndIsNamedAfterItsFile() throws {

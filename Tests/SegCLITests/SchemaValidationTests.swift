@@ -82,7 +82,9 @@ final class SchemaValidationTests: XCTestCase {
         let start = try XCTUnwrap(page.range(of: "```\n$ scripts/validate-yaml.py "))
         let end = try XCTUnwrap(page.range(of: "```", range: start.upperBound..<page.endIndex))
         let lines = page[start.upperBound..<end.lowerBound].split(separator: "\n", omittingEmptySubsequences: false)
-        let args = lines[0].dropFirst("$ scripts/validate-yaml.py ".count).split(separator: " ").map(String.init)
+        // `start` ends after the command itself: the first line holds its arguments.
+        let args = lines[0].split(separator: " ").map(String.init)
+        XCTAssertEqual(args, ["workspaces/demo"], "the documented command's arguments")
         let out = try validate(args)
         XCTAssertEqual(out.status, 0, out.text)
         XCTAssertEqual(out.text, lines.dropFirst().joined(separator: "\n"))

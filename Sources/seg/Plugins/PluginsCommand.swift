@@ -6,7 +6,8 @@ struct PluginsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plugins",
         abstract: "List, inspect, test, lint and lock the plugins a workspace or library holds.",
-        subcommands: [PluginsListCommand.self, PluginsLockCommand.self, PluginsLintCommand.self],
+        subcommands: [PluginsListCommand.self, PluginsInfoCommand.self, PluginsTestCommand.self, PluginsNewCommand.self, PluginsLockCommand.self,
+                      PluginsLintCommand.self],
         defaultSubcommand: PluginsListCommand.self
     )
 }
