@@ -14,11 +14,25 @@ struct StoredPlugins {
     let directory: URL
 
     init(version v: VersionRecord, store: VersionStore, workspace: Workspace) throws {
-        let current = workspace.catalog
-        let bundledName = current.bundled?.name ?? "segwork"
         let fm = FileManager.default
         let directory = fm.temporaryDirectory.appendingPathComponent("segwork-verify-\(UUID().uuidString)", isDirectory: true)
         try fm.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        do {
+            (catalog, edited) = try Self.fill(directory, version: v, store: store, workspace: workspace)
+        } catch {
+            try? fm.removeItem(at: directory)
+            throw error
+        }
+        self.directory = directory
+    }
+
+    /// Writes the version's plugin and module sources under `directory`, one folder per library, and returns the
+    /// catalog over them and what was edited since.
+    private static func fill(_ directory: URL, version v: VersionRecord, store: VersionStore,
+                             workspace: Workspace) throws -> (PluginCatalog, [String]) {
+        let fm = FileManager.default
+        let current = workspace.catalog
+        let bundledName = current.bundled?.name ?? "segwork"
         var changes: [String] = []
         var roots: [String: URL] = [:]
         var chunkNames: [String: String] = [:]
@@ -30,6 +44,10 @@ struct StoredPlugins {
             return r
         }
         func write(_ text: String, _ library: String, _ path: String) throws {
+            // Paths come from the version's record: inside a library, never absolute or climbing out.
+            guard !path.hasPrefix("/"), !path.split(separator: "/").contains("..") else {
+                throw StoreError.corrupted(path: ".seg/store.sqlite", detail: "\(v.id) records the plugin file '\(path)', which is not a path inside a library")
+            }
             let url = try root(library).appendingPathComponent(path)
             try fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try Data(text.utf8).write(to: url)
@@ -87,9 +105,7 @@ struct StoredPlugins {
         }
         var stored = PluginCatalog(libraries: libraries)
         stored.rename { entry in chunkNames[entry.library.name + "\u{0}" + entry.path] }
-        self.catalog = stored
-        self.edited = Array(Set(changes)).sorted()
-        self.directory = directory
+        return (stored, Array(Set(changes)).sorted())
     }
 
     /// Deletes the temporary folder.

@@ -21,8 +21,12 @@ public enum WorkspaceScaffold {
             ("workspace.yaml", editor.workspaceComment + """
             # Segwork workspace. See docs/DEFINITIONS.md in the Segwork sources.
             name: \(name)
-            # Plugin folders, searched in order; the bundled library is searched after them.
+            # This workspace's own plugin folders: searched first. A plugin here shadows any of the same name below.
             plugins: [plugins]
+            # Shared plugin libraries (folders with a library.yaml), searched next, in this order; the bundled
+            # library comes last. Pin versions in definitions and lock them with `seg plugins lock` (docs/LIBRARIES.md).
+            # libraries:
+            #   - ../team-plugins
             # Limits for every call into a plugin (these are the defaults).
             limits:
               instructions: 100000000
