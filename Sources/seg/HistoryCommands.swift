@@ -212,9 +212,7 @@ struct CheckCommand: ParsableCommand {
         try history.requireCompleteErasures(workspace: workspace)
         // The workspace's plugins against plugins.lock: refused headless (CI), a warning otherwise.
         if FileManager.default.fileExists(atPath: history.workspace.root.appendingPathComponent(PluginLock.fileName).path) {
-            for warning in try PluginLock.enforce(history.workspace, definitions: try history.workspace.definitions(named: []), strict: headless) {
-                FileHandle.standardError.write(Data("seg: warning: \(TerminalText.escaped(warning, limit: Int.max))\n".utf8))
-            }
+            printWarnings(try PluginLock.enforce(history.workspace, definitions: try history.workspace.definitions(named: []), strict: headless))
         }
         if store {
             let r = try history.store.verifyIntegrity()

@@ -142,9 +142,7 @@ struct RunCommand: ParsableCommand {
             hashIDs: hashIDs, progress: progress,
             holder: "seg run " + CommandLine.arguments.dropFirst(2).joined(separator: " "), strictLock: headless))
         // A local run with plugins that differ from plugins.lock goes on, and says so whatever the output mode.
-        for warning in Set(outcomes.flatMap(\.lockWarnings)).sorted() {
-            FileHandle.standardError.write(Data("seg: warning: \(TerminalText.escaped(warning, limit: Int.max))\n".utf8))
-        }
+        printWarnings(Set(outcomes.flatMap(\.lockWarnings)).sorted())
         var status = ExitStatus.ok
         for outcome in outcomes {
             let (r, version, check, gates) = (outcome.result, outcome.version, outcome.gates, outcome.gates.results)
@@ -172,9 +170,7 @@ struct RunCommand: ParsableCommand {
 
     /// Compares the plugins of `definitions` with plugins.lock: refused headless (CI), a warning otherwise.
     private func checkLock(_ ws: Workspace, _ definitions: [Definition]) throws {
-        for warning in try PluginLock.enforce(ws, definitions: definitions, strict: headless) {
-            FileHandle.standardError.write(Data("seg: warning: \(TerminalText.escaped(warning, limit: Int.max))\n".utf8))
-        }
+        printWarnings(try PluginLock.enforce(ws, definitions: definitions, strict: headless))
     }
 
     private func runVerify(_ ref: String, _ history: History, _ progress: ReadProgress?,

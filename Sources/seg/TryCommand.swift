@@ -44,9 +44,7 @@ struct TryCommand: ParsableCommand {
     func run() throws {
         let ws = try Workspace.open(workspace)
         // A try stores nothing, so a plugin that differs from plugins.lock is only worth a warning, even under CI.
-        for warning in try PluginLock.enforce(ws, definitions: try ws.definitions(named: [definition]), strict: false) {
-            FileHandle.standardError.write(Data("seg: warning: \(TerminalText.escaped(warning, limit: Int.max))\n".utf8))
-        }
+        printWarnings(try PluginLock.enforce(ws, definitions: try ws.definitions(named: [definition]), strict: false))
         let trial = try DefinitionTrial.run(ws, definition: definition, limit: limit, sample: sample)
         if json {
             FileHandle.standardOutput.write(try trial.json())
