@@ -65,6 +65,10 @@ public final class Plugin {
             throw PluginError(plugin: fileName, file: path,
                               reason: .unreadable(isDirectory.boolValue ? "it is a folder" : "permission denied"))
         }
+        if let line = FileManager.default.contents(atPath: path).flatMap(Self.firstNonUTF8Line) {
+            throw PluginError(plugin: fileName, file: chunkName ?? fileName, line: line, reason: .syntax(
+                "is not UTF-8 text (the first byte that is not is on this line); save the file as UTF-8: plugins are stored and compared as UTF-8 text"))
+        }
         guard let state = PluginState(file: path, chunkName: chunkName, environment: environment,
                                       watchdogSeconds: watchdogLimit(for: environment.limits)) else {
             throw PluginError(plugin: fileName, file: path, reason: .runtime("could not create a Lua state (out of memory)"))
@@ -196,6 +200,22 @@ public final class Plugin {
             (0..<records).map { record in Self.value(of: sw_emitted_cell(host, Int64(record), Int32(column))) }
         }
         return SourceOutput(names: names, values: values)
+    }
+
+    /// The 1-based line of the first byte that is not part of valid UTF-8 in `data`, nil when it is all UTF-8.
+    public static func firstNonUTF8Line(_ data: Data) -> Int? {
+        data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> Int? in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            guard let base = bytes.baseAddress else { return nil }
+            var i = 0, line = 1
+            while i < bytes.count {
+                if bytes[i] < 0x80 { if bytes[i] == 10 { line += 1 }; i += 1; continue }
+                let n = utf8SequenceLength(base, i, bytes.count)
+                if n < 0 { return line }
+                i += n
+            }
+            return nil
+        }
     }
 
     private init(manifest: PluginManifest, path: String, state: PluginState) {

@@ -178,7 +178,15 @@ struct RunCommand: ParsableCommand {
         let v = try history.store.version(ref)
         // Damaged snapshots or rows are named as such, not reported as a difference in the outputs.
         try history.store.verifyIntegrity()
-        try checkLock(history.workspace, [try History.definition(of: v)])
+        // The lock guards the workspace as it is now, so it is compared with today's definition of that name; the
+        // version itself runs its stored sources, whatever today's files are (a plugin gone or bumped past an old pin
+        // is no reason to refuse giving an old version back).
+        _ = try PluginLock.read(history.workspace)  // a broken lock is an error here too
+        if let today = try? history.workspace.definitions(named: [v.definition]) {
+            do { try checkLock(history.workspace, today) } catch let error as LockMismatch { throw error } catch {
+                printWarnings(["plugins.lock was not compared: today's definition '\(v.definition)' does not resolve its plugins (\(ExitStatus.message(for: error)))"])
+            }
+        }
         let result = try history.verify(v, progress: progress)
         if let note = result.erasureNote {
             if !headless && !quiet { print(note) }

@@ -92,12 +92,16 @@ final class DefinitionTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: dir) }
         try "name: w\nplugins: [mine, /opt/lib]\nlimits: { instructions: 5000, memory_mb: 8, seconds: 0.5, source_mb: 3 }\n"
             .write(to: dir.appendingPathComponent("workspace.yaml"), atomically: true, encoding: .utf8)
-        let ws = try Workspace.open(dir.path, environment: ["SEG_PLUGIN_PATH": "/a:/b", "SEG_BUNDLED_PLUGINS": ""])
+        // SEG_PLUGIN_PATH is read like PATH: folders that do not exist are passed over.
+        let a = dir.appendingPathComponent("a").path, b = dir.appendingPathComponent("b").path
+        try FileManager.default.createDirectory(atPath: a, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: b, withIntermediateDirectories: true)
+        let ws = try Workspace.open(dir.path, environment: ["SEG_PLUGIN_PATH": "\(a):/nonexistent-\(UUID().uuidString):\(b)", "SEG_BUNDLED_PLUGINS": ""])
         XCTAssertEqual(ws.name, "w")
         XCTAssertEqual(ws.limits, LuaLimits(instructions: 5000, memoryBytes: 8 << 20, seconds: 0.5, sourceBytes: 3 << 20))
-        XCTAssertEqual(ws.pluginPaths.map(\.path), [dir.appendingPathComponent("mine").path, "/opt/lib", "/a", "/b"])
-        let bundled = try Workspace.open(dir.path, environment: ["SEG_PLUGIN_PATH": "/a:/opt/lib", "SEG_BUNDLED_PLUGINS": "/z"])
-        XCTAssertEqual(bundled.pluginPaths.map(\.path), [dir.appendingPathComponent("mine").path, "/opt/lib", "/a", "/z"],
+        XCTAssertEqual(ws.pluginPaths.map(\.path), [dir.appendingPathComponent("mine").path, "/opt/lib", a, b])
+        let bundled = try Workspace.open(dir.path, environment: ["SEG_PLUGIN_PATH": "\(a):\(dir.appendingPathComponent("mine").path)", "SEG_BUNDLED_PLUGINS": "/z"])
+        XCTAssertEqual(bundled.pluginPaths.map(\.path), [dir.appendingPathComponent("mine").path, "/opt/lib", a, "/z"],
                        "the bundled library comes last and every folder appears once")
         XCTAssertThrowsError(try ws.definitions(named: [])) { e in XCTAssertTrue("\(e)".contains("holds no definitions")) }
         try "limits: { instructions: 10 }\n".write(to: dir.appendingPathComponent("workspace.yaml"), atomically: true, encoding: .utf8)

@@ -40,14 +40,16 @@ public struct PluginInfoPage: Sendable {
     /// The text of the page.
     public var text: String {
         let m = manifest
-        var lines = ["\(m.name) \(m.version) — \(m.description)",
+        // Every value is one line, escaped: a description or a comment cannot add lines that look like the page's.
+        func one(_ s: String) -> String { TerminalText.escaped(s, limit: Int.max, keepNewlines: false) }
+        var lines = ["\(m.name) \(m.version) — \(one(m.description))",
                      "  kind:     \(m.kind.rawValue)",
                      "  library:  \(listing.library)\(listing.libraryVersion.map { " \($0)" } ?? "")",
-                     "  file:     \(listing.path)"]
+                     "  file:     \(one(listing.path))"]
         if m.kind != .source { lines.append("  uses:     \(m.uses.isEmpty ? "(none)" : m.uses.joined(separator: ", "))") }
         switch m.kind {
         case .scorer: lines.append("  output:   column \(m.output ?? m.name) (a number per customer)")
-        case .criterion: lines.append("  output:   a segment label per customer" + (m.labels.map { ": \($0.joined(separator: ", "))" } ?? ""))
+        case .criterion: lines.append("  output:   a segment label per customer" + (m.labels.map { ": \(one($0.joined(separator: ", ")))" } ?? ""))
         case .cleaner: lines.append("  output:   the cleaned row (columns in uses), or nil to drop it")
         case .source: lines.append("  columns:  " + m.columns.map { "\($0.name) (\($0.type))" }.joined(separator: ", "))
         }
@@ -58,15 +60,15 @@ public struct PluginInfoPage: Sendable {
             let width = m.params.keys.map(\.count).max() ?? 0
             for name in m.params.keys.sorted() {
                 let value = Self.lua(m.params[name]!)
-                let doc = paramDocs[name].map { "  -- \($0)" } ?? ""
-                lines.append("    \(name.padding(toLength: width, withPad: " ", startingAt: 0)) = \(value)\(doc)")
+                let doc = paramDocs[name].map { "  -- \(one($0))" } ?? ""
+                lines.append("    \(name.padding(toLength: width, withPad: " ", startingAt: 0)) = \(one(value))\(doc)")
             }
         }
         if m.hasPrepare { lines.append("  prepare:  yes (runs once on the statistics of its uses columns)") }
         lines.append("  tests:    " + (testError.map { "the test file does not load: \($0)" }
                                        ?? testCount.map { "\($0) case\($0 == 1 ? "" : "s") in \(String(listing.path.dropLast(4))).test.lua" }
                                        ?? "none (add \(String(listing.file.dropLast(4))).test.lua; see docs/PLUGINS.md, Testing plugins)"))
-        for s in listing.shadows { lines.append("  shadows:  \(s.library) \(s.version ?? "?") (\(s.path))") }
+        for s in listing.shadows { lines.append("  shadows:  \(s.library) \(s.version ?? "?") (\(one(s.path)))") }
         return lines.joined(separator: "\n")
     }
 

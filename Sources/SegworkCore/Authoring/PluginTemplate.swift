@@ -37,10 +37,19 @@ package enum PluginTemplate {
             throw AuthoringError("a plugin named '\(name)' already exists: \(other.relativeDisplay); "
                 + "nothing was written (plugin names must be unique in a library)")
         }
+        var written: [URL] = []
         for (path, text) in files {
             let url = library.appendingPathComponent(path)
-            try fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(text.utf8).write(to: url, options: .withoutOverwriting)
+            do {
+                try fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try Data(text.utf8).write(to: url, options: .withoutOverwriting)
+                written.append(url)
+            } catch {
+                let reason = String(cString: strerror(errno))
+                written.forEach { try? fm.removeItem(at: $0) }  // all of the plugin's files, or none
+                throw AuthoringError("\(url.relativeDisplay) could not be written (\(reason)); nothing was written; "
+                    + "check that \(library.relativeDisplay) is a folder you can write to", status: .runFailed)
+            }
         }
         return files.map(\.0)
     }

@@ -30,6 +30,9 @@ package struct PluginTestCase: Sendable {
     package var params: [String: PluginValue]
     /// Rows whose statistics `prepare` sees: the case's `fixture`, else the file's, else the rows of every case.
     package var fixture: [[String: PluginValue]]
+    /// Which fixture that is — -1: every case's rows, 0: the file's, n: case n's own — so the runner types it and
+    /// builds its statistics once, not once per case.
+    package var fixtureKey = -1
     /// What the plugin must do.
     package var expect: PluginTestExpectation
     /// The reference date as seconds since 1970 (`as_of = "YYYY-MM-DD"`): what `os.time()` returns, as in a run
@@ -90,9 +93,10 @@ package struct PluginTestFileParser {
             parsed.append(try testCase(item, index: index + 1, shared: shared))
         }
         let allRows = parsed.map(\.0.row)
-        return parsed.map { c, own in
-            var c = c
+        return parsed.enumerated().map { index, item in
+            var (c, own) = item
             c.fixture = own ?? sharedFixture ?? allRows
+            c.fixtureKey = own != nil ? index + 1 : sharedFixture != nil ? 0 : -1
             c.asOf = c.asOf ?? sharedAsOf
             return c
         }

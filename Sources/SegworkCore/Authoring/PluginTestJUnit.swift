@@ -41,11 +41,18 @@ package enum PluginTestJUnit {
 
     /// Writes the XML to `url` atomically (a temporary file beside it, then a rename): a CI job never reads half a file.
     package static func write(_ suites: [PluginTestSuite], requireTests: Bool, to url: URL) throws {
+        let shown = Workspace.display(url)
+        var isDirectory: ObjCBool = false
+        if url.lastPathComponent.isEmpty || (FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) && isDirectory.boolValue) {
+            throw AuthoringError("--junit \(shown): is a folder; give the report's file name, e.g. \(shown)/plugin-tests.xml")
+        }
+        if url.pathExtension == "lua" {
+            throw AuthoringError("--junit \(shown): a Lua file would be overwritten; give the report an .xml name")
+        }
         do {
-            try Data(xml(suites, requireTests: requireTests).utf8).write(to: url, options: .atomic)
+            try AtomicWriter.replaceFile(Data(xml(suites, requireTests: requireTests).utf8), at: url)
         } catch {
-            throw AtomicWriteError.io(operation: "write the JUnit report", path: url.path,
-                                      message: (error as NSError).localizedDescription)
+            throw AuthoringError("--junit \(shown): the report could not be written (\(String(cString: strerror(errno)))); check that its folder exists and is writable", status: .runFailed)
         }
     }
 

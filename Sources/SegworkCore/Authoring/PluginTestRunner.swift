@@ -85,8 +85,9 @@ package struct PluginTestRunner: Sendable {
             suite.error = ExitStatus.message(for: error)
             return suite
         }
+        let fixtures = FixtureCache()
         for c in cases {
-            let actual = outcome(of: c, plugin: plugin, manifest: manifest, environment: env)
+            let actual = outcome(of: c, plugin: plugin, manifest: manifest, environment: env, fixtures: fixtures)
             suite.cases.append(PluginTestCaseResult(name: c.name, failure: PluginTestVerdict.compare(c.expect, actual)))
         }
         return suite
@@ -100,7 +101,7 @@ package struct PluginTestRunner: Sendable {
 
     /// What the plugin did for one case.
     private func outcome(of c: PluginTestCase, plugin: PluginUnderTest, manifest: PluginManifest,
-                         environment base: PluginEnvironment) -> PluginTestActual {
+                         environment base: PluginEnvironment, fixtures: FixtureCache) -> PluginTestActual {
         var environment = base
         environment.frozenTime = c.asOf
         do {
@@ -113,11 +114,11 @@ package struct PluginTestRunner: Sendable {
             }
             // The row is typed by its own values (9 stays an integer, as in a column of whole numbers), the fixture
             // by its values; a field the row leaves out takes the fixture's type.
-            let fixtureTypes = try PluginTestRows.types(of: fields, in: c.fixture)
+            let fixtureTypes = try fixtures.types(c, fields)
             var types = try PluginTestRows.types(of: fields, in: [c.row])
             for f in fields where (c.row[f] ?? .null) == .null { types[f] = fixtureTypes[f] }
             if manifest.hasPrepare {
-                let columns = fields.map { ($0, PluginTestRows.column($0, type: fixtureTypes[$0]!, rows: c.fixture)) }
+                let columns = fixtures.columns(c, fields, fixtureTypes)
                 _ = try PluginLoader.prepare(loaded, columns: columns, personal: [])
             }
             let inputs = fields.map { PluginTestRows.column($0, type: types[$0]!, rows: [c.row]).pluginInput(as: $0) }
@@ -155,5 +156,26 @@ package struct PluginTestRunner: Sendable {
             for (c, name) in output.names.enumerated() { record[name] = output.values[c][r] }
             return record
         }
+    }
+}
+
+/// A fixture's column types and columns, computed once per fixture (`PluginTestCase.fixtureKey`) rather than once per
+/// case: the default fixture is every case's rows, so per case it would make a file of n cases cost n².
+private final class FixtureCache {
+    private var types: [Int: [String: ColumnType]] = [:]
+    private var columns: [Int: [(String, Column)]] = [:]
+
+    func types(_ c: PluginTestCase, _ fields: [String]) throws -> [String: ColumnType] {
+        if let t = types[c.fixtureKey] { return t }
+        let t = try PluginTestRows.types(of: fields, in: c.fixture)
+        types[c.fixtureKey] = t
+        return t
+    }
+
+    func columns(_ c: PluginTestCase, _ fields: [String], _ types: [String: ColumnType]) -> [(String, Column)] {
+        if let cols = columns[c.fixtureKey] { return cols }
+        let cols = fields.map { ($0, PluginTestRows.column($0, type: types[$0]!, rows: c.fixture)) }
+        columns[c.fixtureKey] = cols
+        return cols
     }
 }

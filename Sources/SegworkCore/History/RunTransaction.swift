@@ -75,9 +75,9 @@ extension History {
         let defs = try ws.definitions(named: request.definitions)
         // Checked for every definition before any is computed: under CI a plugin that differs from plugins.lock stops
         // the whole run at once.
-        let lockWarnings = try defs.map { try PluginLock.enforce(ws, definitions: [$0], strict: request.strictLock) }
+        var lockWarnings = try defs.map { try PluginLock.enforce(ws, definitions: [$0], strict: request.strictLock) }
         let privacy = request.hashIDs ? PrivacyOptions(hashIDs: true, minGroupSize: ws.privacy.minGroupSize) : nil
-        let results = try zip(defs, lockWarnings).map { def, warnings in
+        var results = try zip(defs, lockWarnings).map { def, warnings in
             var options = RunOptions(asOf: request.asOf, formats: request.formats,
                                      datasetFiles: try history.importedFiles(for: def), privacy: privacy,
                                      progress: request.progress)
@@ -85,6 +85,20 @@ extension History {
             var result = try runner.run(def, options: options)
             result.notes = warnings + result.notes
             return result
+        }
+        // What the runs really loaded (a module required at run time under a computed name, say) against the lock,
+        // before anything is stored.
+        if let lock = try PluginLock.read(ws) {
+            let file = ws.display(ws.root.appendingPathComponent(PluginLock.fileName))
+            for i in results.indices {
+                let drifts = lock.drifts(recorded: results[i].report.run.plugins)
+                if drifts.isEmpty { continue }
+                if request.strictLock { throw LockMismatch(file: file, drifts: drifts) }
+                if !lockWarnings[i].isEmpty { continue }  // already warned, from the files
+                let lines = drifts.map { "\(file): \($0) (under CI this is refused)" }
+                lockWarnings[i] += lines
+                results[i].notes = lines + results[i].notes
+            }
         }
         request.progress?.begin("writing exports and storing \(results.count == 1 ? "the version" : "\(results.count) versions")")
         var staged: [AtomicWriter.StagedDirectory] = []

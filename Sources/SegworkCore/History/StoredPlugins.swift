@@ -12,15 +12,19 @@ struct StoredPlugins {
     let edited: [String]
     /// The temporary folder.
     let directory: URL
+    /// Its `Interruption` token: SIGINT/SIGTERM during the re-run remove it.
+    private let token: UUID
 
     init(version v: VersionRecord, store: VersionStore, workspace: Workspace) throws {
         let fm = FileManager.default
         let directory = fm.temporaryDirectory.appendingPathComponent("segwork-verify-\(UUID().uuidString)", isDirectory: true)
-        try fm.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        token = try Interruption.shared.track(directory) {
+            try fm.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        }
         do {
             (catalog, edited) = try Self.fill(directory, version: v, store: store, workspace: workspace)
         } catch {
-            try? fm.removeItem(at: directory)
+            Interruption.shared.untrack(token) { try? fm.removeItem(at: directory) }
             throw error
         }
         self.directory = directory
@@ -97,7 +101,13 @@ struct StoredPlugins {
         }
         _ = try root(bundledName)
         var libraries: [PluginLibrary] = []
-        for (name, url) in roots.sorted(by: { ($0.key == bundledName ? 1 : 0, $0.key) < ($1.key == bundledName ? 1 : 0, $1.key) }) {
+        // Precedence as the workspace has it today (a library it no longer lists just before the bundled one, which
+        // is last): a definition that names a plugin two libraries hold, without `library:`, gets the same one.
+        func rank(_ name: String) -> (Int, String) {
+            if name == bundledName { return (Int.max, name) }
+            return (current.libraries.firstIndex { $0.name == name && !$0.isBundled } ?? (Int.max - 1), name)
+        }
+        for (name, url) in roots.sorted(by: { rank($0.key) < rank($1.key) }) {
             let now = current.libraries.first { $0.name == name }
             libraries.append(PluginLibrary(name: name, version: now?.version, description: "", apiLevels: PluginLibrary.hostAPILevels,
                                            root: url, origin: name == bundledName ? .bundled : .listed(line: nil),
@@ -109,5 +119,5 @@ struct StoredPlugins {
     }
 
     /// Deletes the temporary folder.
-    func remove() { try? FileManager.default.removeItem(at: directory) }
+    func remove() { Interruption.shared.untrack(token) { try? FileManager.default.removeItem(at: directory) } }
 }

@@ -124,7 +124,7 @@ public struct PluginCatalog: Sendable {
         if let first = entry(name) { return first }
         let hint = closest(name, names).map { "did you mean '\($0)'? " } ?? ""
         throw DefinitionError(file: definition, line: line,
-                              "unknown plugin '\(name)'; \(hint)available: \(names.isEmpty ? "(none)" : names.joined(separator: ", ")) (searched \(libraries.map(\.shownRoot).joined(separator: ", ")))")
+                              "unknown plugin '\(name)'; \(hint)available: \(names.isEmpty ? "(none)" : names.map(TerminalText.cell).joined(separator: ", ")) (searched \(libraries.map(\.shownRoot).joined(separator: ", ")))")
     }
 
     private func ambiguity(_ name: String, _ twins: [URL], _ definition: String, _ line: Int?) -> DefinitionError {
@@ -133,17 +133,23 @@ public struct PluginCatalog: Sendable {
                                "plugin '\(name)' is ambiguous: \(shown.joined(separator: " and ")) are both in one library; rename or remove one")
     }
 
-    /// `*.lua` plugin files under `root` with their paths inside it, sorted by path.
+    /// `*.lua` plugin files under `root` with their paths inside it, sorted by path: in the folder itself and in its
+    /// folders one level down (`criteria/x.lua`), not deeper, so a library's own tooling or a misconfigured path (a
+    /// home folder in `SEG_PLUGIN_PATH`) is not read as plugins.
     static func pluginFiles(in root: URL) -> [(URL, String)] {
         let base = root.standardizedFileURL.path
-        guard let e = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil) else { return [] }
+        guard let e = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isDirectoryKey]) else { return [] }
         var out: [(URL, String)] = []
         for case let url as URL in e {
             let last = url.lastPathComponent
             if last.hasPrefix(".") || skippedFolders.contains(last) { e.skipDescendants(); continue }
-            guard url.pathExtension == "lua", !last.hasSuffix(".test.lua") else { continue }
             let p = url.standardizedFileURL.path
             let relative = p.hasPrefix(base + "/") ? String(p.dropFirst(base.count + 1)) : last
+            if (try? url.resourceValues(forKeys: [.isDirectoryKey]).isDirectory) == true {
+                if relative.split(separator: "/").count >= 2 { e.skipDescendants() }
+                continue
+            }
+            guard url.pathExtension == "lua", !last.hasSuffix(".test.lua") else { continue }
             out.append((url, relative))
         }
         return out.sorted { $0.1 < $1.1 }

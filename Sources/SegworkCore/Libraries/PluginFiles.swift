@@ -45,7 +45,12 @@ enum PluginFiles {
             guard let (folder, file) = locate(name, in: folders) else { missing.insert(name); continue }
             let library = catalog.libraries.first { $0.moduleFolder.standardizedFileURL.path == folder.standardizedFileURL.path }
             let path = "lib/" + name.replacingOccurrences(of: ".", with: "/") + ".lua"
-            let bytes = try read(file, shown: ((library?.shownRoot ?? folder.deletingLastPathComponent().path) as NSString).appendingPathComponent(path))
+            let shownModule = ((library?.shownRoot ?? folder.deletingLastPathComponent().path) as NSString).appendingPathComponent(path)
+            let bytes = try read(file, shown: shownModule)
+            if let line = Plugin.firstNonUTF8Line(bytes) {
+                throw PluginError(plugin: entry.name, file: shownModule, line: line, reason: .syntax(
+                    "(module '\(name)', required by '\(entry.name)') is not UTF-8 text (the first byte that is not is on this line); save the file as UTF-8: modules are stored and compared as UTF-8 text"))
+            }
             done[name] = (ModuleInfo(name: name, library: library?.name ?? entry.library.name, file: path, sha256: SHA256.hex(bytes)), bytes)
             pending.formUnion(requireLiterals(in: bytes).subtracting(done.keys))
         }
@@ -63,7 +68,9 @@ enum PluginFiles {
         return nil
     }
 
-    /// Module names in literal `require` calls of a Lua text (names the sandbox accepts: letters, digits, `_`, dots).
+    /// Module names in literal `require` calls of a Lua text — `require "x"`, `require('x')`, `require [[x]]` — (names
+    /// the sandbox accepts: letters, digits, `_`, dots). A computed name (`require(prefix .. "x")`) cannot be seen
+    /// here; a run records what it really required, and `PluginLock.drifts(recorded:)` compares that with the lock.
     static func requireLiterals(in data: Data) -> Set<String> {
         let text = String(decoding: data, as: UTF8.self)
         var names = Set<String>()
@@ -74,11 +81,24 @@ enum PluginFiles {
             rest = rest[r.upperBound...]
             if let b = before, b.isLetter || b.isNumber || b == "_" || b == "." || b == ":" { continue }
             while i < text.endIndex, text[i] == " " || text[i] == "\t" || text[i] == "(" { i = text.index(after: i) }
-            guard i < text.endIndex, text[i] == "\"" || text[i] == "'" else { continue }
-            let quote = text[i]
-            let start = text.index(after: i)
-            guard let end = text[start...].firstIndex(of: quote) else { continue }
-            let name = String(text[start..<end])
+            guard i < text.endIndex else { continue }
+            let name: String
+            if text[i] == "\"" || text[i] == "'" {
+                let quote = text[i]
+                let start = text.index(after: i)
+                guard let end = text[start...].firstIndex(of: quote) else { continue }
+                name = String(text[start..<end])
+            } else if text[i] == "[" {
+                // A long string: [[name]], [=[name]=], …
+                var j = text.index(after: i), level = 0
+                while j < text.endIndex, text[j] == "=" { level += 1; j = text.index(after: j) }
+                guard j < text.endIndex, text[j] == "[" else { continue }
+                let start = text.index(after: j)
+                guard let end = text[start...].range(of: "]" + String(repeating: "=", count: level) + "]") else { continue }
+                name = String(text[start..<end.lowerBound])
+            } else {
+                continue
+            }
             if !name.isEmpty, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == ".") }) {
                 names.insert(name)
             }

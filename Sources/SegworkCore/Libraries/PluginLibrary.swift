@@ -108,6 +108,16 @@ public struct PluginLibrary: Sendable, Equatable {
         return library
     }
 
+    /// The name a folder without `library.yaml` gets from its folder name: lower-cased, other characters as `_`, and
+    /// `lib_` in front when it would not start with a letter (`My Plugins` → `my_plugins`), so `library:` can name it.
+    public static func name(forFolder folder: String) -> String {
+        var out = String(folder.lowercased().unicodeScalars.map { s -> Character in
+            ("a"..."z").contains(s) || ("0"..."9").contains(s) || s == "_" || s == "-" ? Character(s) : "_"
+        })
+        if !isValidName(out) { out = "lib_" + out }
+        return isValidName(out) ? out : "lib"
+    }
+
     /// Library names: a lower-case letter, then lower-case letters, digits, `_` and `-`.
     public static func isValidName(_ s: String) -> Bool {
         guard let first = s.unicodeScalars.first, ("a"..."z").contains(first) else { return false }

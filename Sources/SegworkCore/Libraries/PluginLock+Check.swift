@@ -63,6 +63,28 @@ extension PluginLock {
         return out
     }
 
+    /// How the plugins and modules a run really used (its record) differ from the lock: catches a module required at
+    /// run time under a name no static look could find, and a file changed while the run read it.
+    public func drifts(recorded plugins: [PluginInfo]) -> [LockDrift] {
+        var out: [LockDrift] = []
+        for p in plugins {
+            guard let library = p.library, let locked = entries.first(where: { $0.name == p.name && $0.library == library }) else { continue }
+            if locked.sha256 != p.sha256 {
+                out.append(LockDrift(plugin: p.name, description: "plugin '\(p.name)' (\(library):\(p.file)) ran with other bytes than the lock: sha256 \(p.sha256) ran, \(locked.sha256) locked"))
+            }
+            for m in p.modules ?? [] {
+                if let lm = locked.modules.first(where: { $0.name == m.name }) {
+                    if lm.sha256 != m.sha256 {
+                        out.append(LockDrift(plugin: p.name, description: "module '\(m.name)' required by '\(p.name)' (\(m.library):\(m.file)) ran with other bytes than the lock: sha256 \(m.sha256) ran, \(lm.sha256) locked"))
+                    }
+                } else {
+                    out.append(LockDrift(plugin: p.name, description: "plugin '\(p.name)' required module '\(m.name)' (\(m.library):\(m.file), sha256 \(m.sha256)) while it ran, which the lock does not list (a require the lock cannot see, such as a computed name); require it at the top of the plugin, then run `seg plugins lock`"))
+                }
+            }
+        }
+        return out
+    }
+
     /// Compares the plugins `definitions` use with `workspace`'s lock. No lock: nothing to say. Under `strict` (CI) a
     /// difference throws `LockMismatch` (exit 2); otherwise the differences come back as warnings to show.
     public static func enforce(_ workspace: Workspace, definitions: [Definition], strict: Bool) throws -> [String] {

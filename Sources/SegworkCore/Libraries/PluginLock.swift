@@ -104,19 +104,40 @@ public struct PluginLock: Sendable, Equatable {
     /// its time stays, and nothing shows as changed). Returns whether it wrote.
     @discardableResult
     public func write(to workspace: Workspace) throws -> Bool {
+        if isWritten(in: workspace) { return false }
         let url = workspace.root.appendingPathComponent(Self.fileName)
-        let bytes = Data(text.utf8)
-        if FileManager.default.contents(atPath: url.path) == bytes { return false }
-        try AtomicWriter.replaceFile(bytes, at: url)
+        do { try AtomicWriter.replaceFile(Data(text.utf8), at: url) } catch {
+            // The writer's own message names its temporary file; the user's file is the lock.
+            throw StoreError.io(operation: "write the lock file", path: workspace.display(url),
+                                message: "\(String(cString: strerror(errno))); check that the workspace folder is writable and the disk has room")
+        }
         return true
+    }
+
+    /// Whether the workspace's lock file holds exactly this lock: the same bytes, or the same but for CRLF line ends
+    /// (a checkout with Git's `core.autocrlf`), which are not rewritten.
+    public func isWritten(in workspace: Workspace) -> Bool {
+        guard let data = FileManager.default.contents(atPath: workspace.root.appendingPathComponent(Self.fileName).path) else { return false }
+        let expected = Data(text.utf8)
+        if data == expected { return true }
+        return Data(data.filter { $0 != 13 }) == expected && !data.isEmpty
     }
 
     /// The lock file of `workspace`, or nil when it has none. A file that does not parse is a definition error
     /// naming it and the line.
     public static func read(_ workspace: Workspace) throws -> PluginLock? {
         let url = workspace.root.appendingPathComponent(fileName)
-        guard let data = FileManager.default.contents(atPath: url.path) else { return nil }
         let shown = workspace.display(url)
+        // Anything at that name is a lock: a folder, a dangling link or an unreadable file must not read as "no lock",
+        // which would let CI run unlocked plugins.
+        guard (try? FileManager.default.attributesOfItem(atPath: url.path)) != nil else { return nil }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue,
+              let data = FileManager.default.contents(atPath: url.path) else {
+            let what = !FileManager.default.fileExists(atPath: url.path) ? "is a symbolic link to nothing"
+                : isDirectory.boolValue ? "is a folder" : "cannot be read (permission denied?)"
+            throw DefinitionError(file: shown, "\(what); it must be the lock file `seg plugins lock` writes: remove it and run `seg plugins lock` again")
+        }
         guard let text = String(data: data, encoding: .utf8) else { throw DefinitionError(file: shown, "is not UTF-8 text; write it again with `seg plugins lock`") }
         let y = YAMLFields(file: shown)
         var lock = PluginLock(entries: [])

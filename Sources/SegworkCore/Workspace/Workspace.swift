@@ -101,20 +101,26 @@ public struct Workspace: Sendable {
         for path in own { try add(resolve(path), .workspace, fallback: "workspace", required: false) }
         for item in listed { try add(resolve(item.path), .listed(line: item.line), fallback: "", required: true, line: item.line) }
         for path in (environment["SEG_PLUGIN_PATH"] ?? "").split(separator: ":") {
+            // Like PATH: an entry that is not a folder is passed over.
             let url = URL(fileURLWithPath: String(path)).standardizedFileURL
-            try add(url, .environment, fallback: url.lastPathComponent, required: false)
+            var isDir: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir), isDir.boolValue else { continue }
+            try add(url, .environment, fallback: PluginLibrary.name(forFolder: url.lastPathComponent), required: false)
         }
         if let bundled {
             found.append(try PluginLibrary.open(root: bundled, origin: .bundled, shownRoot: display(bundled),
                                                 fallbackName: "segwork", requireManifest: false))
         }
+        // `library: NAME` must mean one folder: names are unique, but for the workspace's own folders (all `workspace`).
         var names: [String: PluginLibrary] = [:]
-        for library in found where library.version != nil {
+        for library in found where !(library.origin == .workspace && library.version == nil) {
             if let other = names.updateValue(library, forKey: library.name) {
                 var line: Int?
                 if case .listed(let l) = library.origin { line = l }
+                let fix = library.origin == .environment ? "rename the folder, give it a library.yaml with another name, or take it out of SEG_PLUGIN_PATH"
+                    : "a workspace may use each library once (remove one from `libraries:`)"
                 throw DefinitionError(file: configDisplay, line: line,
-                                      "two libraries are named '\(library.name)': \(other.shownRoot) and \(library.shownRoot); a workspace may use each library once (remove one from `libraries:`)")
+                                      "two libraries are named '\(library.name)': \(other.shownRoot) and \(library.shownRoot); \(fix)")
             }
         }
         libraries = found

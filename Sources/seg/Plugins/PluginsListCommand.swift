@@ -37,7 +37,8 @@ struct PluginsListCommand: ParsableCommand {
             print(TextTable.render(rows))
             print("searched, first wins: \(scope.catalog.libraries.map { "\($0.name) (\($0.shownRoot))" }.joined(separator: ", "))")
         }
-        let failures = listings.compactMap { l in l.error.map { "\(l.path): \($0)" } }
+        // File names and messages come from the plugin folders: one line each, escaped for the terminal.
+        let failures = listings.compactMap { l in l.error.map { TerminalText.cell(l.path) + ": " + TerminalText.escaped($0, limit: Int.max, keepNewlines: false) } }
         if !failures.isEmpty {
             FileHandle.standardError.write(Data((failures.joined(separator: "\n") + "\n").utf8))
             throw ExitCode(ExitStatus.runFailed.rawValue)

@@ -35,12 +35,15 @@ struct PluginsLockCommand: ParsableCommand {
             }
             let drifts = existing.drifts(from: lock)
             let stale = existing.entries.filter { e in !lock.entries.contains { $0.name == e.name && $0.library == e.library } }
-            if drifts.isEmpty && stale.isEmpty && FileManager.default.contents(atPath: ws.root.appendingPathComponent(PluginLock.fileName).path) == Data(lock.text.utf8) {
+            if drifts.isEmpty && stale.isEmpty && lock.isWritten(in: ws) {
                 print("\(file) is up to date (\(lock.entries.count) plugins)")
                 return
             }
             for d in drifts { FileHandle.standardError.write(Data("\(file): \(TerminalText.escaped(d.description, limit: Int.max))\n".utf8)) }
             for e in stale { FileHandle.standardError.write(Data("\(file): plugin '\(e.name)' of \(e.library) is locked but no definition uses it\n".utf8)) }
+            if drifts.isEmpty && stale.isEmpty {
+                FileHandle.standardError.write(Data("\(file): the plugins match, but the file is not written as `seg plugins lock` writes it (edited by hand, or an older format)\n".utf8))
+            }
             FileHandle.standardError.write(Data("seg: error: \(file) is out of date; run `seg plugins lock \(workspace)`\n".utf8))
             throw ExitCode(ExitStatus.runFailed.rawValue)
         }

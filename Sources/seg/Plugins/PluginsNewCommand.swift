@@ -34,8 +34,11 @@ struct PluginsNewCommand: ParsableCommand {
             folder = URL(fileURLWithPath: library, isDirectory: true)
             testTarget = folder
         } else if let ws = workspace ?? (FileManager.default.fileExists(atPath: "workspace.yaml") ? "." : nil) {
-            testTarget = try Workspace.open(ws).root
-            folder = testTarget.appendingPathComponent("plugins", isDirectory: true)
+            let opened = try Workspace.open(ws)
+            testTarget = opened.root
+            // The workspace's first own plugin folder (`plugins:` in workspace.yaml, default plugins/).
+            folder = opened.libraries.first { $0.origin == .workspace }?.root
+                ?? testTarget.appendingPathComponent("plugins", isDirectory: true)
         } else {
             throw AuthoringError("not in a workspace (no workspace.yaml here): give --library DIR, or --in WORKSPACE")
         }
@@ -47,8 +50,8 @@ struct PluginsNewCommand: ParsableCommand {
     }
 
     private static func shown(_ url: URL) -> String {
-        let cwd = FileManager.default.currentDirectoryPath
-        let p = url.standardizedFileURL.path
-        return p == cwd ? "." : p.hasPrefix(cwd + "/") ? String(p.dropFirst(cwd.count + 1)) : p
+        let path = Workspace.display(url)
+        // Quoted when a shell would split it, so the printed next step can be pasted as it is.
+        return path.contains(where: { " '\"$`\\".contains($0) }) ? "'" + path.replacingOccurrences(of: "'", with: "'\\''") + "'" : path
     }
 }
