@@ -135,7 +135,7 @@ public struct VersionRange: Sendable, CustomStringConvertible {
     /// The range spelled out with plain comparators (`^1.2` → `>=1.2.0 <2.0.0`), for messages.
     public var expanded: String {
         alternatives.map { set in
-            set.isEmpty ? "any version" : set.map { "\($0.op.rawValue)\($0.version)" }.joined(separator: " ")
+            set.isEmpty ? "any release" : set.map { "\($0.op.rawValue)\($0.version)" }.joined(separator: " ")
         }.joined(separator: " || ")
     }
 

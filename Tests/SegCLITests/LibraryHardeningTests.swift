@@ -124,4 +124,21 @@ final class LibraryHardeningTests: XCTestCase {
         XCTAssertEqual(try String(contentsOf: url, encoding: .utf8), crlf)
         XCTAssertEqual(try SegProcess.run(["run", ws, "-q"], environment: ["CI": "true"]).status, 0)
     }
+
+    func testListingALibraryTwiceABadAPILevelAndAHandMadeLockAreRefused() throws {
+        try write(["ws/workspace.yaml": "name: ws\nlibraries:\n  - ../team\n  - ../team/\n"])
+        let twice = try SegProcess.run(["run", ws])
+        XCTAssertEqual(twice.status, 2)
+        XCTAssertTrue(twice.stderr.contains("workspace.yaml:4:") && twice.stderr.contains("which is listed before"), twice.stderr)
+        try write(["ws/workspace.yaml": "name: ws\nlibraries:\n  - ../team\n",
+                   "team/library.yaml": "name: team\nversion: 1.0.0\ndescription: t\napi: [1, -5]\n"])
+        let api = try SegProcess.run(["run", ws])
+        XCTAssertEqual(api.status, 2)
+        XCTAssertTrue(api.stderr.contains("'api' levels start at 1"), api.stderr)
+        try write(["team/library.yaml": "name: team\nversion: 1.0.0\ndescription: t\napi: [1]\n",
+                   "ws/plugins.lock": "plugins: []\n"])
+        let lock = try SegProcess.run(["run", ws], environment: ["CI": "true"])
+        XCTAssertEqual(lock.status, 2)
+        XCTAssertTrue(lock.stderr.contains("has no lock_version"), lock.stderr)
+    }
 }

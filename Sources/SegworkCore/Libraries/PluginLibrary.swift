@@ -95,6 +95,7 @@ public struct PluginLibrary: Sendable, Equatable {
                 let levels: [Int]
                 if case .sequence = node { levels = try y.sequence(node, key).map { try y.int($0, "api") } } else { levels = [try y.int(node, key)] }
                 guard !levels.isEmpty else { throw y.error(node, "'api' must list at least one host API level, e.g. [1]") }
+                guard levels.allSatisfy({ $0 >= 1 }) else { throw y.error(node, "'api' levels start at 1 (got \(levels.map(String.init).joined(separator: ", ")))") }
                 guard levels.contains(where: hostAPILevels.contains) else {
                     throw y.error(node, "library '\(library.name)' needs host API level \(levels.map(String.init).joined(separator: " or ")), but this Segwork (\(segworkVersion)) provides level \(hostAPILevels.map(String.init).joined(separator: ", ")); upgrade Segwork, or use a version of the library made for level \(hostAPILevels.last!)")
                 }

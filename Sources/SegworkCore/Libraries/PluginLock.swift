@@ -141,7 +141,11 @@ public struct PluginLock: Sendable, Equatable {
         guard let text = String(data: data, encoding: .utf8) else { throw DefinitionError(file: shown, "is not UTF-8 text; write it again with `seg plugins lock`") }
         let y = YAMLFields(file: shown)
         var lock = PluginLock(entries: [])
-        for (key, node) in try y.mapping(try y.root(text), "lock", known: ["lock_version", "plugins"]) {
+        let fields = try y.mapping(try y.root(text), "lock", known: ["lock_version", "plugins"])
+        guard fields.contains(where: { $0.key == "lock_version" }) else {
+            throw DefinitionError(file: shown, "has no lock_version; it is not a lock `seg plugins lock` wrote: run `seg plugins lock` again")
+        }
+        for (key, node) in fields {
             if key == "lock_version" {
                 let v = try y.int(node, key)
                 guard v == formatVersion else {
@@ -168,6 +172,13 @@ public struct PluginLock: Sendable, Equatable {
                 }
                 guard let n = f["name"], let k = f["kind"], let l = f["library"], let v = f["version"], let pa = f["path"], let s = f["sha256"] else {
                     throw y.error(item, "'\(p)' needs name, kind, library, version, path and sha256; write the lock again with `seg plugins lock`")
+                }
+                let hex = { (h: String) in h.count == 64 && h.allSatisfy { $0.isHexDigit && !$0.isUppercase } }
+                guard hex(s), modules.allSatisfy({ hex($0.sha256) }) else {
+                    throw y.error(item, "'\(p)' has a sha256 that is not 64 lower-case hex digits; write the lock again with `seg plugins lock`")
+                }
+                if lock.entries.contains(where: { $0.name == n && $0.library == l }) {
+                    throw y.error(item, "'\(p)' locks plugin '\(n)' of \(l) a second time; write the lock again with `seg plugins lock`")
                 }
                 lock.entries.append(Entry(name: n, kind: k, version: v, library: l, path: pa, sha256: s, modules: modules))
             }

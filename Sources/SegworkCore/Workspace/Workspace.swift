@@ -93,8 +93,19 @@ public struct Workspace: Sendable {
         var seen = Set<String>()
         if let bundled { seen.insert(bundled.resolvingSymlinksInPath().path) }
         var found: [PluginLibrary] = []
+        var firstSeen: [String: String] = [:]
+        if let bundled { firstSeen[bundled.resolvingSymlinksInPath().path] = "the bundled library, which is always searched last" }
         func add(_ url: URL, _ origin: PluginLibrary.Origin, fallback: String, required: Bool, line: Int? = nil) throws {
-            guard seen.insert(url.resolvingSymlinksInPath().path).inserted else { return }
+            let key = url.resolvingSymlinksInPath().path
+            guard seen.insert(key).inserted else {
+                // A listed library that is already in the search order is a mistake worth saying, not skipping.
+                if case .listed = origin {
+                    throw DefinitionError(file: configDisplay, line: line,
+                                          "`libraries:` lists \(display(url)), which is \(firstSeen[key] ?? "already searched"); remove this entry")
+                }
+                return
+            }
+            firstSeen[key] = origin == .workspace ? "one of the workspace's own plugin folders" : "listed before"
             found.append(try PluginLibrary.open(root: url, origin: origin, shownRoot: display(url), fallbackName: fallback,
                                                 requireManifest: required, listedIn: (configDisplay, line)))
         }
