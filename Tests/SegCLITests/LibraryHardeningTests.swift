@@ -141,4 +141,15 @@ final class LibraryHardeningTests: XCTestCase {
         XCTAssertEqual(lock.status, 2)
         XCTAssertTrue(lock.stderr.contains("has no lock_version"), lock.stderr)
     }
+
+    func testCINamesAMissingLockAndAPluginsTypoIsNotTakenForAFolder() throws {
+        let ci = try SegProcess.run(["run", ws], environment: ["CI": "true"])
+        XCTAssertEqual(ci.status, 0, ci.stderr)
+        let text = try String(contentsOf: dir.appendingPathComponent("ws/exports/d").appendingPathComponent(
+            try FileManager.default.contentsOfDirectory(atPath: ws + "/exports/d")[0]).appendingPathComponent("notes.txt"), encoding: .utf8)
+        XCTAssertTrue(text.contains("no plugins.lock: this CI run used the library files as they are"), text)
+        let typo = try SegProcess.run(["plugins", "tset"], cwd: dir)
+        XCTAssertEqual(typo.status, 2)
+        XCTAssertTrue(typo.stderr.contains("did you mean `seg plugins test`?"), typo.stderr)
+    }
 }

@@ -86,6 +86,12 @@ extension History {
             result.notes = warnings + result.notes
             return result
         }
+        // Under CI, a workspace that uses shared libraries but has no lock runs whatever files are there: say so.
+        if request.strictLock, ws.libraries.contains(where: { if case .listed = $0.origin { return true }; return false }),
+           try PluginLock.read(ws) == nil {
+            let note = "no plugins.lock: this CI run used the library files as they are; run `seg plugins lock \(ws.display(ws.root))` and commit plugins.lock to have CI refuse unreviewed plugin changes"
+            for i in results.indices { results[i].notes.insert(note, at: 0) }
+        }
         // What the runs really loaded (a module required at run time under a computed name, say) against the lock,
         // before anything is stored.
         if let lock = try PluginLock.read(ws) {

@@ -19,7 +19,8 @@ struct StoredPlugins {
         let fm = FileManager.default
         let directory = fm.temporaryDirectory.appendingPathComponent("segwork-verify-\(UUID().uuidString)", isDirectory: true)
         token = try Interruption.shared.track(directory) {
-            try fm.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            // Not with intermediate folders: a missing TMPDIR is reported, not created.
+            try fm.createDirectory(at: directory, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
         }
         do {
             (catalog, edited) = try Self.fill(directory, version: v, store: store, workspace: workspace)
@@ -72,7 +73,11 @@ struct StoredPlugins {
                     PluginEnvironment(fileRoot: workspace.root.path))
                 let now = try? SHA256.hex(fileAt: hereNow.library.root.appendingPathComponent(p.file).path)
                 if now != p.sha256 {
-                    changes.append("plugin '\(p.name)' (\(hereNow.library.shownRoot)/\(p.file)) " + (now.map { "was edited since \(v.id): sha256 \(p.sha256.prefix(12))… → \($0.prefix(12))…" } ?? "is gone")
+                    // A version recorded before libraries does not say which library its plugin came from: today's
+                    // may be another library's plugin of that name, not an edit.
+                    let change = p.library == nil ? "as found today has other bytes than \(v.id) ran"
+                        : "was edited since \(v.id)"
+                    changes.append("plugin '\(p.name)' (\(hereNow.library.shownRoot)/\(p.file)) " + (now.map { "\(change): sha256 \(p.sha256.prefix(12))… → \($0.prefix(12))…" } ?? "is gone")
                                   + "; \(v.id) was re-executed with the source stored with it")
                 }
             } else {

@@ -128,7 +128,11 @@ public struct PluginCatalog: Sendable {
     }
 
     private func ambiguity(_ name: String, _ twins: [URL], _ definition: String, _ line: Int?) -> DefinitionError {
-        let shown = twins.map { file in candidates[name]?.first(where: { $0.file == file })?.shown ?? file.lastPathComponent }
+        let shown = twins.map { file -> String in
+            let path = file.standardizedFileURL.path
+            guard let library = libraries.first(where: { path.hasPrefix($0.root.standardizedFileURL.path + "/") }) else { return Workspace.display(file) }
+            return (library.shownRoot as NSString).appendingPathComponent(String(path.dropFirst(library.root.standardizedFileURL.path.count + 1)))
+        }
         return DefinitionError(file: definition, line: line,
                                "plugin '\(name)' is ambiguous: \(shown.joined(separator: " and ")) are both in one library; rename or remove one")
     }

@@ -50,7 +50,13 @@ public struct Workspace: Sendable {
             case "name": ws.name = try y.string(v, k)
             case "plugins": paths = try y.strings(v, k)
             case "libraries":
-                listed = try y.sequence(v, k).map { (try y.string($0, "libraries"), $0.mark?.line) }
+                listed = try y.sequence(v, k).map { item in
+                    let path = try y.string(item, "libraries")
+                    guard !path.trimmingCharacters(in: .whitespaces).isEmpty else {
+                        throw y.error(item, "'libraries' has an empty entry; give the path of a library folder (relative to the workspace)")
+                    }
+                    return (path, item.mark?.line)
+                }
             case "privacy": ws.privacy = try PrivacySettings.parse(v, y)
             case "limits":
                 for (lk, lv) in try y.mapping(v, "limits", known: Self.limitsKeys) {

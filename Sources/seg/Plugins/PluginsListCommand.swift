@@ -24,6 +24,13 @@ struct PluginsListCommand: ParsableCommand {
     var json = false
 
     func run() throws {
+        // `list` is the default subcommand, so `seg plugins tset` lands here with a "folder" named like a command.
+        if !folder.contains("/"), !FileManager.default.fileExists(atPath: folder) {
+            let commands = PluginsCommand.configuration.subcommands.map { $0._commandName }
+            if let near = commands.min(by: { editDistance($0, folder) < editDistance($1, folder) }), editDistance(near, folder) <= 2 {
+                throw ValidationError("'\(folder)' is neither a folder nor a `seg plugins` command; did you mean `seg plugins \(near)`? (commands: \(commands.joined(separator: ", ")))")
+            }
+        }
         let scope = try PluginScope.open(folder)
         let listings = PluginListing.all(in: scope)
         if json {
