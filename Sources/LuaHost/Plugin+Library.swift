@@ -20,3 +20,12 @@ extension Plugin {
     /// The files a source's `read` opened with `src:lines`, as it named them (paths inside the workspace), sorted.
     public var filesRead: [String] { state.keys(ofSlot: Int32(SW_SLOT_READ_FILES)) }
 }
+
+extension Plugin {
+    /// Whether the plugin's `seg.log` / `print` lines are dropped: set while it is called on values that are not the
+    /// user's data (a rule-set sweep), whose messages would read as facts about the data.
+    public var logMuted: Bool {
+        get { state.sink.muted }
+        set { state.sink.muted = newValue }
+    }
+}

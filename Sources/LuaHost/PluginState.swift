@@ -7,6 +7,8 @@ import CLuaSupport
 final class LogSink: @unchecked Sendable {
     var pluginName: String
     let log: @Sendable (String, String) -> Void
+    /// While true, `seg.log` / `print` lines are dropped (calls on made-up values, such as a rule-set sweep).
+    var muted = false
     private let lock = NSLock()
     private var rowDescriptionValue: (@Sendable (Int) -> String)?
     /// Read on the watchdog thread, set on the plugin's: behind a lock.
@@ -22,6 +24,7 @@ final class LogSink: @unchecked Sendable {
 private let logTrampoline: sw_log_fn = { context, message, length in
     guard let context, let message else { return 1 }
     let sink = Unmanaged<LogSink>.fromOpaque(context).takeUnretainedValue()
+    if sink.muted { return 0 }
     // Escaped and cut here, from the raw bytes: a log closure never sees control characters, bytes that are not
     // UTF-8 or more than `TerminalText.messageLimit` bytes of one message.
     let bytes = UnsafeRawBufferPointer(start: message, count: length)

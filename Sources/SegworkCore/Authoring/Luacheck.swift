@@ -54,7 +54,9 @@ max_line_length = 120
         guard let exe = executable() else { return nil }
         guard !files.isEmpty else { return [] }
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("seg-luacheck-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        do { try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: false) } catch {
+            throw PluginLintError("cannot make a temporary folder for luacheck in \(FileManager.default.temporaryDirectory.path) (\(String(cString: strerror(errno)))); set TMPDIR to a folder you can write to")
+        }
         defer { try? FileManager.default.removeItem(at: dir) }
         let config = dir.appendingPathComponent("luacheckrc")
         try configuration.write(to: config, atomically: true, encoding: .utf8)
@@ -69,7 +71,15 @@ max_line_length = 120
         p.standardError = handle
         p.standardInput = FileHandle.nullDevice
         try p.run()
-        p.waitUntilExit()
+        // luacheck is a separate program: a run that never finishes must not hang lint.
+        let deadline = Date().addingTimeInterval(Self.timeLimit)
+        while p.isRunning && Date() < deadline { usleep(10_000) }
+        if p.isRunning {
+            p.terminate()
+            p.waitUntilExit()
+            try? handle.close()
+            throw PluginLintError("luacheck did not finish within \(Int(Self.timeLimit)) s and was stopped; run it on its own to see why (luacheck --config plugins/.luacheckrc FILE)")
+        }
         try handle.close()
         let text = String(decoding: (try? Data(contentsOf: out)) ?? Data(), as: UTF8.self)
         let shown = Dictionary(files.map { ($0.path, $0.shown) }, uniquingKeysWith: { a, _ in a })
@@ -86,6 +96,9 @@ max_line_length = 120
         }
         return findings
     }
+
+    /// How long luacheck may run for one lint.
+    static let timeLimit: TimeInterval = 120
 
     /// The first 'quoted' name in a luacheck message.
     static func quotedName(_ message: String) -> String {

@@ -57,10 +57,11 @@ public struct PluginInfoPage: Sendable {
             lines.append("  params:   (none)")
         } else {
             lines.append("  params:")
-            let width = m.params.keys.map(\.count).max() ?? 0
-            for name in m.params.keys.sorted() {
-                let value = Self.lua(m.params[name]!)
-                let doc = paramDocs[name].map { "  -- \(one($0))" } ?? ""
+            let width = m.params.keys.map { one($0).count }.max() ?? 0
+            for key in m.params.keys.sorted() {
+                let name = one(key)
+                let value = Self.lua(m.params[key]!)
+                let doc = paramDocs[key].map { "  -- \(one($0))" } ?? ""
                 lines.append("    \(name.padding(toLength: width, withPad: " ", startingAt: 0)) = \(one(value))\(doc)")
             }
         }

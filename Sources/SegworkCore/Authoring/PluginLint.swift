@@ -45,11 +45,10 @@ package struct PluginLint {
         findings.sort { ($0.file, $0.line ?? 0, $0.code) < ($1.file, $1.line ?? 0, $1.code) }
     }
 
-    /// How findings name a plugin file: as a run's messages do in a workspace (`plugins/x.lua`,
-    /// `bundled:criteria/rfm.lua`); in a library, the library folder followed by the path inside it.
+    /// How findings name a plugin file: its path from the current folder (as `seg plugins list` shows it), so an
+    /// editor or a terminal opens it as printed.
     static func shown(_ entry: PluginEntry, _ scope: PluginScope) -> String {
-        if scope.workspace != nil { return PluginLoader.chunkName(entry, scope.environment(for: entry)) }
-        return entry.shown.hasPrefix("./") ? String(entry.shown.dropFirst(2)) : entry.shown
+        entry.shown.hasPrefix("./") ? String(entry.shown.dropFirst(2)) : entry.shown
     }
 
     /// A module file as findings name it: like its library's plugins.

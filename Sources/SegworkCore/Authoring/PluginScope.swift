@@ -71,7 +71,7 @@ public struct PluginScope: Sendable {
         return try names.map { name in
             guard let entry = catalog.entry(name) else {
                 let hint = closest(name, catalog.names).map { "did you mean '\($0)'? " } ?? ""
-                throw DefinitionError(file: Self.display(root), "has no plugin '\(name)'; \(hint)available: \(catalog.names.joined(separator: ", "))")
+                throw DefinitionError(file: Self.display(root), "has no plugin '\(name)'; \(hint)available: \(catalog.names.map(TerminalText.cell).joined(separator: ", "))")
             }
             return entry
         }

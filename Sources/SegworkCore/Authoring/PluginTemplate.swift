@@ -143,7 +143,7 @@ package enum PluginTemplate {
       },
 
       -- Runs once before any row, on statistics of the whole column; what it returns is merged into p.
-      prepare = function(stats, p)
+      prepare = function(stats, _)
         return { largest = stats.amount.max or 0 }
       end,
 

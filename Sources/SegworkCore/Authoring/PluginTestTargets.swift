@@ -60,7 +60,7 @@ package struct PluginTestTargets: Sendable {
             guard let p = scope.plugins.first(where: { $0.name == name }) else {
                 let hint = closest(name, available).map { "did you mean '\($0)'? " } ?? ""
                 throw AuthoringError("unknown plugin '\(name)' in \(folder); \(hint)available: "
-                    + (available.isEmpty ? "(none)" : available.joined(separator: ", ")))
+                    + (available.isEmpty ? "(none)" : available.map(TerminalText.cell).joined(separator: ", ")))
             }
             if !chosen.contains(where: { $0.name == name }) { chosen.append(p) }
         }

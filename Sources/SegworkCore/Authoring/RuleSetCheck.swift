@@ -25,6 +25,8 @@ package struct ThresholdSweepSummary: Sendable {
     package var reached: [String: String]
     /// What was swept (`score in -5...15`).
     package var ranges: [String]
+    /// False when the sweep stopped at its time budget: a label it did not reach may still be reachable.
+    package var complete = true
 }
 
 /// One rule-set observation: a note for `seg run`/`seg try`, a warning for `seg plugins lint`.
@@ -81,21 +83,30 @@ package enum RuleSetCheck {
     }
 
     private static func labelNotes(_ o: CriterionOutcome) -> [RuleSetNote] {
-        let returned = Set(o.assignment.labels.enumerated().filter { i, _ in o.assignment.codes.contains(Int32(i)) }.map(\.1))
-        return o.declared.filter { !returned.contains($0.label) }.map { label, line in
+        let used = Set(o.assignment.codes)
+        let returned = Set(o.assignment.labels.enumerated().filter { i, _ in used.contains(Int32(i)) }.map(\.1))
+        let missing = o.declared.filter { !returned.contains($0.label) }
+        // At most `shownLabels` notes per criterion, then one that counts the rest: a plugin may declare thousands.
+        let more = missing.count - shownLabels
+        let tail = more > 0 ? [RuleSetNote(kind: .unreturnedLabel, line: o.line,
+                                           message: "\(more) more labels of '\(o.plugin)' (\(o.file)) are never returned on this data")] : []
+        return missing.prefix(shownLabels).map { label, line in
             let place = "\(o.file)\(line.map { ":\($0)" } ?? "")"
             if let example = o.sweep?.reached[label] {
                 return RuleSetNote(kind: .unreturnedLabel, line: o.line,
                                    message: "label '\(label)' of '\(o.plugin)' (\(place)) is never returned on this data (it is for \(example))")
             }
-            if let sweep = o.sweep {
+            if let sweep = o.sweep, sweep.complete {
                 return RuleSetNote(kind: .unreachableLabel, line: o.line,
                                    message: "label '\(label)' of '\(o.plugin)' (\(place)) is never returned on this data, nor for any value tried (\(sweep.ranges.joined(separator: "; "))): check its condition")
             }
             return RuleSetNote(kind: .unreturnedLabel, line: o.line,
                                message: "label '\(label)' of '\(o.plugin)' (\(place)) is never returned on this data")
-        }
+        } + tail
     }
+
+    /// Labels named one by one per criterion in the "never returned" notes.
+    static let shownLabels = 5
 
     private static func emptyCombinations(_ outcomes: [CriterionOutcome], rows: Int) -> [RuleSetNote] {
         // Among customers every criterion labels: which labels occur, and which tuples.

@@ -7,7 +7,8 @@ enum RuleSetInputs {
     /// What `plugin` (loaded from `file`, used as `use`) gave, the labels it declares (`labels = {…}`) or returns as
     /// literals, and a threshold sweep over its inputs (`columns`, named as it reads them) with its effective `params`.
     static func outcome(_ use: PluginUse, _ file: URL, _ plugin: Plugin, _ labels: LabelAssignment,
-                        columns: [(field: String, column: Column)], params: [String: PluginValue]) -> CriterionOutcome {
+                        columns: [(field: String, column: Column)], params: [String: PluginValue],
+                        personal: Set<String> = []) -> CriterionOutcome {
         let scan = (try? String(contentsOf: file, encoding: .utf8)).map(PluginSourceScan.init(source:))
         var declared: [(label: String, line: Int?)] = []
         var seen = Set<String>()
@@ -22,8 +23,8 @@ enum RuleSetInputs {
         let returned = Set(labels.labels)
         var sweep: ThresholdSweepSummary?
         if declared.contains(where: { !returned.contains($0.label) }) {
-            let s = ThresholdSweep(plugin: plugin, columns: columns, params: params)
-            if s.sweptNumeric { sweep = ThresholdSweepSummary(reached: s.reached, ranges: s.ranges) }
+            let s = ThresholdSweep(plugin: plugin, columns: columns, params: params, personal: personal)
+            if s.sweptNumeric { sweep = ThresholdSweepSummary(reached: s.reached, ranges: s.ranges, complete: !s.incomplete) }
         }
         return CriterionOutcome(plugin: use.plugin, line: use.line, file: plugin.shownFile, assignment: labels,
                                 declared: declared, sweep: sweep)

@@ -1,3 +1,4 @@
+import Foundation
 import LuaHost
 import SegworkData
 
@@ -23,16 +24,29 @@ package struct ThresholdSweep {
     /// What was swept, for messages: `recency_days in -180...540`.
     package var ranges: [String] = []
 
-    /// Runs the sweep. `columns` are the plugin's inputs as `uses` names them, `params` its effective parameters.
-    /// Rows whose call fails (a plugin that rejects out-of-range values) are skipped.
-    package init(plugin: Plugin, columns: [(field: String, column: Column)], params: [String: PluginValue]) {
+    /// Whether the sweep stopped at its time budget before trying every value (then no label is called unreachable).
+    package var incomplete = false
+    /// The most wall-clock time one sweep may take, on top of the run: a criterion that is fast on the data may be slow
+    /// on made-up values, and the notes are not worth a long wait.
+    package static let timeBudget: TimeInterval = 1.0
+
+    /// Runs the sweep. `columns` are the plugin's inputs as `uses` names them, `params` its effective parameters;
+    /// `personal` the fields whose column is `pii: true`: their values and their data-derived range are never shown
+    /// (in `reached` they read `age (pii)`). Rows whose call fails (a plugin that rejects out-of-range values) are
+    /// skipped. The plugin's log lines are dropped while it runs on made-up values.
+    package init(plugin: Plugin, columns: [(field: String, column: Column)], params: [String: PluginValue],
+                 personal: Set<String> = []) {
+        self.personal = personal
         let thresholds = params.values.compactMap { v -> Double? in
             switch v { case .int(let i): return Double(i); case .double(let d): return d.isFinite ? d : nil; default: return nil }
         }
         var axes: [Axis] = []
         for (field, column) in columns {
             let axis = Axis(field: field, column: column, thresholds: thresholds)
-            if axis.numeric { sweptNumeric = true; ranges.append(axis.rangeText) }
+            if axis.numeric {
+                sweptNumeric = true
+                ranges.append(personal.contains(field) ? "\(field) (pii) around the data's range" : axis.rangeText)
+            }
             axes.append(axis)
         }
         guard sweptNumeric else { return }
@@ -51,19 +65,32 @@ package struct ThresholdSweep {
                 }
             }
         }
+        plugin.logMuted = true
+        defer { plugin.logMuted = false }
         evaluate(plugin, axes, rows)
     }
 
+    private let personal: Set<String>
+
     private mutating func evaluate(_ plugin: Plugin, _ axes: [Axis], _ rows: [[Value]]) {
-        // In batches; a batch that fails is retried row by row so one rejected value does not hide the rest.
-        let batch = 256
+        // In batches, small once a batch is slow (a call may take up to the per-call limit), within `timeBudget`; a
+        // batch that fails is retried row by row so one rejected value does not hide the rest.
+        let started = Date()
+        var batch = 1  // grows while calls are fast, back to 1 when one is slow: the budget is overshot by one call at most
         var start = 0
+        func outOfTime() -> Bool { Date().timeIntervalSince(started) > Self.timeBudget }
         while start < rows.count {
+            if outOfTime() { incomplete = true; return }
             let part = Array(rows[start..<min(start + batch, rows.count)])
+            let t = Date()
             if let labels = run(plugin, axes, part) { record(labels, axes, part) } else {
-                for row in part { if let l = run(plugin, axes, [row]) { record(l, axes, [row]) } }
+                for row in part {
+                    if outOfTime() { incomplete = true; return }
+                    if let l = run(plugin, axes, [row]) { record(l, axes, [row]) }
+                }
             }
-            start += batch
+            batch = Date().timeIntervalSince(t) / Double(part.count) < 0.002 ? min(batch * 4, 256) : 1
+            start += part.count
         }
     }
 
@@ -71,7 +98,8 @@ package struct ThresholdSweep {
         for (i, code) in a.codes.enumerated() where code >= 0 {
             let label = a.labels[Int(code)]
             guard reached[label] == nil else { continue }
-            reached[label] = zip(axes, rows[i]).map { "\($0.field) = \($1.text)" }.joined(separator: ", ")
+            reached[label] = zip(axes, rows[i]).map { personal.contains($0.field) ? "\($0.field) (pii)" : "\($0.field) = \($1.text)" }
+                .joined(separator: ", ")
         }
     }
 

@@ -90,6 +90,7 @@ extension History {
         var options = RunOptions(asOf: CivilDate(iso: Substring(v.asOf)), datasetFiles: files, privacy: privacy,
                                  progress: progress)
         options.datasetNames = names
+        options.ruleChecks = false  // notes are not compared, and the sweep would only cost time
         let result = try Runner(workspace: workspace, catalog: stored.catalog).run(def, options: options)
         progress?.finish()
         var diffs = stored.edited.map { Difference(kind: .plugin, description: $0) }
@@ -139,8 +140,15 @@ extension History {
                 }
             }
         }
-        for old in recorded.plugins {
-            guard let new = now.plugins.first(where: { $0.name == old.name && $0.kind == old.kind }) else { continue }
+        // Plugins are recorded in definition order, so they pair by position (two plugins of one name from two
+        // libraries stay apart); by name and library when the lists differ.
+        let pairs: [(PluginInfo, PluginInfo)] = recorded.plugins.count == now.plugins.count
+            && zip(recorded.plugins, now.plugins).allSatisfy({ $0.name == $1.name && $0.kind == $1.kind })
+            ? Array(zip(recorded.plugins, now.plugins))
+            : recorded.plugins.compactMap { old in
+                now.plugins.first(where: { $0.name == old.name && $0.kind == old.kind && (old.library == nil || $0.library == old.library) }).map { (old, $0) }
+            }
+        for (old, new) in pairs {
             for key in Set(old.params.keys).union(new.params.keys).sorted()
             where old.params[key].map(canonical) != new.params[key].map(canonical) {
                 out.append(Difference(kind: .parameter, description: "plugin '\(old.name)' parameter '\(key)' was \(old.params[key].map { canonical($0) } ?? "(absent)") and is now \(new.params[key].map { canonical($0) } ?? "(absent)") (prepare computed it from the data)"))

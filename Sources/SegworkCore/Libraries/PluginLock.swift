@@ -109,7 +109,9 @@ public struct PluginLock: Sendable, Equatable {
         do { try AtomicWriter.replaceFile(Data(text.utf8), at: url) } catch {
             // The writer's own message names its temporary file; the user's file is the lock.
             throw StoreError.io(operation: "write the lock file", path: workspace.display(url),
-                                message: "\(String(cString: strerror(errno))); check that the workspace folder is writable and the disk has room")
+                                message: FileManager.default.isWritableFile(atPath: workspace.root.path)
+                                    ? "check that the disk has room and that \(Self.fileName) is not a folder"
+                                    : "the workspace folder is not writable (permission denied); run it where you may write, or ask for write access")
         }
         return true
     }

@@ -151,7 +151,10 @@ package struct Runner: Sendable {
             pluginInfos.append(try PluginLoader.record(plugin, entry: file, params: params, catalog: catalog, sources: &sources))
             if options.ruleChecks {
                 let columns = plugin.manifest.uses.map { (field: $0, column: data.table[use.columns[$0] ?? $0]!) }
-                outcomes.append(RuleSetInputs.outcome(use, file.file, plugin, labels, columns: columns, params: params))
+                // Values of personal columns never reach a note (which the run prints and exports).
+                let personal = Set(plugin.manifest.uses.filter { definition.piiColumns.contains(use.columns[$0] ?? $0) })
+                outcomes.append(RuleSetInputs.outcome(use, file.file, plugin, labels, columns: columns, params: params,
+                                                      personal: personal))
             }
         }
         options.progress?.begin("profiling")
