@@ -38,5 +38,10 @@ struct PluginsLintCommand: ParsableCommand {
         }
         if json { FileHandle.standardOutput.write(try lint.json()) } else { print(lint.text()) }
         if lint.errors > 0 || (strict && lint.warnings > 0) { throw ExitCode(ExitStatus.runFailed.rawValue) }
+        // Strict means every check ran: without luacheck, globals written and other Lua-level problems went unseen.
+        if strict && !lint.luacheckRan {
+            FileHandle.standardError.write(Data("seg: error: --strict needs luacheck for the Lua-level checks (globals written, unused variables); install lua-check (scripts/ensure-deps does)\n".utf8))
+            throw ExitCode(ExitStatus.runFailed.rawValue)
+        }
     }
 }
