@@ -24,7 +24,8 @@ package struct ThresholdSweep {
     /// What was swept, for messages: `recency_days in -180...540`.
     package var ranges: [String] = []
 
-    /// Whether the sweep stopped at its time budget before trying every value (then no label is called unreachable).
+    /// Whether the sweep stopped at its time budget before trying every value, or left an input unvaried (a date
+    /// column, a column with no values): then no label is called unreachable.
     package var incomplete = false
     /// The most wall-clock time one sweep may take, on top of the run: a criterion that is fast on the data may be slow
     /// on made-up values, and the notes are not worth a long wait.
@@ -43,6 +44,7 @@ package struct ThresholdSweep {
         var axes: [Axis] = []
         for (field, column) in columns {
             let axis = Axis(field: field, column: column, thresholds: thresholds)
+            if axis.values.isEmpty || axis.values.count == 1 { incomplete = true }  // held at the data, or only missing
             if axis.numeric {
                 sweptNumeric = true
                 ranges.append(personal.contains(field) ? "\(field) (pii) around the data's range" : axis.rangeText)
@@ -141,7 +143,8 @@ package struct ThresholdSweep {
                 guard let lo = stats.min, let hi = stats.max else { values = [.missing]; return }
                 numeric = true
                 let pad = max(1, (hi - lo) / 2)
-                let a = (lo - pad).rounded(.down), b = (hi + pad).rounded(.up)
+                var a = (lo - pad).rounded(.down), b = (hi + pad).rounded(.up)
+                if !a.isFinite || !b.isFinite { a = lo; b = hi }  // near the doubles' limits: the data's own range
                 var set = Set<Double>()
                 let steps = 120.0
                 for k in 0...Int(steps) { set.insert(a + (b - a) * Double(k) / steps) }
