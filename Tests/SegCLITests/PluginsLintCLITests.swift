@@ -120,7 +120,7 @@ final class PluginsLintCLITests: XCTestCase {
         let r = try lint([ws.root.path])
         XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
         let out = r.stdout
-        XCTAssertTrue(out.contains("segmentations/dead.yaml:9: warning: criterion 'tier' (criteria[2]) never decides under first_match"), out)
+        XCTAssertTrue(out.contains("segmentations/dead.yaml:9: warning: criterion 'tier' (criteria[1]) never decides under first_match"), out)
         XCTAssertTrue(out.contains("segmentations/crossed.yaml:8: warning: 2 of 4 label combinations never occur although each label does: 'Low × Big'"), out)
         XCTAssertTrue(out.contains("label 'Impossible' of 'tier' (plugins/tier.lua:8) is never returned on this data, nor for any value tried (score in -50...149)"), out)
         XCTAssertTrue(out.contains("label 'Negative' of 'tier' (plugins/tier.lua:8) is never returned on this data (it is for score = -50)"), out)

@@ -50,7 +50,7 @@ final class TryCommandTests: XCTestCase {
 
         let run = try SegProcess.run(["run", ws.root.path, "dead"])
         XCTAssertEqual(run.status, 0, run.stderr)
-        XCTAssertTrue(run.stdout.contains("  note: criterion 'tier' (criteria[2]) never decides under first_match"), run.stdout)
+        XCTAssertTrue(run.stdout.contains("  note: criterion 'tier' (criteria[1]) never decides under first_match"), run.stdout)
     }
 
     func testUnknownDefinitionIsExit2AndAFailingPluginExit1() throws {

@@ -22,7 +22,7 @@ final class RuleSetCheckTests: XCTestCase {
         let notes = RuleSetCheck.notes([outcome("all", ["A", "A", "A"]), outcome("tier", ["X", nil, "Y"])],
                                        combine: .firstMatch, rows: 3)
         XCTAssertEqual(notes.map(\.kind), [.deadCriterion])
-        XCTAssertTrue(notes[0].message.contains("'tier' (criteria[2]) never decides"), notes[0].message)
+        XCTAssertTrue(notes[0].message.contains("'tier' (criteria[1]) never decides"), notes[0].message)
         XCTAssertTrue(notes[0].message.contains("every customer it labels (2) was decided by an earlier criterion"))
         let allNil = RuleSetCheck.notes([outcome("a", ["A", nil]), outcome("b", [nil, nil])], combine: .firstMatch, rows: 2)
         XCTAssertTrue(allNil.contains { $0.kind == .deadCriterion && $0.message.contains("returned nil for every customer") })

@@ -78,7 +78,7 @@ package enum RuleSetCheck {
             let why = labelled[k] == 0 ? "it returned nil for every customer"
                 : "every customer it labels (\(labelled[k])) was decided by an earlier criterion"
             return RuleSetNote(kind: .deadCriterion, line: o.line,
-                               message: "criterion '\(o.plugin)' (criteria[\(k + 1)]) never decides under first_match: \(why); remove it, reorder the criteria or change its parameters")
+                               message: "criterion '\(o.plugin)' (criteria[\(k)]) never decides under first_match: \(why); remove it, reorder the criteria or change its parameters")
         }
     }
 

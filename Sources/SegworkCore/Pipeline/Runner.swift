@@ -222,7 +222,11 @@ package struct Runner: Sendable {
     /// without that check, since the folder no longer holds what the run id's inputs hold.
     public func stage(_ result: RunResult, erased: Bool = false) throws -> AtomicWriter.StagedDirectory {
         var files = result.files
-        if !result.notes.isEmpty { files[Self.notesFile] = Data((result.notes.joined(separator: "\n") + "\n").utf8) }
+        // One line per note, escaped as on the terminal: notes can quote labels and values from the data.
+        if !result.notes.isEmpty {
+            let lines = result.notes.map { TerminalText.escaped($0, limit: Int.max, keepNewlines: false) }
+            files[Self.notesFile] = Data((lines.joined(separator: "\n") + "\n").utf8)
+        }
         let dir = result.exportDirectory
         try AtomicWriter.checkNoLinkOutside(dir, root: workspace.root)
         var differing: [String] = []
