@@ -130,11 +130,28 @@ final class PluginsTestCLITests: XCTestCase {
         let r = try SegProcess.run(["plugins", "test", lib.path])
         XCTAssertEqual(r.status, 1)
         XCTAssertTrue(r.stdout.contains("ERROR a › plugin file criteria/a.test.lua:3: syntax error: '}' expected (to close '{' at line 1) near '{'"), r.stdout)
-        XCTAssertTrue(r.stdout.contains("ERROR b › criteria/b.test.lua: case '#1' has an unknown field 'lable'; did you mean 'label'?"), r.stdout)
+        // A malformed case fails alone (the file's other cases would still run).
+        XCTAssertTrue(r.stdout.contains("FAIL b › #1\n    expected: a well-formed case\n    actual:   criteria/b.test.lua: case '#1' has an unknown field 'lable'; did you mean 'label'?"), r.stdout)
         XCTAssertTrue(r.stdout.contains("ERROR c › plugin file criteria/c.test.lua: '[1].label' is a function; the file must return plain data"), r.stdout)
-        XCTAssertTrue(r.stdout.contains("ERROR d › criteria/d.test.lua: case '#1': 'score' does not fit; a criterion case expects one of label = \"…\", none = true, error = \"…\""), r.stdout)
+        XCTAssertTrue(r.stdout.contains("FAIL d › #1\n    expected: a well-formed case\n    actual:   criteria/d.test.lua: case '#1': 'score' does not fit; a criterion case expects one of label = \"…\", none = true, error = \"…\""), r.stdout)
         XCTAssertTrue(r.stdout.contains("ERROR e › plugin 'e.test.lua' (criteria/e.test.lua:2): broken on purpose"), r.stdout)
         XCTAssertTrue(r.stdout.hasSuffix("\n0 passed, 5 failed\n"), r.stdout)
+    }
+
+    func testAMalformedCaseFailsAloneAndTheOthersStillRun() throws {
+        let lib = try library(["criteria/t.lua": criterion("t", "if row.x and row.x > 5 then return 'High' end return 'Low'"),
+                               "criteria/t.test.lua": """
+                                   return {
+                                     { name = "high", row = { x = 9 }, label = "High" },
+                                     { name = "bad", row = "x", label = "Low" },
+                                     { name = "low", row = { x = 1 }, label = "Low" },
+                                   }
+                                   """])
+        let r = try SegProcess.run(["plugins", "test", lib.path])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stdout.contains("PASS t › high\nFAIL t › bad\n"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("case 'bad': row must be a table"), r.stdout)
+        XCTAssertTrue(r.stdout.hasSuffix("PASS t › low\n2 passed, 1 failed\n"), r.stdout)
     }
 
     func testCasesDoNotSeeEachOthersGlobalsOrParams() throws {

@@ -10,8 +10,12 @@ final class PluginTestFileTests: XCTestCase {
         try PluginTestFileParser(file: "criteria/x.test.lua", kind: kind).cases(from: value)
     }
 
+    /// The file's error, or the first malformed case's (a malformed case fails alone: the others still run).
     private func message(_ value: PluginValue, kind: PluginKind = .criterion) -> String {
-        do { _ = try parse(value, kind: kind); return "(no error)" } catch { return "\(error)" }
+        do {
+            for c in try parse(value, kind: kind) { if case .invalid(let problem) = c.expect { return problem } }
+            return "(no error)"
+        } catch { return "\(error)" }
     }
 
     func testFixtureRuleAndSharedParams() throws {

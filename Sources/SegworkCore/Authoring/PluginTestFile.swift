@@ -18,6 +18,8 @@ package enum PluginTestExpectation: Equatable, Sendable {
     case records([[String: PluginValue]])
     /// The case fails with an error whose message contains this text (plain text, not a pattern).
     case error(String)
+    /// The case itself is malformed (this says how): it fails without running, and the file's other cases still run.
+    case invalid(String)
 }
 
 /// One case of a plugin's test file.
@@ -90,9 +92,16 @@ package struct PluginTestFileParser {
         guard !items.isEmpty else { throw fail("has no cases; add at least one") }
         var parsed: [(PluginTestCase, [[String: PluginValue]]?)] = []
         for (index, item) in items.enumerated() {
-            parsed.append(try testCase(item, index: index + 1, shared: shared))
+            do {
+                parsed.append(try testCase(item, index: index + 1, shared: shared))
+            } catch let error as PluginTestFileError {
+                // One malformed case fails alone; the others still run.
+                var name = "#\(index + 1)"
+                if case .object(let f) = item, case .string(let n)? = f["name"], !n.isEmpty { name = n }
+                parsed.append((PluginTestCase(name: name, row: [:], params: [:], fixture: [], expect: .invalid(error.description)), nil))
+            }
         }
-        let allRows = parsed.map(\.0.row)
+        let allRows = parsed.filter { if case .invalid = $0.0.expect { return false }; return true }.map(\.0.row)
         return parsed.enumerated().map { index, item in
             var (c, own) = item
             c.fixture = own ?? sharedFixture ?? allRows

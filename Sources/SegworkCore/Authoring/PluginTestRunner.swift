@@ -87,6 +87,10 @@ package struct PluginTestRunner: Sendable {
         }
         let fixtures = FixtureCache()
         for c in cases {
+            if case .invalid(let problem) = c.expect {
+                suite.cases.append(PluginTestCaseResult(name: c.name, failure: ("a well-formed case", problem)))
+                continue
+            }
             let actual = outcome(of: c, plugin: plugin, manifest: manifest, environment: env, fixtures: fixtures)
             suite.cases.append(PluginTestCaseResult(name: c.name, failure: PluginTestVerdict.compare(c.expect, actual)))
         }

@@ -59,6 +59,7 @@ package enum PluginTestVerdict {
         case .none: return "nil"
         case .records(let r): return "\(r.count) record\(r.count == 1 ? "" : "s")"
         case .error(let text): return "an error containing " + PluginValue.string(text).testShown
+        case .invalid: return "a well-formed case"
         }
     }
 
