@@ -87,6 +87,29 @@ final class PluginsLintCLITests: XCTestCase {
         }
     }
 
+    func testACleanerWritingAColumnOutsideUsesIsAnError() throws {
+        let lib = try TempWorkspace(files: [
+            "workspace.yaml": "",
+            "library.yaml": "name: cl\nversion: 0.1.0\ndescription: d\napi: [1]\n",
+            "cleaners/w.lua": """
+                return { api = 1, kind = "cleaner", name = "w", version = "0.1.0", description = "t", uses = { "phone" },
+                  clean = function(row, _)
+                    row.phone = row.phone
+                    row.newcol = 1
+                    row["other"] = 2
+                    return row
+                  end }
+                """,
+        ])
+        defer { lib.remove() }
+        try FileManager.default.removeItem(at: lib.root.appendingPathComponent("workspace.yaml"))
+        let r = try lint([lib.root.path])
+        XCTAssertEqual(r.status, 1, r.stdout)
+        XCTAssertTrue(r.stdout.contains("cleaners/w.lua:4: error: writes row.newcol, but 'uses' does not list 'newcol'"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("cleaners/w.lua:5: error: writes row.other"), r.stdout)
+        XCTAssertFalse(r.stdout.contains("row.phone"), "a column it uses may be written: \(r.stdout)")
+    }
+
     func testWithoutLuacheckTheContractChecksStillRunAndItIsSaidOnce() throws {
         let lib = try library()
         defer { lib.remove() }

@@ -99,6 +99,12 @@ package struct PluginLint {
                 add(.error, read.line, "uses",
                     "reads row.\(read.field), but 'uses' does not list '\(read.field)', so it is always nil; add it to uses = { … }")
             }
+            // A cleaner may return only the columns it uses: a write to another one fails every run.
+            for write in scan.rowWrites where manifest.kind == .cleaner && !manifest.uses.contains(write.field)
+                && reported.insert(write.field).inserted {
+                add(.error, write.line, "uses",
+                    "writes row.\(write.field), but 'uses' does not list '\(write.field)'; clean may only return the columns it uses (a cleaner cannot add columns), so every run would fail: add it to uses or drop the write")
+            }
         }
         var mentions = scan.paramMentions
         for m in modules { if let text = try? String(contentsOf: m, encoding: .utf8) { mentions.formUnion(PluginSourceScan.mentions(inModule: text)) } }

@@ -29,6 +29,8 @@ package struct PluginSourceScan: Sendable {
     package var functions: [String: Function] = [:]
     /// Row fields read by `assign`/`score`/`clean` on their first parameter.
     package var rowReads: [FieldRead] = []
+    /// Fields a cleaner's `clean` writes into its row (`row.x = v`, `row["x"] = v`).
+    package var rowWrites: [FieldRead] = []
     /// Names read as `p.x` / `p["x"]`, plus every string literal outside the `params` table.
     package var paramMentions: Set<String> = []
     /// Declared parameter → its line in `params = {…}`.
@@ -73,7 +75,13 @@ package struct PluginSourceScan: Sendable {
         for name in ["assign", "score", "clean"] {
             guard let f = functions[name], let row = f.params.first else { continue }
             for i in f.body where t[i].kind == .name && t[i].text == row && at(i - 1).map({ !$0.is(".") && !$0.is(":") }) ?? true {
-                // `row.x = v` (a cleaner writing a field) is not a read.
+                // `row.x = v` (a cleaner writing a field) is not a read; it is a write.
+                if at(i + 3)?.is("=") == true, at(i + 1)?.is(".") == true, let field = at(i + 2), field.kind == .name {
+                    rowWrites.append(FieldRead(field: field.text, line: field.line)); continue
+                }
+                if at(i + 4)?.is("=") == true, at(i + 1)?.is("[") == true, let s = at(i + 2), s.kind == .string {
+                    rowWrites.append(FieldRead(field: s.text, line: s.line)); continue
+                }
                 if at(i + 3)?.is("=") == true && (at(i + 1)?.is(".") == true) { continue }
                 if at(i + 4)?.is("=") == true && (at(i + 1)?.is("[") == true) { continue }
                 if let dot = at(i + 1), dot.is("."), let field = at(i + 2), field.kind == .name {
