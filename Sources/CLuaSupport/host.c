@@ -314,8 +314,11 @@ sw_host *sw_host_new(const sw_config *c) {
     }
     h->library_path_count = c->library_path_count > 0 ? c->library_path_count : 0;
     h->library_paths = calloc((size_t)h->library_path_count + 1, sizeof(char *));
-    for (int i = 0; i < h->library_path_count && h->library_paths; i++)
+    h->library_labels = calloc((size_t)h->library_path_count + 1, sizeof(char *));
+    for (int i = 0; i < h->library_path_count && h->library_paths && h->library_labels; i++) {
         h->library_paths[i] = dup_string(c->library_paths[i]);
+        h->library_labels[i] = dup_string(c->library_labels && c->library_labels[i] ? c->library_labels[i] : c->library_paths[i]);
+    }
     h->log = c->log;
     h->log_ud = c->log_ud;
     h->random_seed = c->random_seed;
@@ -331,7 +334,7 @@ sw_host *sw_host_new(const sw_config *c) {
     h->host_mode = 1;
     h->label_count = 0;
     h->row = -1;
-    if (h->file == NULL || h->name == NULL || h->chunk_name == NULL || h->library_paths == NULL) {
+    if (h->file == NULL || h->name == NULL || h->chunk_name == NULL || h->library_paths == NULL || h->library_labels == NULL) {
         sw_host_free(h);
         return NULL;
     }
@@ -362,6 +365,8 @@ void sw_host_free(sw_host *h) {
     }
     for (int i = 0; i < h->library_path_count && h->library_paths; i++) free(h->library_paths[i]);
     free(h->library_paths);
+    for (int i = 0; i < h->library_path_count && h->library_labels; i++) free(h->library_labels[i]);
+    free(h->library_labels);
     free(h->file);
     free(h->chunk_name);
     free(h->name);

@@ -42,6 +42,7 @@ struct sw_host {
     char *name;          /* plugin name once known (guarded by the watchdog lock) */
     char *file_root;     /* realpath of the file root, or NULL */
     char **library_paths;
+    char **library_labels; /* how messages name each library path (copies; the path itself when none was given) */
     int library_path_count;
     sw_log_fn log;
     void *log_ud;

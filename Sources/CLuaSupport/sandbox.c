@@ -189,6 +189,12 @@ static int sb_require(lua_State *L) {
             lua_insert(L, 3); /* keep the path below the buffer */
             break;
         }
+        lua_pop(L, 1); /* the message names the folder by its label, never a path of Segwork's own */
+        lua_pushstring(L, h->library_labels[i]);
+        lua_pushliteral(L, "/");
+        luaL_gsub(L, name, ".", "/");
+        lua_pushliteral(L, ".lua");
+        lua_concat(L, 4);
         luaL_addvalue(&searched);
     }
     if (found == NULL) {

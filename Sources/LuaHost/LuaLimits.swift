@@ -49,6 +49,9 @@ public struct PluginEnvironment: Sendable {
     public var limits: LuaLimits
     /// Folders `require "name"` searches (as `<folder>/name.lua`, dots becoming slashes). Nothing else is reachable.
     public var libraryPaths: [String]
+    /// How messages name each of `libraryPaths` (`require`'s "searched:" list), in the same order: a path as the user
+    /// sees it, or `bundled:lib` for Segwork's own; empty: the paths themselves.
+    public var libraryLabels: [String] = []
     /// The only folder source plugins may read files from (the workspace); paths are resolved inside it.
     public var fileRoot: String?
     /// Seed for `math.random`, so runs repeat exactly.

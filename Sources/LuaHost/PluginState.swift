@@ -82,8 +82,12 @@ final class PluginState {
         self.sink = LogSink(pluginName: name, log: environment.log)
         let paths = environment.libraryPaths.map { strdup($0) }
         defer { paths.forEach { free($0) } }
+        let labelTexts = environment.libraryLabels.count == environment.libraryPaths.count ? environment.libraryLabels : environment.libraryPaths
+        let labels = labelTexts.map { strdup($0) }
+        defer { labels.forEach { free($0) } }
         let limits = environment.limits
         let sinkPointer = Unmanaged.passUnretained(sink).toOpaque()
+        let labelPointers = labels.map { UnsafePointer($0) }
         let made: OpaquePointer? = paths.map { UnsafePointer($0) }.withUnsafeBufferPointer { pathPointers in
             file.withCString { filePointer in
               chunk.withCString { chunkPointer in
@@ -95,8 +99,12 @@ final class PluginState {
                         random_seed: environment.randomSeed,
                         has_frozen_time: environment.frozenTime != nil, frozen_time: environment.frozenTime ?? 0,
                         library_paths: pathPointers.baseAddress, library_path_count: Int32(pathPointers.count),
-                        file_root: rootPointer, log: logTrampoline, log_ud: sinkPointer, chunk_name: chunkPointer)
-                    return sw_host_new(&config)
+                        file_root: rootPointer, log: logTrampoline, log_ud: sinkPointer, chunk_name: chunkPointer,
+                        library_labels: nil)
+                    return labelPointers.withUnsafeBufferPointer { labelBuffer in
+                        config.library_labels = labelBuffer.baseAddress
+                        return sw_host_new(&config)
+                    }
                 }
               }
             }

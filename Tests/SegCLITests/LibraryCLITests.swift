@@ -141,6 +141,8 @@ final class LibraryCLITests: XCTestCase {
         XCTAssertEqual(run.status, 1, run.stderr)
         XCTAssertTrue(run.stderr.contains("module 'wsonly' not found"), run.stderr)
         XCTAssertFalse(run.stderr.contains("ws/plugins/lib"), "the workspace's lib is not searched: \(run.stderr)")
+        XCTAssertTrue(run.stderr.contains("team/lib/wsonly.lua, bundled:lib/wsonly.lua"), "both folders searched, Segwork's own named, not its path: \(run.stderr)")
+        XCTAssertFalse(run.stderr.contains(SegProcess.root.appendingPathComponent("plugins").path), run.stderr)
 
         try Self.tier(version: "1.4.0").replacingOccurrences(of: "local band = require \"team.band\"",
                                                            with: "local band = require \"team.band\"; local s = require \"segutil\"")

@@ -113,6 +113,8 @@ typedef struct sw_config {
     sw_log_fn log;
     void *log_ud;
     const char *chunk_name; /* how Lua names the plugin's chunk in messages (workspace-relative); NULL: the file's base name */
+    const char *const *library_labels; /* how require's "searched:" message names each of library_paths (same count;
+                                          never an absolute path of Segwork's own); NULL: the paths themselves */
 } sw_config;
 
 /* Life cycle. sw_host_new returns NULL when the state cannot be created. */

@@ -52,7 +52,9 @@ public struct PluginScope: Sendable {
     /// The environment a plugin of `entry` runs in: the scope's limits, its library's modules, files read inside the
     /// scope's folder.
     public func environment(for entry: PluginEntry, log: @escaping @Sendable (String, String) -> Void = PluginEnvironment.standardErrorLog) -> PluginEnvironment {
-        PluginEnvironment(limits: limits, libraryPaths: catalog.modulePaths(for: entry), fileRoot: root.path, log: log)
+        var env = PluginEnvironment(limits: limits, libraryPaths: catalog.modulePaths(for: entry), fileRoot: root.path, log: log)
+        env.libraryLabels = catalog.moduleLabels(for: entry)
+        return env
     }
 
     /// Loads the plugin of `entry` in its sandbox (nothing configured beyond its defaults).

@@ -12,6 +12,8 @@ package struct PluginUnderTest: Sendable {
     package var shown: String
     /// Where its `require` looks (its library's `lib/`, the bundled `lib/`); nil: the runner's.
     package var libraryPaths: [String]? = nil
+    /// How messages name them (`bundled:lib`); nil: the paths.
+    package var libraryLabels: [String]? = nil
     /// `<base>.test.lua` beside the plugin file.
     package var testFile: URL {
         file.deletingPathExtension().appendingPathExtension("test").appendingPathExtension("lua")
@@ -99,8 +101,10 @@ package struct PluginTestRunner: Sendable {
 
     /// Sources read files inside the test file's folder, so `params = { file = "fixtures/x.txt" }` is relative to it.
     private func environment(for plugin: PluginUnderTest) -> PluginEnvironment {
-        PluginEnvironment(limits: limits, libraryPaths: plugin.libraryPaths ?? libraryPaths,
-                          fileRoot: plugin.file.deletingLastPathComponent().path, randomSeed: 0)
+        var env = PluginEnvironment(limits: limits, libraryPaths: plugin.libraryPaths ?? libraryPaths,
+                                    fileRoot: plugin.file.deletingLastPathComponent().path, randomSeed: 0)
+        env.libraryLabels = plugin.libraryLabels ?? []
+        return env
     }
 
     /// What the plugin did for one case.

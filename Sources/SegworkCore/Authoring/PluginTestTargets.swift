@@ -91,8 +91,10 @@ package struct PluginTestTargets: Sendable {
                 let entry = scope.catalog.entry(name)!
                 // A library on its own is tested alone; the bundled one behind it only serves its `require`.
                 if entry.library.isBundled, let library = scope.library, !library.isBundled { continue }
-                plugins.append(PluginUnderTest(name: name, file: entry.file, shown: PluginLoader.chunkName(entry, env),
-                                               libraryPaths: scope.catalog.modulePaths(for: entry)))
+                var plugin = PluginUnderTest(name: name, file: entry.file, shown: PluginLoader.chunkName(entry, env),
+                                             libraryPaths: scope.catalog.modulePaths(for: entry))
+                plugin.libraryLabels = scope.catalog.moduleLabels(for: entry)
+                plugins.append(plugin)
                 if entry.library.isBundled, scope.library?.isBundled != true { fromBundled.insert(name) }
             }
             return PluginScopeFolder(plugins: plugins, bundledNames: fromBundled, limits: scope.limits, libraryPaths: [])

@@ -97,6 +97,15 @@ public struct PluginCatalog: Sendable {
         return paths
     }
 
+    /// How `require`'s messages name each of `modulePaths(for:)`: the library's folder as the user sees it followed by
+    /// `/lib`, or `bundled:lib` for Segwork's own library (an internal path).
+    public func moduleLabels(for entry: PluginEntry) -> [String] {
+        func label(_ l: PluginLibrary) -> String { l.isBundled ? "bundled:lib" : (l.shownRoot as NSString).appendingPathComponent("lib") }
+        var labels = [label(entry.library)]
+        if let bundled, bundled.root != entry.library.root { labels.append(label(bundled)) }
+        return labels
+    }
+
     /// The plugin a definition means by `name` and `pin` (used in `definition` at `line`), or a definition error
     /// that says what is available and where it was looked for. The pin's version is checked once the plugin is
     /// loaded (`PluginLoader.load`).

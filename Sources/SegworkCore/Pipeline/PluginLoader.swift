@@ -38,6 +38,7 @@ enum PluginLoader {
     static func loadPlain(_ entry: PluginEntry, catalog: PluginCatalog, environment: PluginEnvironment) throws -> Plugin {
         var env = environment
         env.libraryPaths = catalog.modulePaths(for: entry)
+        env.libraryLabels = catalog.moduleLabels(for: entry)
         return try Plugin.load(path: entry.file.path, environment: env, chunkName: chunkName(entry, env))
     }
 
