@@ -154,6 +154,16 @@ final class PluginsTestCLITests: XCTestCase {
         XCTAssertTrue(r.stdout.hasSuffix("PASS t › low\n2 passed, 1 failed\n"), r.stdout)
     }
 
+    /// Data never gives a plugin NaN or infinity, so a test row may not either: such a case is malformed.
+    func testARowWithNaNOrInfinityIsAMalformedCase() throws {
+        let lib = try library(["criteria/t.lua": criterion("t", "return 'A'"),
+                               "criteria/t.test.lua": "return { { name = 'nan', row = { x = 0/0 }, label = 'A' }, { name = 'ok', row = { x = 1 }, label = 'A' } }\n"])
+        let r = try SegProcess.run(["plugins", "test", lib.path])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stdout.contains("row: 'x' is NaN, which a run never gives a plugin"), r.stdout)
+        XCTAssertTrue(r.stdout.hasSuffix("PASS t › ok\n1 passed, 1 failed\n"), r.stdout)
+    }
+
     func testCasesDoNotSeeEachOthersGlobalsOrParams() throws {
         let lib = try library([
             "criteria/count.lua": criterion("count", "calls = (calls or 0) + 1; p.seen = (p.seen or 0) + 1; return calls .. '/' .. p.seen"),

@@ -12,7 +12,6 @@ return {
   { name = "top bands", row = { age = 65, income = 100000 }, label = "E 65+ · D 100k+" },
   { name = "missing age is Unknown", row = { income = 45000 }, label = "Unknown · B 30k-60k" },
   { name = "both missing", row = {}, label = "Unknown · Unknown" },
-  { name = "NaN income is treated as missing", row = { age = 40, income = 0 / 0 }, label = "C 35-49 · Unknown" },
   { name = "age bounds override", row = { age = 45, income = 1 }, params = { age_bands = { 30, 60 } },
     label = "B 30-59 · A <30k" },
   { name = "a one-year band shows one age", row = { age = 18, income = 1 }, params = { age_bands = { 18, 19 } },

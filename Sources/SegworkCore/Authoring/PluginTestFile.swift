@@ -128,7 +128,7 @@ package struct PluginTestFileParser {
         try checkKeys(fields, Self.caseKeys, at)
         var params = shared
         if let p = fields["params"] { params.merge(try object(p, "\(at): params")) { $1 } }
-        let row = try fields["row"].map { try object($0, "\(at): row") } ?? [:]
+        let row = try fields["row"].map { try dataRow($0, "\(at): row") } ?? [:]
         if kind == .source, fields["row"] != nil {
             throw fail("\(at): a source reads a file, not a row; give the file in params and the expected 'records'")
         }
@@ -199,7 +199,19 @@ package struct PluginTestFileParser {
 
     private func rows(_ value: PluginValue, _ what: String) throws -> [[String: PluginValue]] {
         guard case .array(let list) = value else { throw fail("\(what) must be a list of rows, e.g. { { x = 1 }, { x = 2 } }") }
-        return try list.enumerated().map { try object($0.element, "\(what)[\($0.offset + 1)]") }
+        return try list.enumerated().map { try dataRow($0.element, "\(what)[\($0.offset + 1)]") }
+    }
+
+    /// A row as data can give it: no NaN or infinity, which a run never passes to a plugin (files refuse them or read
+    /// them as missing), so a test cannot pass on behaviour that cannot happen.
+    private func dataRow(_ value: PluginValue, _ what: String) throws -> [String: PluginValue] {
+        let row = try object(value, what)
+        for key in row.keys.sorted() {
+            if case .double(let d) = row[key]!, !d.isFinite {
+                throw fail("\(what): '\(key)' is \(formatDouble(d)), which a run never gives a plugin (the data reads it as missing); leave the field out to test a missing value")
+            }
+        }
+        return row
     }
 
     private func date(_ value: PluginValue, _ what: String) throws -> Int64 {
