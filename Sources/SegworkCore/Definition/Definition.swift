@@ -128,6 +128,8 @@ public struct PluginUse: Sendable, Equatable {
     public var fieldLines: [String: Int] = [:]
     /// `library:` and `version:` of the use.
     public var pin = PluginPin()
+    /// `labels:` (criteria only): the plugin's labels renamed.
+    public var labels = LabelRenames()
 }
 
 /// What to profile.
@@ -323,6 +325,11 @@ extension Definition {
                         use.columns[field] = try y.string(col, "\(p).columns.\(field)")
                         use.fieldLines["columns.\(field)"] = col.mark?.line
                     }
+                case "labels":
+                    guard path == "criteria" else {
+                        throw y.error(v, "'\(p).labels' renames a criterion's labels; a scorer gives numbers, not labels")
+                    }
+                    use.labels = try LabelRenames.parse(v, "\(p).labels", y)
                 default: break
                 }
             }

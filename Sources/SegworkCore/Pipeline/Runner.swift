@@ -90,7 +90,7 @@ package struct Runner: Sendable {
         // Unknown plugins are reported before any data is read.
         let criterionFiles = try definition.criteria.map { try catalog.resolve($0.plugin, pin: $0.pin, usedIn: definition.file, line: $0.line) }
         let scorerFiles = try definition.scorers.map { try catalog.resolve($0.plugin, pin: $0.pin, usedIn: definition.file, line: $0.line) }
-        let shadowNotes = try shadowing(definition)
+        var pluginNotes = try shadowing(definition)
         // A personal id column is always hashed; a missing salt is reported before any data is read.
         let hashIDs = (options.privacy?.hashIDs ?? workspace.privacy.hashIDs) || definition.piiColumns.contains(definition.id)
         let hasher = hashIDs ? try workspace.privacy.hasher(file: workspace.configDisplay) : nil
@@ -147,7 +147,11 @@ package struct Runner: Sendable {
             plugin.rowDescription = Self.describeRow(ids, data.table.rowLines, data.populationOrigin)
             let labels = try withCustomer(ids) { try plugin.assign(columns: inputs, rowCount: data.table.rowCount) }
             try checkLabels(labels, plugin, ids)
-            assignments.append(labels)
+            // `labels:` renames what the plugin returned before anything is combined, profiled or exported.
+            assignments.append(use.labels.apply(labels))
+            for key in use.labels.unused(by: labels) {
+                pluginNotes.append("\(definition.file)\(use.labels.lines[key].map { ":\($0)" } ?? ""): labels: renames '\(key)', which '\(use.plugin)' never returned on this data (a typo?)")
+            }
             pluginInfos.append(try PluginLoader.record(plugin, entry: file, params: params, catalog: catalog, sources: &sources))
             if options.ruleChecks {
                 let columns = plugin.manifest.uses.map { (field: $0, column: data.table[use.columns[$0] ?? $0]!) }
@@ -190,7 +194,7 @@ package struct Runner: Sendable {
         let dir = workspace.exportDirectory(definition: definition.name, folder: runID)
         let ruleSet = RuleSetCheck.notes(outcomes, combine: definition.combine, rows: data.table.rowCount)
         var result = RunResult(definition: definition, report: report, files: files, membership: membership,
-                               exportDirectory: dir, notes: shadowNotes + data.notes + ruleSet.map(\.message),
+                               exportDirectory: dir, notes: pluginNotes + data.notes + ruleSet.map(\.message),
                                scoreColumns: scoreNames, seed: env.randomSeed, frozenTime: env.frozenTime ?? 0,
                                datasetFiles: data.files, pluginSources: sources)
         result.criteria = outcomes
