@@ -162,7 +162,7 @@ public struct VersionRange: Sendable, CustomStringConvertible {
         }
         func bump(_ n: [Int], at i: Int) -> SemanticVersion {
             var m = Array(n.prefix(i + 1)); m[i] += 1
-            return v(m, ["0"]).with(prerelease: [])
+            return v(m)
         }
         for op in [Op.ge, .le, .gt, .lt, .eq] where word.hasPrefix(op.rawValue) {
             guard let (n, pre) = partial(String(word.dropFirst(op.rawValue.count))) else { return nil }
@@ -194,8 +194,4 @@ public struct VersionRange: Sendable, CustomStringConvertible {
         if n.count == 3 { return [(.eq, v(n, pre))] }
         return [(.ge, v(n)), (.lt, bump(n, at: n.count - 1))]
     }
-}
-
-extension SemanticVersion {
-    func with(prerelease: [String]) -> SemanticVersion { var c = self; c.prerelease = prerelease; return c }
 }

@@ -140,6 +140,16 @@ final class LibraryHardeningTests: XCTestCase {
         let lock = try SegProcess.run(["run", ws], environment: ["CI": "true"])
         XCTAssertEqual(lock.status, 2)
         XCTAssertTrue(lock.stderr.contains("has no lock_version"), lock.stderr)
+        let entry = "  - { name: \"tier\", kind: criterion, library: \"team\", version: \"1.0.0\", path: \"criteria/tier.lua\", sha256: HASH }\n"
+        let good = String(repeating: "a", count: 64)
+        for (plugins, message) in [(entry.replacingOccurrences(of: "HASH", with: "xyz"), "not 64 lower-case hex digits"),
+                                   (String(repeating: entry.replacingOccurrences(of: "HASH", with: good), count: 2), "a second time")] {
+            try write(["ws/plugins.lock": "lock_version: 1\nplugins:\n" + plugins])
+            let bad = try SegProcess.run(["run", ws], environment: ["CI": "true"])
+            XCTAssertEqual(bad.status, 2, plugins)
+            XCTAssertTrue(bad.stderr.contains("plugins.lock:") && bad.stderr.contains(message)
+                          && bad.stderr.contains("seg plugins lock"), bad.stderr)
+        }
     }
 
     func testCINamesAMissingLockAndAPluginsTypoIsNotTakenForAFolder() throws {

@@ -75,7 +75,8 @@ extension History {
         let defs = try ws.definitions(named: request.definitions)
         // Checked for every definition before any is computed: under CI a plugin that differs from plugins.lock stops
         // the whole run at once.
-        var lockWarnings = try defs.map { try PluginLock.enforce(ws, definitions: [$0], strict: request.strictLock) }
+        let pluginLock = try PluginLock.read(ws)
+        var lockWarnings = try defs.map { try pluginLock?.enforce(ws, definitions: [$0], strict: request.strictLock) ?? [] }
         let privacy = request.hashIDs ? PrivacyOptions(hashIDs: true, minGroupSize: ws.privacy.minGroupSize) : nil
         var results = try zip(defs, lockWarnings).map { def, warnings in
             var options = RunOptions(asOf: request.asOf, formats: request.formats,
@@ -87,17 +88,17 @@ extension History {
             return result
         }
         // Under CI, a workspace that uses shared libraries but has no lock runs whatever files are there: say so.
-        if request.strictLock, ws.libraries.contains(where: { if case .listed = $0.origin { return true }; return false }),
-           try PluginLock.read(ws) == nil {
+        if request.strictLock, pluginLock == nil,
+           ws.libraries.contains(where: { if case .listed = $0.origin { return true }; return false }) {
             let note = "no plugins.lock: this CI run used the library files as they are; run `seg plugins lock \(ws.display(ws.root))` and commit plugins.lock to have CI refuse unreviewed plugin changes"
             for i in results.indices { results[i].notes.insert(note, at: 0) }
         }
         // What the runs really loaded (a module required at run time under a computed name, say) against the lock,
         // before anything is stored.
-        if let lock = try PluginLock.read(ws) {
+        if let pluginLock {
             let file = ws.display(ws.root.appendingPathComponent(PluginLock.fileName))
             for i in results.indices {
-                let drifts = lock.drifts(recorded: results[i].report.run.plugins)
+                let drifts = pluginLock.drifts(recorded: results[i].report.run.plugins)
                 if drifts.isEmpty { continue }
                 if request.strictLock { throw LockMismatch(file: file, drifts: drifts) }
                 if !lockWarnings[i].isEmpty { continue }  // already warned, from the files

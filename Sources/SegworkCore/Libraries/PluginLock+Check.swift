@@ -89,9 +89,14 @@ extension PluginLock {
     /// difference throws `LockMismatch` (exit 2); otherwise the differences come back as warnings to show.
     public static func enforce(_ workspace: Workspace, definitions: [Definition], strict: Bool) throws -> [String] {
         guard let lock = try read(workspace) else { return [] }
-        let drifts = lock.drifts(from: try current(workspace, definitions: definitions))
+        return try lock.enforce(workspace, definitions: definitions, strict: strict)
+    }
+
+    /// `enforce` with this lock, already read.
+    public func enforce(_ workspace: Workspace, definitions: [Definition], strict: Bool) throws -> [String] {
+        let drifts = drifts(from: try Self.current(workspace, definitions: definitions))
         if drifts.isEmpty { return [] }
-        let file = workspace.display(workspace.root.appendingPathComponent(fileName))
+        let file = workspace.display(workspace.root.appendingPathComponent(Self.fileName))
         if strict { throw LockMismatch(file: file, drifts: drifts) }
         return drifts.map { "\(file): \($0) (under CI this is refused; run `seg plugins lock` if the change is meant)" }
     }

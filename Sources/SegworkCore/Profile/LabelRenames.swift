@@ -56,6 +56,7 @@ public struct LabelRenames: Sendable, Equatable {
 
     /// The renamed labels `a` (before renaming) never gave: a typo, or a label this data does not reach.
     public func unused(by a: LabelAssignment) -> [String] {
+        guard !map.isEmpty else { return [] }  // every criterion of every run asks: no pass over the rows for nothing
         let given = Set(Set(a.codes).filter { $0 >= 0 }.map { a.labels[Int($0)] })
         return map.keys.filter { !given.contains($0) }.sorted()
     }
