@@ -35,6 +35,10 @@ public struct Definition: Sendable, Equatable {
     public var gates: GateSet?
     /// Fixed reference date, when the definition pins one (`as_of:`); `--as-of` overrides it.
     public var asOf: CivilDate?
+    /// How segments are judged (`scorecard:`); the defaults when the definition does not say.
+    public var scorecard = ScorecardSpec()
+    /// Columns written to membership.csv after the segment and the scores (`membership.columns`).
+    public var membershipColumns: [String] = []
     /// The exact text of the file (recorded with each run).
     public var text: String
     /// The file it came from.
@@ -192,6 +196,8 @@ extension Definition {
                     return f
                 }
             case "gates": def.gates = try GateSet.parse(node, y)
+            case "scorecard": def.scorecard = try parseScorecard(node, y, lines: &def.lines)
+            case "membership": def.membershipColumns = try parseMembership(node, y, lines: &def.lines)
             case "as_of":
                 let s = try y.string(node, key)
                 guard let d = CivilDate(iso: Substring(s)) else {
@@ -226,12 +232,12 @@ extension Definition {
     private static func checkPrivacy(_ def: Definition) throws {
         let pii = Set(def.piiColumns)
         guard !pii.isEmpty else { return }
-        let roles = [("numeric", def.profile.numeric), ("categorical", def.profile.categorical),
-                     ("monetary", def.profile.monetary.map { [$0] } ?? [])]
+        let roles = [("profile.numeric", def.profile.numeric), ("profile.categorical", def.profile.categorical),
+                     ("profile.monetary", def.profile.monetary.map { [$0] } ?? []), ("membership.columns", def.membershipColumns)]
         for (role, names) in roles {
-            for name in names where pii.contains(name) {
+            for (i, name) in names.enumerated() where pii.contains(name) {
                 let owner = def.datasets.first { $0.pii.contains(name) }!.name
-                throw DefinitionError(file: def.file, "profile.\(role) names column '\(name)', which dataset '\(owner)' tags pii: true; personal columns may be used by criteria and scorers but are never profiled or exported. Remove it from profile.\(role)")
+                throw DefinitionError(file: def.file, line: def.lines["\(role)[\(i)]"] ?? def.lines[role], "\(role) names column '\(name)', which dataset '\(owner)' tags pii: true; personal columns may be used by criteria and scorers but are never profiled or exported. Remove it from \(role)")
             }
         }
     }

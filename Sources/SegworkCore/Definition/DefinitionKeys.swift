@@ -2,7 +2,7 @@ extension Definition {
     /// Every top-level key a definition file accepts (schemas/definition.schema.json lists the same; a test
     /// compares them).
     package static let knownKeys = ["name", "description", "population", "id", "datasets", "features", "criteria",
-                                    "combine", "scorers", "profile", "exports", "as_of", "gates"]
+                                    "combine", "scorers", "profile", "exports", "as_of", "gates", "scorecard", "membership"]
     /// Every key of one dataset under `datasets:`.
     package static let datasetKeys = ["file", "source", "dataset", "params", "schema", "join", "clean", "invalid_utf8"]
         + PluginPin.keys

@@ -25,6 +25,8 @@ package struct RunOptions: Sendable {
     package var keepTable = false
     /// Run the rule-set checks (`RuleSetCheck`) and add them to the notes.
     package var ruleChecks = true
+    /// Finds the stored version the run compares with (``PriorVersion``); nil compares with none.
+    package var prior: PriorLookup?
     /// Creates options.
     public init(asOf: CivilDate? = nil, formats: [ExportFormat]? = nil, datasetFiles: [String: URL] = [:],
                 privacy: PrivacyOptions? = nil, progress: ReadProgress? = nil) {
@@ -123,6 +125,7 @@ package struct Runner: Sendable {
         }
         for (use, _, plugin) in criteria { try checkColumns(use, plugin, available, definition) }
         let profileOptions = try profileOptions(definition, data.table, scoreNames)
+        try checkMembership(definition, available, scores: scoreNames)
         let ids = data.table[definition.id]!
 
         var pluginInfos = data.sourcePlugins
@@ -179,22 +182,31 @@ package struct Runner: Sendable {
             let salt = hasher.map { "salt \($0.fingerprint)" } ?? "ids raw"
             runID = String(SHA256.hex("run \(runID)\n\(salt)\nmin_group_size \(minGroupSize ?? 0)").prefix(12))
         }
-        let run = RunInfo(definition: definition.name, runID: runID, asOf: data.asOf.description,
+        // The version this run compares with is part of what decides its output, so of its id too.
+        let inputsID = runID
+        let prior = try options.prior?(inputsID)
+        if let prior { runID = String(SHA256.hex("run \(inputsID)\nprevious \(prior.reference.runID)").prefix(12)) }
+        var run = RunInfo(definition: definition.name, runID: runID, asOf: data.asOf.description,
                           segworkVersion: segworkVersion, inputs: data.inputs, plugins: pluginInfos,
                           combine: definition.combine.rawValue, customers: data.table.rowCount, privacy: privacy)
-        let report = ProfileReport(run: run, profiles: profiles)
+        run.inputsID = inputsID
+        run.previous = prior?.reference
+        var report = ProfileReport(run: run, profiles: profiles)
+        let scorecard = try Self.scorecard(definition, profiles, assignment, data.table, prior)
+        report.scorecard = scorecard
         var files = Exporter.profileFiles(report, formats: options.formats ?? definition.formats, cleaning: data.cleaning)
         if let cleaning = data.cleaning {
             files["cleaning.json"] = cleaning.json
             files["rejects.csv"] = cleaning.rejectsCSV
         }
         options.progress?.end()
-        let membership = Exporter.membership(ids: ids, assignment: assignment, scores: scoreNames.map { data.table[$0]! })
+        let extra = try membershipColumns(definition, data.table, scoreNames)
+        let membership = Exporter.membership(ids: ids, assignment: assignment, scores: scoreNames.map { data.table[$0]! } + extra)
         files["membership.csv"] = hasher.map { $0.hashMembership(membership) } ?? membership
         let dir = workspace.exportDirectory(definition: definition.name, folder: runID)
         let ruleSet = RuleSetCheck.notes(outcomes, combine: definition.combine, rows: data.table.rowCount)
         var result = RunResult(definition: definition, report: report, files: files, membership: membership,
-                               exportDirectory: dir, notes: pluginNotes + data.notes + ruleSet.map(\.message),
+                               exportDirectory: dir, notes: pluginNotes + data.notes + ruleSet.map(\.message) + scorecard.warnings.map(\.message),
                                scoreColumns: scoreNames, seed: env.randomSeed, frozenTime: env.frozenTime ?? 0,
                                datasetFiles: data.files, pluginSources: sources)
         result.criteria = outcomes
