@@ -29,6 +29,18 @@ extension Runner {
         }
     }
 
+    /// What a run reads, as one hash (`RunInfo.inputsID`): Segwork's version, the definition text, each dataset's
+    /// hash, each criterion's and scorer's file hash, the reference date and the privacy settings. It is known
+    /// before any plugin runs, so the version a run compares with (``PriorVersion``) can be found then. (The modules
+    /// a plugin requires are not in it: a run differing only in a module compares with what the other compared with.)
+    static func inputsID(_ def: Definition, _ inputs: [InputInfo], plugins: [PluginEntry], asOf: CivilDate,
+                         privacy: String) throws -> String {
+        var parts = ["segwork \(segworkVersion)", "definition \(SHA256.hex(def.text))", "as_of \(asOf)", "privacy \(privacy)"]
+        parts += inputs.map { "input \($0.name) \($0.sha256)" }
+        parts += try plugins.map { "plugin \($0.name) \(try SHA256.hex(fileAt: $0.file.path))" }
+        return String(SHA256.hex(parts.joined(separator: "\n")).prefix(12))
+    }
+
     /// The scorecard: orders from `scorecard.orders` (else `frequency` when the RFM feature is on), growth against
     /// `prior`.
     static func scorecard(_ def: Definition, _ profiles: ProfileSet, _ assignment: SegmentAssignment, _ table: Table,

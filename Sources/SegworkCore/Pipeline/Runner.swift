@@ -105,6 +105,10 @@ package struct Runner: Sendable {
                                     fileOverrides: options.datasetFiles, importedNames: options.datasetNames,
                                     progress: options.progress, limit: options.limit).run(asOf: options.asOf)
         env.frozenTime = Int64(data.asOf.days) * 86_400
+        // The version this run compares with (the scorecard's growth), found from what the run reads before any of it runs.
+        let inputsID = try Self.inputsID(definition, data.inputs, plugins: criterionFiles + scorerFiles, asOf: data.asOf,
+                                         privacy: "\(hasher?.fingerprint ?? "raw") \(minGroupSize ?? 0)")
+        let prior = try options.prior?(inputsID)
 
         // Load and configure every criterion and scorer, and check every column they read or the profile names,
         // before any of them runs: a typo costs milliseconds, not a whole run.
@@ -183,8 +187,6 @@ package struct Runner: Sendable {
             runID = String(SHA256.hex("run \(runID)\n\(salt)\nmin_group_size \(minGroupSize ?? 0)").prefix(12))
         }
         // The version this run compares with is part of what decides its output, so of its id too.
-        let inputsID = runID
-        let prior = try options.prior?(inputsID)
         if let prior { runID = String(SHA256.hex("run \(inputsID)\nprevious \(prior.reference.runID)").prefix(12)) }
         var run = RunInfo(definition: definition.name, runID: runID, asOf: data.asOf.description,
                           segworkVersion: segworkVersion, inputs: data.inputs, plugins: pluginInfos,
