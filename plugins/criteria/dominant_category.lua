@@ -34,7 +34,7 @@ return {
     mixed_label = "Mixed",
     none_label = "No category spend",  -- nothing spent; "" leaves them unassigned
   },
-  labels = { "Electronics", "Fashion", "Home", "Beauty", "Sports", "Mixed", "No category spend" },
+  labels = { "Electronics", "Fashion", "Home", "Beauty", "Sports", "No category spend" },  -- and mixed_label when on
 
   prepare = function(_, p)
     category_spend.check(p, USES, "dominant_category")

@@ -9,6 +9,7 @@
 --   overrides  a business-region map checked first, keyed by alpha-2 code: { DE = "DACH", AT = "DACH" }
 --   country missing                 -> nil (unassigned)
 --   country not recognised          -> unknown_label ("Unknown region"; "" = unassigned)
+-- The plugin declares no `labels`: what it returns depends on level and overrides (docs/METHODS.md lists both sets).
 local geo = require "geo_regions"
 
 return {
@@ -23,11 +24,6 @@ return {
     overrides = {},                   -- alpha-2 code -> label, checked before the M49 table
     unknown_label = "Unknown region", -- a country the table does not know; "" leaves it unassigned
   },
-  labels = { "Africa", "Americas", "Asia", "Europe", "Oceania", "Antarctica", "Unknown region",
-    "Eastern Africa", "Middle Africa", "Northern Africa", "Southern Africa", "Western Africa", "Caribbean",
-    "Central America", "Northern America", "South America", "Central Asia", "Eastern Asia",
-    "South-eastern Asia", "Southern Asia", "Western Asia", "Eastern Europe", "Northern Europe",
-    "Southern Europe", "Western Europe", "Australia and New Zealand", "Melanesia", "Micronesia", "Polynesia" },
 
   prepare = function(_, p)
     if p.level ~= "region" and p.level ~= "subregion" then
