@@ -183,6 +183,28 @@ package enum ValueParsing {
         return false
     }
 
+    /// Runs `body` over `b` read with a decimal comma: a comma becomes the decimal point (`11,77` → `11.77`). Text
+    /// with a decimal point or with more than one comma is not a number in such a file (nil): thousands separators
+    /// are not accepted, since `1.234` could be either.
+    @inline(__always)
+    static func withDecimalPoint<R>(_ b: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R? {
+        var comma = -1
+        for k in 0..<b.count {
+            let c = b[k]
+            if c == UInt8(ascii: ".") { return nil }
+            if c == UInt8(ascii: ",") {
+                if comma >= 0 { return nil }
+                comma = k
+            }
+        }
+        guard comma >= 0 else { return body(b) }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: b.count) { buf in
+            for k in 0..<b.count { buf[k] = b[k] }
+            buf[comma] = UInt8(ascii: ".")
+            return body(UnsafeBufferPointer(buf))
+        }
+    }
+
     /// Whether `b` is written as an integer (`[+-]?[0-9]+`), whatever its size.
     static func isIntegerShaped(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
         var i = 0
