@@ -64,7 +64,9 @@ struct DatasetStage {
                 }
                 // Read through the path as shown, so errors name the file the way the user sees it.
                 let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? nil
-                progress?.begin("reading \(shown)", totalBytes: size)
+                // A snapshot (`.seg/datasets/<sha>.csv`) holds the user's bytes: the progress line and errors name the user's file.
+                let displayName = fileOverrides[spec.name] == nil ? nil : originalName(spec)
+                progress?.begin("reading \(displayName ?? shown)", totalBytes: size)
                 // The run id's hash of the file is computed meanwhile, in the gaps the parsing threads leave.
                 let path = url.path
                 let digest = Background { try SHA256.hex(fileAt: path) }
@@ -73,8 +75,7 @@ struct DatasetStage {
                     replaceInvalidUTF8: spec.replaceInvalidUTF8, warnings: warnings, progress: progress)
                 options.pii = Set(spec.pii)
                 options.format = spec.format
-                // A snapshot (`.seg/datasets/<sha>.csv`) holds the user's bytes: errors name the user's file.
-                options.displayName = fileOverrides[spec.name] == nil ? nil : originalName(spec)
+                options.displayName = displayName
                 // A schema entry naming a column the file lacks is the definition's mistake: its line, a did-you-mean.
                 let definition = definition, owner = "dataset '\(spec.name)' (\(options.displayName ?? spec.file ?? shown))"
                 options.unknownSchemaColumns = { unknown, columns in
