@@ -57,6 +57,25 @@ final class DataShapesCLITests: XCTestCase {
         XCTAssertTrue(csv.contains("(all),tenure_days,count,\(ids.count)"), "first_purchase feeds days_since")
     }
 
+    /// Without `format: "%Y%m%d"` the dates read as integers: the run says what to declare.
+    func testCompactDatesWithoutAFormatSayWhatToDeclare() throws {
+        let ws = try TempWorkspace(files: [
+            "data/tx.txt": "00001 19970101 1 11.77\n00002 19970102 1 12.00\n",
+            "segmentations/d.yaml": """
+            population: { from: tx, id: customer_id }
+            datasets:
+              tx: { file: data/tx.txt, delimiter: whitespace, header: false, columns: [customer_id, date, quantity, amount] }
+            features:
+              rfm: { transactions: tx, customer: customer_id, date: date, amount: amount }
+            criteria: [rfm]
+            """,
+        ])
+        defer { ws.remove() }
+        let r = try SegProcess.run(["run", ws.root.path])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stderr.contains("data/tx.txt, column 'date': column 'date' must hold dates but was read as integer ('19970101'); the values look like dates written YYYYMMDD: declare the column in the dataset's schema as date: { format: \"%Y%m%d\" }"), r.stderr)
+    }
+
     /// The derived population's first and last purchase dates, with days_since on both.
     func testDerivedPopulationHasFirstAndLastPurchase() throws {
         let ws = try TempWorkspace(files: [

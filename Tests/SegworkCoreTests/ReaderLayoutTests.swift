@@ -47,6 +47,14 @@ final class ReaderLayoutTests: XCTestCase {
         assertDataError(try layout("", cdnow), line: nil, "the file has no records")
     }
 
+    func testACompactDateWithoutItsFormatSaysHowToDeclareIt() {
+        assertDataError(try layout("00001 19970101 1 1.5\n", cdnow, schema: ["date": .date]), line: 1, column: "date",
+                        "'19970101' is not a date (YYYY-MM-DD); the values look like dates written YYYYMMDD: declare "
+                            + "the column in the dataset's schema as date: { format: \"%Y%m%d\" }")
+        assertDataError(try layout("00001 19971301 1 1.5\n", cdnow, schema: ["date": .date]), line: 1, column: "date",
+                        "fix the value or declare the column as string")
+    }
+
     func testHeaderlessCSVKeepsTheFirstLineAsARecord() throws {
         let t = try layout("1,x\n2,y\n", TextFormat(header: false, columns: ["n", "s"]))
         XCTAssertEqual(t.rowCount, 2)

@@ -226,7 +226,12 @@ package enum ColumnBuilder {
     }
     private static func mismatch<S: CellSource>(_ src: S, _ r: Int, _ c: Cell, _ type: ColumnType, _ name: String,
                                                  _ origin: String, _ pii: Bool) -> DataError {
-        DataError(file: origin, line: src.line(r), column: name,
+        if type == .date, ValueParsing.isCompactDate(c.bytes) {
+            return DataError(file: origin, line: src.line(r), column: name,
+                             message: "\(shown(c.bytes, pii)) is not \(type.expectation); "
+                                 + ValueParsing.compactDateHint(name))
+        }
+        return DataError(file: origin, line: src.line(r), column: name,
                   message: "\(shown(c.bytes, pii)) is not \(type.expectation); "
                       + "fix the value or declare the column as string in the schema")
     }

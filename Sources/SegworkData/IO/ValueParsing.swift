@@ -238,6 +238,19 @@ package enum ValueParsing {
         return v
     }
 
+    /// Whether `b` is eight digits that make a real calendar date as `YYYYMMDD` (`19970101`): such a column needs
+    /// `format: "%Y%m%d"` in the schema, which messages suggest.
+    package static func isCompactDate(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard b.count == 8, let y = digits(b, 0, 4), let m = digits(b, 4, 2), let d = digits(b, 6, 2) else { return false }
+        return CivilDate(year: y, month: m, day: d) != nil
+    }
+
+    /// The advice for a date column written `YYYYMMDD` (see `isCompactDate`).
+    package static func compactDateHint(_ column: String) -> String {
+        "the values look like dates written YYYYMMDD: declare the column in the dataset's schema as "
+            + "\(column): { format: \"%Y%m%d\" }"
+    }
+
     /// `YYYY-MM-DD` exactly, a real calendar date; days since 1970-01-01.
     @inline(__always)
     static func date(_ b: UnsafeBufferPointer<UInt8>) -> Int32? {
