@@ -275,4 +275,42 @@ final class DataShapesCLITests: XCTestCase {
         XCTAssertTrue(r.stderr.contains("in/log.txt (imported as dataset 'tx'), line 1, column 'date'"), r.stderr)
         XCTAssertFalse((r.stdout + r.stderr).contains(".seg/"), r.stderr)
     }
+
+    /// `seg forget` finds a customer's records in a whitespace-separated, header-less snapshot (the definition's
+    /// layout), removes exactly those lines and keeps every other byte.
+    func testForgetErasesFromAWhitespaceHeaderlessSnapshot() throws {
+        let log = "00001 20240105 12.5\n  00002\t20240106   9.99  \n\n00001 20240107 1.00\n00002 20240108 3.00\n00012 20240108 3.00\n"
+        let ws = try TempWorkspace(files: [
+            "plugins/spend_band.lua": spendCriterion, "data/log.txt": log,
+            "segmentations/d.yaml": """
+            population: { from: tx, id: customer_id }
+            datasets:
+              tx:
+                file: data/log.txt
+                delimiter: whitespace
+                header: false
+                columns: [customer_id, date, spend]
+                schema: { date: { format: "%Y%m%d" } }
+            features:
+              rfm: { transactions: tx, customer: customer_id, date: date, amount: spend }
+            criteria:
+              - plugin: spend_band
+                columns: { spend: monetary }
+            """,
+        ])
+        defer { ws.remove() }
+        let env = ["SEG_ID_SALT": "shapes-salt"]
+        var r = try SegProcess.run(["run", ws.root.path], environment: env)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        r = try SegProcess.run(["forget", ws.root.path, "00002"], environment: env)
+        XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
+        let snapshots = ws.root.appendingPathComponent(".seg/datasets")
+        let texts = try FileManager.default.contentsOfDirectory(atPath: snapshots.path).map {
+            try String(contentsOf: snapshots.appendingPathComponent($0), encoding: .utf8)
+        }
+        XCTAssertEqual(texts, ["00001 20240105 12.5\n\n00001 20240107 1.00\n00012 20240108 3.00\n"])
+        let membership = try XCTUnwrap(ws.exportedFiles().first { $0.hasSuffix("membership.csv") })
+        XCTAssertEqual(try String(contentsOf: ws.root.appendingPathComponent("exports/\(membership)"), encoding: .utf8),
+                       "customer_id,segment\n00001,big\n00012,small\n")
+    }
 }
