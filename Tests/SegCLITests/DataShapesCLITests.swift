@@ -313,4 +313,43 @@ final class DataShapesCLITests: XCTestCase {
         XCTAssertEqual(try String(contentsOf: ws.root.appendingPathComponent("exports/\(membership)"), encoding: .utf8),
                        "customer_id,segment\n00001,big\n00012,small\n")
     }
+
+    /// Copies workspaces/cdnow-style (with the bundled plugins) into a temporary folder.
+    private func cdnowCopy(definition: String? = nil) throws -> TempWorkspace {
+        let example = SegProcess.root.appendingPathComponent("workspaces/cdnow-style")
+        func read(_ p: String) throws -> String { try String(contentsOf: example.appendingPathComponent(p), encoding: .utf8) }
+        return try TempWorkspace(files: [
+            "data/transactions.txt": try read("data/transactions.txt"),
+            "segmentations/rfm.yaml": try definition ?? read("segmentations/rfm.yaml"),
+            "workspace.yaml": try read("workspace.yaml") + "plugins: [\(SegProcess.root.appendingPathComponent("plugins").path)]\n",
+        ])
+    }
+
+    /// The `seg import` example of docs/WORKSPACES.md gives the output shown there.
+    func testWorkspacesDocImportExample() throws {
+        let page = try String(contentsOf: SegProcess.root.appendingPathComponent("docs/WORKSPACES.md"), encoding: .utf8)
+        let lines = page.components(separatedBy: "\n")
+        let at = try XCTUnwrap(lines.firstIndex { $0.hasPrefix("$ seg import . tx ") })
+        XCTAssertEqual(lines[at - 1], "$ cd workspaces/cdnow-style")
+        let ws = try cdnowCopy()
+        defer { ws.remove() }
+        let r = try SegProcess.run(Array(lines[at].split(separator: " ").dropFirst(2).map(String.init)), cwd: ws.root)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(r.stdout, lines[at + 1] + "\n")
+    }
+
+    /// The CDNOW-style example of docs/DEFINITIONS.md runs on the example data and gives the example workspace's
+    /// segments.
+    func testDefinitionsDocExampleRuns() throws {
+        let page = try String(contentsOf: SegProcess.root.appendingPathComponent("docs/DEFINITIONS.md"), encoding: .utf8)
+        let block = try XCTUnwrap(page.components(separatedBy: "```yaml\n").first { $0.hasPrefix("description: RFM segments of a CDNOW-style log") })
+        let text = try XCTUnwrap(block.components(separatedBy: "```").first)
+        let fromDoc = try cdnowCopy(definition: text), example = try cdnowCopy()
+        defer { fromDoc.remove(); example.remove() }
+        let a = try SegProcess.run(["run", fromDoc.root.path]), b = try SegProcess.run(["run", example.root.path])
+        XCTAssertEqual(a.status, 0, a.stderr)
+        func table(_ s: String) -> String { s.components(separatedBy: "\n").dropFirst().joined(separator: "\n") }
+        XCTAssertEqual(table(a.stdout), table(b.stdout))
+        XCTAssertTrue(a.stdout.contains("Champions"), a.stdout)
+    }
 }
