@@ -120,6 +120,27 @@ final class DataShapesCLITests: XCTestCase {
         XCTAssertTrue(csv.contains("(all),since_last,max,90"), csv)
     }
 
+    /// A customers file joined onto a derived population adds its columns by id, padding kept ('7' is not '007').
+    func testJoinOntoADerivedPopulation() throws {
+        let ws = try TempWorkspace(files: [
+            "plugins/spend_band.lua": spendCriterion,
+            "data/tx.csv": "cust,day,amount\n007,2024-01-05,3\n7,2024-01-01,1\n008,2024-02-10,2\n",
+            "data/people.csv": "cust,spend\n7,50\n007,1\n008,10\n",
+            "segmentations/d.yaml": """
+            population: { from: tx, id: cust }
+            as_of: 2024-03-31
+            datasets:
+              tx: { file: data/tx.csv }
+              people: { file: data/people.csv, join: cust }
+            criteria: [spend_band]
+            """,
+        ])
+        defer { ws.remove() }
+        let r = try SegProcess.run(["run", ws.root.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(try membership(ws), "cust,segment\n007,small\n7,big\n008,big\n")
+    }
+
     /// Semicolons with decimal commas, pipes and tabs, each read through a definition.
     func testDelimitersAndDecimalCommaThroughARun() throws {
         let cases: [(String, String, String)] = [
