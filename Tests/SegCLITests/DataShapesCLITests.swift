@@ -141,6 +141,27 @@ final class DataShapesCLITests: XCTestCase {
         XCTAssertEqual(try membership(ws), "cust,segment\n007,small\n7,big\n008,big\n")
     }
 
+    /// A misspelt population.id, population.date or population.from: the definition's line and a did-you-mean.
+    func testDerivedPopulationMistakesNameTheirLine() throws {
+        let cases: [(String, String)] = [
+            ("{ from: tx, id: cst }", "d.yaml:1: population.id names column 'cst', which dataset 'tx' does not have; did you mean 'cust'? columns: cust, day, amount"),
+            ("{ from: tx, id: cust, date: dy }", "d.yaml:1: population.date names column 'dy', which dataset 'tx' does not have; did you mean 'day'?"),
+            ("{ from: txs, id: cust }", "d.yaml:1: population 'txs' is not one of the datasets; did you mean 'tx'?"),
+            ("{ id: cust }", "d.yaml:1: 'population' needs 'from: <dataset>'"),
+            ("{ from: tx, id: cust }\nid: customer", "d.yaml:1: population.id is 'cust' but id is 'customer'"),
+        ]
+        for (population, expected) in cases {
+            let ws = try TempWorkspace(files: [
+                "data/tx.csv": "cust,day,amount\n1,2024-01-05,3\n",
+                "segmentations/d.yaml": "population: \(population)\nas_of: 2024-03-31\ndatasets:\n  tx: { file: data/tx.csv }\ncriteria: [rfm]\n",
+            ])
+            defer { ws.remove() }
+            let r = try SegProcess.run(["run", ws.root.path])
+            XCTAssertEqual(r.status, 2, population)
+            XCTAssertTrue(r.stderr.contains(expected), "\(population): \(r.stderr)")
+        }
+    }
+
     /// Semicolons with decimal commas, pipes and tabs, each read through a definition.
     func testDelimitersAndDecimalCommaThroughARun() throws {
         let cases: [(String, String, String)] = [
