@@ -141,6 +141,18 @@ final class DataShapesCLITests: XCTestCase {
         XCTAssertEqual(try membership(ws), "cust,segment\n007,small\n7,big\n008,big\n")
     }
 
+    /// The CDNOW file read without its layout: the error says which options read it.
+    func testAFileReadWithoutItsLayoutSaysWhichOptionsReadIt() throws {
+        let ws = try TempWorkspace(files: [
+            "data/tx.txt": "00001 19970101  1  11.77\n00002 19970102  1  12.00\n",
+            "segmentations/d.yaml": "population: { from: tx, id: customer_id }\nas_of: 1997-12-31\ndatasets:\n  tx: { file: data/tx.txt }\ncriteria: [rfm]\n",
+        ])
+        defer { ws.remove() }
+        let r = try SegProcess.run(["run", ws.root.path])
+        XCTAssertEqual(r.status, 2)
+        XCTAssertTrue(r.stderr.contains("d.yaml:1: population.id names column 'customer_id', which dataset 'tx' does not have; columns: 00001 19970101  1  11.77. The file reads as one column, so its fields are probably separated by something else: give the dataset delimiter: whitespace, and for a file without a header line header: false and columns: [...]"), r.stderr)
+    }
+
     /// A misspelt population.id, population.date or population.from: the definition's line and a did-you-mean.
     func testDerivedPopulationMistakesNameTheirLine() throws {
         let cases: [(String, String)] = [
