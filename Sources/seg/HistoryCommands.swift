@@ -30,7 +30,8 @@ struct ImportCommand: ParsableCommand {
     /// The layout the options give.
     var format: TextFormat {
         TextFormat(delimiter: delimiter.flatMap(TextFormat.delimiter(named:)), header: header,
-                   columns: columns.map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) },
+                   columns: columns.map { $0.split(separator: ",", omittingEmptySubsequences: false)
+                       .map { $0.trimmingCharacters(in: .whitespaces) } },
                    decimalComma: decimal == ",")
     }
 

@@ -39,7 +39,7 @@ package enum PopulationBuilder {
                 owner[r] = k
             }
         }
-        var columns = [Column(name: id, storage: .string(codes: (0..<Int32(names.count)).map { $0 }, dictionary: names))]
+        var columns = [Column(name: id, storage: .string(codes: Array(0..<Int32(names.count)), dictionary: names))]
         if let date {
             guard let dateColumn = table[date] else { throw absent(date, table, origin) }
             guard case .date(let days) = dateColumn.storage else {
