@@ -47,6 +47,11 @@ public struct Definition: Sendable, Equatable {
     /// `features.rfm.amount`, `features.days_since.signup_date`, `profile.numeric[0]`, `profile.monetary`), so a
     /// name the data turns out not to have is reported where it was written. See `line(of:)`.
     public var lines: [String: Int] = [:]
+    /// The population derived from a dataset's distinct ids (`population: { from: …, id: … }`), nil for a
+    /// customers dataset; `population` then names the `from` dataset.
+    public var derivedPopulation: DerivedPopulation?
+    /// `population.id` as written, when given there.
+    var populationID: String?
 
     public static func == (a: Definition, b: Definition) -> Bool { a.text == b.text && a.file == b.file }
 }
@@ -89,6 +94,8 @@ public struct DatasetSpec: Sendable, Equatable {
     public var sourcePin = PluginPin()
     /// Column type overrides.
     public var schema: [String: ColumnType]
+    /// How its delimited text is laid out: `delimiter:`, `header:`, `columns:`, `decimal:` (default: by extension).
+    public var format = TextFormat()
     /// Columns tagged `pii: true` in the schema, sorted: usable by plugins, never profiled or exported.
     public var pii: [String] = []
     /// Date columns written in other formats (`format:` in the schema), tried in order; their `schema` type is `date`.
@@ -175,7 +182,7 @@ extension Definition {
             switch key {
             case "name": def.name = try y.string(node, key)
             case "description": def.description = try y.string(node, key)
-            case "population": def.population = try y.string(node, key)
+            case "population": try parsePopulation(node, y, into: &def)
             case "id": def.id = try y.string(node, key)
             case "datasets": def.datasets = try parseDatasets(node, y, lines: &def.lines)
             case "features": try parseFeatures(node, y, into: &def)
@@ -207,7 +214,9 @@ extension Definition {
             default: break
             }
         }
+        try settleID(&def, seen: seen)
         for required in ["population", "id", "datasets", "criteria"] where !seen.contains(required) {
+            if required == "id", !def.id.isEmpty { continue }
             throw DefinitionError(file: file, "the required field '\(required)' is missing")
         }
         guard def.name.range(of: "^[A-Za-z0-9][A-Za-z0-9_.-]*$", options: .regularExpression) != nil else {
@@ -259,6 +268,7 @@ extension Definition {
                     lines["\(path).join"] = v.mark?.line
                 case "clean": d.clean = try CleanStep.parseList(v, "\(path).clean", y)
                 case "invalid_utf8": d.replaceInvalidUTF8 = try parseInvalidUTF8(v, "\(path).invalid_utf8", y)
+                case _ where formatKeys.contains(k): try parseFormatKey(k, v, path, y, into: &d.format)
                 case "schema":
                     // Each entry's line is its key's: in the long form the value starts on the next line.
                     var keyLines: [String: Int] = [:]
@@ -279,6 +289,7 @@ extension Definition {
             if [d.file, d.source, d.imported].compactMap({ $0 }).count != 1 {
                 throw y.error(spec, "dataset '\(name)' needs exactly one of 'file' (a CSV/JSONL file), 'dataset' (a dataset imported with seg import) or 'source' (a source plugin)")
             }
+            try checkFormat(d, spec, path, y)
             if d.source == nil, d.sourcePin != PluginPin() {
                 throw DefinitionError(file: y.file, line: d.sourcePin.libraryLine ?? d.sourcePin.versionLine,
                                       "'\(path)' has 'library' or 'version', which pick a source plugin; this dataset has no 'source'")

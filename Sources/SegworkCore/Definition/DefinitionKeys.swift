@@ -5,7 +5,7 @@ extension Definition {
                                     "combine", "scorers", "profile", "exports", "as_of", "gates", "scorecard", "membership"]
     /// Every key of one dataset under `datasets:`.
     package static let datasetKeys = ["file", "source", "dataset", "params", "schema", "join", "clean", "invalid_utf8"]
-        + PluginPin.keys
+        + formatKeys + PluginPin.keys
     /// Every key of `features:`.
     package static let featuresKeys = ["rfm", "days_since"]
     /// Every key of `features.rfm`.
