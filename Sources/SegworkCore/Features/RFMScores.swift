@@ -30,15 +30,17 @@ package enum RFMScores {
         let composite: Column.Storage
         switch options.compose ?? .digits {
         case .digits:
+            // Scores are 1…9 (bins <= 9, cuts <= 8 points), so 100 R + 10 F + M names the text: one code each.
             var codes = [Int32](repeating: 0, count: n)
             var dictionary: [String] = [""]
-            var code: [String: Int32] = [:]
+            var code = [Int32](repeating: -1, count: 1000)
             for i in buyers {
-                let text = "\(rs[i])\(fs[i])\(ms[i])"
-                if let c = code[text] { codes[i] = c; continue }
-                code[text] = Int32(dictionary.count)
-                codes[i] = Int32(dictionary.count)
-                dictionary.append(text)
+                let key = Int(100 * rs[i] + 10 * fs[i] + ms[i])
+                if code[key] < 0 {
+                    code[key] = Int32(dictionary.count)
+                    dictionary.append("\(rs[i])\(fs[i])\(ms[i])")
+                }
+                codes[i] = code[key]
             }
             composite = .string(codes: codes, dictionary: dictionary)
         case .weighted: composite = .integer((0..<n).map { 100 * rs[$0] + 10 * fs[$0] + ms[$0] })

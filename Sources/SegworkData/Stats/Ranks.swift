@@ -2,28 +2,30 @@
 ///
 /// Every function takes finite values only (callers leave missing values out); ranks are 1-based doubles.
 package enum Ranks {
-    /// One value with its tie-break key and position, sorted by value, then tie key, then position.
+    /// One value and its place in tie order.
     private struct Entry {
         var value: Double
-        var tie: Int32
-        var index: Int32
+        var place: UInt32
     }
 
     /// Positions `0..<values.count` in ascending order of value; equal values in ascending order of `tie[i]`
-    /// (when given), then of position. This is the order pandas' `rank(method="first")` numbers in.
+    /// (non-negative; when given), then of position. This is the order pandas' `rank(method="first")` numbers in.
+    /// Tie order is settled first (one sort of packed integers), so the main sort compares a value and one integer.
     package static func order(_ values: [Double], tie: [Int32]? = nil) -> [Int32] {
         precondition(tie == nil || tie!.count == values.count, "one tie key per value")
-        var entries = [Entry]()
-        entries.reserveCapacity(values.count)
-        for i in values.indices {
-            entries.append(Entry(value: values[i], tie: tie?[i] ?? 0, index: Int32(i)))
+        let n = values.count
+        // byPlace[k]: the position that comes k-th in (tie, position) order.
+        var byPlace: [Int32]
+        if let tie {
+            var keys = (0..<n).map { UInt64(UInt32(bitPattern: tie[$0])) << 32 | UInt64($0) }
+            keys.sort()
+            byPlace = keys.map { Int32(truncatingIfNeeded: $0) }
+        } else {
+            byPlace = (0..<n).map { Int32($0) }
         }
-        entries.sort { a, b in
-            if a.value != b.value { return a.value < b.value }
-            if a.tie != b.tie { return a.tie < b.tie }
-            return a.index < b.index
-        }
-        return entries.map(\.index)
+        var entries = byPlace.enumerated().map { Entry(value: values[Int($0.element)], place: UInt32($0.offset)) }
+        entries.sort { a, b in a.value < b.value || (a.value == b.value && a.place < b.place) }
+        return entries.map { byPlace[Int($0.place)] }
     }
 
     /// pandas `rank(method="first")`: 1…n, equal values numbered in ascending `tie` order (or position order).
