@@ -73,3 +73,15 @@ final class RankBinsTests: XCTestCase {
                        [1, 1, 2, 2, 3, 3, 4, 4, 5, 5])
     }
 }
+
+extension RankBinsTests {
+    func testWholeNumberAndFractionalPathsOrderAlike() {
+        // Whole numbers take the packed-integer sort, anything else the general one: same rule either way.
+        let whole: [Double] = [4, 0, 4, 2, 0, 4]
+        let tie: [Int32] = [3, 5, 1, 0, 2, 4]
+        XCTAssertEqual(Ranks.order(whole, tie: tie), [4, 1, 3, 2, 0, 5])
+        XCTAssertEqual(Ranks.order(whole.map { $0 + 0.5 }, tie: tie), [4, 1, 3, 2, 0, 5])
+        XCTAssertEqual(Ranks.order(whole), [1, 4, 3, 0, 2, 5])
+        XCTAssertEqual(Ranks.order(whole.map { $0 - 10 }), [1, 4, 3, 0, 2, 5])
+    }
+}

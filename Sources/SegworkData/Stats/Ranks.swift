@@ -23,6 +23,12 @@ package enum Ranks {
         } else {
             byPlace = (0..<n).map { Int32($0) }
         }
+        // Whole numbers from 0 to 2^32 - 1 (recency, frequency): value and place packed into one integer each.
+        if values.allSatisfy({ $0 >= 0 && $0 < 4_294_967_296 && $0 == $0.rounded(.down) }) {
+            var keys = (0..<n).map { k in UInt64(values[Int(byPlace[k])]) << 32 | UInt64(k) }
+            keys.sort()
+            return keys.map { byPlace[Int(UInt32(truncatingIfNeeded: $0))] }
+        }
         var entries = byPlace.enumerated().map { Entry(value: values[Int($0.element)], place: UInt32($0.offset)) }
         entries.sort { a, b in a.value < b.value || (a.value == b.value && a.place < b.place) }
         return entries.map { byPlace[Int($0.place)] }
