@@ -46,7 +46,7 @@ final class PluginLibraryTests: XCTestCase {
             }
         }
         XCTAssertEqual(names.sorted(), ["demographic_bands", "legacy_pipe", "lifecycle", "nps", "phone_e164", "rfm",
-                                        "value_score"])
+                                        "rfm_segments", "value_score"])
     }
 
     func testEveryPluginIsListedInTheReadme() throws {
