@@ -49,7 +49,7 @@ final class PluginLibraryTests: XCTestCase {
                                         "churn_risk", "city_tier", "csat", "demographic_bands", "dominant_category",
                                         "engagement", "firmographic", "geo_region", "legacy_pipe", "life_stage",
                                         "lifecycle", "lifecycle_stages", "nps", "order_value", "phone_e164",
-                                        "purchase_frequency", "rfm", "tech_adoption", "value_score", "value_tier"])
+                                        "purchase_frequency", "rfm", "rfm_segments", "tech_adoption", "value_score", "value_tier"])
     }
 
     func testEveryPluginIsListedInTheReadme() throws {

@@ -123,6 +123,8 @@ public struct RFMSpec: Sendable, Equatable {
     public var date: String
     /// Its amount column.
     public var amount: String
+    /// Reference date, frequency, monetary and scoring options, and the preset (Definition/RFMOptions.swift).
+    package var options = RFMOptions()
 }
 
 /// A criterion or scorer used by a definition.
@@ -302,15 +304,18 @@ extension Definition {
         for (k, v) in try y.mapping(node, "features", known: featuresKeys) {
             if k == "rfm" {
                 var f: [String: String] = [:]
+                var options: [(key: String, value: Node)] = []
                 for (fk, fv) in try y.mapping(v, "features.rfm", known: rfmKeys) {
-                    f[fk] = try y.string(fv, "features.rfm.\(fk)")
                     def.lines["features.rfm.\(fk)"] = fv.mark?.line
+                    if RFMOptions.keys.contains(fk) { options.append((fk, fv)); continue }
+                    f[fk] = try y.string(fv, "features.rfm.\(fk)")
                 }
                 for req in ["transactions", "customer", "date", "amount"] where f[req] == nil {
                     throw y.error(v, "'features.rfm' needs '\(req)'")
                 }
                 def.rfm = RFMSpec(transactions: f["transactions"]!, customer: f["customer"]!, order: f["order"],
-                                  date: f["date"]!, amount: f["amount"]!)
+                                  date: f["date"]!, amount: f["amount"]!,
+                                  options: try RFMOptions.parse(options, y, hasOrder: f["order"] != nil))
             } else {
                 def.daysSince = try y.mapping(v, "features.days_since").map { col, out in
                     def.lines["features.days_since.\(col)"] = out.mark?.line

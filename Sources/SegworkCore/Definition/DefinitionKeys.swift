@@ -9,7 +9,7 @@ extension Definition {
     /// Every key of `features:`.
     package static let featuresKeys = ["rfm", "days_since"]
     /// Every key of `features.rfm`.
-    package static let rfmKeys = ["transactions", "customer", "order", "date", "amount"]
+    package static let rfmKeys = ["transactions", "customer", "order", "date", "amount"] + RFMOptions.keys
     /// Every key of one item of `criteria:` or `scorers:` in its long form.
     package static let pluginUseKeys = ["plugin", "params", "columns", "labels"] + PluginPin.keys
     /// Every key of `profile:`.

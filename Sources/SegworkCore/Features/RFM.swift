@@ -2,12 +2,15 @@ import SegworkData
 /// Recency, frequency and monetary value per customer, derived from a transactions dataset.
 ///
 /// - recency_days: days from the customer's latest transaction on or before the reference date to that date;
-/// - frequency: distinct order ids (or transaction rows when no order column is given);
-/// - monetary: sum of amounts (missing amounts count as 0 but the order still counts).
+/// - frequency: distinct order ids (or transaction rows when no order column is given), or what
+///   `features.rfm.frequency` says (rows, orders, distinct days, weeks, months or years);
+/// - monetary: sum of amounts (missing amounts count as 0 but the order still counts), or with `monetary: mean`
+///   that sum divided by frequency.
 /// Transactions after the reference date, or without a customer id or date, are left out and counted.
-/// Customers without transactions keep missing values in all three columns.
+/// Customers without transactions keep missing values in all three columns (and in the scores, when
+/// scoring is on: see `RFMScores`).
 package struct RFMResult: Sendable {
-    /// The three new columns, in the order recency_days, frequency, monetary.
+    /// The new columns: recency_days, frequency, monetary, then (scoring on) r_score, f_score, m_score, rfm_score.
     public var columns: [Column]
     /// The reference date used.
     public var asOf: CivilDate
@@ -32,9 +35,11 @@ package enum RFMFeature {
     public static let outputs = ["recency_days", "frequency", "monetary"]
 
     /// Computes the features for `population` (ids in `ids`) from `transactions`.
-    /// `asOf` nil means the latest transaction date.
+    /// The reference date is, first to last: `asOf` (`--as-of`), `features.rfm.reference`, `definitionAsOf`
+    /// (`as_of:`), the preset's reference, the latest transaction date.
     public static func compute(ids: Column, idOrigin: String, transactions: Table, origin: String,
-                               spec: RFMSpec, asOf: CivilDate?) throws -> RFMResult {
+                               spec: RFMSpec, asOf: CivilDate?, definitionAsOf: CivilDate? = nil) throws -> RFMResult {
+        let options = spec.options.merged()
         func col(_ name: String, _ role: String) throws -> Column {
             guard let c = transactions[name] else {
                 throw DataError(file: origin, line: nil, column: name,
@@ -81,15 +86,17 @@ package enum RFMFeature {
         let dateValid = dateCol.validity
         @inline(__always) func isSet(_ bits: Bitmap?, _ i: Int) -> Bool { bits.map { $0[i] } ?? true }
 
+        let chosen = asOf.map { .date($0) } ?? spec.options.reference ?? definitionAsOf.map { .date($0) }
+            ?? options.reference ?? .last
         var reference: Int32
-        if let asOf { reference = asOf.days } else {
+        if case .date(let d) = chosen { reference = d.days } else {
             var latest = Int32.min
             for i in 0..<tn where isSet(dateValid, i) && owner[i] >= 0 { latest = max(latest, dates[i]) }
             guard latest != Int32.min else {
                 throw DataError(file: origin, line: nil, column: spec.date,
                                 message: "no transaction matches a customer, so there is no latest date to use; pass --as-of YYYY-MM-DD")
             }
-            reference = latest
+            reference = chosen == .dayAfter ? latest + 1 : latest
         }
 
         // Amounts as doubles (integers converted exactly as `Column.double(at:)` does); missing or non-finite add 0.
@@ -115,21 +122,30 @@ package enum RFMFeature {
             let a = amounts[i]
             if a.isFinite && isSet(amountValid, i) { acc[ci].money += a }
             acc[ci].rows += 1
-            // From here on owner[i] >= 0 means: row i's order id is counted for customer c.
-            if !isSet(orderValid, i) { owner[i] = -1 }
         }
+        // From here on owner[i] >= 0 means: row i counts for customer owner[i].
         var freq: [Int64]
-        if let orderCol {
-            freq = DistinctOrders.count(owner: owner, customers: n, orders: orderCol)
-        } else {
+        switch options.frequency ?? (orderCol != nil ? .orders : .rows) {
+        case .rows:
             freq = acc.map { Int64($0.rows) }
+        case .orders:
+            guard let orderCol else { preconditionFailure("frequency: orders without an order column is refused when parsed") }
+            // Only rows with an order id count an order.
+            for i in 0..<tn where owner[i] >= 0 && !isSet(orderValid, i) { owner[i] = -1 }
+            freq = DistinctOrders.count(owner: owner, customers: n, orders: orderCol)
+        case let period:
+            let keys = Column(name: "", storage: .integer(periodKeys(dates, owner: owner, period: period)))
+            freq = DistinctOrders.count(owner: owner, customers: n, orders: keys)
         }
         var valid = Bitmap(count: n, allSet: true)
         var recency = [Int64](repeating: 0, count: n)
         var money = [Double](repeating: 0, count: n)
         for i in 0..<n {
             if acc[i].last == Int32.min { valid[i] = false; freq[i] = 0 }
-            else { recency[i] = Int64(reference - acc[i].last); money[i] = acc[i].money }
+            else {
+                recency[i] = Int64(reference - acc[i].last)
+                money[i] = options.monetary == .mean ? (freq[i] > 0 ? acc[i].money / Double(freq[i]) : 0) : acc[i].money
+            }
             // Every amount is finite, but a sum can still overflow: plugins never see an infinite monetary.
             if !money[i].isFinite {
                 throw DataError(file: origin, line: nil, column: spec.amount,
@@ -137,11 +153,36 @@ package enum RFMFeature {
                                     + "the range of a number (±1.7976931348623157e308); check the amounts")
             }
         }
-        return RFMResult(columns: [Column(name: "recency_days", storage: .integer(recency), validity: valid),
-                                   Column(name: "frequency", storage: .integer(freq), validity: valid),
-                                   Column(name: "monetary", storage: .double(money), validity: valid)],
+        var columns = [Column(name: "recency_days", storage: .integer(recency), validity: valid),
+                       Column(name: "frequency", storage: .integer(freq), validity: valid),
+                       Column(name: "monetary", storage: .double(money), validity: valid)]
+        if spec.options.scoresOn {
+            columns += RFMScores.columns(recency: recency, frequency: freq, monetary: money, valid: valid, ids: ids,
+                                         options: options)
+        }
+        return RFMResult(columns: columns,
                          asOf: CivilDate(days: reference), used: used, afterAsOf: after, unmatched: unmatched)
     }
+}
+
+/// The period (day, Monday-to-Sunday week, month or year) of each counted row, as a number; 0 for other rows.
+private func periodKeys(_ dates: [Int32], owner: [Int32], period: RFMOptions.Frequency) -> [Int64] {
+    var keys = [Int64](repeating: 0, count: dates.count)
+    for i in dates.indices where owner[i] >= 0 {
+        let d = dates[i]
+        switch period {
+        case .weeks:
+            // 1970-01-01 (day 0) was a Thursday: day -3 is the Monday that starts week 0.
+            let shifted = Int64(d) + 3
+            keys[i] = shifted >= 0 ? shifted / 7 : (shifted - 6) / 7
+        case .months:
+            let c = CivilDate(days: d)
+            keys[i] = Int64(c.year) * 12 + Int64(c.month - 1)
+        case .years: keys[i] = Int64(CivilDate(days: d).year)
+        default: keys[i] = Int64(d)
+        }
+    }
+    return keys
 }
 
 /// `days_since`: days from each value of a date column to the reference date (negative for later dates).

@@ -174,7 +174,7 @@ struct DatasetStage {
                                                owner: "dataset '\(rfm.transactions)'")
             }
             let result = try RFMFeature.compute(ids: ids, idOrigin: popOrigin, transactions: tx, origin: origin,
-                                                spec: rfm, asOf: reference)
+                                                spec: rfm, asOf: requested, definitionAsOf: definition.asOf)
             reference = result.asOf
             for c in result.columns { try addFeature(c, to: &table) }
             if result.afterAsOf > 0 { notes.append("\(result.afterAsOf) transactions after \(result.asOf) were left out") }

@@ -353,7 +353,8 @@ package struct Runner: Sendable {
         if numeric.isEmpty {
             numeric = (def.rfm != nil ? RFMFeature.outputs : []) + def.daysSince.map(\.output) + scores
         }
-        let monetary = def.profile.monetary ?? (def.rfm != nil ? "monetary" : nil)
+        // RFM's monetary is revenue only as a sum (`monetary: mean` is spend per order, day …).
+        let monetary = def.profile.monetary ?? (def.rfm.map { $0.options.merged().monetary != .mean } == true ? "monetary" : nil)
         func type(_ name: String) -> ColumnType? { scores.contains(name) ? .double : table[name]?.type }
         let names = (table.columnNames + scores).sorted()
         let available = names.joined(separator: ", ")
