@@ -60,7 +60,7 @@ extension Exporter {
             return row
         })
 
-        r.scorecard?.markdown(into: &md)
+        r.scorecard?.markdown(into: &md, monetary: r.monetary)
         md.line("## Segments")
         md.line()
         for p in groups {

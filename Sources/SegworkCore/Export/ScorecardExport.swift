@@ -22,21 +22,25 @@ extension Scorecard {
         return out + warnings.filter { $0.segment == label }.map { ("warning", $0.kind) }
     }
 
-    /// The "Scorecard" section of profiles.md.
-    func markdown(into md: inout MarkdownText) {
+    /// The "Scorecard" section of profiles.md; the money columns only with a monetary column.
+    func markdown(into md: inout MarkdownText, monetary: String?) {
         md.line("## Scorecard")
         md.line()
         let weights = ScorecardSpec.metrics.map { "\($0) \(formatDouble(self.weights[$0] ?? 0))" }.joined(separator: ", ")
         md.line("Score 0–100: each weighted metric scaled from the lowest segment (0) to the highest (100), then averaged with the weights \(md.escape(weights)). Growth is against \(md.escape(previous ?? "no earlier version")).")
         md.line()
-        md.table(["rank", "segment", "customers", "share", "revenue share", "value per customer", "orders", "avg order value", "growth", "score"],
-                 align: [.right, .left] + Array(repeating: .right, count: 8),
+        let money = monetary != nil
+        var header = ["rank", "segment", "customers", "share"]
+        if money { header += ["revenue share", "value per customer"] }
+        if orders != nil { header += ["orders"] + (money ? ["avg order value"] : []) }
+        header += ["growth", "score"]
+        md.table(header, align: [.right, .left] + Array(repeating: .right, count: header.count - 2),
                  rows: segments.sorted { ($0.rank ?? .max, $0.count) < ($1.rank ?? .max, $1.count) }.map { s in
-                     [s.rank.map(String.init) ?? "-", s.label, String(s.count), MarkdownText.percent(s.share),
-                      MarkdownText.percent(s.revenueShare), MarkdownText.money(s.valuePerCustomer),
-                      MarkdownText.statistic(s.orders, date: false), MarkdownText.money(s.aov),
-                      s.previousCount == nil ? (previous == nil ? "-" : "new") : Self.signedPercent(s.growth),
-                      MarkdownText.fixed(s.score, decimals: 1)]
+                     var row = [s.rank.map(String.init) ?? "-", s.label, String(s.count), MarkdownText.percent(s.share)]
+                     if money { row += [MarkdownText.percent(s.revenueShare), MarkdownText.money(s.valuePerCustomer)] }
+                     if orders != nil { row += [MarkdownText.statistic(s.orders, date: false)] + (money ? [MarkdownText.money(s.aov)] : []) }
+                     return row + [s.previousCount == nil ? (previous == nil ? "-" : "new") : Self.signedPercent(s.growth),
+                                   MarkdownText.fixed(s.score, decimals: 1)]
                  })
         if !vanished.isEmpty {
             md.line("Gone since \(md.escape(previous ?? "")): " + vanished.map { "\(md.escape($0.label)) (\($0.previousCount) customers)" }.joined(separator: ", "))
@@ -47,6 +51,19 @@ extension Scorecard {
         if warnings.isEmpty { md.line("_none_") }
         for w in warnings { md.line("- " + md.escape(w.message)) }
         md.line()
+    }
+
+    /// The run notes for the warnings: one line for all small segments, one per other warning.
+    var notes: [String] {
+        let small = warnings.filter { $0.kind == "small_segment" }
+        var out = warnings.filter { $0.kind != "small_segment" }.map(\.message)
+        if small.count > 1 {
+            let list = segments.filter { s in small.contains { $0.segment == s.label } }.map { "'\($0.label)' (\($0.count))" }
+            out.insert("\(small.count) segments are too small to act on or to profile reliably (see scorecard: min_size, min_share): \(list.joined(separator: ", ")); merge them into neighbouring segments, or lower the limits", at: 0)
+        } else if let one = small.first {
+            out.insert(one.message, at: 0)
+        }
+        return out
     }
 
     /// `+12.5%` / `-3.0%`, or `-` when undefined.

@@ -208,7 +208,7 @@ package struct Runner: Sendable {
         let dir = workspace.exportDirectory(definition: definition.name, folder: runID)
         let ruleSet = RuleSetCheck.notes(outcomes, combine: definition.combine, rows: data.table.rowCount)
         var result = RunResult(definition: definition, report: report, files: files, membership: membership,
-                               exportDirectory: dir, notes: pluginNotes + data.notes + ruleSet.map(\.message) + scorecard.warnings.map(\.message),
+                               exportDirectory: dir, notes: pluginNotes + data.notes + ruleSet.map(\.message) + scorecard.notes,
                                scoreColumns: scoreNames, seed: env.randomSeed, frozenTime: env.frozenTime ?? 0,
                                datasetFiles: data.files, pluginSources: sources)
         result.criteria = outcomes

@@ -17,7 +17,7 @@ package enum SegmentWarnings {
         }
         if segments.count >= 2, segments.count * spec.minSize > customers {
             out.append(SegmentWarning(kind: "too_many_segments", segment: nil, message:
-                "\(segments.count) segments for \(customers) customers: fewer than scorecard.min_size (\(spec.minSize)) customers per segment on average; use fewer bands or criteria, or combine: first_match instead of cross"))
+                "\(segments.count) segments for \(customers) customers: fewer than scorecard.min_size (\(spec.minSize)) customers per segment on average; use fewer or broader segments (fewer bands, labels merged with labels:, or combine: first_match instead of cross)"))
         }
         for p in profiles.segments where p.count > 0 && Double(p.count) > spec.maxShare * Double(customers) {
             let what = p.unassigned ? "no segment was given to" : "segment '\(p.label)' holds"
