@@ -7,7 +7,7 @@ extension Definition {
     package static let datasetKeys = ["file", "source", "dataset", "params", "schema", "join", "clean", "invalid_utf8"]
         + PluginPin.keys
     /// Every key of `features:`.
-    package static let featuresKeys = ["rfm", "days_since"]
+    package static let featuresKeys = ["rfm", "days_since", "clusters"]
     /// Every key of `features.rfm`.
     package static let rfmKeys = ["transactions", "customer", "order", "date", "amount"]
     /// Every key of one item of `criteria:` or `scorers:` in its long form.

@@ -16,6 +16,8 @@ struct DatasetStage {
     var progress: ReadProgress? = nil
     /// Keep only the first this many customers of the population, before joins and features (`seg try --limit`).
     var limit: Int? = nil
+    /// The clustering of the latest earlier version of this definition and its run id, whose cluster ids are kept.
+    var previousClusters: PreviousClusters? = nil
 
     /// The customer table with features, the inputs read, and the reference date.
     struct Output {
@@ -35,6 +37,8 @@ struct DatasetStage {
         var populationOrigin = ""
         /// The population's size before `limit` cut it, when it did.
         var limitedFrom: Int?
+        /// What `features.clusters` found, if the definition clusters.
+        var clusters: ClusterReport?
     }
 
     func run(asOf requested: CivilDate?) throws -> Output {
@@ -186,6 +190,7 @@ struct DatasetStage {
             }
             try addFeature(DaysSinceFeature.compute(c, output: output, asOf: asOf, origin: popOrigin), to: &table)
         }
+        let clusters = try ClusterFeature.add(definition, previousClusters, to: &table, notes: &notes)
         var limitedFrom: Int?
         if let limit, limit < table.rowCount {
             // The first `limit` customers in file order, after joins and features (so the reference date and the
@@ -199,7 +204,7 @@ struct DatasetStage {
         progress?.end()
         return Output(table: table, inputs: inputs, sourcePlugins: sources, asOf: asOf, notes: notes, files: files,
                       pluginSources: sourceFiles, cleaning: cleaning, populationOrigin: popOrigin,
-                      limitedFrom: limitedFrom)
+                      limitedFrom: limitedFrom, clusters: clusters)
     }
 
     /// Runs each dataset's `clean:` steps, in definition order, before anything is joined or derived. Records each

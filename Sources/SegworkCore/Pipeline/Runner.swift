@@ -25,6 +25,8 @@ package struct RunOptions: Sendable {
     package var keepTable = false
     /// Run the rule-set checks (`RuleSetCheck`) and add them to the notes.
     package var ruleChecks = true
+    /// The clustering of the latest earlier version of the definition, whose cluster ids this run keeps.
+    package var previousClusters: PreviousClusters?
     /// Creates options.
     public init(asOf: CivilDate? = nil, formats: [ExportFormat]? = nil, datasetFiles: [String: URL] = [:],
                 privacy: PrivacyOptions? = nil, progress: ReadProgress? = nil) {
@@ -99,9 +101,12 @@ package struct Runner: Sendable {
         var env = PluginEnvironment(limits: workspace.limits, fileRoot: workspace.root.path)
         env.randomSeed = Self.seed(definition.name)
         env.frozenTime = (options.asOf ?? definition.asOf).map { Int64($0.days) * 86_400 }
-        var data = try DatasetStage(workspace: workspace, definition: definition, catalog: catalog, environment: env,
-                                    fileOverrides: options.datasetFiles, importedNames: options.datasetNames,
-                                    progress: options.progress, limit: options.limit).run(asOf: options.asOf)
+        var stage = DatasetStage(workspace: workspace, definition: definition, catalog: catalog, environment: env,
+                                 fileOverrides: options.datasetFiles, importedNames: options.datasetNames,
+                                 progress: options.progress, limit: options.limit)
+        stage.previousClusters = options.previousClusters
+        var data = try stage.run(asOf: options.asOf)
+        let clusterModels = ClusterFeature.pluginModels(data.clusters)
         env.frozenTime = Int64(data.asOf.days) * 86_400
 
         // Load and configure every criterion and scorer, and check every column they read or the profile names,
@@ -130,7 +135,7 @@ package struct Runner: Sendable {
         for ((use, file, plugin), output) in zip(scorers, scoreNames) {
             options.progress?.begin("running scorer \(use.plugin)")
             let (inputs, params) = try prepare(plugin, use, data.table, personal: Set(definition.piiColumns),
-                                               file: definition.file)
+                                               file: definition.file, models: clusterModels)
             plugin.rowDescription = Self.describeRow(ids, data.table.rowLines, data.populationOrigin)
             var scores = try withCustomer(ids) { try plugin.score(columns: inputs, rowCount: data.table.rowCount) }
             // Infinite scores (a division by zero) count as missing, like NaN and nil: statistics stay finite.
@@ -143,7 +148,7 @@ package struct Runner: Sendable {
         for (use, file, plugin) in criteria {
             options.progress?.begin("running criterion \(use.plugin)")
             let (inputs, params) = try prepare(plugin, use, data.table, personal: Set(definition.piiColumns),
-                                               file: definition.file)
+                                               file: definition.file, models: clusterModels)
             plugin.rowDescription = Self.describeRow(ids, data.table.rowLines, data.populationOrigin)
             let labels = try withCustomer(ids) { try plugin.assign(columns: inputs, rowCount: data.table.rowCount) }
             try checkLabels(labels, plugin, ids)
@@ -179,10 +184,13 @@ package struct Runner: Sendable {
             let salt = hasher.map { "salt \($0.fingerprint)" } ?? "ids raw"
             runID = String(SHA256.hex("run \(runID)\n\(salt)\nmin_group_size \(minGroupSize ?? 0)").prefix(12))
         }
+        // Cluster ids kept from an earlier version depend on that version: it is part of what decides the output.
+        if let from = data.clusters?.idsFrom { runID = String(SHA256.hex("run \(runID)\ncluster ids from \(from)").prefix(12)) }
         let run = RunInfo(definition: definition.name, runID: runID, asOf: data.asOf.description,
                           segworkVersion: segworkVersion, inputs: data.inputs, plugins: pluginInfos,
                           combine: definition.combine.rawValue, customers: data.table.rowCount, privacy: privacy)
-        let report = ProfileReport(run: run, profiles: profiles)
+        var report = ProfileReport(run: run, profiles: profiles)
+        report.clusters = data.clusters
         var files = Exporter.profileFiles(report, formats: options.formats ?? definition.formats, cleaning: data.cleaning)
         if let cleaning = data.cleaning {
             files["cleaning.json"] = cleaning.json
@@ -306,9 +314,9 @@ package struct Runner: Sendable {
     /// seen the inputs' statistics (recorded before any row is processed, so a plugin that changes `p` while it
     /// runs cannot change what the run records).
     private func prepare(_ plugin: Plugin, _ use: PluginUse, _ table: Table, personal: Set<String>,
-                         file: String) throws -> ([ColumnInput], [String: PluginValue]) {
+                         file: String, models: [String: PluginValue] = [:]) throws -> ([ColumnInput], [String: PluginValue]) {
         let columns = plugin.manifest.uses.map { (field: $0, column: table[use.columns[$0] ?? $0]!) }
-        let params = try PluginLoader.prepare(plugin, columns: columns, personal: personal) {
+        let params = try PluginLoader.prepare(plugin, columns: columns, personal: personal, models: models) {
             DefinitionError.prepareRejected($0, overrides: use.params, lines: use.fieldLines, line: use.line, file: file)
         }
         return (columns.map { $0.column.pluginInput(as: $0.field) }, params)
