@@ -42,9 +42,10 @@ cases.append(case("skewed", X, 5, [3, 50, 100, 150, 200]))
 # Two-dimensional, stopped by max_iter before it converges.
 X = rng.normal(size=(150, 2)) * [3, 1]
 cases.append(case("capped", X, 3, [0, 1, 2], max_iter=2))
-# Integer grid with exact ties in distance, and a duplicated start so one cluster starts empty.
-X = np.array([[x, y] for x in range(6) for y in range(5)], dtype=float)
-cases.append(case("grid_empty", X, 3, [0, 0, 29]))
+# A grid (y stretched so no two rows are equally far from a centre) started from a duplicated centre: every row
+# ties between the two equal centres and goes to the first, so the second starts empty and takes the farthest row.
+X = np.array([[x, y * 1.37] for x in range(6) for y in range(5)], dtype=float)
+cases.append(case("grid_empty", X, 3, [0, 0, 27]))
 
 with open(os.path.join(here, "kmeans.json"), "w") as f:
     json.dump({"sklearn": sklearn.__version__, "numpy": np.__version__, "cases": cases}, f, separators=(",", ":"))

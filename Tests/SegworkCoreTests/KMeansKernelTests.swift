@@ -1,0 +1,110 @@
+import Foundation
+import XCTest
+@testable import SegworkData
+
+/// The k-means kernel, the silhouette and the Hungarian method against scikit-learn's own output
+/// (Fixtures/kmeans/kmeans.json, written by Fixtures/kmeans/generate.py) and hand-checked answers.
+final class KMeansKernelTests: XCTestCase {
+    struct Case: Decodable {
+        var name: String; var rows: Int; var cols: Int; var k: Int; var max_iter: Int; var tol: Double
+        var x: [Double]; var `init`: [Double]; var labels: [Int32]; var inertia: Double; var n_iter: Int
+        var centers: [Double]; var silhouette: Double?
+    }
+    struct Fixture: Decodable { var sklearn: String; var cases: [Case] }
+
+    static func fixture() throws -> Fixture {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/kmeans/kmeans.json")
+        return try JSONDecoder().decode(Fixture.self, from: Data(contentsOf: url))
+    }
+
+    /// Labels equal up to a renaming of the clusters (a one-to-one map).
+    func assertSamePartition(_ a: [Int32], _ b: [Int32], _ what: String) {
+        XCTAssertEqual(a.count, b.count, what)
+        var ab: [Int32: Int32] = [:], ba: [Int32: Int32] = [:]
+        for (x, y) in zip(a, b) {
+            if let m = ab[x], m != y { return XCTFail("\(what): cluster \(x) maps to \(m) and \(y)") }
+            if let m = ba[y], m != x { return XCTFail("\(what): cluster \(y) maps back to \(m) and \(x)") }
+            ab[x] = y; ba[y] = x
+        }
+    }
+
+    func testLloydMatchesScikitLearnFromTheSameStart() throws {
+        let f = try Self.fixture()
+        XCTAssertEqual(f.cases.count, 4)
+        for c in f.cases {
+            let tol = KMeans.tolerance(c.x, rows: c.rows, cols: c.cols, tol: c.tol)
+            let r = KMeans.lloyd(c.x, rows: c.rows, cols: c.cols, initial: c.`init`, maxIterations: c.max_iter, tolerance: tol)
+            XCTAssertEqual(r.inertia, c.inertia, accuracy: 1e-6 * c.inertia, "\(c.name): inertia")
+            assertSamePartition(r.labels, c.labels, c.name)
+            XCTAssertEqual(r.iterations, c.n_iter, "\(c.name): iterations")
+            for (a, b) in zip(r.centers, c.centers) { XCTAssertEqual(a, b, accuracy: 1e-9 * max(1, abs(b)), "\(c.name): centres") }
+        }
+    }
+
+    func testSilhouetteMatchesScikitLearn() throws {
+        for c in try Self.fixture().cases {
+            let s = Silhouette.score(c.x, rows: c.rows, cols: c.cols, labels: c.labels, k: c.k)
+            XCTAssertEqual(try XCTUnwrap(s), try XCTUnwrap(c.silhouette), accuracy: 1e-12, c.name)
+        }
+        // A row alone in its cluster scores 0; fewer than two clusters has no silhouette.
+        XCTAssertEqual(try XCTUnwrap(Silhouette.score([0, 1, 10], rows: 3, cols: 1, labels: [0, 0, 1], k: 2)),
+                       ((10.0 - 1) / 10 + (9.0 - 1) / 9 + 0) / 3, accuracy: 1e-15)
+        XCTAssertNil(Silhouette.score([0, 1, 2], rows: 3, cols: 1, labels: [0, 0, 0], k: 1))
+    }
+
+    func testSeededFitsAreDeterministicAndFindClearBlobs() {
+        // 3 blobs of 7,000 rows each (several parallel blocks), in 2-D.
+        var rng = SplitMix64(seed: 7)
+        var x: [Double] = []
+        for centre in [(0.0, 0.0), (10.0, 0.0), (0.0, 10.0)] {
+            for _ in 0..<7000 { x += [centre.0 + rng.unit() * 2, centre.1 + rng.unit() * 2] }
+        }
+        let a = KMeans.fit(x, rows: 21000, cols: 2, k: 3, seed: 42)
+        let b = KMeans.fit(x, rows: 21000, cols: 2, k: 3, seed: 42)
+        XCTAssertEqual(a, b)
+        XCTAssertEqual(Set(a.labels[0..<7000]).count, 1)
+        XCTAssertEqual(Set(a.labels).count, 3)
+        XCTAssertNotEqual(a.labels[0], a.labels[7000]); XCTAssertNotEqual(a.labels[7000], a.labels[14000])
+        // Restarts keep the least inertia, so more restarts are never worse.
+        XCTAssertLessThanOrEqual(KMeans.fit(x, rows: 21000, cols: 2, k: 5, seed: 1, restarts: 3).inertia,
+                                 KMeans.fit(x, rows: 21000, cols: 2, k: 5, seed: 1, restarts: 1).inertia)
+    }
+
+    func testSplitMix64ReferenceValues() {
+        // The reference implementation (Vigna's splitmix64.c) from state 0.
+        var r = SplitMix64(seed: 0)
+        XCTAssertEqual(r.next(), 0xE220_A839_7B1D_CDAF)
+        XCTAssertEqual(r.next(), 0x6E78_9E6A_A1B9_65F4)
+        var s = SplitMix64(seed: 3)
+        let sample = s.sample(5, of: 100)
+        XCTAssertEqual(sample.count, 5); XCTAssertEqual(Set(sample).count, 5); XCTAssertEqual(sample, sample.sorted())
+        XCTAssertEqual(s.sample(10, of: 4), [0, 1, 2, 3])
+    }
+
+    func testHungarianOnHandCheckedMatrices() {
+        // Rows → columns; the least total is 5 (row 0 → 1, row 1 → 0, row 2 → 2: 1 + 2 + 2).
+        XCTAssertEqual(Hungarian.assign([4, 1, 3,
+                                         2, 0, 5,
+                                         3, 2, 2], rows: 3, cols: 3), [1, 0, 2])
+        // The greedy choice (row 0 → column 0, cost 1) is wrong: 1 + 100 > 2 + 3.
+        XCTAssertEqual(Hungarian.assign([1, 2,
+                                         3, 100], rows: 2, cols: 2), [1, 0])
+        // More columns than rows: the cheapest distinct columns.
+        XCTAssertEqual(Hungarian.assign([9, 1, 9, 9,
+                                         9, 1, 2, 9], rows: 2, cols: 4), [1, 2])
+        // More rows than columns: one row stays unmatched (rows 0 → 1 and 1 → 0 cost 1 in all).
+        XCTAssertEqual(Hungarian.assign([5, 1, 0, 9, 2, 2], rows: 3, cols: 2), [1, 0, -1])
+        // A 4 × 4 case checked against every permutation.
+        let cost: [Double] = [7, 53, 183, 439, 497, 383, 563, 79, 627, 343, 773, 959, 447, 283, 463, 29]
+        let got = Hungarian.assign(cost, rows: 4, cols: 4)
+        func total(_ p: [Int]) -> Double { p.enumerated().reduce(0) { $0 + cost[$1.offset * 4 + $1.element] } }
+        var best = Double.infinity
+        func permute(_ a: [Int], _ rest: [Int]) {
+            if rest.isEmpty { best = min(best, total(a)); return }
+            for (i, x) in rest.enumerated() { var r = rest; r.remove(at: i); permute(a + [x], r) }
+        }
+        permute([], [0, 1, 2, 3])
+        XCTAssertEqual(total(got), best)
+        XCTAssertEqual(Set(got).count, 4)
+    }
+}
