@@ -69,6 +69,7 @@ public enum Exporter {
                 }
             }
         }
+        if let clusters = r.clusters { ClusterExport.csv(clusters, &out) }
         return out.data
     }
 
