@@ -87,6 +87,11 @@ final class ClusterFeatureTests: XCTestCase {
         XCTAssertThrowsError(try ClusterMatrix.build(negative, ld.clusters!, ld)) { e in
             XCTAssertTrue("\(e)".contains("customer 2 has -1; log needs values ≥ 0"), "\(e)")
         }
+        let personal = try Definition.parse(text: Self.base.replacingOccurrences(of: "{ file: c.csv }", with: "{ file: c.csv, schema: { visits: { type: integer, pii: true } } }")
+            .replacingOccurrences(of: "CLUSTERS", with: "    columns: [spend, visits]\n    k: 2"), file: "d.yaml", defaultName: "d")
+        XCTAssertThrowsError(try ClusterMatrix.build(try table(), personal.clusters!, personal)) { e in
+            XCTAssertTrue("\(e)".contains("names 'visits', which a dataset tags pii: true"), "\(e)")
+        }
         let typo = try definition("columns: [spnd]\nk: 2")
         XCTAssertThrowsError(try ClusterMatrix.build(try table(), typo.clusters!, typo)) { e in
             XCTAssertTrue("\(e)".contains("did you mean 'spend'?"), "\(e)")

@@ -20,6 +20,13 @@ struct ClusterMatrix {
     /// Builds the matrix. Throws a definition error naming the line for a column the table lacks or cannot use.
     static func build(_ table: Table, _ spec: ClusterSpec, _ def: Definition) throws -> ClusterMatrix {
         let n = table.rowCount
+        // Centroids are exported and stored like profile statistics: personal columns are refused as in a profile.
+        for (role, names) in [("columns", spec.columns), ("categorical", spec.categorical)] {
+            for (i, name) in names.enumerated() where def.piiColumns.contains(name) {
+                throw DefinitionError(file: def.file, line: def.line(of: "features.clusters.\(role)[\(i)]", or: def.line(of: "features.clusters.\(role)")),
+                                      "features.clusters.\(role) names '\(name)', which a dataset tags pii: true; personal columns are never profiled or exported, and cluster centroids are. Remove it from features.clusters.\(role)")
+            }
+        }
         var numeric: [Column] = []
         var keep = [Bool](repeating: true, count: n)
         for (i, name) in spec.columns.enumerated() {
