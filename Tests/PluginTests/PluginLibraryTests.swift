@@ -45,7 +45,7 @@ final class PluginLibraryTests: XCTestCase {
                 names.append(base)
             }
         }
-        XCTAssertEqual(names.sorted(), ["demographic_bands", "legacy_pipe", "lifecycle", "nps", "phone_e164", "rfm",
+        XCTAssertEqual(names.sorted(), ["clusters", "demographic_bands", "legacy_pipe", "lifecycle", "nps", "phone_e164", "rfm",
                                         "value_score"])
     }
 

@@ -70,6 +70,9 @@ final class ClusterCLITests: XCTestCase {
         defer { ws.remove() }
         let first = try run(ws)
         XCTAssertTrue(first.stdout.contains("1 customers have a clustering column missing"), first.stdout)
+        // The same inputs again are the same version (the ids matched to v1's are v1's).
+        let again = try run(ws).stdout
+        XCTAssertTrue(again.hasPrefix("groups  unchanged: same as v1  "), "no new version for the same inputs: \(again)")
         let before = try spendByID(try json(ws, "groups"))
         XCTAssertEqual(before.count, 3)
         XCTAssertEqual(before[1]!, 100, accuracy: 10, "the largest group (A) is cluster 1 on a first run")
@@ -77,15 +80,18 @@ final class ClusterCLITests: XCTestCase {
 
         try Self.customers(sizes: (60, 55, 30), dropA: 12, extra: 3)
             .write(to: ws.root.appendingPathComponent("data/customers.csv"), atomically: true, encoding: .utf8)
-        _ = try run(ws)
+        XCTAssertTrue(try run(ws).stdout.hasPrefix("groups  v2  "))
         let report = try json(ws, "groups")
         let after = try spendByID(report)
         for (id, spend) in before { XCTAssertEqual(after[id]!, spend, accuracy: spend * 0.05, "cluster \(id) kept its id") }
-        XCTAssertNotNil((report["clusters"] as? [String: Any])?["idsFrom"] as? String)
+        XCTAssertEqual((report["clusters"] as? [String: Any])?["keptIDs"] as? Bool, true)
         // The sizes did swap: a fresh numbering would have renamed A and B.
         let sizes = ((report["clusters"] as! [String: Any])["clusters"] as! [[String: Any]]).map { $0["size"] as! Int }
         XCTAssertLessThan(sizes[0], sizes[1])
 
+        // Run again on the changed data: the ids kept are the same, so it is the same version, not a new one.
+        let third = try run(ws).stdout
+        XCTAssertTrue(third.hasPrefix("groups  unchanged: same as v2  "), "kept ids do not chain new versions: \(third)")
         // The version whose ids came from the first one re-runs to the same bytes.
         let verify = try SegProcess.run(["run", ws.root.path, "--verify", "latest:groups"])
         XCTAssertEqual(verify.status, 0, verify.stdout + verify.stderr)

@@ -126,7 +126,7 @@ final class ClusterFeatureTests: XCTestCase {
             ClusterSummary(id: id, label: "", size: 1, centroid: [0], scaled: [scaled], apart: [])
         }
         let previous = ClusterReport(output: "cluster", labelColumn: "cluster_label", features: f, k: 2, silhouette: nil,
-                                     candidates: [], sample: 0, seed: 0, clustered: 2, unclustered: 0, idsFrom: nil,
+                                     candidates: [], sample: 0, seed: 0, clustered: 2, unclustered: 0, keptIDs: false,
                                      clusters: [cluster(7, -1), cluster(3, 1)])
         // The new run scales x by center 12, scale 4: the old centres (x = 8 and 12) sit at -1 and 0.
         let now = [ClusterFeatureInfo(name: "x", column: "x", value: nil, scale: "zscore", center: 12, scaleBy: 4)]

@@ -33,7 +33,7 @@ enum ClusterExport {
         md.line("## Clusters")
         md.line()
         let s = c.silhouette.map { MarkdownText.fixed($0, decimals: 3) } ?? "-"
-        md.line("k = \(c.k) (silhouette \(s) on a sample of \(c.sample), seed \(c.seed)); \(c.clustered) customers clustered, \(c.unclustered) left out (a feature missing)" + (c.idsFrom.map { "; ids kept from run \(md.escape($0))" } ?? ""))
+        md.line("k = \(c.k) (silhouette \(s) on a sample of \(c.sample), seed \(c.seed)); \(c.clustered) customers clustered, \(c.unclustered) left out (a feature missing)" + (c.keptIDs ? "; ids kept from the previous version" : ""))
         md.line()
         md.table(["k", "silhouette", "inertia"], align: [.right, .right, .right],
                  rows: c.candidates.map { [String($0.k), $0.silhouette.map { MarkdownText.fixed($0, decimals: 3) } ?? "-",

@@ -17,9 +17,8 @@ enum ClusterFeature {
     }
 
     /// Clusters the customers of `table`. `previous` is the clustering of the latest earlier version of the same
-    /// definition, whose ids are kept; `previousRun` is its run id.
-    static func compute(_ table: Table, _ spec: ClusterSpec, _ def: Definition, previous: ClusterReport?,
-                        previousRun: String?) throws -> Outcome {
+    /// definition, whose ids are kept.
+    static func compute(_ table: Table, _ spec: ClusterSpec, _ def: Definition, previous: ClusterReport?) throws -> Outcome {
         let matrix = try ClusterMatrix.build(table, spec, def)
         let m = matrix.rows, d = matrix.cols
         let ks = spec.k.filter { $0 <= m }
@@ -69,12 +68,11 @@ enum ClusterFeature {
         let order = (0..<k).sorted { sizes[$0] != sizes[$1] ? sizes[$0] > sizes[$1] : centers[$0].lexicographicallyPrecedes(centers[$1]) }
         var ids = [Int](repeating: 0, count: k)
         for (rank, c) in order.enumerated() { ids[c] = rank + 1 }
+        let fresh = ids
         var notes: [String] = []
-        var idsFrom: String?
         if let previous {
             if let mapped = ClusterMatching.previousCenters(previous, features: matrix.features), !mapped.isEmpty {
                 ids = ClusterMatching.ids(centers: centers, order: order, previous: previous, mapped: mapped)
-                idsFrom = previousRun
             } else {
                 notes.append("\(def.file): features.clusters: the previous version clustered on other columns or scalings, so cluster ids start afresh")
             }
@@ -105,7 +103,7 @@ enum ClusterFeature {
         }
         let report = ClusterReport(output: spec.output, labelColumn: spec.labelColumn, features: matrix.features, k: k,
                                    silhouette: candidates[chosen].silhouette, candidates: candidates, sample: sample.count,
-                                   seed: Int64(bitPattern: spec.seed), clustered: m, unclustered: n - m, idsFrom: idsFrom,
+                                   seed: Int64(bitPattern: spec.seed), clustered: m, unclustered: n - m, keptIDs: ids != fresh,
                                    clusters: summaries)
         if n > m {
             notes.append("\(n - m) customers have a clustering column missing and were left unclustered (\(spec.output) is empty for them)")
@@ -121,8 +119,6 @@ enum ClusterFeature {
 package struct PreviousClusters: Sendable {
     /// Its clustering, from its profiles.json.
     package var report: ClusterReport
-    /// Its run id.
-    package var runID: String
 }
 
 extension ClusterFeature {
@@ -130,7 +126,7 @@ extension ClusterFeature {
     static func add(_ def: Definition, _ previous: PreviousClusters?, to table: inout Table,
                     notes: inout [String]) throws -> ClusterReport? {
         guard let spec = def.clusters else { return nil }
-        let out = try compute(table, spec, def, previous: previous?.report, previousRun: previous?.runID)
+        let out = try compute(table, spec, def, previous: previous?.report)
         for c in out.columns {
             guard table[c.name] == nil else {
                 throw DefinitionError(file: def.file, line: def.line(of: "features.clusters.output", or: def.line(of: "features.clusters")),
@@ -140,6 +136,14 @@ extension ClusterFeature {
         }
         notes += out.notes
         return out.report
+    }
+
+    /// What the run id must add for kept cluster ids: each id with its centre, so two runs on the same inputs have
+    /// the same run id exactly when they numbered the clusters alike. Nil when the ids are a first run's.
+    static func runIDPart(_ report: ClusterReport?) -> String? {
+        guard let r = report, r.keptIDs else { return nil }
+        return "cluster ids " + r.clusters.map { c in "\(c.id):" + c.scaled.map { String($0.bitPattern, radix: 16) }.joined(separator: ",") }
+            .joined(separator: ";")
     }
 }
 

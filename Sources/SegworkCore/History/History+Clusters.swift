@@ -10,13 +10,12 @@ extension History {
         do { latest = try store.version("latest:" + definition.name) } catch StoreError.unknownVersion { return nil }
         let report = try Self.report(of: latest)
         guard let clusters = report.clusters, clusters.output == spec.output else { return nil }
-        return PreviousClusters(report: clusters, runID: report.run.runID)
+        return PreviousClusters(report: clusters)
     }
 
-    /// The clustering a stored version kept its ids from (`clusters.idsFrom` in profiles.json), for re-running it exactly.
-    package func clustersKept(by report: ProfileReport) throws -> PreviousClusters? {
-        guard let from = report.clusters?.idsFrom else { return nil }
-        let source = try Self.report(of: try store.version(from))
-        return source.clusters.map { PreviousClusters(report: $0, runID: source.run.runID) }
+    /// For re-running a stored version exactly: its own clustering, whose centres the re-run's match one to one, so
+    /// the re-run numbers the clusters as the version did.
+    package static func clustersKept(by report: ProfileReport) -> PreviousClusters? {
+        report.clusters.map { PreviousClusters(report: $0) }
     }
 }

@@ -91,7 +91,7 @@ extension History {
                                  progress: progress)
         options.datasetNames = names
         options.ruleChecks = false  // notes are not compared, and the sweep would only cost time
-        options.previousClusters = try clustersKept(by: recordedReport)
+        options.previousClusters = Self.clustersKept(by: recordedReport)
         let result = try Runner(workspace: workspace, catalog: stored.catalog).run(def, options: options)
         progress?.finish()
         var diffs = stored.edited.map { Difference(kind: .plugin, description: $0) }

@@ -184,8 +184,8 @@ package struct Runner: Sendable {
             let salt = hasher.map { "salt \($0.fingerprint)" } ?? "ids raw"
             runID = String(SHA256.hex("run \(runID)\n\(salt)\nmin_group_size \(minGroupSize ?? 0)").prefix(12))
         }
-        // Cluster ids kept from an earlier version depend on that version: it is part of what decides the output.
-        if let from = data.clusters?.idsFrom { runID = String(SHA256.hex("run \(runID)\ncluster ids from \(from)").prefix(12)) }
+        // Cluster ids kept from an earlier version are part of what decides the output.
+        if let kept = ClusterFeature.runIDPart(data.clusters) { runID = String(SHA256.hex("run \(runID)\n\(kept)").prefix(12)) }
         let run = RunInfo(definition: definition.name, runID: runID, asOf: data.asOf.description,
                           segworkVersion: segworkVersion, inputs: data.inputs, plugins: pluginInfos,
                           combine: definition.combine.rawValue, customers: data.table.rowCount, privacy: privacy)
