@@ -138,3 +138,22 @@ final class ClusterCLITests: XCTestCase {
         XCTAssertFalse(r.stdout.contains("silhouette is"), "the demo's clustering is not flagged")
     }
 }
+
+extension ClusterCLITests {
+    func testSmallClustersLoseTheirCentroidsUnderMinGroupSize() throws {
+        // Groups of 40, 40 and 6: with min_group_size 10 the third cluster's centroid is suppressed.
+        let ws = try TempWorkspace(files: ["data/customers.csv": Self.customers(sizes: (40, 40, 6)),
+                                           "segmentations/groups.yaml": Self.definition,
+                                           "workspace.yaml": "name: t\nplugins: [plugins, \(SegProcess.root.appendingPathComponent("plugins").path)]\nprivacy: { min_group_size: 10 }\n"])
+        defer { ws.remove() }
+        _ = try run(ws)
+        let clusters = try XCTUnwrap((try json(ws, "groups")["clusters"] as? [String: Any])?["clusters"] as? [[String: Any]])
+        let small = try XCTUnwrap(clusters.first { ($0["size"] as? Int) == 6 })
+        XCTAssertEqual(small["suppressed"] as? Bool, true)
+        XCTAssertEqual((small["centroid"] as? [Double])?.count, 0)
+        XCTAssertEqual((small["apart"] as? [Any])?.count, 0)
+        let large = try XCTUnwrap(clusters.first { ($0["size"] as? Int) == 40 })
+        XCTAssertNil(large["suppressed"])
+        XCTAssertEqual((large["centroid"] as? [Double])?.count, 2)
+    }
+}

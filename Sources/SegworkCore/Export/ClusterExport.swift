@@ -43,7 +43,7 @@ enum ClusterExport {
                  rows: c.clusters.map { cl in
                      [String(cl.id), cl.label, String(cl.size),
                       cl.apart.prefix(3).map { "\($0.feature) \(MarkdownText.fixed($0.z, decimals: 2))" }.joined(separator: ", ")]
-                         + cl.centroid.map { MarkdownText.statistic($0, date: false) }
+                         + (cl.suppressed == true ? c.features.map { _ in "-" } : cl.centroid.map { MarkdownText.statistic($0, date: false) })
                  })
     }
 }

@@ -138,6 +138,16 @@ extension ClusterFeature {
         return out.report
     }
 
+    /// The report with the centroids and z-scores of clusters smaller than `k` customers left out, as profiles
+    /// suppress small groups. Their centres in the scaled space stay: the next run matches ids by them.
+    static func suppress(_ report: ClusterReport?, k: Int?) -> ClusterReport? {
+        guard var r = report, let k else { return report }
+        for i in r.clusters.indices where r.clusters[i].size < k {
+            r.clusters[i].centroid = []; r.clusters[i].apart = []; r.clusters[i].suppressed = true
+        }
+        return r
+    }
+
     /// What the run id must add for kept cluster ids: each id with its centre, so two runs on the same inputs have
     /// the same run id exactly when they numbered the clusters alike. Nil when the ids are a first run's.
     static func runIDPart(_ report: ClusterReport?) -> String? {

@@ -72,6 +72,9 @@ public struct ClusterSummary: Codable, Sendable, Equatable {
     public var scaled: [Double]
     /// The features that set it apart, largest |z| first (at most 5), z as in docs/CLUSTERING.md.
     public var apart: [ClusterApart]
+    /// True when the cluster is smaller than the workspace's `min_group_size`: `centroid` and `apart` are then
+    /// empty (docs/PRIVACY.md); absent otherwise.
+    public var suppressed: Bool?
 }
 
 /// A feature that sets a cluster apart.

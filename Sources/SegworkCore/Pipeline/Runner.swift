@@ -190,7 +190,7 @@ package struct Runner: Sendable {
                           segworkVersion: segworkVersion, inputs: data.inputs, plugins: pluginInfos,
                           combine: definition.combine.rawValue, customers: data.table.rowCount, privacy: privacy)
         var report = ProfileReport(run: run, profiles: profiles)
-        report.clusters = data.clusters
+        report.clusters = ClusterFeature.suppress(data.clusters, k: minGroupSize)
         var files = Exporter.profileFiles(report, formats: options.formats ?? definition.formats, cleaning: data.cleaning)
         if let cleaning = data.cleaning {
             files["cleaning.json"] = cleaning.json
