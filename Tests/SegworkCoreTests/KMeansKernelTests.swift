@@ -41,6 +41,70 @@ final class KMeansKernelTests: XCTestCase {
         }
     }
 
+    /// Plain Lloyd, written as simply as possible: every distance every iteration.
+    static func naiveLloyd(_ x: [Double], _ n: Int, _ d: Int, _ initial: [Double], _ maxIterations: Int, _ tol: Double) -> ([Int32], [Double], Int) {
+        let k = initial.count / d
+        var centers = initial, labels = [Int32](repeating: -1, count: n), iterations = 0, strict = false
+        func label() -> Int {
+            var changed = 0
+            for i in 0..<n {
+                var best = 0, bestD = Double.infinity
+                for c in 0..<k {
+                    var s = 0.0
+                    for j in 0..<d { let t = x[i * d + j] - centers[c * d + j]; s += t * t }
+                    if s < bestD { bestD = s; best = c }
+                }
+                if labels[i] != Int32(best) { changed += 1; labels[i] = Int32(best) }
+            }
+            return changed
+        }
+        for _ in 0..<maxIterations {
+            iterations += 1
+            let changed = label()
+            // Sums in the kernel's order: block by block (8,192 rows), blocks added in order.
+            var sums = [Double](repeating: 0, count: k * d), counts = [Int](repeating: 0, count: k)
+            for b in stride(from: 0, to: n, by: KMeans.blockRows) {
+                var part = [Double](repeating: 0, count: k * d)
+                for i in b..<min(n, b + KMeans.blockRows) {
+                    let c = Int(labels[i]); counts[c] += 1
+                    for j in 0..<d { part[c * d + j] += x[i * d + j] }
+                }
+                for i in 0..<(k * d) { sums[i] += part[i] }
+            }
+            var next = centers, shift = 0.0
+            for c in 0..<k where counts[c] > 0 { for j in 0..<d { next[c * d + j] = sums[c * d + j] / Double(counts[c]) } }
+            for i in 0..<(k * d) { let t = next[i] - centers[i]; shift += t * t }
+            centers = next
+            if changed == 0 { strict = true; break }
+            if shift <= tol { break }
+        }
+        if !strict { _ = label() }
+        return (labels, centers, iterations)
+    }
+
+    /// The kernel skips distances with Hamerly's bounds; its labels, centres and iterations must be plain Lloyd's,
+    /// exactly, on data with many iterations and several parallel blocks.
+    func testBoundsGiveExactlyPlainLloyd() {
+        var rng = SplitMix64(seed: 11)
+        let n = 20_000, d = 3
+        // Overlapping, skewed data: slow to converge.
+        var x: [Double] = []
+        for i in 0..<(n * d) {
+            let u = rng.unit()
+            let skewed: Double = -2 * Foundation.log(1 - u)
+            let flat: Double = u + Double(i % 7) * 0.01
+            x.append(i % d == 0 ? skewed : flat)
+        }
+        let initial = Array(x[0..<(6 * d)])
+        let tol = KMeans.tolerance(x, rows: n, cols: d, tol: 1e-6)
+        let fast = KMeans.lloyd(x, rows: n, cols: d, initial: initial, maxIterations: 300, tolerance: tol)
+        let (labels, centers, iterations) = Self.naiveLloyd(x, n, d, initial, 300, tol)
+        XCTAssertGreaterThan(iterations, 10, "enough iterations for the bounds to matter")
+        XCTAssertEqual(fast.iterations, iterations)
+        XCTAssertEqual(fast.labels, labels)
+        XCTAssertEqual(fast.centers, centers)
+    }
+
     func testSilhouetteMatchesScikitLearn() throws {
         for c in try Self.fixture().cases {
             let s = Silhouette.score(c.x, rows: c.rows, cols: c.cols, labels: c.labels, k: c.k)

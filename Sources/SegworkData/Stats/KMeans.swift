@@ -64,88 +64,38 @@ package enum KMeans {
         precondition(k >= 1 && initial.count == k * d && x.count == n * d)
         var centers = initial
         var labels = [Int32](repeating: -1, count: n)
-        var distances = [Double](repeating: 0, count: n)
+        var bounds = KMeansBounds(rows: n)
         var iterations = 0
         var strict = false
         var sums = [Double](repeating: 0, count: k * d), counts = [Int](repeating: 0, count: k)
         for _ in 0..<maxIterations {
             iterations += 1
-            let changed = assign(x, n, d, centers, k, &labels, &distances, &sums, &counts)
+            let changed = bounds.assign(x, n, d, centers, k, &labels, &sums, &counts, force: false)
             var next = centers
             for c in 0..<k where counts[c] > 0 {
                 for j in 0..<d { next[c * d + j] = sums[c * d + j] / Double(counts[c]) }
             }
             let empty = (0..<k).filter { counts[$0] == 0 }
-            if !empty.isEmpty { relocate(empty, x, d, labels, distances, &next, &sums, &counts) }
+            if !empty.isEmpty {
+                let distances = KMeansBounds.distances(x, n, d, centers, labels)
+                relocate(empty, x, d, labels, distances, &next, &sums, &counts)
+            }
             var shift = 0.0
             for i in 0..<(k * d) { let s = next[i] - centers[i]; shift += s * s }
+            bounds.move(centers, next, k, d, labels)
             centers = next
             if changed == 0 { strict = true; break }
             if shift <= tolerance { break }
         }
-        if !strict { _ = assign(x, n, d, centers, k, &labels, &distances, &sums, &counts) }
+        if !strict { _ = bounds.assign(x, n, d, centers, k, &labels, &sums, &counts, force: true) }
         // Inertia against the final centres, summed in block order.
-        let final = distances
+        let final = KMeansBounds.distances(x, n, d, centers, labels)
         let inertia = blockSum(n) { lo, hi in
             var s = 0.0
             for i in lo..<hi { s += final[i] }
             return s
         }
         return Result(centers: centers, labels: labels, inertia: inertia, iterations: iterations)
-    }
-
-    /// Labels every row by its nearest centre (the first on ties), fills `distances` (squared) and the clusters'
-    /// coordinate sums and counts. Returns how many labels changed.
-    private static func assign(_ x: [Double], _ n: Int, _ d: Int, _ centers: [Double], _ k: Int,
-                               _ labels: inout [Int32], _ distances: inout [Double],
-                               _ sums: inout [Double], _ counts: inout [Int]) -> Int {
-        let blocks = (n + blockRows - 1) / blockRows
-        let width = k * d + k + 1
-        var partial = [Double](repeating: 0, count: blocks * width)
-        x.withUnsafeBufferPointer { xs in
-            centers.withUnsafeBufferPointer { cs in
-                labels.withUnsafeMutableBufferPointer { ls in
-                    distances.withUnsafeMutableBufferPointer { ds in
-                        partial.withUnsafeMutableBufferPointer { ps in
-                            // Each block writes only its own rows of `labels`/`distances` and its own slice of
-                            // `partial`, so the blocks never touch the same memory.
-                            nonisolated(unsafe) let (xp, cp, lp, dp, pp) = (xs.baseAddress!, cs.baseAddress!, ls.baseAddress!, ds.baseAddress!, ps.baseAddress!)
-                            DispatchQueue.concurrentPerform(iterations: blocks) { b in
-                                let lo = b * blockRows, hi = min(n, lo + blockRows)
-                                let out = pp + b * width
-                                var changed = 0
-                                for i in lo..<hi {
-                                    let row = xp + i * d
-                                    var best = 0, bestD = Double.infinity
-                                    for c in 0..<k {
-                                        let ctr = cp + c * d
-                                        var s = 0.0
-                                        for j in 0..<d { let t = row[j] - ctr[j]; s += t * t }
-                                        if s < bestD { bestD = s; best = c }
-                                    }
-                                    if lp[i] != Int32(best) { changed += 1; lp[i] = Int32(best) }
-                                    dp[i] = bestD
-                                    let acc = out + best * d
-                                    for j in 0..<d { acc[j] += row[j] }
-                                    out[k * d + best] += 1
-                                }
-                                out[k * d + k] = Double(changed)
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        for i in sums.indices { sums[i] = 0 }
-        for c in 0..<k { counts[c] = 0 }
-        var changed = 0
-        for b in 0..<blocks {
-            let base = b * width
-            for i in 0..<(k * d) { sums[i] += partial[base + i] }
-            for c in 0..<k { counts[c] += Int(partial[base + k * d + c]) }
-            changed += Int(partial[base + k * d + k])
-        }
-        return changed
     }
 
     /// scikit-learn's `_relocate_empty_clusters_dense`: each empty cluster takes one of the rows farthest from
