@@ -68,9 +68,13 @@ package enum KMeans {
         var iterations = 0
         var strict = false
         var sums = [Double](repeating: 0, count: k * d), counts = [Int](repeating: 0, count: k)
+        // After the first iteration only the rows that change cluster move the sums, unless an empty cluster took a
+        // row (its sums then no longer follow the labels, as in scikit-learn, and are recomputed).
+        var incremental = false
         for _ in 0..<maxIterations {
             iterations += 1
-            let changed = bounds.assign(x, n, d, centers, k, &labels, &sums, &counts, force: false)
+            let changed = bounds.assign(x, n, d, centers, k, &labels, &sums, &counts, force: false, incremental: incremental)
+            incremental = true
             var next = centers
             for c in 0..<k where counts[c] > 0 {
                 for j in 0..<d { next[c * d + j] = sums[c * d + j] / Double(counts[c]) }
@@ -79,6 +83,7 @@ package enum KMeans {
             if !empty.isEmpty {
                 let distances = KMeansBounds.distances(x, n, d, centers, labels)
                 relocate(empty, x, d, labels, distances, &next, &sums, &counts)
+                incremental = false
             }
             var shift = 0.0
             for i in 0..<(k * d) { let s = next[i] - centers[i]; shift += s * s }
@@ -87,7 +92,7 @@ package enum KMeans {
             if changed == 0 { strict = true; break }
             if shift <= tolerance { break }
         }
-        if !strict { _ = bounds.assign(x, n, d, centers, k, &labels, &sums, &counts, force: true) }
+        if !strict { _ = bounds.assign(x, n, d, centers, k, &labels, &sums, &counts, force: true, incremental: false) }
         // Inertia against the final centres, summed in block order.
         let final = KMeansBounds.distances(x, n, d, centers, labels)
         let inertia = blockSum(n) { lo, hi in

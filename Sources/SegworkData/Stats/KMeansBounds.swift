@@ -21,10 +21,12 @@ struct KMeansBounds {
     /// Relative margin on every bound comparison: far above the rounding the bound updates accumulate.
     static let margin = 1e-9
 
-    /// Labels every row by its nearest centre (skipping rows the bounds settle unless `force`), fills the clusters'
-    /// coordinate sums and counts in block order. Returns how many labels changed.
+    /// Labels every row by its nearest centre (skipping rows the bounds settle unless `force`) and brings the
+    /// clusters' coordinate sums and counts up to date, in block order: from scratch, or with `incremental` (every
+    /// row already labelled and `sums`/`counts` those of the labels) by moving only the rows whose label changed, so
+    /// settled rows are not read at all. Returns how many labels changed.
     mutating func assign(_ x: [Double], _ n: Int, _ d: Int, _ centers: [Double], _ k: Int, _ labels: inout [Int32],
-                         _ sums: inout [Double], _ counts: inout [Int], force: Bool) -> Int {
+                         _ sums: inout [Double], _ counts: inout [Int], force: Bool, incremental: Bool) -> Int {
         let blocks = (n + KMeans.blockRows - 1) / KMeans.blockRows
         let width = k * d + k + 1
         var partial = [Double](repeating: 0, count: blocks * width)
@@ -38,6 +40,7 @@ struct KMeansBounds {
             }
         }
         let halves = half, margin = Self.margin
+        precondition(!incremental || !labels.contains(-1), "incremental sums need every row labelled")
         x.withUnsafeBufferPointer { xs in
             centers.withUnsafeBufferPointer { cs in
                 labels.withUnsafeMutableBufferPointer { ls in
@@ -74,13 +77,23 @@ struct KMeansBounds {
                                                 for j in 0..<d { let t = row[j] - ctr[j]; s += t * t }
                                                 if s < bestD { second = bestD; bestD = s; best = c } else if s < second { second = s }
                                             }
-                                            if lp[i] != Int32(best) { changed += 1; lp[i] = Int32(best) }
+                                            let old = Int(lp[i])
+                                            if old != best {
+                                                changed += 1; lp[i] = Int32(best)
+                                                if incremental {
+                                                    let into = out + best * d, from = out + old * d
+                                                    for j in 0..<d { into[j] += row[j]; from[j] -= row[j] }
+                                                    out[k * d + best] += 1; out[k * d + old] -= 1
+                                                }
+                                            }
                                             up[i] = bestD.squareRoot(); lowp[i] = second.squareRoot()
                                             label = best
                                         }
-                                        let acc = out + label * d
-                                        for j in 0..<d { acc[j] += row[j] }
-                                        out[k * d + label] += 1
+                                        if !incremental {
+                                            let acc = out + label * d
+                                            for j in 0..<d { acc[j] += row[j] }
+                                            out[k * d + label] += 1
+                                        }
                                     }
                                     out[k * d + k] = Double(changed)
                                 }
@@ -90,8 +103,10 @@ struct KMeansBounds {
                 }
             }
         }
-        for i in sums.indices { sums[i] = 0 }
-        for c in 0..<k { counts[c] = 0 }
+        if !incremental {
+            for i in sums.indices { sums[i] = 0 }
+            for c in 0..<k { counts[c] = 0 }
+        }
         var changed = 0
         for b in 0..<blocks {
             let base = b * width

@@ -27,19 +27,53 @@ package enum KMeansSeeding {
                 while lo < hi { let mid = (lo + hi) / 2; if cumulative[mid] < target { lo = mid + 1 } else { hi = mid } }
                 return min(lo, n - 1)
             }
-            var bestRow = candidates[0], bestPotential = Double.infinity
-            var bestDistances = closest
-            for row in candidates {
-                var distances = squaredDistances(x, n, d, to: row)
-                for i in 0..<n where closest[i] < distances[i] { distances[i] = closest[i] }
-                let pot = KMeans.blockSum(n) { [distances] lo, hi in distances[lo..<hi].reduce(0, +) }
-                if pot < bestPotential { bestPotential = pot; bestRow = row; bestDistances = distances }
-            }
+            // One pass over the rows for all candidates: each row's distance to each, capped by `closest`, and
+            // each block's sums of those (added in block order, so the potentials do not depend on threads).
+            let (capped, potentials) = cappedDistances(x, n, d, candidates: candidates, closest: closest)
+            var best = 0
+            for t in 1..<trials where potentials[t] < potentials[best] { best = t }
+            let bestRow = candidates[best], bestPotential = potentials[best]
+            let bestDistances = Array(capped[(best * n)..<(best * n + n)])
             for j in 0..<d { centers[c * d + j] = x[bestRow * d + j] }
             closest = bestDistances
             potential = bestPotential
         }
         return centers
+    }
+
+    /// For each candidate row t: min(closest[i], squared distance of row i to it) for every row (t × n values), and
+    /// its sum, added block by block in block order.
+    private static func cappedDistances(_ x: [Double], _ n: Int, _ d: Int, candidates: [Int],
+                                        closest: [Double]) -> ([Double], [Double]) {
+        let trials = candidates.count
+        let blocks = (n + KMeans.blockRows - 1) / KMeans.blockRows
+        var out = [Double](repeating: 0, count: trials * n)
+        var partial = [Double](repeating: 0, count: blocks * trials)
+        let centres = candidates.flatMap { Array(x[($0 * d)..<($0 * d + d)]) }
+        x.withUnsafeBufferPointer { xs in
+            out.withUnsafeMutableBufferPointer { os in
+                partial.withUnsafeMutableBufferPointer { ps in
+                    // Each block writes only its own rows of `out` and its own entries of `partial`.
+                    nonisolated(unsafe) let (xp, op, pp) = (xs.baseAddress!, os.baseAddress!, ps.baseAddress!)
+                    DispatchQueue.concurrentPerform(iterations: blocks) { b in
+                        for t in 0..<trials {
+                            var sum = 0.0
+                            for i in (b * KMeans.blockRows)..<min(n, (b + 1) * KMeans.blockRows) {
+                                var s = 0.0
+                                for j in 0..<d { let e = xp[i * d + j] - centres[t * d + j]; s += e * e }
+                                let v = closest[i] < s ? closest[i] : s
+                                op[t * n + i] = v
+                                sum += v
+                            }
+                            pp[b * trials + t] = sum
+                        }
+                    }
+                }
+            }
+        }
+        var potentials = [Double](repeating: 0, count: trials)
+        for b in 0..<blocks { for t in 0..<trials { potentials[t] += partial[b * trials + t] } }
+        return (out, potentials)
     }
 
     /// Squared Euclidean distance of every row to row `r`, computed on every core.
