@@ -54,9 +54,11 @@ with tempfile.TemporaryDirectory() as tmp:
     for seed in seeds:
         sk_times, sw_times = [], []
         for _ in range(a.runs):
+            time.sleep(0.5)  # let the other tool's threads go idle (OpenMP workers spin for a while after a fit)
             t = time.perf_counter()
             km = KMeans(n_clusters=5, init="k-means++", n_init=1, random_state=seed).fit(X)
             sk_times.append(time.perf_counter() - t)
+            time.sleep(0.5)
             out = json.loads(subprocess.run([a.binary, path, str(n), str(X.shape[1]), "5", str(seed)],
                                             check=True, capture_output=True, text=True).stdout)
             sw_times.append(out["seconds"])
