@@ -1,5 +1,6 @@
 // Times Segwork's k-means kernel on a matrix file (bench/kmeans.py writes it): little-endian float64, row-major,
-// `rows` × `cols`. Prints one JSON line: the fit's wall time in seconds, its inertia and iterations.
+// `rows` × `cols`. Prints one JSON line: the fit's wall time in seconds, the seeding's alone (timed again
+// after the fit), the fit's inertia and iterations.
 // Usage: kmeans-bench <file> <rows> <cols> <k> <seed>
 import Dispatch
 import Foundation

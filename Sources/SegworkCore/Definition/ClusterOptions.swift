@@ -45,10 +45,6 @@ public struct ClusterSpec: Sendable, Equatable {
 }
 
 extension Definition {
-    /// Every key of `features.clusters`.
-    package static let clusterKeys = ["columns", "categorical", "k", "scale", "seed", "sample", "n_init", "max_iter",
-                                      "tol", "output", "min_silhouette"]
-
     /// Parses `features.clusters`.
     static func parseClusters(_ node: Node, _ y: YAMLFields, lines: inout [String: Int]) throws -> ClusterSpec {
         let path = "features.clusters"
