@@ -18,10 +18,37 @@ struct ImportCommand: ParsableCommand {
     var quiet = false
     @Option(name: .customLong("invalid-utf8"), help: "'replace' accepts bytes that are not UTF-8, as a definition's `invalid_utf8: replace` does (default: refuse).")
     var invalidUTF8: String?
+    @Option(help: "How fields are separated: ',' ';' '|', tab or whitespace (runs of spaces and tabs), as a definition's `delimiter:` (default: by extension).")
+    var delimiter: String?
+    @Flag(inversion: .prefixedNo, help: "--no-header: the file has no header line; name its columns with --columns (a definition's `header: false`).")
+    var header = true
+    @Option(help: "With --no-header: the column names in order, comma-separated (a definition's `columns:`).")
+    var columns: String?
+    @Option(help: "The decimal mark: '.' (default) or ',' (numbers written 11,77), as a definition's `decimal:`.")
+    var decimal: String?
+
+    /// The layout the options give.
+    var format: TextFormat {
+        TextFormat(delimiter: delimiter.flatMap(TextFormat.delimiter(named:)), header: header,
+                   columns: columns.map { $0.split(separator: ",", omittingEmptySubsequences: false)
+                       .map { $0.trimmingCharacters(in: .whitespaces) } },
+                   decimalComma: decimal == ",")
+    }
 
     func validate() throws {
         if let v = invalidUTF8, v != "replace", v != "error" {
             throw ValidationError("--invalid-utf8 must be 'replace' or 'error', not '\(v)'")
+        }
+        if let d = delimiter, TextFormat.delimiter(named: d) == nil {
+            throw ValidationError("--delimiter must be one of \(TextFormat.delimiterNames), not '\(d)'")
+        }
+        if let d = decimal, d != ".", d != "," { throw ValidationError("--decimal must be '.' or ',', not '\(d)'") }
+        if !header, columns == nil {
+            throw ValidationError("--no-header needs --columns naming the file's columns in order, e.g. --columns customer_id,date,quantity,amount")
+        }
+        if header, columns != nil { throw ValidationError("--columns names the columns of a file without a header; add --no-header") }
+        if let names = format.columns, names.contains("") || Set(names).count != names.count {
+            throw ValidationError("--columns must name each column once, none empty (got '\(columns!)')")
         }
         guard name.range(of: "^[A-Za-z][A-Za-z0-9_.-]*$", options: .regularExpression) != nil else {
             throw ValidationError("dataset name '\(name)' must start with a letter and use only letters, digits, '_', '-', '.'")
@@ -40,7 +67,8 @@ struct ImportCommand: ParsableCommand {
         let progress = ReadProgress.forTerminal(quiet: quiet)
         defer { progress?.finish() }
         let (v, isNew) = try history.store.importDataset(name: name, file: URL(fileURLWithPath: file),
-                                                          replaceInvalidUTF8: invalidUTF8 == "replace", progress: progress)
+                                                          replaceInvalidUTF8: invalidUTF8 == "replace", format: format,
+                                                          progress: progress)
         progress?.finish()
         let what = "\(name) \(v.sha256.prefix(12)) (\(v.rows.map { "\($0) rows, " } ?? "")\(v.bytes) bytes)"
         print(isNew ? "imported \(what)" : "unchanged: \(what) is already the imported version of \(name); nothing to do")

@@ -45,8 +45,11 @@ final class PluginLibraryTests: XCTestCase {
                 names.append(base)
             }
         }
-        XCTAssertEqual(names.sorted(), ["clusters", "demographic_bands", "legacy_pipe", "lifecycle", "nps", "phone_e164", "rfm",
-                                        "value_score"])
+        XCTAssertEqual(names.sorted(), ["attitudes", "category_affinity", "category_breadth", "channel_mix",
+                                        "churn_risk", "city_tier", "clusters", "csat", "demographic_bands", "dominant_category",
+                                        "engagement", "firmographic", "geo_region", "legacy_pipe", "life_stage",
+                                        "lifecycle", "lifecycle_stages", "nps", "order_value", "phone_e164",
+                                        "purchase_frequency", "rfm", "tech_adoption", "value_score", "value_tier"])
     }
 
     func testEveryPluginIsListedInTheReadme() throws {
@@ -65,6 +68,22 @@ final class PluginLibraryTests: XCTestCase {
             "lifecycle": ["tenure_days", "recency_days"],
             "nps": ["nps_score"],
             "demographic_bands": ["age", "income"],
+            "life_stage": ["age", "household_size", "children"],
+            "geo_region": ["country"],
+            "city_tier": ["city", "city_population"],
+            "firmographic": ["industry", "employees", "revenue"],
+            "purchase_frequency": ["frequency"],
+            "order_value": ["frequency", "monetary"],
+            "category_breadth": ["n_categories"],
+            "channel_mix": ["online_orders", "store_orders"],
+            "tech_adoption": ["online_orders", "store_orders", "app_user"],
+            "lifecycle_stages": ["recency_days", "frequency", "purchase_gap_days"],
+            "engagement": ["sessions", "email_opens", "email_clicks"],
+            "csat": ["csat_score"],
+            "dominant_category": ["spend_electronics", "spend_fashion", "spend_home", "spend_beauty", "spend_sports"],
+            "category_affinity": ["spend_electronics", "spend_fashion", "spend_home", "spend_beauty", "spend_sports"],
+            "attitudes": ["likert_1", "likert_2", "likert_3", "likert_4", "likert_5", "likert_6"],
+            "value_tier": ["monetary"],
         ]
         for (name, uses) in expected.sorted(by: { $0.key < $1.key }) {
             XCTAssertEqual(try F.load("criteria/\(name).lua").manifest.uses, uses, name)

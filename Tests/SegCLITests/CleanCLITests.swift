@@ -118,7 +118,12 @@ final class CleanCLITests: XCTestCase {
         defer { ws.remove() }
         let r = try SegProcess.run(["run", ws.root.path, "--as-of", "2024-06-30"])
         XCTAssertEqual(r.status, 0, r.stderr)
-        let files = ws.exportedFiles()
+        // The demo's b2b definition cleans its phone numbers; every other demo definition has no `clean:` steps.
+        let cleaning = try FileManager.default.contentsOfDirectory(atPath: ws.root.appendingPathComponent("segmentations").path)
+            .filter { try String(contentsOf: ws.root.appendingPathComponent("segmentations/\($0)"), encoding: .utf8)
+                .contains("\n    clean:") }
+        XCTAssertEqual(cleaning, ["b2b.yaml"])
+        let files = ws.exportedFiles().filter { !$0.hasPrefix("b2b/") }
         XCTAssertFalse(files.isEmpty)
         XCTAssertFalse(files.contains { $0.hasSuffix("cleaning.json") || $0.hasSuffix("rejects.csv") }, "\(files)")
         for path in files where path.hasSuffix("profiles.md") {

@@ -79,7 +79,8 @@ final class HistoryCrashTests: XCTestCase {
                 }
                 XCTAssertFalse(name.contains("tmp"), "a temporary folder is visible as an export: \(name)")
                 let folder = ws.root.appendingPathComponent("exports/\(definition)/\(name)")
-                XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted(), expected, name)
+                // notes.txt (the run's notes: here the scorecard's small-segment warnings) is the latest run's, not promised.
+                XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0 != "notes.txt" }.sorted(), expected, name)
                 let version = try store.version(name)
                 XCTAssertEqual(version.definition, definition)
                 XCTAssertEqual(try Data(contentsOf: folder.appendingPathComponent("membership.csv")), version.membershipCSV,

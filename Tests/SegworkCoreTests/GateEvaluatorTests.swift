@@ -176,7 +176,7 @@ final class GateEvaluatorTests: XCTestCase {
         XCTAssertEqual(summary(r), ["profile[0] Gold FAIL", "profile[1] - FAIL", "profile[2] Platinum FAIL",
                                     "profile[3] Zero FAIL", "profile[4] Zero pass"])
         XCTAssertEqual(r[0].message, "gate profile[0]: column 'spnd' is not profiled in this run (numeric columns: "
-                       + "'spend', 'age'); add it to the definition's profile.numeric or fix the name")
+                       + "'spend', 'age'); did you mean 'spend'? add it to the definition's profile.numeric or fix the name")
         XCTAssertEqual(r[1].message, "gate profile[1]: column 'city' is profiled as categorical, and 'median' needs a "
                        + "numeric column; list it under profile.numeric, or bound its 'missing' count")
         XCTAssertTrue(r[2].message.contains("segment 'Platinum' does not exist"), r[2].message)

@@ -50,6 +50,7 @@ final class SchemaKeysTests: XCTestCase {
     func testDefinitionSchemaMatchesTheParser() throws {
         try compare("definition", "", Definition.knownKeys)
         try compare("definition", "/$defs/dataset", Definition.datasetKeys)
+        try compare("definition", "/properties/population/oneOf/1", Definition.populationKeys)
         try compare("definition", "/properties/features", Definition.featuresKeys)
         try compare("definition", "/properties/features/properties/rfm", Definition.rfmKeys)
         try compare("definition", "/properties/features/properties/clusters", Definition.clusterKeys)

@@ -8,12 +8,27 @@ customers.csv     one row per customer: id, signup date, age, income, country, c
 transactions.csv  orders: order id, customer id, date, amount (skewed), a few customers with none
 legacy_survey.txt a pipe-delimited NPS survey export with DD/MM/YYYY dates, comments and blank lines,
                   read by the legacy_pipe source plugin
+customer_activity.csv  one row per customer, joined by customer_id, for the method plugins (docs/METHODS.md):
+                  city and its population, household, web sessions and email opens/clicks (last 90 days), app use,
+                  online/store order counts, spend per category, orders in the last and previous 90 days, the gap
+                  between the last two purchase days, a CSAT answer and six Likert survey items. Counts and
+                  windows are as of 2024-12-31 and agree with transactions.csv.
+companies.csv     a small B2B customer list: industry, employees, revenue, country and a phone number written
+                  many ways (cleaned by the phone_e164 plugin)
+
+The first three files come from one random stream (seed); the last two from two more streams (seed + 1, seed + 2), so adding
+them left the first three byte-identical.
 """
 import argparse
 import csv
 import datetime as dt
 import os
 import random
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.dont_write_bytecode = True
+import generate_extras as extras  # noqa: E402  (the method plugins' columns: generate_extras.py)
 
 START = dt.date(2023, 1, 1)
 END = dt.date(2024, 12, 31)
@@ -51,6 +66,7 @@ def main():
     os.makedirs(args.out, exist_ok=True)
 
     customers, orders, surveys = [], [], []
+    kinds = {}
     order_id = 100000
     span = (END - START).days
     for i in range(1, args.customers + 1):
@@ -64,6 +80,7 @@ def main():
         age = rng.randint(18, 80) if rng.random() > 0.03 else ""
         income = int(rng.lognormvariate(10.8, 0.45)) if rng.random() > 0.05 else ""
         customers.append([cid, signup.isoformat(), age, income, pick(rng, COUNTRIES), pick(rng, CHANNELS), pick(rng, PLANS)])
+        kinds[cid] = name
         if name != "never":
             last = END - dt.timedelta(days=rng.randint(*since_last))
             if last < signup:
@@ -99,7 +116,12 @@ def main():
             if k % 97 == 0:
                 f.write("\n# batch break\n")
             f.write(f"{cid} | {score} | {when.strftime('%d/%m/%Y')}\n")
-    print(f"wrote {len(customers)} customers, {len(orders)} transaction lines, {len(surveys)} survey answers to {args.out}")
+    activity = extras.activity_rows(random.Random(args.seed + 1), customers, orders, kinds, END)
+    companies = extras.company_rows(random.Random(args.seed + 2), max(1, args.customers // 10))
+    extras.write_csv(os.path.join(args.out, "customer_activity.csv"), extras.ACTIVITY_COLUMNS, activity)
+    extras.write_csv(os.path.join(args.out, "companies.csv"), extras.COMPANY_COLUMNS, companies)
+    print(f"wrote {len(customers)} customers, {len(orders)} transaction lines, {len(surveys)} survey answers, "
+          f"{len(activity)} activity rows and {len(companies)} companies to {args.out}")
 
 
 if __name__ == "__main__":

@@ -61,7 +61,7 @@ max_line_length = 120
         let config = dir.appendingPathComponent("luacheckrc")
         try configuration.write(to: config, atomically: true, encoding: .utf8)
         let out = dir.appendingPathComponent("out")
-        FileManager.default.createFile(atPath: out.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
         let handle = try FileHandle(forWritingTo: out)
         let p = Process()
         p.executableURL = exe

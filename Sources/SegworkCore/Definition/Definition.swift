@@ -37,6 +37,10 @@ public struct Definition: Sendable, Equatable {
     public var gates: GateSet?
     /// Fixed reference date, when the definition pins one (`as_of:`); `--as-of` overrides it.
     public var asOf: CivilDate?
+    /// How segments are judged (`scorecard:`); the defaults when the definition does not say.
+    public var scorecard = ScorecardSpec()
+    /// Columns written to membership.csv after the segment and the scores (`membership.columns`).
+    public var membershipColumns: [String] = []
     /// The exact text of the file (recorded with each run).
     public var text: String
     /// The file it came from.
@@ -45,6 +49,11 @@ public struct Definition: Sendable, Equatable {
     /// `features.rfm.amount`, `features.days_since.signup_date`, `profile.numeric[0]`, `profile.monetary`), so a
     /// name the data turns out not to have is reported where it was written. See `line(of:)`.
     public var lines: [String: Int] = [:]
+    /// The population derived from a dataset's distinct ids (`population: { from: …, id: … }`), nil for a
+    /// customers dataset; `population` then names the `from` dataset.
+    public var derivedPopulation: DerivedPopulation?
+    /// `population.id` as written, when given there.
+    var populationID: String?
 
     public static func == (a: Definition, b: Definition) -> Bool { a.text == b.text && a.file == b.file }
 }
@@ -87,6 +96,8 @@ public struct DatasetSpec: Sendable, Equatable {
     public var sourcePin = PluginPin()
     /// Column type overrides.
     public var schema: [String: ColumnType]
+    /// How its delimited text is laid out: `delimiter:`, `header:`, `columns:`, `decimal:` (default: by extension).
+    public var format = TextFormat()
     /// Columns tagged `pii: true` in the schema, sorted: usable by plugins, never profiled or exported.
     public var pii: [String] = []
     /// Date columns written in other formats (`format:` in the schema), tried in order; their `schema` type is `date`.
@@ -173,7 +184,7 @@ extension Definition {
             switch key {
             case "name": def.name = try y.string(node, key)
             case "description": def.description = try y.string(node, key)
-            case "population": def.population = try y.string(node, key)
+            case "population": try parsePopulation(node, y, into: &def)
             case "id": def.id = try y.string(node, key)
             case "datasets": def.datasets = try parseDatasets(node, y, lines: &def.lines)
             case "features": try parseFeatures(node, y, into: &def)
@@ -194,6 +205,8 @@ extension Definition {
                     return f
                 }
             case "gates": def.gates = try GateSet.parse(node, y)
+            case "scorecard": def.scorecard = try parseScorecard(node, y, lines: &def.lines)
+            case "membership": def.membershipColumns = try parseMembership(node, y, lines: &def.lines)
             case "as_of":
                 let s = try y.string(node, key)
                 guard let d = CivilDate(iso: Substring(s)) else {
@@ -203,7 +216,9 @@ extension Definition {
             default: break
             }
         }
+        try settleID(&def, seen: seen)
         for required in ["population", "id", "datasets", "criteria"] where !seen.contains(required) {
+            if required == "id", !def.id.isEmpty { continue }
             throw DefinitionError(file: file, "the required field '\(required)' is missing")
         }
         guard def.name.range(of: "^[A-Za-z0-9][A-Za-z0-9_.-]*$", options: .regularExpression) != nil else {
@@ -228,12 +243,12 @@ extension Definition {
     private static func checkPrivacy(_ def: Definition) throws {
         let pii = Set(def.piiColumns)
         guard !pii.isEmpty else { return }
-        let roles = [("numeric", def.profile.numeric), ("categorical", def.profile.categorical),
-                     ("monetary", def.profile.monetary.map { [$0] } ?? [])]
+        let roles = [("profile.numeric", def.profile.numeric), ("profile.categorical", def.profile.categorical),
+                     ("profile.monetary", def.profile.monetary.map { [$0] } ?? []), ("membership.columns", def.membershipColumns)]
         for (role, names) in roles {
-            for name in names where pii.contains(name) {
+            for (i, name) in names.enumerated() where pii.contains(name) {
                 let owner = def.datasets.first { $0.pii.contains(name) }!.name
-                throw DefinitionError(file: def.file, "profile.\(role) names column '\(name)', which dataset '\(owner)' tags pii: true; personal columns may be used by criteria and scorers but are never profiled or exported. Remove it from profile.\(role)")
+                throw DefinitionError(file: def.file, line: def.lines["\(role)[\(i)]"] ?? def.lines[role], "\(role) names column '\(name)', which dataset '\(owner)' tags pii: true; personal columns may be used by criteria and scorers but are never profiled or exported. Remove it from \(role)")
             }
         }
     }
@@ -255,6 +270,7 @@ extension Definition {
                     lines["\(path).join"] = v.mark?.line
                 case "clean": d.clean = try CleanStep.parseList(v, "\(path).clean", y)
                 case "invalid_utf8": d.replaceInvalidUTF8 = try parseInvalidUTF8(v, "\(path).invalid_utf8", y)
+                case _ where formatKeys.contains(k): try parseFormatKey(k, v, path, y, into: &d.format)
                 case "schema":
                     // Each entry's line is its key's: in the long form the value starts on the next line.
                     var keyLines: [String: Int] = [:]
@@ -275,6 +291,7 @@ extension Definition {
             if [d.file, d.source, d.imported].compactMap({ $0 }).count != 1 {
                 throw y.error(spec, "dataset '\(name)' needs exactly one of 'file' (a CSV/JSONL file), 'dataset' (a dataset imported with seg import) or 'source' (a source plugin)")
             }
+            try checkFormat(d, spec, path, y)
             if d.source == nil, d.sourcePin != PluginPin() {
                 throw DefinitionError(file: y.file, line: d.sourcePin.libraryLine ?? d.sourcePin.versionLine,
                                       "'\(path)' has 'library' or 'version', which pick a source plugin; this dataset has no 'source'")

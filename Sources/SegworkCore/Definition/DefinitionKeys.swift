@@ -2,10 +2,10 @@ extension Definition {
     /// Every top-level key a definition file accepts (schemas/definition.schema.json lists the same; a test
     /// compares them).
     package static let knownKeys = ["name", "description", "population", "id", "datasets", "features", "criteria",
-                                    "combine", "scorers", "profile", "exports", "as_of", "gates"]
+                                    "combine", "scorers", "profile", "exports", "as_of", "gates", "scorecard", "membership"]
     /// Every key of one dataset under `datasets:`.
     package static let datasetKeys = ["file", "source", "dataset", "params", "schema", "join", "clean", "invalid_utf8"]
-        + PluginPin.keys
+        + formatKeys + PluginPin.keys
     /// Every key of `features:`.
     package static let featuresKeys = ["rfm", "days_since", "clusters"]
     /// Every key of `features.clusters` (parsed in ClusterOptions.swift).

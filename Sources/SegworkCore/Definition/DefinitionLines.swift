@@ -14,6 +14,17 @@ extension Definition {
     func missingColumn(_ path: String, _ column: String, in columns: [String], owner: String,
                        fallbackLine: Int? = nil, hint: String = "") -> DefinitionError {
         DefinitionError(file: file, line: line(of: path, or: fallbackLine),
-                        "\(path) names column '\(column)', which \(owner) does not have; \(Self.didYouMean(column, columns))columns: \(columns.joined(separator: ", "))\(hint)")
+                        "\(path) names column '\(column)', which \(owner) does not have; \(Self.didYouMean(column, columns))columns: \(columns.joined(separator: ", "))\(Self.layoutHint(columns))\(hint)")
+    }
+
+    /// When a whole line of the file became one column name (`00001 19970101  1  11.77`, `id;amount`), the file's
+    /// layout was not given: say which dataset options read it.
+    static func layoutHint(_ columns: [String]) -> String {
+        guard columns.count == 1, let only = columns.first,
+              let separator = [(" ", "whitespace"), (";", "\";\""), ("|", "\"|\""), ("\t", "tab")].first(where: { only.contains($0.0) })
+        else { return "" }
+        return ". The file reads as one column, so its fields are probably separated by something else: give the dataset "
+            + "delimiter: \(separator.1), and for a file without a header line header: false and columns: [...] "
+            + "(docs/DEFINITIONS.md, \"Delimiters, files without a header, decimal commas\")"
     }
 }

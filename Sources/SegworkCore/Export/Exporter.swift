@@ -32,7 +32,7 @@ public enum Exporter {
     public static func csv(_ r: ProfileReport) -> Data {
         var out = CSVText()
         out.row(["segment", "column", "statistic", "value"])
-        for p in [r.population] + r.segments {
+        for (k, p) in ([r.population] + r.segments).enumerated() {
             func put(_ column: String, _ statistic: String, _ value: String) {
                 out.row([CSVText.text(p.label), CSVText.text(column), statistic, value])
             }
@@ -42,6 +42,9 @@ public enum Exporter {
             if let m = r.monetary {
                 put(m, "revenue", CSVText.number(p.revenue))
                 put(m, "revenue_share", CSVText.number(p.revenueShare))
+            }
+            for (statistic, value) in r.scorecard?.csvPairs(for: p.label, isPopulation: k == 0) ?? [] {
+                put("(scorecard)", statistic, value)
             }
             for s in p.numeric {
                 put(s.column, "count", String(s.count))
@@ -96,7 +99,10 @@ public enum Exporter {
             fields[0] = textIDs ? CSVText.text(id) : id
             let code = Int(assignment.codes[i])
             fields[1] = code >= 0 && code < labels.count ? labels[code] : ""
-            for (j, s) in scores.enumerated() { fields[2 + j] = s.string(at: i) ?? "" }
+            for (j, s) in scores.enumerated() {
+                let v = s.string(at: i) ?? ""
+                fields[2 + j] = s.type == .string ? CSVText.text(v) : v
+            }
             out.row(fields)
         }
         return out.data

@@ -60,6 +60,7 @@ extension Exporter {
             return row
         })
 
+        r.scorecard?.markdown(into: &md)
         md.line("## Segments")
         md.line()
         for p in groups {

@@ -115,18 +115,16 @@ enum ClusterFeature {
     }
 }
 
-/// The clustering of an earlier version of a definition, whose cluster ids a new run keeps.
-package struct PreviousClusters: Sendable {
-    /// Its clustering, from its profiles.json.
-    package var report: ClusterReport
-}
-
 extension ClusterFeature {
-    /// Adds the cluster columns to `table` when the definition clusters; returns the model.
-    static func add(_ def: Definition, _ previous: PreviousClusters?, to table: inout Table,
+    /// Adds the cluster columns to `table` when the definition clusters; returns the model. `previous` is the
+    /// clustering of the version the run compares with (``PriorVersion``), whose ids are kept.
+    static func add(_ def: Definition, _ previous: ClusterReport?, to table: inout Table,
                     notes: inout [String]) throws -> ClusterReport? {
         guard let spec = def.clusters else { return nil }
-        let out = try compute(table, spec, def, previous: previous?.report)
+        guard previous?.output == nil || previous?.output == spec.output else {
+            return try add(def, nil, to: &table, notes: &notes)
+        }
+        let out = try compute(table, spec, def, previous: previous)
         for c in out.columns {
             guard table[c.name] == nil else {
                 throw DefinitionError(file: def.file, line: def.line(of: "features.clusters.output", or: def.line(of: "features.clusters")),
@@ -146,14 +144,6 @@ extension ClusterFeature {
             r.clusters[i].centroid = []; r.clusters[i].apart = []; r.clusters[i].suppressed = true
         }
         return r
-    }
-
-    /// What the run id must add for kept cluster ids: each id with its centre, so two runs on the same inputs have
-    /// the same run id exactly when they numbered the clusters alike. Nil when the ids are a first run's.
-    static func runIDPart(_ report: ClusterReport?) -> String? {
-        guard let r = report, r.keptIDs else { return nil }
-        return "cluster ids " + r.clusters.map { c in "\(c.id):" + c.scaled.map { String($0.bitPattern, radix: 16) }.joined(separator: ",") }
-            .joined(separator: ";")
     }
 }
 

@@ -24,9 +24,8 @@ public struct ClusterReport: Codable, Sendable, Equatable {
     public var clustered: Int
     /// Customers left unclustered because a feature was missing.
     public var unclustered: Int
-    /// Whether the ids were kept from an earlier version's clusters and differ from a first run's numbering
-    /// (largest cluster first). The run id then depends on them (`Runner`), so the same inputs with the same ids
-    /// give the same version, and `--verify` re-runs against the version's own clusters.
+    /// Whether the ids were kept from the prior version's clusters (``PriorVersion``) and differ from a first run's
+    /// numbering (largest cluster first).
     public var keptIDs: Bool
     /// The clusters, by id.
     public var clusters: [ClusterSummary]

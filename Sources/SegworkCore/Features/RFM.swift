@@ -46,6 +46,13 @@ package enum RFMFeature {
         let dateCol = try col(spec.date, "date")
         let amountCol = try col(spec.amount, "amount")
         guard case .date(let dates) = dateCol.storage else {
+            // 19970101 read as an integer: say how to read it as a date.
+            if let first = (0..<dateCol.count).lazy.compactMap({ dateCol.string(at: $0) }).first,
+               first.withUTF8Bytes(ValueParsing.isCompactDate) {
+                throw DataError(file: origin, line: nil, column: spec.date,
+                                message: "column '\(spec.date)' must hold dates but was read as \(dateCol.type.rawValue) "
+                                    + "('\(first)'); " + ValueParsing.compactDateHint(spec.date))
+            }
             let bad = (0..<dateCol.count).lazy.compactMap { i in dateCol.string(at: i).flatMap { CivilDate(iso: Substring($0)) == nil ? (i, $0) : nil } }.first
             let example = bad.map { " (record \($0.0 + 1) has '\($0.1)')" } ?? ""
             throw DataError(file: origin, line: nil, column: spec.date,

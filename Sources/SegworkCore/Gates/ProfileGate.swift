@@ -46,7 +46,9 @@ extension Checker {
                 + "list it under profile.numeric, or bound its 'missing' count"
         }
         let numeric = GateFormat.labels(report.numericColumns.map(\.name))
-        return "column '\(column)' is not profiled in this run (numeric columns: \(numeric)); "
+        let hint = closest(column, report.numericColumns.map(\.name) + report.categoricalColumns.map(\.name))
+            .map { "did you mean '\($0)'? " } ?? ""
+        return "column '\(column)' is not profiled in this run (numeric columns: \(numeric)); \(hint)"
             + "add it to the definition's profile.numeric or fix the name"
     }
 

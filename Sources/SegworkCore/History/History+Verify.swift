@@ -91,7 +91,9 @@ extension History {
                                  progress: progress)
         options.datasetNames = names
         options.ruleChecks = false  // notes are not compared, and the sweep would only cost time
-        options.previousClusters = Self.clustersKept(by: recordedReport)
+        // It compares with the version the recorded run compared with.
+        let previous = try recordedReport.run.previous.map { try load($0) }
+        options.prior = PriorLookup { _ in previous }
         let result = try Runner(workspace: workspace, catalog: stored.catalog).run(def, options: options)
         progress?.finish()
         var diffs = stored.edited.map { Difference(kind: .plugin, description: $0) }
@@ -99,6 +101,7 @@ extension History {
         if v.segworkVersion != segworkVersion {
             // An older release recorded less about each run; compare what it recorded.
             report = Self.asRecordedBy(recordedReport.run, report)
+            if recordedReport.scorecard == nil { report.scorecard = nil }  // before 0.3.0
             diffs.append(Difference(kind: .format, description: "\(v.id) was recorded by Segwork \(v.segworkVersion) and re-executed by \(segworkVersion); the run record is compared without the fields \(v.segworkVersion) did not write, and the run id is not compared"))
         }
         diffs += Self.inputChanges(recordedReport.run, result.report.run, workspace: workspace, version: v.id)
@@ -116,6 +119,8 @@ extension History {
         var out = now
         out.run.runID = recorded.runID
         out.run.segworkVersion = recorded.segworkVersion
+        out.run.inputsID = recorded.inputsID
+        out.run.previous = recorded.previous
         for i in out.run.plugins.indices {
             let old = recorded.plugins.first { $0.name == out.run.plugins[i].name }
             if old?.library == nil { out.run.plugins[i].library = nil }

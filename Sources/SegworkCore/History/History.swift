@@ -68,7 +68,9 @@ public struct History {
     public static func scoreColumns(of v: VersionRecord) -> [String] {
         let header = v.membershipCSV.prefix { $0 != 10 }
         let names = String(decoding: header, as: UTF8.self).split(separator: ",", omittingEmptySubsequences: false)
-        return names.dropFirst(2).map(String.init)
+        // Columns after the scores are the definition's `membership.columns`.
+        let extra = (try? definition(of: v))?.membershipColumns.count ?? 0
+        return names.dropFirst(2).dropLast(extra).map(String.init)
     }
 
     /// Evaluates a version's gates (from its stored definition), with drift against its baseline: the most recent

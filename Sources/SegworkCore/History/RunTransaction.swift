@@ -83,7 +83,7 @@ extension History {
                                      datasetFiles: try history.importedFiles(for: def), privacy: privacy,
                                      progress: request.progress)
             options.datasetNames = try history.importedNames(for: def)  // errors name the user's file, not the snapshot
-            options.previousClusters = try history.previousClusters(for: def)  // cluster ids kept across versions
+            options.prior = PriorLookup { try history.priorVersion(definition: def.name, inputsID: $0) }
             var result = try runner.run(def, options: options)
             result.notes = warnings + result.notes
             return result

@@ -16,8 +16,6 @@ struct DatasetStage {
     var progress: ReadProgress? = nil
     /// Keep only the first this many customers of the population, before joins and features (`seg try --limit`).
     var limit: Int? = nil
-    /// The clustering of the latest earlier version of this definition and its run id, whose cluster ids are kept.
-    var previousClusters: PreviousClusters? = nil
 
     /// The customer table with features, the inputs read, and the reference date.
     struct Output {
@@ -37,8 +35,9 @@ struct DatasetStage {
         var populationOrigin = ""
         /// The population's size before `limit` cut it, when it did.
         var limitedFrom: Int?
-        /// What `features.clusters` found, if the definition clusters.
-        var clusters: ClusterReport?
+        /// What `features.clusters` found, if the definition clusters (set by the runner, which clusters once it
+        /// knows the version it compares with).
+        var clusters: ClusterReport? = nil
     }
 
     func run(asOf requested: CivilDate?) throws -> Output {
@@ -68,7 +67,9 @@ struct DatasetStage {
                 }
                 // Read through the path as shown, so errors name the file the way the user sees it.
                 let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? nil
-                progress?.begin("reading \(shown)", totalBytes: size)
+                // A snapshot (`.seg/datasets/<sha>.csv`) holds the user's bytes: the progress line and errors name the user's file.
+                let displayName = fileOverrides[spec.name] == nil ? nil : originalName(spec)
+                progress?.begin("reading \(displayName ?? shown)", totalBytes: size)
                 // The run id's hash of the file is computed meanwhile, in the gaps the parsing threads leave.
                 let path = url.path
                 let digest = Background { try SHA256.hex(fileAt: path) }
@@ -76,8 +77,8 @@ struct DatasetStage {
                     schema: spec.schema, textColumns: keyColumns(spec), dateFormats: spec.dateFormats,
                     replaceInvalidUTF8: spec.replaceInvalidUTF8, warnings: warnings, progress: progress)
                 options.pii = Set(spec.pii)
-                // A snapshot (`.seg/datasets/<sha>.csv`) holds the user's bytes: errors name the user's file.
-                options.displayName = fileOverrides[spec.name] == nil ? nil : originalName(spec)
+                options.format = spec.format
+                options.displayName = displayName
                 // A schema entry naming a column the file lacks is the definition's mistake: its line, a did-you-mean.
                 let definition = definition, owner = "dataset '\(spec.name)' (\(options.displayName ?? spec.file ?? shown))"
                 options.unknownSchemaColumns = { unknown, columns in
@@ -125,14 +126,20 @@ struct DatasetStage {
             }
         }
         progress?.begin("joining datasets and deriving features")
-        guard let (population, popOrigin) = tables[definition.population] else {
+        guard case (var population, let popOrigin)? = tables[definition.population] else {
             throw DefinitionError(file: definition.file, "population '\(definition.population)' was not read")
         }
         // An id column the population lacks is the definition's mistake (usually a typo): name its line.
-        guard let ids = population[definition.id] else {
-            throw definition.missingColumn("id", definition.id, in: population.columnNames,
+        let idPath = definition.line(of: "population.id") == nil ? "id" : "population.id"
+        guard population[definition.id] != nil else {
+            throw definition.missingColumn(idPath, definition.id, in: population.columnNames,
                                            owner: "dataset '\(definition.population)'")
         }
+        var notes: [String] = warnings.messages
+        if let derived = definition.derivedPopulation {
+            population = try derivedPopulation(derived, from: population, origin: popOrigin, notes: &notes)
+        }
+        let ids = population[definition.id]!
         var table = population
         // Ids must be present and unique, even with nothing to join.
         _ = try KeyIndex(ids: ids, origin: popOrigin, lines: population.rowLines, pii: isPII(definition.id, definition.population))
@@ -154,7 +161,6 @@ struct DatasetStage {
             }
         }
 
-        var notes: [String] = warnings.messages
         notes += cleaning.map { c in
             c.datasets.compactMap { d in
                 let n = d.steps.reduce(0) { $0 + $1.rejects }
@@ -190,7 +196,6 @@ struct DatasetStage {
             }
             try addFeature(DaysSinceFeature.compute(c, output: output, asOf: asOf, origin: popOrigin), to: &table)
         }
-        let clusters = try ClusterFeature.add(definition, previousClusters, to: &table, notes: &notes)
         var limitedFrom: Int?
         if let limit, limit < table.rowCount {
             // The first `limit` customers in file order, after joins and features (so the reference date and the
@@ -204,7 +209,7 @@ struct DatasetStage {
         progress?.end()
         return Output(table: table, inputs: inputs, sourcePlugins: sources, asOf: asOf, notes: notes, files: files,
                       pluginSources: sourceFiles, cleaning: cleaning, populationOrigin: popOrigin,
-                      limitedFrom: limitedFrom, clusters: clusters)
+                      limitedFrom: limitedFrom)
     }
 
     /// Runs each dataset's `clean:` steps, in definition order, before anything is joined or derived. Records each
@@ -245,6 +250,22 @@ struct DatasetStage {
             }
         }
         return out
+    }
+
+    /// The population made from the distinct ids of dataset `from` (see `PopulationBuilder`); a date column the
+    /// dataset lacks is reported at the definition's line.
+    private func derivedPopulation(_ derived: DerivedPopulation, from table: Table, origin: String,
+                                   notes: inout [String]) throws -> Table {
+        if let date = derived.date, table[date] == nil {
+            throw definition.missingColumn("population.date", date, in: table.columnNames,
+                                           owner: "dataset '\(derived.from)'")
+        }
+        let built = try PopulationBuilder.build(from: table, id: definition.id, date: derived.date, origin: origin)
+        if built.missingIDs > 0 {
+            notes.append("\(built.missingIDs) \(derived.from) \(built.missingIDs == 1 ? "row has" : "rows have") no "
+                         + "\(definition.id) and \(built.missingIDs == 1 ? "is" : "are") not in the population")
+        }
+        return built.table
     }
 
     /// Whether `column` of dataset `dataset` is tagged `pii: true`.

@@ -24,6 +24,12 @@ public struct RunInfo: Codable, Sendable, Equatable {
     /// What the run did for privacy (pii columns, hashed ids, suppression); nil, and absent from JSON, when it
     /// used none of it.
     public var privacy: PrivacyInfo?
+    /// The hash of what the run read and ran (definition, datasets, plugins, reference date) without `previous`;
+    /// nil in versions recorded before Segwork 0.3.0. Runs with the same `inputsID` compare with the same version.
+    public var inputsID: String?
+    /// The stored version this run compares with (the scorecard's growth, stable cluster ids), chosen by
+    /// ``History`` (docs/STORE.md, "The previous version"); nil, and absent from JSON, for none.
+    public var previous: PreviousRun?
 
     /// Creates run information.
     public init(definition: String, runID: String, asOf: String, segworkVersion: String,
@@ -33,6 +39,17 @@ public struct RunInfo: Codable, Sendable, Equatable {
         self.segworkVersion = segworkVersion; self.inputs = inputs; self.plugins = plugins
         self.combine = combine; self.customers = customers; self.privacy = privacy
     }
+}
+
+/// The version a run compares itself with.
+public struct PreviousRun: Codable, Sendable, Equatable {
+    /// Its version id (`v3`).
+    public var version: String
+    /// Its run id.
+    public var runID: String
+
+    /// Creates a reference.
+    public init(version: String, runID: String) { self.version = version; self.runID = runID }
 }
 
 /// One input dataset of a run.

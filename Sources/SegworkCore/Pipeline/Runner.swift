@@ -25,8 +25,8 @@ package struct RunOptions: Sendable {
     package var keepTable = false
     /// Run the rule-set checks (`RuleSetCheck`) and add them to the notes.
     package var ruleChecks = true
-    /// The clustering of the latest earlier version of the definition, whose cluster ids this run keeps.
-    package var previousClusters: PreviousClusters?
+    /// Finds the stored version the run compares with (``PriorVersion``); nil compares with none.
+    package var prior: PriorLookup?
     /// Creates options.
     public init(asOf: CivilDate? = nil, formats: [ExportFormat]? = nil, datasetFiles: [String: URL] = [:],
                 privacy: PrivacyOptions? = nil, progress: ReadProgress? = nil) {
@@ -101,13 +101,17 @@ package struct Runner: Sendable {
         var env = PluginEnvironment(limits: workspace.limits, fileRoot: workspace.root.path)
         env.randomSeed = Self.seed(definition.name)
         env.frozenTime = (options.asOf ?? definition.asOf).map { Int64($0.days) * 86_400 }
-        var stage = DatasetStage(workspace: workspace, definition: definition, catalog: catalog, environment: env,
-                                 fileOverrides: options.datasetFiles, importedNames: options.datasetNames,
-                                 progress: options.progress, limit: options.limit)
-        stage.previousClusters = options.previousClusters
-        var data = try stage.run(asOf: options.asOf)
-        let clusterModels = ClusterFeature.pluginModels(data.clusters)
+        var data = try DatasetStage(workspace: workspace, definition: definition, catalog: catalog, environment: env,
+                                    fileOverrides: options.datasetFiles, importedNames: options.datasetNames,
+                                    progress: options.progress, limit: options.limit).run(asOf: options.asOf)
         env.frozenTime = Int64(data.asOf.days) * 86_400
+        // The version this run compares with (the scorecard's growth), found from what the run reads before any of it runs.
+        let inputsID = try Self.inputsID(definition, data.inputs, plugins: criterionFiles + scorerFiles, asOf: data.asOf,
+                                         privacy: "\(hasher?.fingerprint ?? "raw") \(minGroupSize ?? 0)")
+        let prior = try options.prior?(inputsID)
+        // Clustering keeps the cluster ids of that version (docs/CLUSTERING.md, "Stable ids").
+        data.clusters = try ClusterFeature.add(definition, prior?.report.clusters, to: &data.table, notes: &data.notes)
+        let clusterModels = ClusterFeature.pluginModels(data.clusters)
 
         // Load and configure every criterion and scorer, and check every column they read or the profile names,
         // before any of them runs: a typo costs milliseconds, not a whole run.
@@ -128,6 +132,7 @@ package struct Runner: Sendable {
         }
         for (use, _, plugin) in criteria { try checkColumns(use, plugin, available, definition) }
         let profileOptions = try profileOptions(definition, data.table, scoreNames)
+        try checkMembership(definition, available, scores: scoreNames)
         let ids = data.table[definition.id]!
 
         var pluginInfos = data.sourcePlugins
@@ -184,12 +189,16 @@ package struct Runner: Sendable {
             let salt = hasher.map { "salt \($0.fingerprint)" } ?? "ids raw"
             runID = String(SHA256.hex("run \(runID)\n\(salt)\nmin_group_size \(minGroupSize ?? 0)").prefix(12))
         }
-        // Cluster ids kept from an earlier version are part of what decides the output.
-        if let kept = ClusterFeature.runIDPart(data.clusters) { runID = String(SHA256.hex("run \(runID)\n\(kept)").prefix(12)) }
-        let run = RunInfo(definition: definition.name, runID: runID, asOf: data.asOf.description,
+        // The version this run compares with is part of what decides its output, so of its id too.
+        if let prior { runID = String(SHA256.hex("run \(inputsID)\nprevious \(prior.reference.runID)").prefix(12)) }
+        var run = RunInfo(definition: definition.name, runID: runID, asOf: data.asOf.description,
                           segworkVersion: segworkVersion, inputs: data.inputs, plugins: pluginInfos,
                           combine: definition.combine.rawValue, customers: data.table.rowCount, privacy: privacy)
+        run.inputsID = inputsID
+        run.previous = prior?.reference
         var report = ProfileReport(run: run, profiles: profiles)
+        let scorecard = try Self.scorecard(definition, profiles, assignment, data.table, prior)
+        report.scorecard = scorecard
         report.clusters = ClusterFeature.suppress(data.clusters, k: minGroupSize)
         var files = Exporter.profileFiles(report, formats: options.formats ?? definition.formats, cleaning: data.cleaning)
         if let cleaning = data.cleaning {
@@ -197,12 +206,13 @@ package struct Runner: Sendable {
             files["rejects.csv"] = cleaning.rejectsCSV
         }
         options.progress?.end()
-        let membership = Exporter.membership(ids: ids, assignment: assignment, scores: scoreNames.map { data.table[$0]! })
+        let extra = try membershipColumns(definition, data.table, scoreNames)
+        let membership = Exporter.membership(ids: ids, assignment: assignment, scores: scoreNames.map { data.table[$0]! } + extra)
         files["membership.csv"] = hasher.map { $0.hashMembership(membership) } ?? membership
         let dir = workspace.exportDirectory(definition: definition.name, folder: runID)
         let ruleSet = RuleSetCheck.notes(outcomes, combine: definition.combine, rows: data.table.rowCount)
         var result = RunResult(definition: definition, report: report, files: files, membership: membership,
-                               exportDirectory: dir, notes: pluginNotes + data.notes + ruleSet.map(\.message),
+                               exportDirectory: dir, notes: pluginNotes + data.notes + ruleSet.map(\.message) + scorecard.warnings.map(\.message),
                                scoreColumns: scoreNames, seed: env.randomSeed, frozenTime: env.frozenTime ?? 0,
                                datasetFiles: data.files, pluginSources: sources)
         result.criteria = outcomes

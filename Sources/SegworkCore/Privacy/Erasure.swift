@@ -126,7 +126,15 @@ public struct Erasure {
     /// Id columns per snapshot hash, from every stored version's definition (by input) and the current
     /// definitions (by imported dataset name); plus every id column name seen, for snapshots no definition names.
     func snapshotColumns() throws -> (bySHA: [String: Set<String>], names: [String: String], all: Set<String>) {
+        let found = try snapshotLayout()
+        return (found.bySHA, found.names, found.all)
+    }
+
+    /// `snapshotColumns`, with the layout (`delimiter:`, `header:`, `columns:`) each snapshot is read with.
+    func snapshotLayout() throws -> (bySHA: [String: Set<String>], names: [String: String], all: Set<String>,
+                                     formats: [String: TextFormat]) {
         var bySHA: [String: Set<String>] = [:], names: [String: String] = [:], all = Set<String>()
+        var formats: [String: TextFormat] = [:]
         let rows = try store.sql { try store.db.rows("SELECT number, definition, definition_text, inputs FROM versions ORDER BY number") }
         for row in rows {
             guard let name = row.text(1), let text = row.text(2), let inputsJSON = row.text(3) else { continue }
@@ -135,6 +143,9 @@ public struct Erasure {
             let columns = Self.idColumns(of: def)
             for input in inputs {
                 names[input.sha256] = names[input.sha256] ?? "dataset '\(input.name)' (\(input.file))"
+                if let spec = def.datasets.first(where: { $0.name == input.name }), !spec.format.isDefault {
+                    formats[input.sha256] = spec.format
+                }
                 guard let c = columns[input.name] else { continue }
                 bySHA[input.sha256, default: []].formUnion(c)
                 all.formUnion(c)
@@ -146,11 +157,14 @@ public struct Erasure {
             all.formUnion(columns.values.flatMap { $0 })
             for spec in def.datasets {
                 guard let name = spec.imported, let c = columns[spec.name] else { continue }
-                for d in imported where d.name == name { bySHA[d.sha256, default: []].formUnion(c) }
+                for d in imported where d.name == name {
+                    bySHA[d.sha256, default: []].formUnion(c)
+                    if !spec.format.isDefault { formats[d.sha256] = formats[d.sha256] ?? spec.format }
+                }
             }
         }
         for d in imported { names[d.sha256] = names[d.sha256] ?? "imported dataset '\(d.name)' (\(d.file))" }
-        return (bySHA, names, all)
+        return (bySHA, names, all, formats)
     }
 
     /// What `rewriteSnapshots` did: the rewrites, and per snapshot searched record by record (old SHA-256) the
@@ -164,7 +178,7 @@ public struct Erasure {
     /// Reads every recorded snapshot, removes the erasure's customers, writes the changed ones as new files.
     private func rewriteSnapshots(_ matcher: ErasureMatcher, rawIDs: [String], _ found: inout [Int],
                                   _ counts: inout ErasureCounts) throws -> SnapshotSearch {
-        let (bySHA, names, all) = try snapshotColumns()
+        let (bySHA, names, all, formats) = try snapshotLayout()
         let rows = try store.sql { try store.db.rows("SELECT path, sha256 FROM snapshots ORDER BY path") }
         var search = SnapshotSearch()
         var rewrites: [SnapshotRewrite] = []
@@ -177,7 +191,8 @@ public struct Erasure {
             }
             let what = names[sha] ?? "the stored snapshot .seg/\(path)"
             let ext = DataReader.fileExtension(path)
-            guard let result = try Self.filter(data, extension: ext, columns: bySHA[sha] ?? [], fallback: all,
+            guard let result = try Self.filter(data, extension: ext, format: formats[sha] ?? TextFormat(),
+                                               columns: bySHA[sha] ?? [], fallback: all,
                                                what: what, matcher: matcher) else {
                 // Not a format Segwork reads (a source plugin's input): it cannot tell where an id is.
                 if rawIDs.contains(where: { data.range(of: Data($0.utf8)) != nil }) {
@@ -205,13 +220,17 @@ public struct Erasure {
     /// `data` without the records whose id column (one of `columns`, else one of `fallback` that the header has)
     /// matches; nil for a format Segwork does not read. A file with no such column that mentions a customer in any
     /// field cannot be erased safely: `.erasureUnsupported`.
-    static func filter(_ data: Data, extension ext: String, columns: Set<String>, fallback: Set<String>,
-                       what: String, matcher: ErasureMatcher) throws -> RecordFilter.Result? {
+    /// `format` is the layout the definitions read the file with (a delimiter, no header line).
+    static func filter(_ data: Data, extension ext: String, format: TextFormat = TextFormat(), columns: Set<String>,
+                       fallback: Set<String>, what: String, matcher: ErasureMatcher) throws -> RecordFilter.Result? {
         var blocked = false
         let result: RecordFilter.Result
-        if let implied = DataReader.csvExtensions[ext] {
+        let delimited = DataReader.csvExtensions[ext] != nil
+            || (format.delimiter != nil && !DataReader.jsonLinesExtensions.contains(ext))
+        if delimited {
+            let implied = DataReader.csvExtensions[ext].flatMap { $0 } ?? UInt8(ascii: ",")
             var indices: [Int]?
-            result = RecordFilter.delimited(data, delimiter: implied ?? UInt8(ascii: ",")) { header, fields in
+            result = RecordFilter.delimited(data, format: format, implied: implied) { header, fields in
                 if indices == nil {
                     let wanted = columns.isEmpty ? fallback : columns
                     indices = header.indices.filter { wanted.contains(header[$0]) }
@@ -315,7 +334,8 @@ public struct Erasure {
                 guard let file = spec.file, let c = columns[spec.name] else { continue }
                 let url = workspace.resolve(file)
                 guard let data = FileManager.default.contents(atPath: url.path),
-                      let result = try? Self.filter(data, extension: DataReader.fileExtension(url.path), columns: c,
+                      let result = try? Self.filter(data, extension: DataReader.fileExtension(url.path),
+                                                    format: spec.format, columns: c,
                                                     fallback: [], what: file, matcher: matcher),
                       !result.removed.isEmpty else { continue }
                 out[file] = result.removed.count

@@ -65,8 +65,9 @@ package enum RecordFilter {
 
     /// Filters delimited text. `match(header, fields)` is called for every non-blank record after the header; a
     /// non-nil result removes the record. Nothing is removed from a text without a header. When nothing is removed,
-    /// `data` is returned as it is.
-    public static func delimited(_ data: Data, delimiter: UInt8,
+    /// `data` is returned as it is. `columns` names the columns of a file without a header line (every record is
+    /// then a record).
+    public static func delimited(_ data: Data, delimiter: UInt8, columns: [String]? = nil,
                                  match: (_ header: [String], _ fields: Fields) -> Int?) -> Result {
         let bytes = [UInt8](data)
         let n = bytes.count
@@ -75,7 +76,7 @@ package enum RecordFilter {
         var removed: [Removed] = []
         var i = n >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0
         var line = 1
-        var header: [String]?
+        var header: [String]? = columns
         var fields = Fields(bytes: bytes)
         while i < n {
             let start = i, startLine = line

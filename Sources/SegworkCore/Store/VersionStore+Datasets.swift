@@ -19,8 +19,11 @@ extension VersionStore {
     /// rows, unclosed quote, bad UTF-8, NUL, repeated header name, bad JSON …) is refused here with the same
     /// `DataError`, naming `file` and the line, and nothing is stored. Rows and columns come from that read. Other
     /// extensions (files a source plugin reads) are stored unread, rows nil. `replaceInvalidUTF8` accepts bad UTF-8
-    /// as a definition's `invalid_utf8: replace` does. `progress`, when set, shows the phases.
-    public func importDataset(name: String, file: URL, replaceInvalidUTF8: Bool = false,
+    /// as a definition's `invalid_utf8: replace` does. `format` is the layout a definition gives with `delimiter:`,
+    /// `header:`, `columns:` and `decimal:` (a file read with a delimiter given may have any extension but JSON
+    /// Lines'); the store does not keep it, so a definition reading the dataset gives the same options.
+    /// `progress`, when set, shows the phases.
+    public func importDataset(name: String, file: URL, replaceInvalidUTF8: Bool = false, format: TextFormat = TextFormat(),
                               progress: ReadProgress? = nil) throws -> (version: DatasetVersion, isNew: Bool) {
         guard !name.isEmpty, !name.contains(where: \.isNewline) else { throw StoreError.invalidName(name) }
         defer { progress?.end() }
@@ -28,7 +31,8 @@ extension VersionStore {
         let (sha, bytes) = try hashFile(file)
         if let latest = try latestDataset(name: name), latest.sha256 == sha { return (latest, false) }
         progress?.begin("reading \(file.relativePath)", totalBytes: bytes)
-        let shape = try Self.validatedShape(of: file, replaceInvalidUTF8: replaceInvalidUTF8, progress: progress)
+        let shape = try Self.validatedShape(of: file, replaceInvalidUTF8: replaceInvalidUTF8, format: format,
+                                            progress: progress)
         progress?.begin("copying \(file.relativePath) into the store")
         let snapshot = try ensureSnapshot(of: file, sha256: sha).path
         progress?.end()
@@ -166,11 +170,13 @@ extension VersionStore {
 
     /// Rows and columns of a CSV/TSV/JSON Lines file read as `seg run` reads it (every column as text), or
     /// (nil, []) for another extension; a file the reader refuses throws its `DataError`, naming the file as given.
-    static func validatedShape(of url: URL, replaceInvalidUTF8: Bool,
+    static func validatedShape(of url: URL, replaceInvalidUTF8: Bool, format: TextFormat = TextFormat(),
                                progress: ReadProgress? = nil) throws -> (rows: Int?, columns: [String]) {
         let ext = DataReader.fileExtension(url.path)
-        guard DataReader.csvExtensions[ext] != nil || DataReader.jsonLinesExtensions.contains(ext) else { return (nil, []) }
+        guard DataReader.csvExtensions[ext] != nil || DataReader.jsonLinesExtensions.contains(ext)
+                || format.delimiter != nil else { return (nil, []) }
         var options = ReadOptions(replaceInvalidUTF8: replaceInvalidUTF8, progress: progress)
+        options.format = format
         options.allText = true
         options.displayName = url.relativePath
         let table = try DataReader.read(path: url.path, options: options)

@@ -135,16 +135,27 @@ package struct CSVCells: CellSource {
 package struct CSVFormat: ChunkParser {
     let origin: String
     let delimiter: UInt8
+    /// Fields are separated by runs of spaces and tabs, without quoting (`TextFormat.Delimiter.whitespace`).
+    let whitespace: Bool
     let options: ReadOptions
-    /// Column names, from the header.
+    /// Column names, from the header (or from `options.format.columns` for a file without one).
     private(set) var names: [String] = []
 
     init(origin: String, options: ReadOptions) throws {
-        let d = options.delimiter
+        var d = options.delimiter
+        switch options.format.delimiter {
+        case .whitespace?: d = 0x20; whitespace = true
+        case .byte(let b)?: d = b; whitespace = false
+        case nil: whitespace = false
+        }
         guard d < 0x80, d != quote, d != lf, d != cr, d != 0 else {
             throw DataError(file: origin, line: nil,
                             message: "the delimiter byte \(d) cannot be used; choose one ASCII character other than "
                                 + "a quote or a line break, such as ',' ';' '|' or a tab")
+        }
+        if !options.format.header, options.format.columns?.isEmpty ?? true {
+            throw DataError(file: origin, line: nil,
+                            message: "a file without a header needs its column names; give them with columns: [...]")
         }
         self.origin = origin; self.delimiter = d; self.options = options
     }
@@ -153,14 +164,56 @@ package struct CSVFormat: ChunkParser {
     /// and say nothing.
     func check(columns: [String], rows: Int) throws {
         guard rows == 0 else { return }
+        if !options.format.header { throw emptyCSV }
         throw DataError(file: origin, line: nil,
                         message: "the file has a header but no rows; add the records below the header line, or "
                             + "check that the right file was given")
     }
 
+    /// The error for a record whose field count differs from the header's (or from `columns:`).
+    func fieldCountError(_ k: Int, line: Int) -> DataError {
+        let width = names.count
+        let fields = "\(k) field\(k == 1 ? "" : "s")"
+        if !options.format.header {
+            return DataError(file: origin, line: line,
+                             message: "the record has \(fields) but columns names \(width) ("
+                                 + names.joined(separator: ", ") + "); fix the record, or list every column of the file "
+                                 + "in columns")
+        }
+        let hint = whitespace ? "fields are separated by runs of spaces, so a value cannot contain a space; add the "
+            + "missing fields or remove the extra ones" : "quote fields that contain the delimiter, or add the missing fields"
+        return DataError(file: origin, line: line, message: "the record has \(fields) but the header has \(width); \(hint)")
+    }
+
+    /// The chunk's column `name`, typed (see `ColumnBuilder.chunk`).
+    func column<S: CellSource>(_ cells: S, _ name: String, _ worker: inout ParseWorker) throws -> ChunkColumn {
+        try ColumnBuilder.chunk(cells, name: name, forced: options.forcedType(name), origin: origin,
+                                dateFormats: options.dateFormats[name], pii: options.pii.contains(name),
+                                decimalComma: options.format.decimalComma,
+                                dictionary: &worker.dictionaries[name, default: ByteDictionary(keepStrings: false)])
+    }
+
     /// Reads the header from the first chunk (nil: the file is empty) and moves the chunk's start past it.
     mutating func readHeader(_ first: Chunk?) throws {
         guard let first else { throw emptyCSV }
+        if !options.format.header, let columns = options.format.columns {
+            // No header: the records start on the first line, with the names the options give.
+            names = columns
+            try checkSchema(options, columns: names, origin: origin)
+            return
+        }
+        if whitespace {
+            guard let header = whitespaceHeader(first) else { throw emptyCSV }
+            try takeHeader(header.names, line: header.line)
+            if !options.replaceInvalidUTF8 {
+                try ByteScan.requireText(UnsafeBufferPointer(rebasing: UnsafeBufferPointer(first.bytes)[..<header.end]),
+                                         origin: origin, loneCR: true, firstLine: first.firstLine)
+            }
+            try checkSchema(options, columns: names, origin: origin)
+            first.start = header.end
+            first.startLine = header.endLine
+            return
+        }
         var tok = CSVTokenizer(base: UnsafePointer(first.bytes.baseAddress!), end: first.bytes.count,
                                delimiter: delimiter, origin: origin)
         tok.line = first.firstLine
@@ -169,11 +222,25 @@ package struct CSVFormat: ChunkParser {
         var headerBounds: [UInt32] = []
         let width = try tok.record(into: &headerBounds)
         let scratch = Scratch()
-        var seen: [String: Int] = [:]
-        for k in 0..<width {
+        try takeHeader((0..<width).map { k in
             let c = CSVCells.field(base: UnsafePointer(first.bytes.baseAddress!), start: Int(headerBounds[k]),
                                    end: Int(headerBounds[k + 1]) - 1, scratch: scratch)
-            let name = String(decoding: c.bytes, as: UTF8.self)
+            return String(decoding: c.bytes, as: UTF8.self)
+        }, line: headerLine)
+        // The records are checked chunk by chunk; the header here (names with bad bytes are replaced when asked).
+        if !options.replaceInvalidUTF8 {
+            try ByteScan.requireText(UnsafeBufferPointer(rebasing: UnsafeBufferPointer(first.bytes)[..<tok.pos]),
+                                     origin: origin, loneCR: true, firstLine: first.firstLine)
+        }
+        try checkSchema(options, columns: names, origin: origin)
+        first.start = tok.pos
+        first.startLine = tok.line
+    }
+
+    /// Takes the header's names: none empty, none twice.
+    private mutating func takeHeader(_ header: [String], line headerLine: Int) throws {
+        var seen: [String: Int] = [:]
+        for (k, name) in header.enumerated() {
             guard !name.isEmpty else {
                 throw DataError(file: origin, line: headerLine,
                                 message: "header column \(k + 1) has no name; give every column a name")
@@ -186,25 +253,22 @@ package struct CSVFormat: ChunkParser {
             seen[name] = k
             names.append(name)
         }
-        // The records are checked chunk by chunk; the header here (names with bad bytes are replaced when asked).
-        if !options.replaceInvalidUTF8 {
-            try ByteScan.requireText(UnsafeBufferPointer(rebasing: UnsafeBufferPointer(first.bytes)[..<tok.pos]),
-                                     origin: origin, loneCR: true, firstLine: first.firstLine)
-        }
-        try checkSchema(options, columns: names, origin: origin)
-        first.start = tok.pos
-        first.startLine = tok.line
     }
 
     private var emptyCSV: DataError {
-        DataError(file: origin, line: nil, message: "the file is empty; expected a header row naming the columns")
+        if !options.format.header {
+            return DataError(file: origin, line: nil, message: "the file has no records; expected lines with the "
+                                 + "columns " + (options.format.columns ?? names).joined(separator: ", ") + ", or check that the right file was given")
+        }
+        return DataError(file: origin, line: nil, message: "the file is empty; expected a header row naming the columns")
     }
 
     /// Tokenizes the chunk's records and converts each column.
     func parse(_ chunk: Chunk, worker: inout ParseWorker) throws -> ChunkTable {
         let body = UnsafeBufferPointer(rebasing: UnsafeBufferPointer(chunk.bytes)[chunk.start...])
         return try repairingIfAsked(body, replace: options.replaceInvalidUTF8, firstLine: chunk.startLine, loneCR: true) {
-            try records($0, firstLine: chunk.startLine, worker: &worker)
+            whitespace ? try whitespaceRecords($0, firstLine: chunk.startLine, worker: &worker)
+                : try records($0, firstLine: chunk.startLine, worker: &worker)
         }
     }
 
@@ -220,11 +284,7 @@ package struct CSVFormat: ChunkParser {
         while tok.skipBlankLines() {
             let line = tok.line
             let k = try tok.record(into: &worker.bounds)
-            guard k == width else {
-                throw DataError(file: origin, line: line,
-                                message: "the record has \(k) field\(k == 1 ? "" : "s") but the header has \(width); "
-                                    + "quote fields that contain the delimiter, or add the missing fields")
-            }
+            guard k == width else { throw fieldCountError(k, line: line) }
             lines.append(line: line)
         }
         var table = ChunkTable(rows: lines.count, lines: lines)
@@ -232,10 +292,7 @@ package struct CSVFormat: ChunkParser {
             for (k, name) in names.enumerated() {
                 let cells = CSVCells(base: base, bounds: bp, lines: lines, stride: width + 1, column: k,
                                      scratch: worker.scratch)
-                table.columns.append((name, try ColumnBuilder.chunk(
-                    cells, name: name, forced: options.forcedType(name), origin: origin,
-                    dateFormats: options.dateFormats[name], pii: options.pii.contains(name),
-                    dictionary: &worker.dictionaries[name, default: ByteDictionary(keepStrings: false)])))
+                table.columns.append((name, try column(cells, name, &worker)))
             }
         }
         return table
@@ -251,8 +308,9 @@ extension DataReader {
     /// a string column and missing in any other. Types are inferred per column over all values, in the order
     /// integer, double, bool, date, string, unless `options.schema` names the type.
     public static func parseCSV(_ bytes: [UInt8], origin: String, options: ReadOptions = ReadOptions()) throws -> Table {
-        try ParallelReader.read(origin: origin, options: options,
-                                feed: { ChunkFeed(bytes: bytes, origin: origin, format: .csv, blockSize: options.chunkBytes) },
+        let cut: ChunkFeed.Format = options.format.delimiter == .whitespace ? .lines : .csv
+        return try ParallelReader.read(origin: origin, options: options,
+                                feed: { ChunkFeed(bytes: bytes, origin: origin, format: cut, blockSize: options.chunkBytes) },
                                 parser: { try CSVFormat(origin: origin, options: $0) })
     }
 }

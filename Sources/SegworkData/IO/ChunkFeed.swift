@@ -40,6 +40,8 @@ package final class ChunkFeed: @unchecked Sendable {
         case csv
         /// One record per LF-terminated line.
         case jsonLines
+        /// One record per line, ended by LF, CRLF or a lone CR; no quoting (whitespace-separated text).
+        case lines
     }
 
     private enum Input {
@@ -171,7 +173,7 @@ package final class ChunkFeed: @unchecked Sendable {
                           firstLine: nextLine)
         nextIndex += 1
         nextLine += ChunkFeed.lineCount(UnsafeBufferPointer(start: buffer.baseAddress, count: end),
-                                        loneCR: format == .csv)
+                                        loneCR: format != .jsonLines)
         return chunk
     }
 
@@ -180,6 +182,8 @@ package final class ChunkFeed: @unchecked Sendable {
         switch format {
         case .jsonLines:
             return lastLineEnd(p, 0, n, loneCR: false)
+        case .lines:
+            return lastLineEnd(p, 0, n, loneCR: true)
         case .csv:
             // Between quotes the state alternates: outside, inside, outside… from the chunk start (a record start).
             var best: Int?

@@ -139,7 +139,7 @@ package enum ColumnBuilder {
     /// `dateFormats` (non-empty) makes a `date` column whose text must match one of the formats, tried in order,
     /// instead of ISO 8601.
     static func chunk<S: CellSource>(_ src: S, name: String, forced: ColumnType?, origin: String,
-                                     dateFormats: [DateFormat]? = nil, pii: Bool = false,
+                                     dateFormats: [DateFormat]? = nil, pii: Bool = false, decimalComma: Bool = false,
                                      dictionary: inout ByteDictionary) throws -> ChunkColumn {
         let before = dictionary.count
         if let formats = dateFormats, !formats.isEmpty {
@@ -149,17 +149,17 @@ package enum ColumnBuilder {
         }
         if let forced {
             let (values, valid) = try convert(src, name: name, to: forced, origin: origin, pii: pii,
-                                              dictionary: &dictionary)
+                                              decimalComma: decimalComma, dictionary: &dictionary)
             return ChunkColumn(evidence: TypeEvidence(), values: values, validity: valid, added: before..<dictionary.count)
         }
-        let evidence = try infer(src, name: name, origin: origin, pii: pii)
+        let evidence = try infer(src, name: name, origin: origin, pii: pii, decimalComma: decimalComma)
         if evidence.isEmpty {
             var quoted = Bitmap(count: src.rowCount, allSet: false)
             for r in 0..<src.rowCount where src.cell(r).kind == .emptyQuoted { quoted[r] = true }
             return ChunkColumn(evidence: evidence, values: nil, validity: quoted)
         }
         let (values, valid) = try convert(src, name: name, to: evidence.type, origin: origin, pii: pii,
-                                          dictionary: &dictionary)
+                                          decimalComma: decimalComma, dictionary: &dictionary)
         return ChunkColumn(evidence: evidence, values: values, validity: valid, added: before..<dictionary.count)
     }
 
@@ -169,7 +169,9 @@ package enum ColumnBuilder {
     /// Text that reads as a number only by losing its value (nan, inf, 1e309, 1e-400, an integer beyond Int64)
     /// counts as text. A JSON integer beyond Int64 is an error: a JSON number cannot stay text.
     /// `pii`: the column is personal, so no message shows its values.
-    static func infer<S: CellSource>(_ src: S, name: String, origin: String, pii: Bool = false) throws -> TypeEvidence {
+    /// `decimalComma`: text numbers are written `11,77` (see `ValueParsing.withDecimalPoint`).
+    static func infer<S: CellSource>(_ src: S, name: String, origin: String, pii: Bool = false,
+                                     decimalComma: Bool = false) throws -> TypeEvidence {
         var e = TypeEvidence()
         rows: for r in 0..<src.rowCount {
             let c = src.cell(r)
@@ -194,7 +196,8 @@ package enum ColumnBuilder {
                     e.canInt = false
                 }
                 if e.canDouble {
-                    if ValueParsing.isDouble(b) { e.canBool = false; e.canDate = false; e.canDateTime = false; continue rows }
+                    if decimalComma ? ValueParsing.withDecimalPoint(b, ValueParsing.isDouble) ?? false
+                        : ValueParsing.isDouble(b) { e.canBool = false; e.canDate = false; e.canDateTime = false; continue rows }
                     e.canDouble = false
                 }
                 if e.canBool {
@@ -223,7 +226,12 @@ package enum ColumnBuilder {
     }
     private static func mismatch<S: CellSource>(_ src: S, _ r: Int, _ c: Cell, _ type: ColumnType, _ name: String,
                                                  _ origin: String, _ pii: Bool) -> DataError {
-        DataError(file: origin, line: src.line(r), column: name,
+        if type == .date, ValueParsing.isCompactDate(c.bytes) {
+            return DataError(file: origin, line: src.line(r), column: name,
+                             message: "\(shown(c.bytes, pii)) is not \(type.expectation); "
+                                 + ValueParsing.compactDateHint(name))
+        }
+        return DataError(file: origin, line: src.line(r), column: name,
                   message: "\(shown(c.bytes, pii)) is not \(type.expectation); "
                       + "fix the value or declare the column as string in the schema")
     }
@@ -273,7 +281,7 @@ package enum ColumnBuilder {
     /// A `double` column refuses NaN and infinity (as words), and numbers that would overflow to infinity or
     /// underflow to zero; it takes integers beyond Int64 rounded, as it takes any decimal. `pii` withholds values.
     static func convert<S: CellSource>(_ src: S, name: String, to type: ColumnType, origin: String,
-                                       dateFormats: [DateFormat] = [], pii: Bool = false,
+                                       dateFormats: [DateFormat] = [], pii: Bool = false, decimalComma: Bool = false,
                                        dictionary: inout ByteDictionary) throws -> (ChunkValues, Bitmap) {
         let n = src.rowCount
         var valid = Bitmap(count: n, allSet: true)
@@ -306,7 +314,10 @@ package enum ColumnBuilder {
                 switch c.kind {
                 case .missing, .emptyQuoted: valid[r] = false
                 case .text, .jsonString, .jsonNumber:
-                    switch ValueParsing.finiteDouble(c.bytes) {
+                    let checked = decimalComma && c.kind == .text
+                        ? ValueParsing.withDecimalPoint(c.bytes, ValueParsing.finiteDouble) ?? .notNumber
+                        : ValueParsing.finiteDouble(c.bytes)
+                    switch checked {
                     case .value(let v): values[r] = v
                     case .notNumber: throw mismatch(src, r, c, type, name, origin, pii)
                     case let problem: throw unrepresentable(src, r, c, problem, name, origin, pii)

@@ -65,6 +65,10 @@ package struct ReadOptions: Sendable {
     /// stored under `.seg/datasets/`. Nil: the path.
     public var displayName: String?
 
+    /// The layout of a delimited text file (separator, header, decimal mark) when the extension alone does not say.
+    /// `format.delimiter`, when set, wins over `delimiter` and over the extension.
+    public var format = TextFormat()
+
     /// Reads every column as text whatever the schema says (checks a file's structure without its types: import).
     package var allText = false
 

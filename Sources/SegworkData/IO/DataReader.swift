@@ -15,25 +15,41 @@ package enum DataReader {
     package static let jsonLinesExtensions: Set<String> = ["jsonl", "ndjson"]
 
     /// Reads CSV (.csv/.tsv (tab)/.txt) or JSON Lines (.jsonl/.ndjson) by extension; other extensions → DataError saying which are supported.
-    /// A `.tsv` file is split at tabs unless `options.delimiter` is something other than a comma.
+    /// A `.tsv` file is split at tabs unless `options.delimiter` is something other than a comma; `options.format`
+    /// (a delimiter, no header, a decimal comma) applies to delimited text only: a JSON Lines file refuses it.
     public static func read(path: String, options: ReadOptions = ReadOptions()) throws -> Table {
         let ext = fileExtension(path)
         if let implied = csvExtensions[ext] {
             var o = options
-            if let implied, o.delimiter == UInt8(ascii: ",") { o.delimiter = implied }
+            if o.format.delimiter == nil {
+                if let implied, o.delimiter == UInt8(ascii: ",") { o.delimiter = implied }
+                // A decimal comma leaves the comma to numbers: such files separate fields with semicolons.
+                else if o.format.decimalComma, o.delimiter == UInt8(ascii: ",") { o.delimiter = UInt8(ascii: ";") }
+            }
             return try readCSV(path: path, options: o)
         }
-        if jsonLinesExtensions.contains(ext) { return try readJSONLines(path: path, options: options) }
+        // A delimiter given outright reads any other extension (`.dat`, none) as delimited text.
+        if options.format.delimiter != nil, !jsonLinesExtensions.contains(ext) { return try readCSV(path: path, options: options) }
+        if jsonLinesExtensions.contains(ext) {
+            if !options.format.isDefault {
+                throw DataError(file: options.displayName ?? path, line: nil,
+                                message: "is JSON Lines, which has no delimiter, header line or decimal comma; remove "
+                                    + "delimiter, header, columns and decimal from the dataset (they are for delimited text)")
+            }
+            return try readJSONLines(path: path, options: options)
+        }
         throw DataError(file: path, line: nil,
                         message: (ext.isEmpty ? "the file name has no extension" : "the extension '.\(ext)' is not supported")
                             + "; use .csv, .tsv or .txt for delimited text, or .jsonl or .ndjson for JSON Lines")
     }
 
-    /// Reads a CSV file (see `parseCSV`).
+    /// Reads a CSV file (see `parseCSV`); with `options.format.delimiter == .whitespace`, fields separated by runs
+    /// of spaces and tabs.
     public static func readCSV(path: String, options: ReadOptions = ReadOptions()) throws -> Table {
         let origin = options.displayName ?? path
+        let cut: ChunkFeed.Format = options.format.delimiter == .whitespace ? .lines : .csv
         return try ParallelReader.read(origin: origin, options: options,
-                                       feed: { try ChunkFeed(path: path, format: .csv, blockSize: options.chunkBytes,
+                                       feed: { try ChunkFeed(path: path, format: cut, blockSize: options.chunkBytes,
                                                              origin: origin) },
                                        parser: { try CSVFormat(origin: origin, options: $0) })
     }

@@ -183,6 +183,28 @@ package enum ValueParsing {
         return false
     }
 
+    /// Runs `body` over `b` read with a decimal comma: a comma becomes the decimal point (`11,77` → `11.77`). Text
+    /// with a decimal point or with more than one comma is not a number in such a file (nil): thousands separators
+    /// are not accepted, since `1.234` could be either.
+    @inline(__always)
+    static func withDecimalPoint<R>(_ b: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R? {
+        var comma = -1
+        for k in 0..<b.count {
+            let c = b[k]
+            if c == UInt8(ascii: ".") { return nil }
+            if c == UInt8(ascii: ",") {
+                if comma >= 0 { return nil }
+                comma = k
+            }
+        }
+        guard comma >= 0 else { return body(b) }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: b.count) { buf in
+            for k in 0..<b.count { buf[k] = b[k] }
+            buf[comma] = UInt8(ascii: ".")
+            return body(UnsafeBufferPointer(buf))
+        }
+    }
+
     /// Whether `b` is written as an integer (`[+-]?[0-9]+`), whatever its size.
     static func isIntegerShaped(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
         var i = 0
@@ -214,6 +236,19 @@ package enum ValueParsing {
             v = v * 10 + d
         }
         return v
+    }
+
+    /// Whether `b` is eight digits that make a real calendar date as `YYYYMMDD` (`19970101`): such a column needs
+    /// `format: "%Y%m%d"` in the schema, which messages suggest.
+    package static func isCompactDate(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard b.count == 8, let y = digits(b, 0, 4), let m = digits(b, 4, 2), let d = digits(b, 6, 2) else { return false }
+        return CivilDate(year: y, month: m, day: d) != nil
+    }
+
+    /// The advice for a date column written `YYYYMMDD` (see `isCompactDate`).
+    package static func compactDateHint(_ column: String) -> String {
+        "the values look like dates written YYYYMMDD: declare the column in the dataset's schema as "
+            + "\(column): { format: \"%Y%m%d\" }"
     }
 
     /// `YYYY-MM-DD` exactly, a real calendar date; days since 1970-01-01.

@@ -1,0 +1,62 @@
+import Foundation
+import SegworkData
+
+/// The parts of a run that judge and list its segments beyond the profiles: the scorecard (with the
+/// segmentation warnings) and the extra columns of membership.csv.
+extension Runner {
+    /// Checks `membership.columns` against the columns the customer table will have (`available`, scores
+    /// included) before any plugin runs: each must exist, and none may repeat the id, `segment` or a score.
+    func checkMembership(_ def: Definition, _ available: Set<String>, scores: [String]) throws {
+        for (i, name) in def.membershipColumns.enumerated() {
+            let path = "membership.columns[\(i)]"
+            let line = def.line(of: path, or: def.line(of: "membership.columns"))
+            if name == def.id || name == "segment" || scores.contains(name) {
+                throw DefinitionError(file: def.file, line: line, "membership.columns lists '\(name)', which membership.csv already has (\(name == def.id ? "the id" : name == "segment" ? "the segment" : "a score")); remove it")
+            }
+            guard available.contains(name) else {
+                throw def.missingColumn(path, name, in: available.sorted(), owner: "the customer table", fallbackLine: line)
+            }
+        }
+    }
+
+    /// The extra columns of membership.csv, in the order `membership.columns` lists them.
+    func membershipColumns(_ def: Definition, _ table: Table, _ scores: [String]) throws -> [Column] {
+        try def.membershipColumns.map { name in
+            guard let c = table[name] else {
+                throw def.missingColumn("membership.columns", name, in: table.columnNames, owner: "the customer table")
+            }
+            return c
+        }
+    }
+
+    /// What a run reads, as one hash (`RunInfo.inputsID`): Segwork's version, the definition text, each dataset's
+    /// hash, each criterion's and scorer's file hash, the reference date and the privacy settings. It is known
+    /// before any plugin runs, so the version a run compares with (``PriorVersion``) can be found then. (The modules
+    /// a plugin requires are not in it: a run differing only in a module compares with what the other compared with.)
+    static func inputsID(_ def: Definition, _ inputs: [InputInfo], plugins: [PluginEntry], asOf: CivilDate,
+                         privacy: String) throws -> String {
+        var parts = ["segwork \(segworkVersion)", "definition \(SHA256.hex(def.text))", "as_of \(asOf)", "privacy \(privacy)"]
+        parts += inputs.map { "input \($0.name) \($0.sha256)" }
+        parts += try plugins.map { "plugin \($0.name) \(try SHA256.hex(fileAt: $0.file.path))" }
+        return String(SHA256.hex(parts.joined(separator: "\n")).prefix(12))
+    }
+
+    /// The scorecard: orders from `scorecard.orders` (else `frequency` when the RFM feature is on), growth against
+    /// `prior`.
+    static func scorecard(_ def: Definition, _ profiles: ProfileSet, _ assignment: SegmentAssignment, _ table: Table,
+                          _ prior: PriorVersion?) throws -> Scorecard {
+        var orders: Column?
+        if let name = def.scorecard.orders {
+            guard let c = table[name] else {
+                throw def.missingColumn("scorecard.orders", name, in: table.columnNames, owner: "the customer table")
+            }
+            guard c.isNumeric else {
+                throw DefinitionError(file: def.file, line: def.line(of: "scorecard.orders"), "scorecard.orders names '\(name)', \(c.type.withArticle) column; it must hold each customer's number of orders")
+            }
+            orders = c
+        } else if def.rfm != nil {
+            orders = table["frequency"]
+        }
+        return Scorecard.make(profiles, assignment: assignment, orders: orders, previous: prior, spec: def.scorecard)
+    }
+}

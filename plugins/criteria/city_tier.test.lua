@@ -1,0 +1,27 @@
+-- Cases for city_tier (run: seg plugins test plugins city_tier).
+-- Defaults: tier_min_population = {1000000, 250000}; labels Tier 1, Tier 2, Tier 3.
+return {
+  { name = "exactly 1,000,000 is Tier 1", row = { city = "X", city_population = 1000000 }, label = "Tier 1" },
+  { name = "999,999 is Tier 2", row = { city = "X", city_population = 999999 }, label = "Tier 2" },
+  { name = "exactly 250,000 is Tier 2", row = { city = "X", city_population = 250000 }, label = "Tier 2" },
+  { name = "249,999 is Tier 3", row = { city = "X", city_population = 249999 }, label = "Tier 3" },
+  { name = "zero population is the last tier", row = { city = "Hamlet", city_population = 0 }, label = "Tier 3" },
+  { name = "population without a city name", row = { city_population = 2000000 }, label = "Tier 1" },
+  { name = "missing population", row = { city = "Nowhere" }, label = "Unknown tier" },
+  { name = "missing everything, unassigned", row = {}, params = { unknown_label = "" }, none = true },
+  { name = "listed city wins over population", row = { city = "Cambridge", city_population = 150000 },
+    params = { city_tiers = { Cambridge = "Tier 1" } }, label = "Tier 1" },
+  { name = "listed city ignores case and spaces", row = { city = "  cambridge " },
+    params = { city_tiers = { Cambridge = "Tier 1" } }, label = "Tier 1" },
+  { name = "unlisted city falls back to population", row = { city = "Leeds", city_population = 800000 },
+    params = { city_tiers = { Cambridge = "Tier 1" } }, label = "Tier 2" },
+  { name = "four tiers", row = { city = "X", city_population = 60000 },
+    params = { tier_min_population = { 1000000, 250000, 50000 }, tier_labels = { "A", "B", "C", "D" } },
+    label = "C" },
+  { name = "bounds must decrease", row = { city_population = 1 },
+    params = { tier_min_population = { 250000, 1000000 } }, error = "must be strictly decreasing" },
+  { name = "labels must fit the bounds", row = { city_population = 1 },
+    params = { tier_labels = { "Big", "Small" } }, error = "tier_labels needs 3 entries" },
+  { name = "negative population is an error", row = { city = "X", city_population = -5 },
+    error = "city_population -5 is negative" },
+}

@@ -1,0 +1,18 @@
+-- Cases for purchase_frequency (run: seg plugins test plugins purchase_frequency). Defaults: bounds 2, 5, 10.
+return {
+  { name = "one order", row = { frequency = 1 }, label = "One-time" },
+  { name = "zero orders counts as one-time", row = { frequency = 0 }, label = "One-time" },
+  { name = "exactly 2 is occasional", row = { frequency = 2 }, label = "Occasional" },
+  { name = "4 is occasional", row = { frequency = 4 }, label = "Occasional" },
+  { name = "exactly 5 is regular", row = { frequency = 5 }, label = "Regular" },
+  { name = "9 is regular", row = { frequency = 9 }, label = "Regular" },
+  { name = "exactly 10 is frequent", row = { frequency = 10 }, label = "Frequent" },
+  { name = "missing frequency", row = {}, label = "No orders" },
+  { name = "missing frequency unassigned", row = {}, params = { none_label = "" }, none = true },
+  { name = "custom bands", row = { frequency = 3 }, params = { bounds = { 3 }, labels = { "Few", "Many" } },
+    label = "Many" },
+  { name = "labels must fit", row = { frequency = 3 }, params = { bounds = { 3 } }, error = "labels needs 2 entries" },
+  { name = "bounds must increase", row = { frequency = 3 }, params = { bounds = { 5, 2, 10 } },
+    error = "must be strictly increasing" },
+  { name = "negative frequency", row = { frequency = -1 }, error = "frequency -1 is negative" },
+}
