@@ -56,6 +56,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Times the k-means kernel for bench/kmeans.py (docs/PERFORMANCE.md, "k-means (issue 10)"). Not a product.
+        .executableTarget(name: "kmeans-bench", dependencies: ["SegworkData"], path: "bench/kmeans-bench"),
         .testTarget(name: "LuaHostTests", dependencies: ["LuaHost"]),
         .testTarget(name: "SegworkCoreTests", dependencies: ["SegworkCore", "SegworkData", "LuaHost"]),
         .testTarget(name: "PluginTests", dependencies: ["LuaHost"]),

@@ -51,6 +51,9 @@ public struct ColumnStatistics: Sendable, Equatable {
     public var distinct: Int?
     /// The most frequent values with their counts, most frequent first, ties by value (text columns, at most 20).
     public var top: [ValueCount]
+    /// The fitted clustering, on the statistics of a clustering's id and label columns (`stats.<field>.clusters`;
+    /// docs/CLUSTERING.md); nil otherwise.
+    public var clusters: PluginValue?
 
     /// A value and how often it occurs.
     public struct ValueCount: Sendable, Equatable {

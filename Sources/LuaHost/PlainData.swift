@@ -97,6 +97,7 @@ struct NodeBuffer {
             if let v = s.mean { fields["mean"] = .double(v) }
             if let v = s.sum { fields["sum"] = .double(v) }
             if let v = s.distinct { fields["distinct"] = .int(Int64(v)) }
+            if let model = s.clusters { fields["clusters"] = model }
             if s.distinct != nil || !s.top.isEmpty {
                 fields["top"] = .array(s.top.map { .object(["value": .string($0.value), "count": .int(Int64($0.count))]) })
             }

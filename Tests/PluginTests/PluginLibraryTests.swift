@@ -46,7 +46,7 @@ final class PluginLibraryTests: XCTestCase {
             }
         }
         XCTAssertEqual(names.sorted(), ["attitudes", "category_affinity", "category_breadth", "channel_mix",
-                                        "churn_risk", "city_tier", "csat", "demographic_bands", "dominant_category",
+                                        "churn_risk", "city_tier", "clusters", "csat", "demographic_bands", "dominant_category",
                                         "engagement", "firmographic", "geo_region", "legacy_pipe", "life_stage",
                                         "lifecycle", "lifecycle_stages", "nps", "order_value", "phone_e164",
                                         "purchase_frequency", "rfm", "rfm_segments", "tech_adoption", "value_score", "value_tier"])

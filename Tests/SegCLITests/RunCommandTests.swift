@@ -8,7 +8,7 @@ final class RunCommandTests: XCTestCase {
         defer { ws.remove() }
         let first = try SegProcess.run(["run", ws.root.path])
         XCTAssertEqual(first.status, 0, first.stderr)
-        XCTAssertTrue(first.stdout.contains("rfm  v12  run "), first.stdout)  // the 12th definition by name
+        XCTAssertTrue(first.stdout.contains("rfm  v13  run "), first.stdout)  // the 13th definition by name
         XCTAssertTrue(first.stdout.contains("Champions"), first.stdout)
         XCTAssertTrue(first.stdout.contains("lifecycle_nps"), first.stdout)
         let files = ws.exportedFiles()
@@ -50,7 +50,7 @@ final class RunCommandTests: XCTestCase {
         XCTAssertTrue(badDate.stderr.contains("YYYY-MM-DD"), badDate.stderr)
         let unknownDef = try SegProcess.run(["run", ws.root.path, "nope"])
         XCTAssertEqual(unknownDef.status, 2)
-        XCTAssertTrue(unknownDef.stderr.contains("available: attitudes, b2b, behaviour, channels, cross_sell, demographics, "
+        XCTAssertTrue(unknownDef.stderr.contains("available: attitudes, b2b, behaviour, channels, clusters, cross_sell, demographics, "
                                                   + "engagement, geography, households, lifecycle_nps, products, rfm, "
                                                   + "satisfaction, value_lifecycle"), unknownDef.stderr)
         let noWorkspace = try SegProcess.run(["run", ws.root.appendingPathComponent("missing").path])

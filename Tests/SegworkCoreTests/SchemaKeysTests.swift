@@ -53,6 +53,7 @@ final class SchemaKeysTests: XCTestCase {
         try compare("definition", "/properties/population/oneOf/1", Definition.populationKeys)
         try compare("definition", "/properties/features", Definition.featuresKeys)
         try compare("definition", "/properties/features/properties/rfm", Definition.rfmKeys)
+        try compare("definition", "/properties/features/properties/clusters", Definition.clusterKeys)
         try compare("definition", "/$defs/pluginUse/oneOf/1", Definition.pluginUseKeys)
         try compare("definition", "/properties/profile", Definition.profileKeys)
         try compare("definition", "/$defs/schemaEntry/oneOf/1", Definition.schemaEntryKeys)

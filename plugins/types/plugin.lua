@@ -34,6 +34,7 @@
 ---@field sum? number sum of the values
 ---@field p? table<integer, number> percentiles `p[0]`…`p[100]` (linear interpolation, numpy type 7); absent or empty when `count` is 0
 ---@field distinct? integer for a `pii: true` column only `count`, `missing` and `distinct` are given
+---@field clusters? SegClusterModel on the cluster id column of `features.clusters` (docs/CLUSTERING.md)
 
 ---One entry of a text column's `top` list.
 ---@class SegTopValue
@@ -46,6 +47,28 @@
 ---@field missing integer rows without a value
 ---@field distinct integer number of distinct values
 ---@field top? SegTopValue[] at most 20 values, most frequent first, ties by value (absent for a `pii: true` column)
+---@field clusters? SegClusterModel on the cluster label column of `features.clusters` (docs/CLUSTERING.md)
+
+---One k the clustering tried.
+---@class SegClusterCandidate
+---@field k integer
+---@field silhouette? number mean silhouette on the sample (absent for k = 1)
+---@field inertia number sum of squared distances to the centres, in the scaled space
+
+---One cluster of the fitted model.
+---@class SegCluster
+---@field id integer the value of the cluster id column
+---@field label string the value of the label column
+---@field size integer customers in it
+---@field centroid table<string, number> each feature's mean over its customers, in original units (a share for `column=value`)
+
+---The fitted clustering, as `stats.<field>.clusters` on the id and label columns during `prepare`.
+---@class SegClusterModel
+---@field k integer the chosen k
+---@field silhouette? number its silhouette on the sample
+---@field features string[] the feature names (`column` or `column=value` for one-hot columns)
+---@field candidates SegClusterCandidate[] every k tried, in order
+---@field clusters SegCluster[] by id
 
 ---`stats.<column>` for each column in `uses`.
 ---@class SegStats

@@ -21,6 +21,8 @@ public struct Definition: Sendable, Equatable {
     public var rfm: RFMSpec?
     /// `days_since`: date column → new column with days from that date to the reference date.
     public var daysSince: [(column: String, output: String)]
+    /// k-means clustering of the customers (`features.clusters`), if any.
+    public var clusters: ClusterSpec?
     /// Criteria in order.
     public var criteria: [PluginUse]
     /// How several criteria make one label.
@@ -316,6 +318,8 @@ extension Definition {
                 def.rfm = RFMSpec(transactions: f["transactions"]!, customer: f["customer"]!, order: f["order"],
                                   date: f["date"]!, amount: f["amount"]!,
                                   options: try RFMOptions.parse(options, y, hasOrder: f["order"] != nil))
+            } else if k == "clusters" {
+                def.clusters = try parseClusters(v, y, lines: &def.lines)
             } else {
                 def.daysSince = try y.mapping(v, "features.days_since").map { col, out in
                     def.lines["features.days_since.\(col)"] = out.mark?.line

@@ -7,7 +7,10 @@ extension Definition {
     package static let datasetKeys = ["file", "source", "dataset", "params", "schema", "join", "clean", "invalid_utf8"]
         + formatKeys + PluginPin.keys
     /// Every key of `features:`.
-    package static let featuresKeys = ["rfm", "days_since"]
+    package static let featuresKeys = ["rfm", "days_since", "clusters"]
+    /// Every key of `features.clusters` (parsed in ClusterOptions.swift).
+    package static let clusterKeys = ["columns", "categorical", "k", "scale", "seed", "sample", "n_init", "max_iter",
+                                      "tol", "output", "min_silhouette"]
     /// Every key of `features.rfm`.
     package static let rfmKeys = ["transactions", "customer", "order", "date", "amount"] + RFMOptions.keys
     /// Every key of one item of `criteria:` or `scorers:` in its long form.

@@ -72,6 +72,7 @@ public enum Exporter {
                 }
             }
         }
+        if let clusters = r.clusters { ClusterExport.csv(clusters, &out) }
         return out.data
     }
 

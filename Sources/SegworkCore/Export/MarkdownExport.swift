@@ -104,6 +104,7 @@ extension Exporter {
                 }
             }
         }
+        if let clusters = r.clusters { ClusterExport.markdown(clusters, into: &md) }
         return md.data
     }
 }

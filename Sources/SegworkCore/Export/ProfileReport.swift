@@ -21,6 +21,8 @@ public struct ProfileReport: Codable, Sendable, Equatable {
     public var categoricalColumns: [ProfiledColumn]
     /// The monetary column, if any.
     public var monetary: String?
+    /// What `features.clusters` found (docs/CLUSTERING.md); absent when the definition does not cluster.
+    public var clusters: ClusterReport?
     /// The attractiveness scorecard and segmentation warnings; nil in versions recorded before Segwork 0.3.0.
     public var scorecard: Scorecard?
 
@@ -48,6 +50,7 @@ public struct ProfileReport: Codable, Sendable, Equatable {
         try c.encode(numericColumns, forKey: .numericColumns)
         try c.encode(categoricalColumns, forKey: .categoricalColumns)
         try c.encode(monetary, forKey: .monetary)
+        try c.encodeIfPresent(clusters, forKey: .clusters)
         try c.encodeIfPresent(scorecard, forKey: .scorecard)
     }
 }

@@ -35,6 +35,9 @@ struct DatasetStage {
         var populationOrigin = ""
         /// The population's size before `limit` cut it, when it did.
         var limitedFrom: Int?
+        /// What `features.clusters` found, if the definition clusters (set by the runner, which clusters once it
+        /// knows the version it compares with).
+        var clusters: ClusterReport? = nil
     }
 
     func run(asOf requested: CivilDate?) throws -> Output {

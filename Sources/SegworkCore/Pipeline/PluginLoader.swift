@@ -61,12 +61,16 @@ enum PluginLoader {
     /// `personal` (pii) columns carry counts only: a value shown to `prepare` could be copied into the
     /// parameters, which the run records and exports.
     /// `rejected` may turn an error `prepare` raised into a definition error (a parameter override it refused).
+    /// `models` (column name → value) adds a fitted model to a column's statistics: the clustering on the cluster
+    /// id and label columns (`stats.<field>.clusters`, docs/CLUSTERING.md).
     static func prepare(_ plugin: Plugin, columns: [(field: String, column: Column)], personal: Set<String>,
+                        models: [String: PluginValue] = [:],
                         rejected: (PluginError) -> DefinitionError? = { _ in nil }) throws -> [String: PluginValue] {
         if plugin.manifest.hasPrepare {
             var stats: [String: ColumnStatistics] = [:]
             for (field, c) in columns {
                 stats[field] = personal.contains(c.name) ? c.statistics().withholdingValues() : c.statistics()
+                stats[field]?.clusters = models[c.name]
             }
             do { try plugin.prepare(stats: stats) } catch let e as PluginError { throw rejected(e) ?? e }
         }

@@ -109,6 +109,9 @@ package struct Runner: Sendable {
         let inputsID = try Self.inputsID(definition, data.inputs, plugins: criterionFiles + scorerFiles, asOf: data.asOf,
                                          privacy: "\(hasher?.fingerprint ?? "raw") \(minGroupSize ?? 0)")
         let prior = try options.prior?(inputsID)
+        // Clustering keeps the cluster ids of that version (docs/CLUSTERING.md, "Stable ids").
+        data.clusters = try ClusterFeature.add(definition, prior?.report.clusters, to: &data.table, notes: &data.notes)
+        let clusterModels = ClusterFeature.pluginModels(data.clusters)
 
         // Load and configure every criterion and scorer, and check every column they read or the profile names,
         // before any of them runs: a typo costs milliseconds, not a whole run.
@@ -137,7 +140,7 @@ package struct Runner: Sendable {
         for ((use, file, plugin), output) in zip(scorers, scoreNames) {
             options.progress?.begin("running scorer \(use.plugin)")
             let (inputs, params) = try prepare(plugin, use, data.table, personal: Set(definition.piiColumns),
-                                               file: definition.file)
+                                               file: definition.file, models: clusterModels)
             plugin.rowDescription = Self.describeRow(ids, data.table.rowLines, data.populationOrigin)
             var scores = try withCustomer(ids) { try plugin.score(columns: inputs, rowCount: data.table.rowCount) }
             // Infinite scores (a division by zero) count as missing, like NaN and nil: statistics stay finite.
@@ -150,7 +153,7 @@ package struct Runner: Sendable {
         for (use, file, plugin) in criteria {
             options.progress?.begin("running criterion \(use.plugin)")
             let (inputs, params) = try prepare(plugin, use, data.table, personal: Set(definition.piiColumns),
-                                               file: definition.file)
+                                               file: definition.file, models: clusterModels)
             plugin.rowDescription = Self.describeRow(ids, data.table.rowLines, data.populationOrigin)
             let labels = try withCustomer(ids) { try plugin.assign(columns: inputs, rowCount: data.table.rowCount) }
             try checkLabels(labels, plugin, ids)
@@ -196,6 +199,7 @@ package struct Runner: Sendable {
         var report = ProfileReport(run: run, profiles: profiles)
         let scorecard = try Self.scorecard(definition, profiles, assignment, data.table, prior)
         report.scorecard = scorecard
+        report.clusters = ClusterFeature.suppress(data.clusters, k: minGroupSize)
         var files = Exporter.profileFiles(report, formats: options.formats ?? definition.formats, cleaning: data.cleaning)
         if let cleaning = data.cleaning {
             files["cleaning.json"] = cleaning.json
@@ -320,9 +324,9 @@ package struct Runner: Sendable {
     /// seen the inputs' statistics (recorded before any row is processed, so a plugin that changes `p` while it
     /// runs cannot change what the run records).
     private func prepare(_ plugin: Plugin, _ use: PluginUse, _ table: Table, personal: Set<String>,
-                         file: String) throws -> ([ColumnInput], [String: PluginValue]) {
+                         file: String, models: [String: PluginValue] = [:]) throws -> ([ColumnInput], [String: PluginValue]) {
         let columns = plugin.manifest.uses.map { (field: $0, column: table[use.columns[$0] ?? $0]!) }
-        let params = try PluginLoader.prepare(plugin, columns: columns, personal: personal) {
+        let params = try PluginLoader.prepare(plugin, columns: columns, personal: personal, models: models) {
             DefinitionError.prepareRejected($0, overrides: use.params, lines: use.fieldLines, line: use.line, file: file)
         }
         return (columns.map { $0.column.pluginInput(as: $0.field) }, params)
