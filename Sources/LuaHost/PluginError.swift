@@ -40,8 +40,10 @@ public struct PluginError: Error, Sendable, Equatable {
     public var reason: Reason
     /// The 0-based row of the call that failed, for per-row calls.
     public var row: Int?
-    /// The customer id of that row, filled in by the caller that knows it.
+    /// The customer id of that row, filled in by the caller that knows it (never when the id is personal).
     public var customerID: String?
+    /// Where that row came from (`data/customers.csv, line 4`), filled in by the caller that knows it.
+    public var place: String?
     /// A Lua traceback, when one was available.
     public var traceback: String?
     /// For a source's `read` stopped by a limit (instructions, memory, time, emitted data): the 0-based record it

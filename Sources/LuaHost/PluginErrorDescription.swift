@@ -55,11 +55,14 @@ extension PluginError: LocalizedError, CustomStringConvertible {
         }
     }
 
-    /// ` for customer C123 (row 17)`, ` for row 17`, or nothing. Rows are counted from 1 for people
+    /// ` for customer C123 (data/customers.csv, line 18)`, ` for customer C123 (row 17)`, ` for the customer at
+    /// data/customers.csv, line 18` (a personal id is never shown), ` for row 17`, or nothing. Rows are counted from 1 for people
     /// (`PluginError.row` itself is 0-based).
     private var rowContext: String {
         if let record { return " while producing record \(record + 1) (after \(record) emitted)" }
-        if let customerID { return " for customer \(TerminalText.cell(customerID))" + (row.map { " (row \($0 + 1))" } ?? "") }
+        let at = place.map(TerminalText.cell) ?? row.map { "row \($0 + 1)" }
+        if let customerID { return " for customer \(TerminalText.cell(customerID))" + (at.map { " (\($0))" } ?? "") }
+        if let place { return " for the customer at \(TerminalText.cell(place))" }
         if let row { return " for row \(row + 1)" }
         return ""
     }

@@ -122,3 +122,27 @@ final class ScorecardCLITests: XCTestCase {
         XCTAssertTrue(run.stderr.contains("rfm.yaml:40: membership.columns names column 'signup_date', which dataset 'customers' tags pii: true"), run.stderr)
     }
 }
+
+/// A plugin error names the customer by id only when the id is not personal (QA: a `pii: true` id was printed raw).
+final class PersonalIDInPluginErrorTests: XCTestCase {
+    func testAPersonalIDIsNeverInAPluginErrorButItsLineIs() throws {
+        for (schema, env, shown) in [("", [String: String](), true),
+                                     ("    schema: { customer_id: { type: string, pii: true } }\n", ["SEG_ID_SALT": "s-1"], false)] {
+            let ws = try TempWorkspace(files: [
+                "data/customers.csv": "customer_id,age\nsecret-a,30\nsecret-b,200\n",
+                "segmentations/d.yaml": "as_of: 2024-01-01\npopulation: customers\nid: customer_id\ndatasets:\n  customers:\n    file: data/customers.csv\n\(schema)criteria:\n  - plugin: ages\n",
+                "plugins/ages.lua": """
+                    return { api = 1, kind = "criterion", name = "ages", version = "1.0.0", description = "ages", uses = { "age" },
+                      assign = function(row) if row.age > 150 then error("age out of range") end return "ok" end }
+                    """,
+            ])
+            defer { ws.remove() }
+            let r = try SegProcess.run(["run", ws.root.path], environment: env)
+            XCTAssertEqual(r.status, 1, r.stderr)
+            XCTAssertTrue(r.stderr.contains("age out of range"), r.stderr)
+            XCTAssertTrue(r.stderr.contains("customers.csv, line 3"), r.stderr)
+            XCTAssertEqual(r.stderr.contains("secret-b"), shown, r.stderr)
+            XCTAssertFalse(r.stderr.contains("row 2"), "the file's line, not the table's row: \(r.stderr)")
+        }
+    }
+}

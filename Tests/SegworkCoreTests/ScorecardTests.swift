@@ -72,6 +72,18 @@ final class ScorecardTests: XCTestCase {
         XCTAssertEqual(size.segments.map(\.aov), [nil, nil, nil], "no orders column, no order value")
     }
 
+    func testHugeWeightsGiveTheSameScoresAsTheirRatios() throws {
+        let (profiles, assignment, orders) = try fixture()
+        var huge = ScorecardSpec(), small = ScorecardSpec()
+        huge.weights = ["size": 1e308, "revenue": 1e308, "value": 0, "aov": 0, "growth": 0]
+        small.weights = ["size": 1, "revenue": 1, "value": 0, "aov": 0, "growth": 0]
+        let a = Scorecard.make(profiles, assignment: assignment, orders: orders, previous: nil, spec: huge)
+        let b = Scorecard.make(profiles, assignment: assignment, orders: orders, previous: nil, spec: small)
+        XCTAssertEqual(a.segments.map(\.score), b.segments.map(\.score))
+        XCTAssertEqual(a.segments.map(\.rank), b.segments.map(\.rank))
+        XCTAssertFalse(a.segments.contains { $0.score == nil })
+    }
+
     func testSuppressedSegmentsHideTheirMoney() throws {
         let (profiles, assignment, orders) = try fixture()
         let card = Scorecard.make(Suppression.apply(profiles, k: 2), assignment: assignment, orders: orders,
@@ -79,7 +91,9 @@ final class ScorecardTests: XCTestCase {
         let c = card.segments[2]
         XCTAssertEqual(c.count, 1)
         XCTAssertNil(c.revenue); XCTAssertNil(c.orders); XCTAssertNil(c.aov); XCTAssertNil(c.valuePerCustomer)
-        XCTAssertNotNil(c.score, "its size still counts")
+        XCTAssertNil(c.score, "a score from its size alone would rank it on another basis")
+        XCTAssertNil(c.rank)
+        XCTAssertEqual(card.segments.map(\.rank), [2, 1, nil], "the others are ranked among themselves")
     }
 
     func testWarnings() throws {

@@ -43,7 +43,7 @@ extension Scorecard {
                                    MarkdownText.fixed(s.score, decimals: 1)]
                  })
         if !vanished.isEmpty {
-            md.line("Gone since \(md.escape(previous ?? "")): " + vanished.map { "\(md.escape($0.label)) (\($0.previousCount) customers)" }.joined(separator: ", "))
+            md.line("Gone since \(md.escape(previous ?? "")): " + vanished.map { "\(md.escape($0.label)) (\($0.previousCount) customer\($0.previousCount == 1 ? "" : "s"))" }.joined(separator: ", "))
             md.line()
         }
         md.line("### Warnings")

@@ -134,6 +134,7 @@ package struct Runner: Sendable {
         let profileOptions = try profileOptions(definition, data.table, scoreNames)
         try checkMembership(definition, available, scores: scoreNames)
         let ids = data.table[definition.id]!
+        let personalID = hasher != nil  // a pii id is always hashed
 
         var pluginInfos = data.sourcePlugins
         var sources = data.pluginSources
@@ -141,8 +142,8 @@ package struct Runner: Sendable {
             options.progress?.begin("running scorer \(use.plugin)")
             let (inputs, params) = try prepare(plugin, use, data.table, personal: Set(definition.piiColumns),
                                                file: definition.file, models: clusterModels)
-            plugin.rowDescription = Self.describeRow(ids, data.table.rowLines, data.populationOrigin)
-            var scores = try withCustomer(ids) { try plugin.score(columns: inputs, rowCount: data.table.rowCount) }
+            plugin.rowDescription = Self.describeRow(ids, data.table.rowLines, data.populationOrigin, personal: personalID)
+            var scores = try withCustomer(ids, data, personal: personalID) { try plugin.score(columns: inputs, rowCount: data.table.rowCount) }
             // Infinite scores (a division by zero) count as missing, like NaN and nil: statistics stay finite.
             for i in scores.values.indices where !scores.values[i].isFinite { scores.valid[i] = false; scores.values[i] = 0 }
             try data.table.add(Column(name: output, storage: .double(scores.values), validity: Bitmap(scores.valid)))
@@ -154,8 +155,8 @@ package struct Runner: Sendable {
             options.progress?.begin("running criterion \(use.plugin)")
             let (inputs, params) = try prepare(plugin, use, data.table, personal: Set(definition.piiColumns),
                                                file: definition.file, models: clusterModels)
-            plugin.rowDescription = Self.describeRow(ids, data.table.rowLines, data.populationOrigin)
-            let labels = try withCustomer(ids) { try plugin.assign(columns: inputs, rowCount: data.table.rowCount) }
+            plugin.rowDescription = Self.describeRow(ids, data.table.rowLines, data.populationOrigin, personal: personalID)
+            let labels = try withCustomer(ids, data, personal: personalID) { try plugin.assign(columns: inputs, rowCount: data.table.rowCount) }
             try checkLabels(labels, plugin, ids)
             // `labels:` renames what the plugin returned before anything is combined, profiled or exported.
             assignments.append(use.labels.apply(labels))
@@ -334,18 +335,26 @@ package struct Runner: Sendable {
 
     /// Names a customer row for the watchdog's message: ` for customer C7 (data/customers.csv, line 8)`, or with
     /// `row 7` when the population's lines are not known (a source plugin's data, or rows dropped by cleaning).
-    static func describeRow(_ ids: Column, _ lines: RowLines?, _ origin: String) -> @Sendable (Int) -> String {
+    /// ` for customer C1 (data/customers.csv, line 2)`; for a personal id (pii, or hashed in the exports) the id is
+    /// never shown: ` for the customer at data/customers.csv, line 2`.
+    static func describeRow(_ ids: Column, _ lines: RowLines?, _ origin: String, personal: Bool = false) -> @Sendable (Int) -> String {
         let lines = lines.flatMap { $0.count == ids.count ? $0 : nil }
         return { row in
-            let id = row < ids.count ? ids.string(at: row) ?? "(missing id)" : "?"
             let place = lines.map { "\(origin), line \($0.line(of: row))" } ?? "row \(row + 1)"
+            if personal { return " for the customer at \(place)" }
+            let id = row < ids.count ? ids.string(at: row) ?? "(missing id)" : "?"
             return " for customer \(id) (\(place))"
         }
     }
 
-    private func withCustomer<T>(_ ids: Column, _ body: () throws -> T) throws -> T {
+    /// Runs a per-row plugin call; a plugin error names the customer (unless the id is personal) and where its row
+    /// came from.
+    private func withCustomer<T>(_ ids: Column, _ data: DatasetStage.Output, personal: Bool, _ body: () throws -> T) throws -> T {
         do { return try body() } catch var e as PluginError {
-            if let r = e.row, r >= 0, r < ids.count { e.customerID = ids.string(at: r) }
+            if let r = e.row, r >= 0, r < ids.count {
+                if !personal { e.customerID = ids.string(at: r) }
+                if let lines = data.table.rowLines, lines.count == ids.count { e.place = "\(data.populationOrigin), line \(lines.line(of: r))" }
+            }
             throw e
         }
     }

@@ -7,7 +7,8 @@ import SegworkData
 /// Each metric with a weight is placed on a 0–100 scale across the segments (the smallest value 0, the largest 100,
 /// linearly between; 50 for every segment when all are equal), and the score is the weighted mean of the scaled
 /// metrics the segment has (a metric a segment lacks — no growth for a new segment, no revenue for a suppressed
-/// one — is left out and the other weights count in full). The unassigned group is not scored.
+/// one — is left out and the other weights count in full). The unassigned group and segments whose statistics are
+/// suppressed (`min_group_size`) are not scored.
 public struct Scorecard: Codable, Sendable, Equatable {
     /// The version growth is measured against (`v3`); nil for a definition's first version.
     public var previous: String?
@@ -113,7 +114,9 @@ extension Scorecard {
                 revenueGrowth: ProfileMath.round(old.flatMap { o in p.revenue.flatMap { growth($0, o.revenue) } }),
                 score: nil, rank: nil)
         }
-        score(&rows, weights: spec.weights)
+        // A suppressed segment hides its money, so a score from what is left would rank it on another basis: none.
+        let hidden = Set(profiles.segments.filter { $0.suppressed == true }.map(\.label))
+        score(&rows, weights: spec.weights, skip: hidden)
         let now = Set(rows.map(\.label))
         let vanished = (previous?.report.segments ?? []).filter { !$0.unassigned && $0.count > 0 && !now.contains($0.label) }
             .map { VanishedSegment(label: $0.label, previousCount: $0.count) }
@@ -137,15 +140,19 @@ extension Scorecard {
     }
 
     /// Fills in each row's score and rank (see ``Scorecard``).
-    private static func score(_ rows: inout [SegmentScore], weights: [String: Double]) {
+    private static func score(_ rows: inout [SegmentScore], weights: [String: Double], skip: Set<String>) {
         let metrics: [(String, (SegmentScore) -> Double?)] = [
             ("size", { $0.share }), ("revenue", { $0.revenueShare }), ("value", { $0.valuePerCustomer }),
             ("aov", { $0.aov }), ("growth", { $0.growth })]
         var total = [Double](repeating: 0, count: rows.count)
         var weight = [Double](repeating: 0, count: rows.count)
+        // Weights relative to the largest, so any finite weights (1e308 included) add up without overflow.
+        let largest = weights.values.filter(\.isFinite).max() ?? 0
+        guard largest > 0 else { return }
         for (name, value) in metrics {
-            guard let w = weights[name], w > 0 else { continue }
-            let values = rows.map(value)
+            guard let given = weights[name], given > 0, given.isFinite else { continue }
+            let w = given / largest
+            let values = rows.map { skip.contains($0.label) ? nil : value($0) }
             let present = values.compactMap { $0 }
             guard let lo = present.min(), let hi = present.max() else { continue }
             for (i, v) in values.enumerated() {

@@ -13,7 +13,7 @@ package enum SegmentWarnings {
         for p in segments where p.count < spec.minSize || Double(p.count) < spec.minShare * Double(customers) {
             let limit = p.count < spec.minSize ? "scorecard.min_size \(spec.minSize)" : "scorecard.min_share \(percent(spec.minShare))"
             out.append(SegmentWarning(kind: "small_segment", segment: p.label, message:
-                "segment '\(p.label)' has \(p.count) of \(customers) customers (\(percent(Double(p.count) / Double(customers)))), below \(limit): too small to act on or to profile reliably; merge it into a neighbouring segment, or lower the limit in scorecard:"))
+                "segment '\(p.label)' has \(p.count) of \(customers) customers (\(percent(Double(p.count) / Double(customers)))), below \(limit): too small to act on or to profile reliably; merge it into a neighbouring segment, or lower the limit (scorecard: min_size, min_share)"))
         }
         if segments.count >= 2, segments.count * spec.minSize > customers {
             out.append(SegmentWarning(kind: "too_many_segments", segment: nil, message:
