@@ -51,7 +51,7 @@ final class RunCommandTests: XCTestCase {
         let unknownDef = try SegProcess.run(["run", ws.root.path, "nope"])
         XCTAssertEqual(unknownDef.status, 2)
         XCTAssertTrue(unknownDef.stderr.contains("available: attitudes, b2b, behaviour, channels, clusters, cross_sell, demographics, "
-                                                  + "engagement, geography, households, lifecycle_nps, products, rfm, "
+                                                  + "engagement, geography, households, lifecycle_nps, products, rfm, rfm_grid, "
                                                   + "satisfaction, value_lifecycle"), unknownDef.stderr)
         let noWorkspace = try SegProcess.run(["run", ws.root.appendingPathComponent("missing").path])
         XCTAssertEqual(noWorkspace.status, 2)
