@@ -272,7 +272,6 @@ package struct Runner: Sendable {
         return try AtomicWriter.stage(files, to: dir)
     }
 
-
     /// Combines the criteria's labels into one segment per customer.
     static func combine(_ parts: [LabelAssignment], _ mode: Combine, rows: Int) -> SegmentAssignment {
         if parts.count == 1 { return SegmentAssignment(codes: parts[0].codes, labels: parts[0].labels) }
