@@ -20,6 +20,8 @@ final class RankBinsTests: XCTestCase {
     func testIdOrderByNumberOrByText() {
         XCTAssertEqual(Ranks.idOrder(integers: [10, 9, 100, 9]), [1, 0, 2, 0])
         XCTAssertEqual(Ranks.idOrder(texts: ["10", "9", "100", "Ab", "ab"]), [0, 2, 1, 3, 4])
+        // All integers: numeric order as pandas reads them, equal numbers by their text.
+        XCTAssertEqual(Ranks.idOrder(texts: ["10", "9", "100", "009"]), [2, 1, 3, 0])
     }
 
     func testProbabilitiesAsNumpyAndPandasMakeThem() {

@@ -4,7 +4,8 @@ import SegworkData
 /// - recency_days: days from the customer's latest transaction on or before the reference date to that date;
 /// - frequency: distinct order ids (or transaction rows when no order column is given), or what
 ///   `features.rfm.frequency` says (rows, orders, distinct days, weeks, months or years);
-/// - monetary: sum of amounts (missing amounts count as 0 but the order still counts), or with `monetary: mean`
+/// - monetary: sum of amounts, with compensated summation so it does not depend on row order (missing amounts
+///   count as 0 but the order still counts), or with `monetary: mean`
 ///   that sum divided by frequency.
 /// Transactions after the reference date, or without a customer id or date, are left out and counted.
 /// Customers without transactions keep missing values in all three columns (and in the scores, when
@@ -29,6 +30,8 @@ package enum RFMFeature {
         var last = Int32.min
         var rows: Int32 = 0
         var money: Double = 0
+        /// Neumaier's running compensation: `money + moneyError` is the sum as if added exactly, then rounded once.
+        var moneyError: Double = 0
     }
 
     /// Output column names.
@@ -120,7 +123,14 @@ package enum RFMFeature {
             let ci = Int(c)
             if d > acc[ci].last { acc[ci].last = d }
             let a = amounts[i]
-            if a.isFinite && isSet(amountValid, i) { acc[ci].money += a }
+            if a.isFinite && isSet(amountValid, i) {
+                // Compensated (Neumaier) summation: a customer's total does not depend on the order of its rows, and
+                // amounts equal to the cent add up to equal totals (pandas and R sum with compensation or extra
+                // precision, so their ties and breakpoints are the same).
+                let s = acc[ci].money, t = s + a
+                acc[ci].moneyError += abs(s) >= abs(a) ? (s - t) + a : (a - t) + s
+                acc[ci].money = t
+            }
             acc[ci].rows += 1
         }
         // From here on owner[i] >= 0 means: row i counts for customer owner[i].
@@ -144,7 +154,8 @@ package enum RFMFeature {
             if acc[i].last == Int32.min { valid[i] = false; freq[i] = 0 }
             else {
                 recency[i] = Int64(reference - acc[i].last)
-                money[i] = options.monetary == .mean ? (freq[i] > 0 ? acc[i].money / Double(freq[i]) : 0) : acc[i].money
+                let total = acc[i].money.isFinite ? acc[i].money + acc[i].moneyError : acc[i].money
+                money[i] = options.monetary == .mean ? (freq[i] > 0 ? total / Double(freq[i]) : 0) : total
             }
             // Every amount is finite, but a sum can still overflow: plugins never see an infinite monetary.
             if !money[i].isFinite {
