@@ -26,6 +26,8 @@ struct ImportCommand: ParsableCommand {
     var columns: String?
     @Option(help: "The decimal mark: '.' (default) or ',' (numbers written 11,77), as a definition's `decimal:`.")
     var decimal: String?
+    @Flag(name: .customLong("one-column"), help: "The file really has one column: import it even though another delimiter splits its lines evenly (refused without this flag).")
+    var oneColumn = false
 
     /// The layout the options give.
     var format: TextFormat {
@@ -68,7 +70,7 @@ struct ImportCommand: ParsableCommand {
         defer { progress?.finish() }
         let (v, isNew) = try history.store.importDataset(name: name, file: URL(fileURLWithPath: file),
                                                           replaceInvalidUTF8: invalidUTF8 == "replace", format: format,
-                                                          progress: progress)
+                                                          oneColumn: oneColumn, progress: progress)
         progress?.finish()
         let what = "\(name) \(v.sha256.prefix(12)) (\(v.rows.map { "\($0) rows, " } ?? "")\(v.bytes) bytes)"
         print(isNew ? "imported \(what)" : "unchanged: \(what) is already the imported version of \(name); nothing to do")

@@ -64,8 +64,9 @@ final class DataShapesCLITests: XCTestCase {
         ])
         defer { ws.remove() }
         let r = try SegProcess.run(["run", ws.root.path])
-        XCTAssertEqual(r.status, 1)
-        XCTAssertTrue(r.stderr.contains("data/tx.txt, column 'date': column 'date' must hold dates but was read as integer ('19970101'); the values look like dates written YYYYMMDD: declare the column in the dataset's schema as date: { format: \"%Y%m%d\" }"), r.stderr)
+        XCTAssertEqual(r.status, 2, "the definition names the column: its line")
+        XCTAssertTrue(r.stderr.contains("d.yaml:5: features.rfm.date names column 'date', which does not hold dates: it was read as integer ('19970101' on line 1 of "), r.stderr)
+        XCTAssertTrue(r.stderr.contains("data/tx.txt); the values look like dates written YYYYMMDD: declare the column in the dataset's schema as date: { format: \"%Y%m%d\" }"), r.stderr)
     }
 
     /// The derived population's first and last purchase dates, with days_since on both.
@@ -142,7 +143,7 @@ final class DataShapesCLITests: XCTestCase {
         defer { ws.remove() }
         let r = try SegProcess.run(["run", ws.root.path])
         XCTAssertEqual(r.status, 2)
-        XCTAssertTrue(r.stderr.contains("d.yaml:1: population.id names column 'customer_id', which dataset 'tx' does not have; columns: 00001 19970101  1  11.77. The file reads as one column, so its fields are probably separated by something else: give the dataset delimiter: whitespace, and for a file without a header line header: false and columns: [...]"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("d.yaml:1: population.id names column 'customer_id', which dataset 'tx' does not have; columns: 00001 19970101  1  11.77. The file reads as one column, but its first line splits into 4 fields with delimiter: whitespace: give the dataset delimiter: whitespace, and as that line holds values, not names, header: false and columns: [...]"), r.stderr)
     }
 
     /// A misspelt population.id, population.date or population.from: the definition's line and a did-you-mean.

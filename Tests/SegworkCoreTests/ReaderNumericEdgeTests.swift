@@ -165,7 +165,7 @@ final class ReaderNumericEdgeTests: XCTestCase {
             assertDataError(try RFMFeature.compute(ids: ids, idOrigin: "c.csv", transactions: tx, origin: "t.csv",
                                                    spec: RFMSpec(transactions: "t", customer: "cid", order: nil, date: "d",
                                                                  amount: "a"), asOf: nil),
-                            line: 3, column: "a", "must be numeric", "(record 2 has '\(bad)')")
+                            line: 3, column: "a", "must be numeric", "'\(bad)' (record 2) is not a number; fix the value")
         }
     }
 

@@ -18,13 +18,21 @@ extension Definition {
     }
 
     /// When a whole line of the file became one column name (`00001 19970101  1  11.77`, `id;amount`), the file's
-    /// layout was not given: say which dataset options read it.
+    /// layout was not given: say which delimiter splits it (as `seg import` does, see `ImportLayoutCheck`). When every
+    /// name looks like a value (`00001, 19970313, 3, 65.09`), the file seems to have no header line.
     static func layoutHint(_ columns: [String]) -> String {
-        guard columns.count == 1, let only = columns.first,
-              let separator = [(" ", "whitespace"), (";", "\";\""), ("|", "\"|\""), ("\t", "tab")].first(where: { only.contains($0.0) })
-        else { return "" }
-        return ". The file reads as one column, so its fields are probably separated by something else: give the dataset "
-            + "delimiter: \(separator.1), and for a file without a header line header: false and columns: [...] "
-            + "(docs/DEFINITIONS.md, \"Delimiters, files without a header, decimal commas\")"
+        let docs = " (docs/DEFINITIONS.md, \"Delimiters, files without a header, decimal commas\")"
+        if columns.count == 1, let only = columns.first,
+           let (d, fields) = ReadHints.delimiter(splitting: only, into: nil, other: nil) {
+            let name = TextFormat.name(of: d)
+            let noHeader = fields.allSatisfy(ReadHints.looksLikeData)
+                ? ", and as that line holds values, not names, header: false and columns: [...]"
+                : ", and for a file without a header line header: false and columns: [...]"
+            return ". The file reads as one column, but its first line splits into \(fields.count) fields with "
+                + "delimiter: \(name): give the dataset delimiter: \(d == .whitespace || name == "tab" ? name : "\"\(name)\"")"
+                + noHeader + docs
+        }
+        if let hint = ReadHints.dataAsHeader(columns) { return ". " + hint.prefix(1).uppercased() + hint.dropFirst() + docs }
+        return ""
     }
 }

@@ -34,14 +34,50 @@ package enum RFMFeature {
         var moneyError: Double = 0
     }
 
+    /// An amount column read as text: the first value that is not a number as the reader sees it (with the file's
+    /// decimal mark; nan, 1e309 and 1e-400 are text), its line, and what to do (`ReadHints.number`: thousands
+    /// separators, decimal commas; a header read as a record). Never "declare it as string": an amount is a number.
+    private static func amountError(_ column: Column, _ name: String, _ table: Table, _ origin: String,
+                                    _ format: TextFormat) -> DataError {
+        let bad = (0..<column.count).lazy.compactMap { i in
+            column.string(at: i).flatMap { s -> (Int, String)? in
+                let number = s.withUTF8Bytes { b -> Bool in
+                    if ValueParsing.integer(b) != nil { return true }
+                    let checked = format.decimalComma ? ValueParsing.withDecimalPoint(b, ValueParsing.finiteDouble)
+                        : ValueParsing.finiteDouble(b)
+                    if case .value? = checked { return true }
+                    return false
+                }
+                return number ? nil : (i, s)
+            }
+        }.first
+        let line = bad.flatMap { table.rowLines?.line(of: $0.0) }
+        var message = "column '\(name)' must be numeric but was read as \(column.type.rawValue)"
+        guard let (row, text) = bad else {
+            return DataError(file: origin, line: nil, column: name, message: message + "; fix its values")
+        }
+        message += ": '\(text)' (record \(row + 1)) is not a number; "
+        if let hint = ReadHints.number(text, decimalComma: format.decimalComma) {
+            message += hint
+        } else if row == 0, !format.header, let line {
+            message += ReadHints.headerLine(line)
+        } else {
+            message += "fix the value (numbers are written like -1234\(format.decimalComma ? "," : ".")5), or leave "
+                + "the field empty for a missing amount"
+        }
+        return DataError(file: origin, line: line, column: name, message: message)
+    }
+
     /// Output column names.
     public static let outputs = ["recency_days", "frequency", "monetary"]
 
     /// Computes the features for `population` (ids in `ids`) from `transactions`.
     /// The reference date is, first to last: `asOf` (`--as-of`), `features.rfm.reference`, `definitionAsOf`
     /// (`as_of:`), the preset's reference, the latest transaction date.
+    /// `format` is how the transactions file was read (its decimal mark and header say what an amount error advises).
     public static func compute(ids: Column, idOrigin: String, transactions: Table, origin: String,
-                               spec: RFMSpec, asOf: CivilDate?, definitionAsOf: CivilDate? = nil) throws -> RFMResult {
+                               spec: RFMSpec, asOf: CivilDate?, definitionAsOf: CivilDate? = nil,
+                               format: TextFormat = TextFormat()) throws -> RFMResult {
         let options = spec.options.merged()
         func col(_ name: String, _ role: String) throws -> Column {
             guard let c = transactions[name] else {
@@ -66,22 +102,7 @@ package enum RFMFeature {
             throw DataError(file: origin, line: nil, column: spec.date,
                             message: "column '\(spec.date)' must hold dates (YYYY-MM-DD) but was read as \(dateCol.type.rawValue)\(example); fix the value or declare it in the dataset schema as date")
         }
-        guard amountCol.isNumeric else {
-            // The first value that is not a finite number as the reader sees it (nan, 1e309 and 1e-400 are text).
-            let bad = (0..<amountCol.count).lazy.compactMap { i in
-                amountCol.string(at: i).flatMap { s -> (Int, String)? in
-                    let number = s.withUTF8Bytes { b -> Bool in
-                        if ValueParsing.integer(b) != nil { return true }
-                        if case .value = ValueParsing.finiteDouble(b) { return true }
-                        return false
-                    }
-                    return number ? nil : (i, s)
-                }
-            }.first
-            let example = bad.map { " (record \($0.0 + 1) has '\($0.1)')" } ?? ""
-            throw DataError(file: origin, line: bad.flatMap { transactions.rowLines?.line(of: $0.0) }, column: spec.amount,
-                            message: "column '\(spec.amount)' must be numeric but was read as \(amountCol.type.rawValue)\(example); fix the value or declare the column as double in the schema")
-        }
+        guard amountCol.isNumeric else { throw amountError(amountCol, spec.amount, transactions, origin, format) }
         let orderCol = try spec.order.map { try col($0, "order") }
         var owner = try KeyIndex(ids: ids, origin: idOrigin).match(cust)
         let n = ids.count

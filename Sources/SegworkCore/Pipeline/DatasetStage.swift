@@ -176,8 +176,12 @@ struct DatasetStage {
                 throw definition.missingColumn("features.rfm.\(role)", name, in: tx.columnNames,
                                                owner: "dataset '\(rfm.transactions)'")
             }
+            let txFormat = definition.datasets.first { $0.name == rfm.transactions }?.format
+            try definition.requireDates("features.rfm.date", column: rfm.date, in: tx, origin: origin, format: txFormat,
+                                        pii: isPII(rfm.date, rfm.transactions))
             let result = try RFMFeature.compute(ids: ids, idOrigin: popOrigin, transactions: tx, origin: origin,
-                                                spec: rfm, asOf: requested, definitionAsOf: definition.asOf)
+                                                spec: rfm, asOf: requested, definitionAsOf: definition.asOf,
+                                                format: txFormat ?? TextFormat())
             reference = result.asOf
             for c in result.columns { try addFeature(c, to: &table) }
             if result.afterAsOf > 0 { notes.append("\(result.afterAsOf) transactions after \(result.asOf) were left out") }
@@ -259,6 +263,11 @@ struct DatasetStage {
         if let date = derived.date, table[date] == nil {
             throw definition.missingColumn("population.date", date, in: table.columnNames,
                                            owner: "dataset '\(derived.from)'")
+        }
+        if let date = derived.date {
+            try definition.requireDates("population.date", column: date, in: table, origin: origin,
+                                        format: definition.datasets.first { $0.name == derived.from }?.format,
+                                        pii: isPII(date, derived.from))
         }
         let built = try PopulationBuilder.build(from: table, id: definition.id, date: derived.date, origin: origin)
         if built.missingIDs > 0 {

@@ -22,8 +22,10 @@ extension VersionStore {
     /// as a definition's `invalid_utf8: replace` does. `format` is the layout a definition gives with `delimiter:`,
     /// `header:`, `columns:` and `decimal:` (a file read with a delimiter given may have any extension but JSON
     /// Lines'); the store does not keep it, so a definition reading the dataset gives the same options.
-    /// `progress`, when set, shows the phases.
+    /// `progress`, when set, shows the phases. A file that reads as one column although another delimiter splits its
+    /// lines evenly is refused with the flags that read it (see `ImportLayoutCheck`), unless `oneColumn`.
     public func importDataset(name: String, file: URL, replaceInvalidUTF8: Bool = false, format: TextFormat = TextFormat(),
+                              oneColumn: Bool = false,
                               progress: ReadProgress? = nil) throws -> (version: DatasetVersion, isNew: Bool) {
         guard !name.isEmpty, !name.contains(where: \.isNewline) else { throw StoreError.invalidName(name) }
         defer { progress?.end() }
@@ -32,7 +34,7 @@ extension VersionStore {
         if let latest = try latestDataset(name: name), latest.sha256 == sha { return (latest, false) }
         progress?.begin("reading \(file.relativePath)", totalBytes: bytes)
         let shape = try Self.validatedShape(of: file, replaceInvalidUTF8: replaceInvalidUTF8, format: format,
-                                            progress: progress)
+                                            oneColumn: oneColumn, progress: progress)
         progress?.begin("copying \(file.relativePath) into the store")
         let snapshot = try ensureSnapshot(of: file, sha256: sha).path
         progress?.end()
@@ -171,6 +173,7 @@ extension VersionStore {
     /// Rows and columns of a CSV/TSV/JSON Lines file read as `seg run` reads it (every column as text), or
     /// (nil, []) for another extension; a file the reader refuses throws its `DataError`, naming the file as given.
     static func validatedShape(of url: URL, replaceInvalidUTF8: Bool, format: TextFormat = TextFormat(),
+                               oneColumn: Bool = true,
                                progress: ReadProgress? = nil) throws -> (rows: Int?, columns: [String]) {
         let ext = DataReader.fileExtension(url.path)
         guard DataReader.csvExtensions[ext] != nil || DataReader.jsonLinesExtensions.contains(ext)
@@ -180,6 +183,9 @@ extension VersionStore {
         options.allText = true
         options.displayName = url.relativePath
         let table = try DataReader.read(path: url.path, options: options)
+        if DataReader.csvExtensions[ext] != nil || format.delimiter != nil {
+            try ImportLayoutCheck.check(table, format: format, shown: url.relativePath, oneColumn: oneColumn)
+        }
         return (table.rowCount, table.columnNames)
     }
 

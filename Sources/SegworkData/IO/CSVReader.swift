@@ -140,6 +140,11 @@ package struct CSVFormat: ChunkParser {
     let options: ReadOptions
     /// Column names, from the header (or from `options.format.columns` for a file without one).
     private(set) var names: [String] = []
+    /// The header ends with a delimiter (`a|b|c|`, as pipe exports write it): its empty last column is dropped, and
+    /// a record may have one more field than `names`, which must be empty.
+    private(set) var trailingEmpty = false
+    /// The line of the first record of a file without a header (where a forgotten header would be).
+    private(set) var firstRecordLine: Int?
 
     init(origin: String, options: ReadOptions) throws {
         var d = options.delimiter
@@ -170,11 +175,18 @@ package struct CSVFormat: ChunkParser {
                             + "check that the right file was given")
     }
 
-    /// The error for a record whose field count differs from the header's (or from `columns:`).
-    func fieldCountError(_ k: Int, line: Int) -> DataError {
+    /// The error for a record whose field count differs from the header's (or from `columns:`). `text` is the
+    /// record's line: when another delimiter splits it into the expected number of fields, the error says which.
+    func fieldCountError(_ k: Int, line: Int, text: String? = nil) -> DataError {
         let width = names.count
         let fields = "\(k) field\(k == 1 ? "" : "s")"
+        let current: TextFormat.Delimiter = whitespace ? .whitespace : .byte(delimiter)
         if !options.format.header {
+            if let text, let advice = ReadHints.delimiterAdvice(line: text, number: line, expected: width, current: current) {
+                return DataError(file: origin, line: line,
+                                 message: "the record has \(fields) but columns names \(width) ("
+                                     + names.joined(separator: ", ") + "); the delimiter is probably wrong: \(advice)")
+            }
             return DataError(file: origin, line: line,
                              message: "the record has \(fields) but columns names \(width) ("
                                  + names.joined(separator: ", ") + "); fix the record, or list every column of the file "
@@ -186,11 +198,25 @@ package struct CSVFormat: ChunkParser {
     }
 
     /// The chunk's column `name`, typed (see `ColumnBuilder.chunk`).
+    /// A value of the first record of a file read with `header: false` that does not fit its type: the line is
+    /// probably a header, and the error says so.
     func column<S: CellSource>(_ cells: S, _ name: String, _ worker: inout ParseWorker) throws -> ChunkColumn {
-        try ColumnBuilder.chunk(cells, name: name, forced: options.forcedType(name), origin: origin,
-                                dateFormats: options.dateFormats[name], pii: options.pii.contains(name),
-                                decimalComma: options.format.decimalComma,
-                                dictionary: &worker.dictionaries[name, default: ByteDictionary(keepStrings: false)])
+        do {
+            return try ColumnBuilder.chunk(cells, name: name, forced: options.forcedType(name), origin: origin,
+                                           dateFormats: options.dateFormats[name], pii: options.pii.contains(name),
+                                           decimalComma: options.format.decimalComma,
+                                           dictionary: &worker.dictionaries[name, default: ByteDictionary(keepStrings: false)])
+        } catch var error as DataError where error.line != nil && error.line == firstRecordLine {
+            error.message += "; " + ReadHints.headerLine(error.line!)
+            throw error
+        }
+    }
+
+    /// The text of the line starting at `start` (for messages).
+    static func lineText(_ base: UnsafePointer<UInt8>, from start: Int, end: Int) -> String {
+        var stop = start
+        while stop < end, base[stop] != lf, base[stop] != cr { stop += 1 }
+        return String(decoding: UnsafeBufferPointer(start: base + start, count: stop - start), as: UTF8.self)
     }
 
     /// Reads the header from the first chunk (nil: the file is empty) and moves the chunk's start past it.
@@ -200,6 +226,16 @@ package struct CSVFormat: ChunkParser {
             // No header: the records start on the first line, with the names the options give.
             names = columns
             try checkSchema(options, columns: names, origin: origin)
+            if whitespace {
+                var tok = WhitespaceTokenizer(base: UnsafePointer(first.bytes.baseAddress!), end: first.bytes.count)
+                tok.line = first.firstLine
+                if tok.skipBlankLines() { firstRecordLine = tok.line }
+            } else {
+                var tok = CSVTokenizer(base: UnsafePointer(first.bytes.baseAddress!), end: first.bytes.count,
+                                       delimiter: delimiter, origin: origin)
+                tok.line = first.firstLine
+                if tok.skipBlankLines() { firstRecordLine = tok.line }
+            }
             return
         }
         if whitespace {
@@ -237,10 +273,15 @@ package struct CSVFormat: ChunkParser {
         first.startLine = tok.line
     }
 
-    /// Takes the header's names: none empty, none twice.
+    /// Takes the header's names: none empty (but the last, after a trailing delimiter: see `trailingEmpty`), none
+    /// twice.
     private mutating func takeHeader(_ header: [String], line headerLine: Int) throws {
         var seen: [String: Int] = [:]
         for (k, name) in header.enumerated() {
+            if name.isEmpty, k == header.count - 1, k > 0, !whitespace {
+                trailingEmpty = true
+                break
+            }
             guard !name.isEmpty else {
                 throw DataError(file: origin, line: headerLine,
                                 message: "header column \(k + 1) has no name; give every column a name")
@@ -283,8 +324,11 @@ package struct CSVFormat: ChunkParser {
         var lines = RowLines()
         while tok.skipBlankLines() {
             let line = tok.line
+            let mark = worker.bounds.count
             let k = try tok.record(into: &worker.bounds)
-            guard k == width else { throw fieldCountError(k, line: line) }
+            if k != width {
+                try dropTrailingField(k, line: line, bounds: &worker.bounds, base: base, mark: mark, end: body.count)
+            }
             lines.append(line: line)
         }
         var table = ChunkTable(rows: lines.count, lines: lines)
@@ -296,6 +340,29 @@ package struct CSVFormat: ChunkParser {
             }
         }
         return table
+    }
+}
+
+extension CSVFormat {
+    /// A record with a field count other than the header's: with a header that ends in a delimiter, one empty field
+    /// more is dropped (its bounds made those of a record without it); anything else is a `fieldCountError`.
+    func dropTrailingField(_ k: Int, line: Int, bounds: inout [UInt32], base: UnsafePointer<UInt8>, mark: Int,
+                           end: Int) throws {
+        let width = names.count
+        if trailingEmpty, k == width + 1 {
+            let last = bounds[bounds.count - 2]
+            if bounds[bounds.count - 1] - last == 1 {
+                bounds.removeLast(2)
+                bounds.append(last)
+                return
+            }
+            let value = CSVCells.field(base: base, start: Int(last), end: Int(bounds[bounds.count - 1]) - 1,
+                                       scratch: Scratch())
+            throw DataError(file: origin, line: line,
+                            message: "header column \(width + 1) has no name (the header ends with the delimiter), but "
+                                + "this record has \(quoteForMessage(value.bytes)) in it; name the column in the header")
+        }
+        throw fieldCountError(k, line: line, text: CSVFormat.lineText(base, from: Int(bounds[mark]), end: end))
     }
 }
 

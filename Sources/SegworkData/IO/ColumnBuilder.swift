@@ -225,7 +225,13 @@ package enum ColumnBuilder {
         return e
     }
     private static func mismatch<S: CellSource>(_ src: S, _ r: Int, _ c: Cell, _ type: ColumnType, _ name: String,
-                                                 _ origin: String, _ pii: Bool) -> DataError {
+                                                 _ origin: String, _ pii: Bool, decimalComma: Bool = false) -> DataError {
+        // A number with thousands separators or decimal commas: say so (declaring the column string is no fix).
+        if type == .integer || type == .double, !pii, c.kind == .text || c.kind == .jsonString,
+           let hint = ReadHints.number(String(decoding: c.bytes, as: UTF8.self), decimalComma: decimalComma) {
+            return DataError(file: origin, line: src.line(r), column: name,
+                             message: "\(shown(c.bytes, pii)) is not \(type.expectation); \(hint)")
+        }
         if type == .date, ValueParsing.isCompactDate(c.bytes) {
             return DataError(file: origin, line: src.line(r), column: name,
                              message: "\(shown(c.bytes, pii)) is not \(type.expectation); "
@@ -293,7 +299,9 @@ package enum ColumnBuilder {
                 switch c.kind {
                 case .missing, .emptyQuoted: valid[r] = false
                 case .text, .jsonString:
-                    guard let v = ValueParsing.integer(c.bytes) else { throw mismatch(src, r, c, type, name, origin, pii) }
+                    guard let v = ValueParsing.integer(c.bytes) else {
+                        throw mismatch(src, r, c, type, name, origin, pii, decimalComma: decimalComma)
+                    }
                     values[r] = v
                 case .jsonNumber:
                     if let v = ValueParsing.integer(c.bytes) { values[r] = v; continue }
@@ -319,7 +327,7 @@ package enum ColumnBuilder {
                         : ValueParsing.finiteDouble(c.bytes)
                     switch checked {
                     case .value(let v): values[r] = v
-                    case .notNumber: throw mismatch(src, r, c, type, name, origin, pii)
+                    case .notNumber: throw mismatch(src, r, c, type, name, origin, pii, decimalComma: decimalComma)
                     case let problem: throw unrepresentable(src, r, c, problem, name, origin, pii)
                     }
                 case .jsonBool, .jsonNested: throw mismatch(src, r, c, type, name, origin, pii)

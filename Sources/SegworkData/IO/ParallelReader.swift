@@ -95,7 +95,8 @@ package enum ParallelReader {
         // A column inferred as text because of a value after others of one type: say where (a re-read fixes every
         // type, so this is the only pass that can tell).
         for column in state.order where column.forced == nil && column.finalType == .string {
-            if let note = column.evidence.textFrom?.note(origin: origin, column: column.name) { options.warnings?.add(note) }
+            if let note = column.evidence.textFrom?.note(origin: origin, column: column.name,
+                                                                   decimalComma: options.format.decimalComma) { options.warnings?.add(note) }
         }
         if state.order.contains(where: \.needsReread) {
             return .reread(Dictionary(uniqueKeysWithValues: state.order.map { ($0.name, $0.finalType) }))

@@ -34,13 +34,19 @@ struct TextFallback {
 
     /// The run note for column `column` of `origin`, or nil when no value came before (the column was text from
     /// its first value) or the values before fit no other type either.
-    func note(origin: String, column: String) -> String? {
+    /// `decimalComma`: the dataset reads decimal commas (the number advice of `ReadHints.number` depends on it).
+    func note(origin: String, column: String, decimalComma: Bool = false) -> String? {
         guard priorCount > 0, let kind = prior.phrase else { return nil }
         let shown = value ?? "the value [value withheld (pii column)]"
         let before = priorCount == 1 ? "the value before it was" : "the \(priorCount) values before it were all"
+        var advice = "Fix the value, or declare the column's type in the schema so that every such value is an error "
+            + "naming its line"
+        if prior.canInt || prior.canDouble, let value, value.count > 2,
+           let hint = ReadHints.number(String(value.dropFirst().dropLast()), decimalComma: decimalComma) {
+            advice = hint.prefix(1).uppercased() + hint.dropFirst()
+        }
         return DataError(file: origin, line: line, column: column,
                          message: "the column is read as text because of \(shown) (record \(row + 1)); \(before) "
-                             + "\(kind). Fix the value, or declare the column's type in the schema so that every "
-                             + "such value is an error naming its line").description
+                             + "\(kind). \(advice)").description
     }
 }

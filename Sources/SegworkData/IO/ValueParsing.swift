@@ -187,7 +187,7 @@ package enum ValueParsing {
     /// with a decimal point or with more than one comma is not a number in such a file (nil): thousands separators
     /// are not accepted, since `1.234` could be either.
     @inline(__always)
-    static func withDecimalPoint<R>(_ b: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R? {
+    package static func withDecimalPoint<R>(_ b: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R? {
         var comma = -1
         for k in 0..<b.count {
             let c = b[k]

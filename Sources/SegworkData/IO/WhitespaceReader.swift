@@ -107,8 +107,12 @@ extension CSVFormat {
         var lines = RowLines()
         while tok.skipBlankLines() {
             let line = tok.line
+            let mark = worker.bounds.count
             let k = tok.record(into: &worker.bounds)
-            guard k == width else { throw fieldCountError(k, line: line) }
+            guard k == width else {
+                throw fieldCountError(k, line: line, text: CSVFormat.lineText(base, from: Int(worker.bounds[mark]),
+                                                                              end: body.count))
+            }
             lines.append(line: line)
         }
         var table = ChunkTable(rows: lines.count, lines: lines)
