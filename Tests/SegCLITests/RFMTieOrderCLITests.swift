@@ -51,4 +51,26 @@ final class RFMTieOrderCLITests: XCTestCase {
         XCTAssertEqual(out["9"].map { Array($0[2...4]) }, ["5", "1", "1"])
         XCTAssertEqual(out["10"].map { Array($0[2...4]) }, ["1", "5", "5"])
     }
+
+    /// The rf_grid map is for five bins: with four, the best recency would read as "Promising" (QA); it is refused.
+    func testTheGridRefusesScoresOnAnotherScale() throws {
+        let rows = (1...25).map { "O\($0),\($0),2024-01-\(String(format: "%02d", $0)),\($0).5" }
+        let ws = try TempWorkspace(files: [
+            "data/tx.csv": "order_id,customer_id,date,amount\n" + rows.joined(separator: "\n") + "\n",
+            "segmentations/rfm.yaml": """
+                population: { from: tx, id: customer_id }
+                datasets:
+                  tx: { file: data/tx.csv, schema: { date: date, amount: double } }
+                features:
+                  rfm: { transactions: tx, customer: customer_id, order: order_id, date: date, amount: amount, preset: rf_grid, bins: 4 }
+                criteria:
+                  - plugin: rfm_segments
+                """,
+        ])
+        defer { ws.remove() }
+        let r = try SegProcess.run(["run", ws.root.path])
+        XCTAssertNotEqual(r.status, 0)
+        XCTAssertTrue(r.stderr.contains("segments \"rf_grid\" reads scores 1 to 5, but r_score goes up to 4"), r.stderr)
+        XCTAssertTrue(ws.exportedFiles().isEmpty)
+    }
 }

@@ -116,10 +116,22 @@ return {
   -- No `labels` list: the four maps have different labels, and a run's checks would report the other maps'
   -- labels as never returned. Each map's labels are in docs/RFM.md.
 
-  prepare = function(_, p)
+  prepare = function(stats, p)
     if MAPS[p.segments] == nil then
       error("rfm_segments: segments must be \"rf_grid\", \"cran\", \"pymc\" or \"pypi\", got \"" ..
         tostring(p.segments) .. "\"")
+    end
+    -- The maps are written for a score scale (pymc: 1..4, the others 1..5). Scores on another scale would still
+    -- look up a cell -- the wrong one (with 4 bins the best recency would read as "Promising") -- so refuse them:
+    -- a score above the scale, or, with at least as many scored customers as bins, a top score below it (ranked
+    -- scores always reach the top bin then; shared scores may not, so only R, which has no ties rule of its own
+    -- in the rank presets, is checked).
+    local top = p.segments == "pymc" and 4 or 5
+    local r = stats and stats.r_score
+    if r and r.max and (r.max > top or (p.segments ~= "cran" and r.count >= top * 4 and r.max < top)) then
+      error(string.format("rfm_segments: segments \"%s\" reads scores 1 to %d, but r_score goes up to %s; " ..
+        "score with %d bins (features.rfm.bins), or choose the segments of your preset", p.segments, top,
+        tostring(math.tointeger(r.max) or r.max), top))
     end
     return nil
   end,
