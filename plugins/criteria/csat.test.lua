@@ -18,7 +18,7 @@ return {
   { name = "thresholds must be ordered", row = { csat_score = 3 }, params = { dissatisfied_max = 4 },
     error = "need 1 <= dissatisfied_max < satisfied_min <= scale_max" },
   { name = "score as text", row = { csat_score = "4.5" }, label = "Satisfied" },
-  { name = "score that is not a number", row = { csat_score = "abc" }, error = "csat: csat_score must be a number, got text 'abc'; declare the column as a number" },
+  { name = "score that is not a number", row = { csat_score = "abc" }, error = "csat: csat_score must be a number, got text 'abc'; clean that value, or declare the column double" },
   { name = "a decimal comma is not a number", row = { csat_score = "3,5" }, error = "csat_score must be a number, got text '3,5'" },
   },
 }

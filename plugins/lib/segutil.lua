@@ -127,9 +127,9 @@ function segutil.number(row, field, who)
     local n = segutil.parse_number(v)
     if n ~= nil then return n end
   end
-  error(who .. ": " .. field .. " must be a number, got " .. describe(v) .. "; declare the column as a number "
-    .. "(type: double or int) in the dataset's schema and clean that value, or map `" .. field
-    .. "` to a numeric column with `columns:`", 2)
+  error(who .. ": " .. field .. " must be a number, got " .. describe(v) .. "; clean that value, or declare the "
+    .. "column double (or integer) in the dataset's schema, which names every value that is not a number with its "
+    .. "line", 2)
 end
 
 local FLAG_WORDS = { ["true"] = true, yes = true, y = true, ["1"] = true,
@@ -154,7 +154,7 @@ function segutil.flag(row, field, who)
     if b ~= nil then return b end
   end
   error(who .. ": " .. field .. " must be a yes/no flag, got " .. describe(v) .. "; write it as "
-    .. segutil.FLAG_FORMS .. ", or map `" .. field .. "` to such a column with `columns:`", 2)
+    .. segutil.FLAG_FORMS, 2)
 end
 
 --- The statistics of `column`, erroring when the column was read as text (the host computes percentiles and means
@@ -170,8 +170,8 @@ function segutil.numeric_stats(stats, column, who)
     end
   end
   error(who .. ": " .. column .. " must be a number, but its column was read as text" .. example
-    .. ", so it has no percentiles; declare the column as a number (type: double or int) in the dataset's schema "
-    .. "and clean the values that are not numbers, or map `" .. column .. "` to a numeric column with `columns:`", 2)
+    .. ", so it has no percentiles; clean the values that are not numbers, or declare the column double (or "
+    .. "integer) in the dataset's schema, which names each of them with its line", 2)
 end
 
 -- Case folding beyond ASCII (Lua's string.lower is ASCII-only): upper-case letters of Latin-1, Latin Extended-A,
