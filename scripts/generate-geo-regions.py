@@ -38,6 +38,34 @@ ALIASES = {
     "Sverige": "SE", "Norge": "NO", "Danmark": "DK", "Suomi": "FI", "Polska": "PL", "Brasil": "BR", "México": "MX",
     "EL": "GR",
 }
+# ISO 3166-1 English short names and UN M49 names that country_converter spells differently (checked against the
+# ISO 3166 Online Browsing Platform's short names and the UN M49 "Countries or areas" list). geo_region folds case,
+# apostrophes (’ ‘ ʼ → '), dots and runs of spaces on both sides, so one spelling per name is enough here.
+OFFICIAL_SPELLINGS = {
+    "Viet Nam": "VN", "Korea, Republic of": "KR", "Republic of Korea": "KR",
+    "Korea, Democratic People's Republic of": "KP", "Democratic People's Republic of Korea": "KP",
+    "Iran, Islamic Republic of": "IR", "Iran (Islamic Republic of)": "IR",
+    "Congo": "CG", "Republic of the Congo": "CG", "Congo, The Democratic Republic of the": "CD",
+    "Democratic Republic of the Congo": "CD",
+    "Micronesia, Federated States of": "FM", "Micronesia (Federated States of)": "FM",
+    "Moldova, Republic of": "MD", "Republic of Moldova": "MD",
+    "Tanzania, United Republic of": "TZ", "United Republic of Tanzania": "TZ",
+    "Bolivia, Plurinational State of": "BO", "Bolivia (Plurinational State of)": "BO",
+    "Venezuela, Bolivarian Republic of": "VE", "Venezuela (Bolivarian Republic of)": "VE",
+    "Taiwan, Province of China": "TW", "Palestine, State of": "PS", "State of Palestine": "PS",
+    "Virgin Islands, British": "VG", "British Virgin Islands": "VG", "Virgin Islands, U.S.": "VI",
+    "United States Virgin Islands": "VI", "Holy See (Vatican City State)": "VA", "Holy See": "VA",
+    "Netherlands, Kingdom of the": "NL", "Netherlands (Kingdom of the)": "NL",
+    "Bonaire, Sint Eustatius and Saba": "BQ", "Saint Martin (French part)": "MF", "Saint Barthélemy": "BL",
+    "Heard Island and McDonald Islands": "HM", "Svalbard and Jan Mayen": "SJ", "Svalbard and Jan Mayen Islands": "SJ",
+    "Wallis and Futuna": "WF", "Wallis and Futuna Islands": "WF",
+    "China, Hong Kong Special Administrative Region": "HK", "China, Macao Special Administrative Region": "MO",
+    "Saint Helena": "SH", "Türkiye": "TR", "Côte d'Ivoire": "CI", "Lao People's Democratic Republic": "LA",
+    "Syrian Arab Republic": "SY", "Russian Federation": "RU", "Czechia": "CZ", "Cabo Verde": "CV", "Eswatini": "SZ",
+    "North Macedonia": "MK", "Brunei Darussalam": "BN", "Falkland Islands (Malvinas)": "FK", "Timor-Leste": "TL",
+    "United Kingdom of Great Britain and Northern Ireland": "GB", "Sao Tome and Principe": "ST",
+    "Saint Helena, Ascension and Tristan da Cunha": "SH", "Sint Maarten (Dutch part)": "SX",
+}
 
 
 def lua(s):
@@ -67,7 +95,7 @@ def main():
         for n in (short, official, iso3):
             if n:
                 names.setdefault(n.lower(), code)
-    for alias, code in ALIASES.items():
+    for alias, code in list(ALIASES.items()) + list(OFFICIAL_SPELLINGS.items()):
         assert code in entries, alias
         names.setdefault(alias.lower(), code)
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))

@@ -72,7 +72,7 @@ final class LibraryCLITests: XCTestCase {
         XCTAssertEqual(list.status, 0, list.stderr)
         let line = list.stdout.split(separator: "\n").first { $0.hasPrefix("nps ") }.map(String.init) ?? ""
         XCTAssertTrue(line.contains("9.9.9") && line.contains("ws/plugins/nps.lua"), list.stdout)
-        XCTAssertTrue(line.contains("segwork 1.0.0") && line.contains("plugins/criteria/nps.lua"), "what it shadows, with its path: \(line)")
+        XCTAssertTrue(line.contains("segwork 1.1.0") && line.contains("plugins/criteria/nps.lua"), "what it shadows, with its path: \(line)")
         let json = try seg(["plugins", "list", ws, "--json"])
         let array = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]] ?? []
         let nps = array.first { $0["name"] as? String == "nps" }

@@ -10,14 +10,15 @@
 --   4. The dimension with the highest score, if that score >= agree_min (4.0); equal scores go to the dimension
 --      listed first                                               -> its label
 --   5. Otherwise                                                 -> neutral_label ("No strong attitude")
--- An answer outside 1..scale_max is an error naming the item and value.
+-- An answer outside 1..scale_max, or text that is not a number, is an error naming the item and value.
+local segutil = require "segutil"
 local USES = { "likert_1", "likert_2", "likert_3", "likert_4", "likert_5", "likert_6" }
 
 return {
   api = 1,
   kind = "criterion",
   name = "attitudes",
-  version = "1.0.0",
+  version = "1.1.0",
   description = "Attitude segment from Likert items: the dimension with the highest mean agreement",
   uses = USES,
   params = {
@@ -76,7 +77,7 @@ return {
     for _, d in ipairs(p.dimensions) do
       local sum, answered = 0, 0
       for _, item in ipairs(d.items) do
-        local v = row[item]
+        local v = segutil.number(row, item, "attitudes")
         if v ~= nil then
           if not (v >= 1 and v <= p.scale_max) then
             error("attitudes: " .. item .. " is " .. tostring(v) .. ", outside 1-" .. tostring(p.scale_max)

@@ -1,7 +1,11 @@
 -- Cases for attitudes (run: seg plugins test plugins attitudes).
 -- Defaults: Price-conscious = likert_1, likert_2; Quality-seeker = likert_3, likert_4; Eco-minded = likert_5, likert_6;
 -- 1-5 scale, agree_min 4.0, min_answered_share 0.5.
+-- The fixture (one row, every field missing) is what `prepare` sees: this plugin ignores statistics, and it keeps
+-- the cases whose numbers are written as text from mixing types in the other cases' columns.
 return {
+  fixture = { {} },
+  cases = {
   { name = "highest mean wins", row = { likert_1 = 2, likert_2 = 3, likert_3 = 5, likert_4 = 4, likert_5 = 4, likert_6 = 3 },
     label = "Quality-seeker" },
   { name = "exactly agree_min qualifies", row = { likert_1 = 4, likert_2 = 4, likert_3 = 3, likert_4 = 3, likert_5 = 1, likert_6 = 1 },
@@ -30,4 +34,7 @@ return {
   { name = "an item in two dimensions", row = { likert_1 = 3 },
     params = { dimensions = { { label = "X", items = { "likert_1" } }, { label = "Y", items = { "likert_1" } } } },
     error = "belongs to two dimensions" },
+  { name = "answers as text", row = { likert_3 = "5", likert_4 = "4" }, label = "Quality-seeker" },
+  { name = "an answer that is not a number", row = { likert_3 = "agree" }, error = "attitudes: likert_3 must be a number, got text 'agree'" },
+  },
 }

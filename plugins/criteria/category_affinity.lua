@@ -18,7 +18,7 @@ return {
   api = 1,
   kind = "criterion",
   name = "category_affinity",
-  version = "1.0.0",
+  version = "1.1.0",
   description = "Cross-sell suggestion \"Electronics → Home\" from the dominant category and an affinity map",
   uses = USES,
   params = {
@@ -62,14 +62,14 @@ return {
   end,
 
   assign = function(row, p)
-    local label, _, total = category_spend.dominant(row, p)
+    local label, _, total = category_spend.dominant(row, p, "category_affinity")
     if total == nil then return nil end
     if label == nil then
       if p.none_label == "" then return nil end
       return p.none_label
     end
     for _, target in ipairs(p.affinity[label] or {}) do
-      local spend = category_spend.spend_of(row, p, target)
+      local spend = category_spend.spend_of(row, p, target, "category_affinity")
       if spend == nil or spend / total < p.owned_min_share then
         return label .. " → " .. target
       end

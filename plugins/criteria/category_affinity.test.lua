@@ -1,6 +1,10 @@
 -- Cases for category_affinity (run: seg plugins test plugins category_affinity).
 -- Default affinity: Electronics -> Home, Sports; Fashion -> Beauty, Sports; ... owned_min_share 0.1.
+-- The fixture (one row, every field missing) is what `prepare` sees: this plugin ignores statistics, and it keeps
+-- the cases whose numbers are written as text from mixing types in the other cases' columns.
 return {
+  fixture = { {} },
+  cases = {
   { name = "first target not bought", row = { spend_electronics = 100, spend_home = 0, spend_sports = 0 },
     label = "Electronics → Home" },
   { name = "skips a target already bought (20 of 120 >= 0.1)",
@@ -23,4 +27,6 @@ return {
     error = "affinity.Home[1] must name another category" },
   { name = "bad owned_min_share", row = { spend_home = 1 }, params = { owned_min_share = 0 },
     error = "owned_min_share must be above 0" },
+  { name = "spend that is not a number", row = { spend_home = "-" }, error = "category_affinity: spend_home must be a number, got text '-'" },
+  },
 }

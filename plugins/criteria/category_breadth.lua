@@ -5,14 +5,16 @@
 --   1                            -> "Single-category"
 --   2 <= n_categories < 4        -> "Multi-category"
 --   n_categories >= 4            -> "Broad"
--- Bounds are lower-inclusive (exactly 4 categories is Broad). A negative count is an error.
+-- Bounds are lower-inclusive (exactly 4 categories is Broad). A negative count, or text that is not a number, is
+-- an error.
 local bands = require "bands"
+local segutil = require "segutil"
 
 return {
   api = 1,
   kind = "criterion",
   name = "category_breadth",
-  version = "1.0.0",
+  version = "1.1.0",
   description = "Single-category, Multi-category or Broad buyers from their number of categories",
   uses = { "n_categories" },
   params = {
@@ -26,7 +28,7 @@ return {
   end,
 
   assign = function(row, p)
-    local n = row.n_categories
+    local n = segutil.number(row, "n_categories", "category_breadth")
     if n == nil then return nil end
     if n < 0 then error("category_breadth: n_categories " .. tostring(n) .. " is negative; fix or filter this row") end
     return bands.label(p.bounds, p.labels, n)

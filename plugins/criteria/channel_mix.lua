@@ -8,12 +8,14 @@
 --   online share >= mostly_share (0.7)         -> "Mostly online"
 --   online share <= 1 - mostly_share (0.3)     -> "Mostly store"
 --   otherwise                                  -> "Mixed"
--- online share = online_orders / (online_orders + store_orders). Negative counts are an error.
+-- online share = online_orders / (online_orders + store_orders). Negative counts, and text that is not a number,
+-- are an error.
+local segutil = require "segutil"
 return {
   api = 1,
   kind = "criterion",
   name = "channel_mix",
-  version = "1.0.0",
+  version = "1.1.0",
   description = "Online only, Mostly online, Mixed, Mostly store or Store only from order counts per channel",
   uses = { "online_orders", "store_orders" },
   params = {
@@ -29,7 +31,8 @@ return {
   end,
 
   assign = function(row, p)
-    local online, store = row.online_orders, row.store_orders
+    local online = segutil.number(row, "online_orders", "channel_mix")
+    local store = segutil.number(row, "store_orders", "channel_mix")
     if online == nil and store == nil then return nil end
     online, store = online or 0, store or 0
     if online < 0 or store < 0 then

@@ -1,23 +1,27 @@
 -- city_tier: a city's tier, from a list of named cities or from the city's population.
 --
 -- Rules, first match wins (population bounds are inclusive: a city of exactly 1,000,000 is Tier 1):
---   1. city is a key of city_tiers (compared ignoring case and surrounding spaces) -> that label
+--   1. city is a key of city_tiers (compared as segutil.fold does: case ignored, also beyond ASCII ("MÜNCHEN" =
+--      "München"), dots, the kind of apostrophe (’ ‘ ') and extra spaces ignored)   -> that label
 --   2. city_population >= tier_min_population[1] (1,000,000)                        -> tier_labels[1] ("Tier 1")
 --      city_population >= tier_min_population[2] (250,000)                          -> tier_labels[2] ("Tier 2")
 --      any other population (0 or more)                                             -> the last label ("Tier 3")
 --   3. population missing (and city not listed)                                     -> unknown_label ("Unknown tier";
 --                                                                                      "" = unassigned)
--- tier_min_population must be strictly decreasing and tier_labels one longer; a negative population is an error.
+-- tier_min_population must be strictly decreasing and tier_labels one longer; a negative population, or a
+-- population that is text but not a number, is an error.
 -- A dataset without a population column maps city_population to any column holding none
 -- (or lists its cities in city_tiers and accepts unknown_label for the rest).
 
-local function key(s) return seg.trim(s):lower() end
+local segutil = require "segutil"
+
+local function key(s) return segutil.fold(s) end
 
 return {
   api = 1,
   kind = "criterion",
   name = "city_tier",
-  version = "1.0.0",
+  version = "1.1.0",
   description = "Tier 1/2/3 cities from a named-city list or from the city's population",
   uses = { "city", "city_population" },
   params = {
@@ -62,8 +66,8 @@ return {
       local listed = p.city_keys[key(tostring(row.city))]
       if listed ~= nil then return listed end
     end
-    local pop = row.city_population
-    if type(pop) ~= "number" then
+    local pop = segutil.number(row, "city_population", "city_tier")
+    if pop == nil then
       if p.unknown_label == "" then return nil end
       return p.unknown_label
     end

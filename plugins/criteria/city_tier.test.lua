@@ -1,6 +1,10 @@
 -- Cases for city_tier (run: seg plugins test plugins city_tier).
 -- Defaults: tier_min_population = {1000000, 250000}; labels Tier 1, Tier 2, Tier 3.
+-- The fixture (one row, every field missing) is what `prepare` sees: this plugin ignores statistics, and it keeps
+-- the cases whose numbers are written as text from mixing types in the other cases' columns.
 return {
+  fixture = { {} },
+  cases = {
   { name = "exactly 1,000,000 is Tier 1", row = { city = "X", city_population = 1000000 }, label = "Tier 1" },
   { name = "999,999 is Tier 2", row = { city = "X", city_population = 999999 }, label = "Tier 2" },
   { name = "exactly 250,000 is Tier 2", row = { city = "X", city_population = 250000 }, label = "Tier 2" },
@@ -24,4 +28,13 @@ return {
     params = { tier_labels = { "Big", "Small" } }, error = "tier_labels needs 3 entries" },
   { name = "negative population is an error", row = { city = "X", city_population = -5 },
     error = "city_population -5 is negative" },
+  { name = "population as text", row = { city = "Nowhere", city_population = "300000" }, label = "Tier 2" },
+  { name = "a population that is not a number", row = { city = "Nowhere", city_population = "big" }, error = "city_tier: city_population must be a number, got text 'big'" },
+  { name = "case folded beyond ASCII", row = { city = "MÜNCHEN" }, params = { city_tiers = { ["München"] = "Tier 1" } }, label = "Tier 1" },
+  { name = "Greek capitals", row = { city = "ΑΘΗΝΑ" }, params = { city_tiers = { ["Αθηνα"] = "Tier 1" } }, label = "Tier 1" },
+  { name = "Cyrillic capitals", row = { city = "МОСКВА" }, params = { city_tiers = { ["Москва"] = "Tier 1" } }, label = "Tier 1" },
+  { name = "Latin Extended-A capitals", row = { city = "ŁÓDŹ" }, params = { city_tiers = { ["Łódź"] = "Tier 2" } }, label = "Tier 2" },
+  { name = "curly and straight apostrophes alike", row = { city = "L’Aquila" }, params = { city_tiers = { ["L'Aquila"] = "Tier 3" } }, label = "Tier 3" },
+  { name = "dots and extra spaces ignored", row = { city = "St.  Louis" }, params = { city_tiers = { ["St Louis"] = "Tier 2" } }, label = "Tier 2" },
+  },
 }

@@ -7,12 +7,13 @@
 -- label, size and centroid) is in stats.cluster.clusters during prepare; this criterion needs only the columns.
 -- With `features.clusters.output` other than `cluster`, map the fields: columns: { cluster: <output>,
 -- cluster_label: <output>_label }.
+local segutil = require "segutil"
 
 return {
   api = 1,
   kind = "criterion",
   name = "clusters",
-  version = "1.0.0",
+  version = "1.1.0",
   description = "Segments from features.clusters: its readable labels, or Cluster 1, Cluster 2, ...",
   uses = { "cluster", "cluster_label" },
   params = {
@@ -27,7 +28,7 @@ return {
   end,
 
   assign = function(row, p)
-    local id = row.cluster
+    local id = segutil.number(row, "cluster", "clusters")
     if id == nil then return nil end
     if p.style == "number" then
       local whole = math.tointeger(id)

@@ -6,12 +6,14 @@
 --   csat_score missing                       -> nil (unassigned: no answer)
 --   csat_score outside 1..scale_max (5)      -> error naming the value (bad data must be fixed, not hidden)
 -- Fractional scores (an average of several answers) are compared as numbers: 3.5 is Neutral with the defaults.
--- For a 1-7 or 1-10 scale set scale_max and the two thresholds.
+-- For a 1-7 or 1-10 scale set scale_max and the two thresholds. A score that is text but not a number is an error.
+local segutil = require "segutil"
+
 return {
   api = 1,
   kind = "criterion",
   name = "csat",
-  version = "1.0.0",
+  version = "1.1.0",
   description = "Satisfied, Neutral or Dissatisfied from a 1-5 CSAT score",
   uses = { "csat_score" },
   params = {
@@ -30,7 +32,7 @@ return {
   end,
 
   assign = function(row, p)
-    local s = row.csat_score
+    local s = segutil.number(row, "csat_score", "csat")
     if s == nil then return nil end
     if not (s >= 1 and s <= p.scale_max) then
       error("csat: csat_score " .. tostring(s) .. " is outside 1-" .. tostring(p.scale_max)

@@ -8,7 +8,7 @@
 --   income  income < 30000 -> "A <30k",  30000 <= income < 60000 -> "B 30k-60k",
 --           60000 <= income < 100000 -> "C 60k-100k",  income >= 100000 -> "D 100k+"
 --           (amounts shown as 30k for thousands, 2M for millions, plain digits otherwise)
---   missing (or NaN) age or income -> that part is "Unknown"
+--   missing (or NaN) age or income -> that part is "Unknown"; text that is not a number is an error
 -- The label is "<age part> · <income part>". The leading letter (A, B, ...) is the band's position,
 -- so labels sort by age band, then income band, with "Unknown" after every band (at most 20 bounds
 -- per list keeps letters A..U below "Unknown"). Bounds must be strictly increasing whole numbers.
@@ -70,7 +70,7 @@ return {
   api = 1,
   kind = "criterion",
   name = "demographic_bands",
-  version = "1.0.0",
+  version = "1.1.0",
   description = "Age band x income band, e.g. \"B 25-34 · B 30k-60k\"",
   uses = { "age", "income" },
   params = {
@@ -93,7 +93,8 @@ return {
     end
     local age_part, income_part = "Unknown", "Unknown"
     -- (x == x) is false only for NaN, which is treated like a missing value.
-    local age, income = row.age, row.income
+    local age = segutil.number(row, "age", "demographic_bands")
+    local income = segutil.number(row, "income", "demographic_bands")
     if age ~= nil and age == age then
       age_part = p.age_labels[band_of(p.age_bands, age)]
     end

@@ -3,7 +3,11 @@
 local too_many = {}
 for i = 1, 21 do too_many[i] = i * 5 end
 
+-- The fixture (one row, every field missing) is what `prepare` sees: this plugin ignores statistics, and it keeps
+-- the cases whose numbers are written as text from mixing types in the other cases' columns.
 return {
+  fixture = { {} },
+  cases = {
   { name = "below every bound", row = { age = 24, income = 29999 }, label = "A <25 · A <30k" },
   { name = "a bound starts its band", row = { age = 25, income = 30000 }, label = "B 25-34 · B 30k-60k" },
   { name = "ages show as whole years (34.9 is 25-34)", row = { age = 34.9, income = 59999.5 },
@@ -28,4 +32,7 @@ return {
     error = "age_bands has 21 bounds; at most 20" },
   { name = "an empty list is refused", row = { age = 1 }, params = { age_bands = {} },
     error = "age_bands must be a non-empty list of numbers" },
+  { name = "numbers as text", row = { age = "30", income = "45000" }, label = "B 25-34 · B 30k-60k" },
+  { name = "an income that is not a number", row = { age = 30, income = "45k" }, error = "demographic_bands: income must be a number, got text '45k'" },
+  },
 }

@@ -19,7 +19,7 @@ return {
   api = 1,
   kind = "criterion",
   name = "dominant_category",
-  version = "1.0.0",
+  version = "1.1.0",
   description = "The category with the largest spend (ties: first listed), from per-category spend columns",
   uses = USES,
   params = {
@@ -45,7 +45,7 @@ return {
   end,
 
   assign = function(row, p)
-    local label, spend, total = category_spend.dominant(row, p)
+    local label, spend, total = category_spend.dominant(row, p, "dominant_category")
     if total == nil then return nil end
     if label == nil then
       if p.none_label == "" then return nil end

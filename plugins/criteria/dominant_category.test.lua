@@ -1,6 +1,10 @@
 -- Cases for dominant_category (run: seg plugins test plugins dominant_category).
 -- Default categories in tie-break order: Electronics, Fashion, Home, Beauty, Sports.
+-- The fixture (one row, every field missing) is what `prepare` sees: this plugin ignores statistics, and it keeps
+-- the cases whose numbers are written as text from mixing types in the other cases' columns.
 return {
+  fixture = { {} },
+  cases = {
   { name = "largest spend wins",
     row = { spend_electronics = 10, spend_fashion = 80.5, spend_home = 0, spend_beauty = 5, spend_sports = 0 },
     label = "Fashion" },
@@ -32,4 +36,7 @@ return {
   { name = "a column listed twice", row = { spend_home = 1 },
     params = { categories = { { column = "spend_home", label = "A" }, { column = "spend_home", label = "B" } } },
     error = "listed twice" },
+  { name = "spend as text", row = { spend_fashion = "10", spend_home = "20.5" }, label = "Home" },
+  { name = "spend that is not a number", row = { spend_fashion = "lots" }, error = "dominant_category: spend_fashion must be a number, got text 'lots'" },
+  },
 }

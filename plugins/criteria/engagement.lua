@@ -8,12 +8,13 @@
 --   points >= moderate_min_points (3) -> "Moderate"
 --   otherwise                        -> "Disengaged"
 -- Thresholds are inclusive. With the defaults: 10 sessions alone is High; 4 opens and 1 click (4 points) is
--- Moderate; 4 opens alone (2 points) is Disengaged. Negative counts are an error.
+-- Moderate; 4 opens alone (2 points) is Disengaged. Negative counts, and text that is not a number, are an error.
+local segutil = require "segutil"
 return {
   api = 1,
   kind = "criterion",
   name = "engagement",
-  version = "1.0.0",
+  version = "1.1.0",
   description = "High, Moderate or Disengaged from weighted sessions, email opens and clicks over a window",
   uses = { "sessions", "email_opens", "email_clicks" },
   params = {
@@ -36,7 +37,9 @@ return {
   end,
 
   assign = function(row, p)
-    local s, o, c = row.sessions, row.email_opens, row.email_clicks
+    local s = segutil.number(row, "sessions", "engagement")
+    local o = segutil.number(row, "email_opens", "engagement")
+    local c = segutil.number(row, "email_clicks", "engagement")
     if s == nil and o == nil and c == nil then return nil end
     s, o, c = s or 0, o or 0, c or 0
     if s < 0 or o < 0 or c < 0 then

@@ -7,7 +7,9 @@
 --   revenue    (defaults: the EU SME turnover ceilings)  < 2M -> "<2M",  2M-10M,  10M-50M,  >= 50M -> "50M+"
 --              (amounts shown as 2M / 500k / plain digits)
 --   industry   the text as written (trimmed); industry_map may rename values first: { ["Retail trade"] = "Retail" }
---   a missing (or empty) part -> "Unknown"; negative employees or revenue -> error
+--   employees 0 (a firm with no employees, e.g. a sole trader) -> zero_label ("No employees (0)"), its own size
+--              class (the EU micro class counts 1-9 persons); zero_label = "" puts 0 in the first size class
+--   a missing (or empty) part -> "Unknown"; negative employees or revenue, or text that is not a number -> error
 -- parts chooses and orders the parts joined with " · ": {"industry", "size", "revenue"} by default;
 -- {"size"} gives the size class alone.
 local segutil = require "segutil"
@@ -32,7 +34,7 @@ return {
   api = 1,
   kind = "criterion",
   name = "firmographic",
-  version = "1.0.0",
+  version = "1.1.0",
   description = "Industry x company size (employee bands) x revenue band for B2B customers",
   uses = { "industry", "employees", "revenue" },
   params = {
@@ -41,6 +43,7 @@ return {
     size_labels = { "Micro (1-9)", "Small (10-49)", "Medium (50-249)", "Large (250+)" },
     revenue_bounds = { 2000000, 10000000, 50000000 },     -- a new revenue band starts at each amount
     industry_map = {},                                    -- industry text -> label, applied first
+    zero_label = "No employees (0)",                      -- employees 0; "" puts 0 in the first size class
   },
 
   prepare = function(_, p)
@@ -77,13 +80,17 @@ return {
           if v ~= "" then text = p.industry_map[v] or v end
         end
       elseif part == "size" then
-        local v = row.employees
+        local v = segutil.number(row, "employees", "firmographic")
         if v ~= nil then
           if v < 0 then error("firmographic: employees " .. tostring(v) .. " is negative; fix or filter this row") end
-          text = p.size_labels[band_of(p.size_bounds, v)]
+          if v == 0 and p.zero_label ~= "" then
+            text = p.zero_label
+          else
+            text = p.size_labels[band_of(p.size_bounds, v)]
+          end
         end
       else
-        local v = row.revenue
+        local v = segutil.number(row, "revenue", "firmographic")
         if v ~= nil then
           if v < 0 then error("firmographic: revenue " .. tostring(v) .. " is negative; fix or filter this row") end
           text = p.revenue_labels[band_of(p.revenue_bounds, v)]

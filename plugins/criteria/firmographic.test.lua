@@ -1,6 +1,10 @@
 -- Cases for firmographic (run: seg plugins test plugins firmographic).
 -- Defaults: size bounds 10, 50, 250 (EU SME classes); revenue bounds 2M, 10M, 50M.
+-- The fixture (one row, every field missing) is what `prepare` sees: this plugin ignores statistics, and it keeps
+-- the cases whose numbers are written as text from mixing types in the other cases' columns.
 return {
+  fixture = { {} },
+  cases = {
   { name = "all three parts", row = { industry = "Retail", employees = 12, revenue = 3500000 },
     label = "Retail · Small (10-49) · 2M-10M" },
   { name = "9 employees is micro", row = { industry = "IT", employees = 9, revenue = 0 },
@@ -28,4 +32,10 @@ return {
     error = "parts[1] is \"sector\"" },
   { name = "size labels must fit", row = { employees = 1 }, params = { size_bounds = { 10 } },
     error = "size_labels needs 2 entries" },
+  { name = "0 employees is its own size class", row = { industry = "Retail", employees = 0, revenue = 0 }, label = "Retail · No employees (0) · <2M" },
+  { name = "0 employees in the first class when zero_label is empty", row = { employees = 0 }, params = { parts = { "size" }, zero_label = "" }, label = "Micro (1-9)" },
+  { name = "1 employee is Micro", row = { employees = 1 }, params = { parts = { "size" } }, label = "Micro (1-9)" },
+  { name = "numbers as text", row = { employees = "50", revenue = "2000000" }, params = { parts = { "size", "revenue" } }, label = "Medium (50-249) · 2M-10M" },
+  { name = "a range is not a number", row = { employees = "50-249" }, error = "firmographic: employees must be a number, got text '50-249'" },
+  },
 }

@@ -10,12 +10,13 @@
 --   7. household_size <= 1                               -> "Midlife single"
 --   8. otherwise                                         -> "Empty nest"    (35-64, 2+ people, no children at home)
 -- children missing reads as 0; household_size missing reads as 1 + children (no other adult known).
--- Negative counts are an error.
+-- Negative counts, and text that is not a number, are an error.
+local segutil = require "segutil"
 return {
   api = 1,
   kind = "criterion",
   name = "life_stage",
-  version = "1.0.0",
+  version = "1.1.0",
   description = "Young single/couple/family, Mature family, Midlife single, Empty nest or Retired",
   uses = { "age", "household_size", "children" },
   params = {
@@ -35,12 +36,13 @@ return {
   end,
 
   assign = function(row, p)
-    local age, children = row.age, row.children or 0
+    local age = segutil.number(row, "age", "life_stage")
+    local children = segutil.number(row, "children", "life_stage") or 0
     if age == nil then
       if p.unknown_label == "" then return nil end
       return p.unknown_label
     end
-    local household = row.household_size or (1 + children)
+    local household = segutil.number(row, "household_size", "life_stage") or (1 + children)
     if age < 0 or children < 0 or household < 0 then
       error("life_stage: age, household_size and children must be 0 or more; fix or filter this row")
     end

@@ -1,5 +1,9 @@
 -- Cases for life_stage (run: seg plugins test plugins life_stage). Defaults: young < 35, young family < 40, retired >= 65.
+-- The fixture (one row, every field missing) is what `prepare` sees: this plugin ignores statistics, and it keeps
+-- the cases whose numbers are written as text from mixing types in the other cases' columns.
 return {
+  fixture = { {} },
+  cases = {
   { name = "young single", row = { age = 24, household_size = 1, children = 0 }, label = "Young single" },
   { name = "young couple", row = { age = 34, household_size = 2, children = 0 }, label = "Young couple" },
   { name = "exactly 35 is no longer young", row = { age = 35, household_size = 1, children = 0 }, label = "Midlife single" },
@@ -15,4 +19,7 @@ return {
   { name = "missing age unassigned", row = {}, params = { unknown_label = "" }, none = true },
   { name = "negative children", row = { age = 30, children = -1 }, error = "must be 0 or more" },
   { name = "bad ages", row = { age = 30 }, params = { young_max_age = 70 }, error = "need 0 < young_max_age < retired_min_age" },
+  { name = "numbers as text", row = { age = "30", household_size = "1" }, label = "Young single" },
+  { name = "an age that is not a number", row = { age = "thirty" }, error = "life_stage: age must be a number, got text 'thirty'" },
+  },
 }

@@ -9,12 +9,14 @@
 -- A missing tenure_days skips rule 2 (the customer is not treated as new).
 -- All thresholds are inclusive ("<="): a recency of exactly 90 days is Active with the defaults.
 -- `prepare` checks the thresholds: none negative, at_risk_max_recency_days > active_max_recency_days.
+-- Text that is not a number is an error.
+local segutil = require "segutil"
 
 return {
   api = 1,
   kind = "criterion",
   name = "lifecycle",
-  version = "1.0.0",
+  version = "1.1.0",
   description = "Prospect, New, Active, At Risk or Lapsed from tenure and recency in days",
   uses = { "tenure_days", "recency_days" },
   params = {
@@ -37,7 +39,8 @@ return {
   end,
 
   assign = function(row, p)
-    local recency, tenure = row.recency_days, row.tenure_days
+    local recency = segutil.number(row, "recency_days", "lifecycle")
+    local tenure = segutil.number(row, "tenure_days", "lifecycle")
     if recency == nil then
       if p.prospect_label == "" then return nil end
       return p.prospect_label

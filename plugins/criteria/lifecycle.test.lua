@@ -1,6 +1,10 @@
 -- Cases for lifecycle (run: seg plugins test plugins lifecycle). Format: docs/PLUGINS.md, "Testing plugins".
 -- Defaults: new_max_tenure_days = 90, active_max_recency_days = 90, at_risk_max_recency_days = 180.
+-- The fixture (one row, every field missing) is what `prepare` sees: this plugin ignores statistics, and it keeps
+-- the cases whose numbers are written as text from mixing types in the other cases' columns.
 return {
+  fixture = { {} },
+  cases = {
   { name = "never bought is a prospect", row = { tenure_days = 400 }, label = "Prospect" },
   { name = "never bought beats new", row = { tenure_days = 10 }, label = "Prospect" },
   { name = "prospect_label '' leaves prospects unassigned", row = { tenure_days = 10 },
@@ -24,4 +28,7 @@ return {
     error = "at_risk_max_recency_days must be > active_max_recency_days" },
   { name = "a threshold must be a number", row = { recency_days = 1 },
     params = { active_max_recency_days = "90" }, error = "must be a number like its default" },
+  { name = "numbers as text", row = { recency_days = "30", tenure_days = "400" }, label = "Active" },
+  { name = "a recency that is not a number", row = { recency_days = "soon" }, error = "lifecycle: recency_days must be a number, got text 'soon'" },
+  },
 }

@@ -10,12 +10,13 @@
 --   5. frequency >= loyal_min_orders (5)                   -> "Loyal"
 --   6. frequency >= 2                                      -> "Repeat"
 --   7. otherwise (one order, bought recently)              -> "First-time"
--- A missing purchase_gap_days skips rule 4. `prepare` checks the thresholds.
+-- A missing purchase_gap_days skips rule 4. `prepare` checks the thresholds. Text that is not a number is an error.
+local segutil = require "segutil"
 return {
   api = 1,
   kind = "criterion",
   name = "lifecycle_stages",
-  version = "1.0.0",
+  version = "1.1.0",
   description = "Lead, First-time, Repeat, Loyal, Reactivated, At Risk or Lapsed",
   uses = { "recency_days", "frequency", "purchase_gap_days" },
   params = {
@@ -42,7 +43,9 @@ return {
   end,
 
   assign = function(row, p)
-    local recency, orders, gap = row.recency_days, row.frequency, row.purchase_gap_days
+    local recency = segutil.number(row, "recency_days", "lifecycle_stages")
+    local orders = segutil.number(row, "frequency", "lifecycle_stages")
+    local gap = segutil.number(row, "purchase_gap_days", "lifecycle_stages")
     if recency == nil or orders == nil or orders == 0 then
       if p.lead_label == "" then return nil end
       return p.lead_label

@@ -1,6 +1,10 @@
 -- Cases for lifecycle_stages (run: seg plugins test plugins lifecycle_stages).
 -- Defaults: active 90, at risk 180, loyal 5 orders, reactivation gap 180 days.
+-- The fixture (one row, every field missing) is what `prepare` sees: this plugin ignores statistics, and it keeps
+-- the cases whose numbers are written as text from mixing types in the other cases' columns.
 return {
+  fixture = { {} },
+  cases = {
   { name = "never bought is a lead", row = {}, label = "Lead" },
   { name = "zero orders is a lead", row = { recency_days = 3, frequency = 0 }, label = "Lead" },
   { name = "lead_label '' leaves leads unassigned", row = {}, params = { lead_label = "" }, none = true },
@@ -27,4 +31,7 @@ return {
     params = { at_risk_max_recency_days = 90 }, error = "at_risk_max_recency_days must be > active_max_recency_days" },
   { name = "loyal_min_orders must be whole", row = { recency_days = 1, frequency = 1 },
     params = { loyal_min_orders = 2.5 }, error = "loyal_min_orders must be a whole number" },
+  { name = "numbers as text", row = { recency_days = "10", frequency = "6" }, label = "Loyal" },
+  { name = "a gap that is not a number", row = { recency_days = 10, frequency = 2, purchase_gap_days = "?" }, error = "lifecycle_stages: purchase_gap_days must be a number, got text '?'" },
+  },
 }

@@ -6,13 +6,14 @@
 --   nps_score missing                       -> nil (unassigned: no answer)
 --   nps_score outside 0..10                 -> error naming the value (bad data must be fixed, not hidden)
 -- Fractional scores are allowed and compared as numbers (6.5 is Passive with the defaults).
--- `prepare` checks 0 <= detractor_max < promoter_min <= 10.
+-- `prepare` checks 0 <= detractor_max < promoter_min <= 10. A score that is text but not a number is an error.
+local segutil = require "segutil"
 
 return {
   api = 1,
   kind = "criterion",
   name = "nps",
-  version = "1.0.0",
+  version = "1.1.0",
   description = "Promoters, passives and detractors from a 0-10 score",
   uses = { "nps_score" },
   params = {
@@ -28,7 +29,7 @@ return {
   end,
 
   assign = function(row, p)
-    local s = row.nps_score
+    local s = segutil.number(row, "nps_score", "nps")
     if s == nil then return nil end
     if not (s >= 0 and s <= 10) then
       error("nps: nps_score " .. tostring(s) .. " is outside 0-10; fix or filter this row")

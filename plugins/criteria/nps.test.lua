@@ -1,5 +1,9 @@
 -- Cases for nps (run: seg plugins test plugins nps). Format: docs/PLUGINS.md, "Testing plugins".
+-- The fixture (one row, every field missing) is what `prepare` sees: this plugin ignores statistics, and it keeps
+-- the cases whose numbers are written as text from mixing types in the other cases' columns.
 return {
+  fixture = { {} },
+  cases = {
   { name = "10 is a promoter", row = { nps_score = 10 }, label = "Promoter" },
   { name = "promoter_min (9) is a promoter", row = { nps_score = 9 }, label = "Promoter" },
   { name = "just below promoter_min is passive", row = { nps_score = 8.99 }, label = "Passive" },
@@ -22,4 +26,7 @@ return {
     params = { promoter_min = 11 }, error = "promoter_min = 11" },
   { name = "an undeclared override is refused", row = { nps_score = 5 },
     params = { promotor_min = 8 }, error = "did you mean 'promoter_min'?" },
+  { name = "score as text", row = { nps_score = "9" }, label = "Promoter" },
+  { name = "score that is not a number", row = { nps_score = "ten" }, error = "nps: nps_score must be a number, got text 'ten'" },
+  },
 }

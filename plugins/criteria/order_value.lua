@@ -6,14 +6,15 @@
 --   75 <= AOV < 150  -> "High AOV"
 --   AOV >= 150       -> "Premium AOV"
 -- Bounds are lower-inclusive (an AOV of exactly 75 is High AOV). Refunds may make monetary negative: a negative
--- AOV falls in the lowest band. A negative frequency is an error.
+-- AOV falls in the lowest band. A negative frequency, or text that is not a number, is an error.
 local bands = require "bands"
+local segutil = require "segutil"
 
 return {
   api = 1,
   kind = "criterion",
   name = "order_value",
-  version = "1.0.0",
+  version = "1.1.0",
   description = "Average order value (monetary / frequency) bands",
   uses = { "frequency", "monetary" },
   params = {
@@ -28,7 +29,8 @@ return {
   end,
 
   assign = function(row, p)
-    local f, m = row.frequency, row.monetary
+    local f = segutil.number(row, "frequency", "order_value")
+    local m = segutil.number(row, "monetary", "order_value")
     if f ~= nil and f < 0 then
       error("order_value: frequency " .. tostring(f) .. " is negative; fix or filter this row")
     end

@@ -1,5 +1,9 @@
 -- Cases for order_value (run: seg plugins test plugins order_value). Defaults: AOV bounds 25, 75, 150.
+-- The fixture (one row, every field missing) is what `prepare` sees: this plugin ignores statistics, and it keeps
+-- the cases whose numbers are written as text from mixing types in the other cases' columns.
 return {
+  fixture = { {} },
+  cases = {
   { name = "AOV 20", row = { frequency = 5, monetary = 100 }, label = "Low AOV" },
   { name = "AOV exactly 25 is mid", row = { frequency = 4, monetary = 100 }, label = "Mid AOV" },
   { name = "AOV 74.99 is mid", row = { frequency = 1, monetary = 74.99 }, label = "Mid AOV" },
@@ -13,4 +17,8 @@ return {
   { name = "custom bands", row = { frequency = 2, monetary = 90 }, params = { bounds = { 40 }, labels = { "Small", "Big" } },
     label = "Big" },
   { name = "negative frequency", row = { frequency = -2, monetary = 10 }, error = "frequency -2 is negative" },
+  { name = "numbers as text", row = { frequency = "2", monetary = "100.0" }, label = "Mid AOV" },
+  { name = "NaN text is not a number", row = { frequency = 2, monetary = "NaN" }, error = "order_value: monetary must be a number, got text 'NaN'" },
+  { name = "hexadecimal text is not a number", row = { frequency = "0x10", monetary = 5 }, error = "frequency must be a number, got text '0x10'" },
+  },
 }

@@ -6,15 +6,17 @@
 --   5 <= frequency < 10               -> "Regular"
 --   frequency >= 10                   -> "Frequent"
 -- Bounds are lower-inclusive (exactly 5 orders is Regular); change them with bounds and labels.
--- A negative frequency is an error. frequency is a count over the whole history up to the reference date:
+-- A negative frequency, or text that is not a number, is an error. frequency is a count over the whole history up
+-- to the reference date:
 -- divide by tenure yourself (a scorer) if you need a rate.
 local bands = require "bands"
+local segutil = require "segutil"
 
 return {
   api = 1,
   kind = "criterion",
   name = "purchase_frequency",
-  version = "1.0.0",
+  version = "1.1.0",
   description = "One-time, Occasional, Regular or Frequent buyers from their order count",
   uses = { "frequency" },
   params = {
@@ -29,7 +31,7 @@ return {
   end,
 
   assign = function(row, p)
-    local f = row.frequency
+    local f = segutil.number(row, "frequency", "purchase_frequency")
     if f == nil then
       if p.none_label == "" then return nil end
       return p.none_label

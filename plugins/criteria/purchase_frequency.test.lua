@@ -1,5 +1,9 @@
 -- Cases for purchase_frequency (run: seg plugins test plugins purchase_frequency). Defaults: bounds 2, 5, 10.
+-- The fixture (one row, every field missing) is what `prepare` sees: this plugin ignores statistics, and it keeps
+-- the cases whose numbers are written as text from mixing types in the other cases' columns.
 return {
+  fixture = { {} },
+  cases = {
   { name = "one order", row = { frequency = 1 }, label = "One-time" },
   { name = "zero orders counts as one-time", row = { frequency = 0 }, label = "One-time" },
   { name = "exactly 2 is occasional", row = { frequency = 2 }, label = "Occasional" },
@@ -15,4 +19,7 @@ return {
   { name = "bounds must increase", row = { frequency = 3 }, params = { bounds = { 5, 2, 10 } },
     error = "must be strictly increasing" },
   { name = "negative frequency", row = { frequency = -1 }, error = "frequency -1 is negative" },
+  { name = "count as text", row = { frequency = "5" }, label = "Regular" },
+  { name = "a boolean is not a number", row = { frequency = true }, error = "purchase_frequency: frequency must be a number, got the boolean true" },
+  },
 }

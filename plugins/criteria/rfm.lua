@@ -39,7 +39,7 @@ return {
   api = 1,
   kind = "criterion",
   name = "rfm",
-  version = "1.0.0",
+  version = "1.1.0",
   description = "RFM segments (Champions ... Lost) from recency and frequency quintile scores",
   uses = { "recency_days", "frequency", "monetary" },
   params = {
@@ -62,7 +62,8 @@ return {
     if p.r_breaks == nil then
       error("rfm: breakpoints are missing; prepare(stats, p) must run before assign")
     end
-    local recency, frequency = row.recency_days, row.frequency
+    local recency = segutil.number(row, "recency_days", "rfm")
+    local frequency = segutil.number(row, "frequency", "rfm")
     if recency == nil or frequency == nil or frequency <= 0 then
       if p.no_purchase_label == "" then return nil end
       return p.no_purchase_label
@@ -70,8 +71,9 @@ return {
     local r = segutil.score_down(p.r_breaks, recency)
     local f = segutil.score_up(p.f_breaks, frequency)
     if p.mode == "scores" then
-      if row.monetary == nil then return nil end
-      local m = segutil.score_up(p.m_breaks, row.monetary)
+      local monetary = segutil.number(row, "monetary", "rfm")
+      if monetary == nil then return nil end
+      local m = segutil.score_up(p.m_breaks, monetary)
       return string.format("R%d F%d M%d", r, f, m)
     end
     return GRID[r][f]

@@ -42,5 +42,10 @@ return {
       row = { recency_days = 10, frequency = 4, monetary = 5 }, label = "Champions" },
     { name = "a column with no values gives no breakpoints (everyone R1 F1)",
       fixture = { {}, {} }, row = { recency_days = 1, frequency = 50, monetary = 5 }, label = "Lost" },
+    { name = "numbers as text", row = { recency_days = "5", frequency = "9", monetary = "50" }, label = "Champions" },
+    { name = "a recency that is not a number", row = { recency_days = "recent", frequency = 9 },
+      error = "rfm: recency_days must be a number, got text 'recent'" },
+    { name = "a text column: prepare names a value", row = { recency_days = 1, frequency = 1 }, fixture = { { recency_days = 1, frequency = 1, monetary = "abc" }, { recency_days = 2, frequency = 2, monetary = "3" } },
+      error = "rfm: monetary must be a number, but its column was read as text (e.g. 'abc')" },
   },
 }

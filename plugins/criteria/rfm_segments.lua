@@ -21,6 +21,8 @@
 -- A customer without scores (no purchase) gets `no_purchase_label` ("No Purchase"; "" leaves them unassigned).
 -- Rename labels in the definition with `labels:` (e.g. labels: { "Others": "Unsegmented" }).
 
+local segutil = require "segutil"
+
 -- GRID[r][f] for segments = "rf_grid".
 local GRID = {
   [5] = { "New Customers", "Potential Loyalists", "Potential Loyalists", "Champions", "Champions" },
@@ -106,7 +108,7 @@ return {
   api = 1,
   kind = "criterion",
   name = "rfm_segments",
-  version = "1.0.0",
+  version = "1.1.0",
   description = "RFM segments from the host's R, F and M scores with a package's map (rf_grid, cran, pymc, pypi)",
   uses = { "r_score", "f_score", "m_score" },
   params = {
@@ -137,7 +139,9 @@ return {
   end,
 
   assign = function(row, p)
-    local r, f, m = row.r_score, row.f_score, row.m_score
+    local r = segutil.number(row, "r_score", "rfm_segments")
+    local f = segutil.number(row, "f_score", "rfm_segments")
+    local m = segutil.number(row, "m_score", "rfm_segments")
     if r == nil or f == nil or m == nil then
       if p.no_purchase_label == "" then return nil end
       return p.no_purchase_label

@@ -71,5 +71,8 @@ return {
       params = { segments = "pypi" }, none = true },
     { name = "an unknown map is refused by prepare", row = { r_score = 1, f_score = 1, m_score = 1 },
       params = { segments = "grid" }, error = 'segments must be "rf_grid", "cran", "pymc" or "pypi", got "grid"' },
+    { name = "scores as text", row = { r_score = "5", f_score = "5", m_score = "5" }, label = "Champions" },
+    { name = "a score that is not a number", row = { r_score = "high", f_score = 5, m_score = 5 },
+      error = "rfm_segments: r_score must be a number, got text 'high'" },
   },
 }

@@ -6,12 +6,16 @@
 --   app_user is true and share >= app_digital_min_share (0.5)       -> "Digital-first"
 --   share <= offline_max_share (0.2) and app_user is not true       -> "Offline"
 --   otherwise                                                       -> "Omnichannel"
--- app_user missing counts as not an app user. Thresholds are inclusive; negative counts are an error.
+-- app_user is a yes/no flag: true/false, yes/no, y/n or 1/0 in any case, or a boolean column; missing counts as
+-- not an app user, and any other value is an error naming it. Counts may arrive as text ("3"): text that is not
+-- a number is an error. Thresholds are inclusive; negative counts are an error.
+local segutil = require "segutil"
+
 return {
   api = 1,
   kind = "criterion",
   name = "tech_adoption",
-  version = "1.0.0",
+  version = "1.1.0",
   description = "Digital-first, Omnichannel or Offline from the online share of orders and app usage",
   uses = { "online_orders", "store_orders", "app_user" },
   params = {
@@ -32,7 +36,9 @@ return {
   end,
 
   assign = function(row, p)
-    local online, store = row.online_orders or 0, row.store_orders or 0
+    local online = segutil.number(row, "online_orders", "tech_adoption") or 0
+    local store = segutil.number(row, "store_orders", "tech_adoption") or 0
+    local app = segutil.flag(row, "app_user", "tech_adoption") == true
     if online < 0 or store < 0 then
       error("tech_adoption: order counts must be 0 or more, got online_orders " .. tostring(online)
         .. " and store_orders " .. tostring(store) .. "; fix or filter this row")
@@ -42,7 +48,6 @@ return {
       return p.none_label
     end
     local share = online / (online + store)
-    local app = row.app_user == true
     if share >= p.digital_min_share then return "Digital-first" end
     if app and share >= p.app_digital_min_share then return "Digital-first" end
     if share <= p.offline_max_share and not app then return "Offline" end

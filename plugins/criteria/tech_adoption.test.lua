@@ -1,6 +1,10 @@
 -- Cases for tech_adoption (run: seg plugins test plugins tech_adoption).
 -- Defaults: digital_min_share 0.8, app_digital_min_share 0.5, offline_max_share 0.2.
+-- The fixture (one row, every field missing) is what `prepare` sees: this plugin ignores statistics, and it keeps
+-- the cases whose numbers are written as text from mixing types in the other cases' columns.
 return {
+  fixture = { {} },
+  cases = {
   { name = "share exactly 0.8 is digital-first", row = { online_orders = 4, store_orders = 1, app_user = false },
     label = "Digital-first" },
   { name = "share 0.75 without app is omnichannel", row = { online_orders = 3, store_orders = 1 },
@@ -21,4 +25,22 @@ return {
   { name = "thresholds must be ordered", row = { online_orders = 1 }, params = { offline_max_share = 0.6 },
     error = "need 0 <= offline_max_share < app_digital_min_share" },
   { name = "negative count", row = { online_orders = 1, store_orders = -1 }, error = "order counts must be 0 or more" },
+  { name = "app_user 1 is an app user", row = { online_orders = 2, store_orders = 2, app_user = 1 }, label = "Digital-first" },
+  { name = "app_user 0 is not", row = { online_orders = 1, store_orders = 4, app_user = 0 }, label = "Offline" },
+  { name = "app_user 1.0 (a double column) is an app user", row = { online_orders = 2, store_orders = 2, app_user = 1.0 }, label = "Digital-first" },
+  { name = "app_user text yes", row = { online_orders = 2, store_orders = 2, app_user = "yes" }, label = "Digital-first" },
+  { name = "app_user text YES", row = { online_orders = 2, store_orders = 2, app_user = " YES " }, label = "Digital-first" },
+  { name = "app_user text Y", row = { online_orders = 2, store_orders = 2, app_user = "Y" }, label = "Digital-first" },
+  { name = "app_user text True", row = { online_orders = 2, store_orders = 2, app_user = "True" }, label = "Digital-first" },
+  { name = "app_user text 1", row = { online_orders = 2, store_orders = 2, app_user = "1" }, label = "Digital-first" },
+  { name = "app_user text no", row = { online_orders = 1, store_orders = 4, app_user = "no" }, label = "Offline" },
+  { name = "app_user text N", row = { online_orders = 1, store_orders = 4, app_user = "N" }, label = "Offline" },
+  { name = "app_user text FALSE", row = { online_orders = 1, store_orders = 4, app_user = "FALSE" }, label = "Offline" },
+  { name = "app_user text 0", row = { online_orders = 1, store_orders = 4, app_user = "0" }, label = "Offline" },
+  { name = "app_user blank text is missing", row = { online_orders = 1, store_orders = 4, app_user = " " }, label = "Offline" },
+  { name = "app_user unrecognised text is an error", row = { online_orders = 1, store_orders = 4, app_user = "maybe" }, error = "tech_adoption: app_user must be a yes/no flag, got text 'maybe'; write it as true/false, yes/no, y/n or 1/0" },
+  { name = "app_user 2 is an error", row = { online_orders = 1, store_orders = 4, app_user = 2 }, error = "app_user must be a yes/no flag, got the number 2" },
+  { name = "counts as text", row = { online_orders = "4", store_orders = " 1 " }, label = "Digital-first" },
+  { name = "a count that is not a number", row = { online_orders = "four", store_orders = 1 }, error = "tech_adoption: online_orders must be a number, got text 'four'" },
+  },
 }

@@ -11,6 +11,7 @@
 --   value missing (never bought) -> missing_label ("No purchases"; "" = unassigned)
 -- With the defaults about half the customers with a value are Low, 30 % Mid and 20 % High; tied values all go to
 -- the same tier, so with many ties at a breakpoint the upper tier is larger (and equal breakpoints leave a tier empty).
+-- A monetary column read as text (a value that is not a number) is an error naming the value, in prepare and assign.
 local segutil = require "segutil"
 local bands = require "bands"
 
@@ -18,7 +19,7 @@ return {
   api = 1,
   kind = "criterion",
   name = "value_tier",
-  version = "1.0.0",
+  version = "1.1.0",
   description = "Low, Mid or High value tiers by quantile breakpoints or fixed thresholds of a money column",
   uses = { "monetary" },
   params = {
@@ -37,7 +38,7 @@ return {
       breaks = p.thresholds
     elseif p.method == "quantile" then
       segutil.check_increasing(p.quantiles, "value_tier: quantiles")
-      local st = stats and stats.monetary
+      local st = segutil.numeric_stats(stats, "monetary", "value_tier")
       breaks = {}
       for i, q in ipairs(p.quantiles) do
         if math.tointeger(q) == nil or q < 1 or q > 99 then
@@ -58,7 +59,7 @@ return {
   end,
 
   assign = function(row, p)
-    local v = row.monetary
+    local v = segutil.number(row, "monetary", "value_tier")
     if v == nil then
       if p.missing_label == "" then return nil end
       return p.missing_label

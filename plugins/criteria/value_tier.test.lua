@@ -38,5 +38,14 @@ return {
       error = "tier_labels needs 3 entries" },
     { name = "quantile must be whole", row = { monetary = 1 }, params = { quantiles = { 50.5 } , tier_labels = { "a", "b" } },
       error = "must be a whole percentile" },
+    -- A monetary column with one value that is not a number is read as text: prepare names the value.
+    { name = "text column: prepare says what to do", row = { monetary = "5.5" },
+      fixture = { { monetary = "5.5" }, { monetary = "abc" }, { monetary = "7" } },
+      error = "value_tier: monetary must be a number, but its column was read as text (e.g. 'abc'), so it has no percentiles; clean the values that are not numbers" },
+    { name = "text column with fixed thresholds: numbers as text work", row = { monetary = " 150 " },
+      fixture = { { monetary = "5.5" }, { monetary = "abc" }, { monetary = "7" } }, params = { method = "fixed" }, label = "Mid value" },
+    { name = "text column with fixed thresholds: the bad value is named", row = { monetary = "abc" },
+      fixture = { { monetary = "5.5" }, { monetary = "abc" }, { monetary = "7" } }, params = { method = "fixed" },
+      error = "value_tier: monetary must be a number, got text 'abc'; clean that value, or declare the column double" },
   },
 }

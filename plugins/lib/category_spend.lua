@@ -4,7 +4,10 @@
 -- `p.categories` lists the categories as { column = "spend_electronics", label = "Electronics" }, in tie-break
 -- order. A missing spend reads as 0; a customer with every listed column missing has no spend data (nil).
 -- Negative spend (net refunds) counts as 0 towards the dominant category and the total.
--- The dominant category has the largest spend; ties go to the category listed FIRST.
+-- The dominant category has the largest spend; ties go to the category listed FIRST. Spend arriving as text holding a
+-- number counts as that number; other text is an error naming the column and value.
+
+local segutil = require "segutil"
 
 local category_spend = {}
 
@@ -35,10 +38,10 @@ end
 
 --- The dominant category's label, its spend and the total spend; nil when every listed column is missing.
 --- The label is nil (with total 0) when nobody spent anything positive.
-function category_spend.dominant(row, p)
+function category_spend.dominant(row, p, who)
   local best, best_spend, total, seen = nil, 0, 0, false
   for _, c in ipairs(p.categories) do
-    local v = row[c.column]
+    local v = segutil.number(row, c.column, who or "category_spend")
     if v ~= nil then
       seen = true
       if v > 0 then
@@ -52,10 +55,10 @@ function category_spend.dominant(row, p)
 end
 
 --- The customer's spend in the category labelled `label` (0 when missing or negative; nil for an unknown label).
-function category_spend.spend_of(row, p, label)
+function category_spend.spend_of(row, p, label, who)
   for _, c in ipairs(p.categories) do
     if c.label == label then
-      local v = row[c.column]
+      local v = segutil.number(row, c.column, who or "category_spend")
       if v == nil or v < 0 then return 0 end
       return v
     end

@@ -11,14 +11,16 @@
 --                 rounded to one decimal
 -- Missing inputs: recency_days missing (never bought) -> no score. orders_recent and orders_previous both
 -- missing, or sessions missing -> that component is left out and the weights of the others are rescaled; one of
--- the two order counts missing reads as 0. Negative inputs are an error.
+-- the two order counts missing reads as 0. Negative inputs, and text that is not a number, are an error.
 -- Example: recency 73 days (20), 1 order now vs 4 before (75), 2 sessions (80):
 --   (0.5 * 20 + 0.3 * 75 + 0.2 * 80) / 1.0 = 48.5
+local segutil = require "segutil"
+
 return {
   api = 1,
   kind = "scorer",
   name = "churn_risk",
-  version = "1.0.0",
+  version = "1.1.0",
   description = "Churn risk 0-100 from recency, order trend (recent vs previous window) and sessions",
   uses = { "recency_days", "orders_recent", "orders_previous", "sessions" },
   params = {
@@ -42,9 +44,11 @@ return {
   end,
 
   score = function(row, p)
-    local recency = row.recency_days
+    local recency = segutil.number(row, "recency_days", "churn_risk")
     if recency == nil then return nil end
-    local recent, previous, sessions = row.orders_recent, row.orders_previous, row.sessions
+    local recent = segutil.number(row, "orders_recent", "churn_risk")
+    local previous = segutil.number(row, "orders_previous", "churn_risk")
+    local sessions = segutil.number(row, "sessions", "churn_risk")
     local checks = { { "recency_days", recency }, { "orders_recent", recent or 0 },
                      { "orders_previous", previous or 0 }, { "sessions", sessions or 0 } }
     for _, c in ipairs(checks) do

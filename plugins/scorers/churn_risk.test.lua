@@ -1,6 +1,10 @@
 -- Cases for churn_risk (run: seg plugins test plugins churn_risk).
 -- Defaults: weights 0.5 recency, 0.3 trend, 0.2 engagement; recency cap 365 days; sessions_full 10.
+-- The fixture (one row, every field missing) is what `prepare` sees: this plugin ignores statistics, and it keeps
+-- the cases whose numbers are written as text from mixing types in the other cases' columns.
 return {
+  fixture = { {} },
+  cases = {
   { name = "the documented example: (0.5*20 + 0.3*75 + 0.2*80) = 48.5",
     row = { recency_days = 73, orders_recent = 1, orders_previous = 4, sessions = 2 }, score = 48.5 },
   { name = "bought today, growing, engaged: 0", row = { recency_days = 0, orders_recent = 3, orders_previous = 1, sessions = 12 },
@@ -26,4 +30,7 @@ return {
   { name = "negative sessions", row = { recency_days = 1, sessions = -1 }, error = "sessions is negative" },
   { name = "recency weight must be positive", row = { recency_days = 1 }, params = { weight_recency = 0 },
     error = "weight_recency must be above 0" },
+  { name = "numbers as text", row = { recency_days = "73", orders_recent = "1", orders_previous = "4", sessions = "2" }, score = 48.5 },
+  { name = "a count that is not a number", row = { recency_days = 10, sessions = "few" }, error = "churn_risk: sessions must be a number, got text 'few'" },
+  },
 }

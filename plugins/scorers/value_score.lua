@@ -17,7 +17,7 @@ return {
   api = 1,
   kind = "scorer",
   name = "value_score",
-  version = "1.0.0",
+  version = "1.1.0",
   description = "0-100 value score from weighted recency, frequency and monetary quintile scores",
   uses = { "recency_days", "frequency", "monetary" },
   output = "value_score",
@@ -49,7 +49,9 @@ return {
     if p.r_breaks == nil then
       error("value_score: breakpoints are missing; prepare(stats, p) must run before score")
     end
-    local recency, frequency, monetary = row.recency_days, row.frequency, row.monetary
+    local recency = segutil.number(row, "recency_days", "value_score")
+    local frequency = segutil.number(row, "frequency", "value_score")
+    local monetary = segutil.number(row, "monetary", "value_score")
     if recency == nil or frequency == nil or monetary == nil then return nil end
     local r = segutil.score_down(p.r_breaks, recency)
     local f = segutil.score_up(p.f_breaks, frequency)

@@ -28,5 +28,10 @@ return {
       error = "at least one of weight_recency, weight_frequency, weight_monetary must be > 0" },
     { name = "a text weight is refused", row = { recency_days = 1, frequency = 1, monetary = 1 },
       params = { weight_monetary = "high" }, error = "must be a number like its default" },
+    { name = "numbers as text", row = { recency_days = "0", frequency = "10", monetary = "1000" }, score = 100 },
+    { name = "a value that is not a number", row = { recency_days = 0, frequency = 10, monetary = "lots" },
+      error = "value_score: monetary must be a number, got text 'lots'" },
+    { name = "a text column: prepare names a value", row = { recency_days = 1, frequency = 1, monetary = 1 },
+      fixture = { { recency_days = 1, frequency = 1, monetary = "abc" }, { recency_days = 2, frequency = 2, monetary = "3" } }, error = "value_score: monetary must be a number, but its column was read as text (e.g. 'abc')" },
   },
 }
