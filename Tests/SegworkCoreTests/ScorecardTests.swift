@@ -113,6 +113,9 @@ final class ScorecardTests: XCTestCase {
         // A share limit alone flags a segment too.
         spec = ScorecardSpec(); spec.minSize = 1; spec.minShare = 0.2
         XCTAssertEqual(SegmentWarnings.find(profiles, spec: spec).map(\.segment), ["C"])
+        // Shares that read alike at one decimal get more (QA: "1.0%, below 1.0%").
+        XCTAssertTrue(SegmentWarnings.percents(500.0 / 50_500, 0.01) == ("0.99%", "1.00%"))
+        XCTAssertTrue(SegmentWarnings.percents(0.5, 0.45) == ("50.0%", "45.0%"))
         // The unassigned group dominating is under-segmentation too.
         let unassigned = try Profiler.profiles(table: try Table(columns: [Column(name: "x", storage: .integer([1, 2, 3]), validity: nil)]),
                                                assignment: SegmentAssignment(codes: [0, -1, -1], labels: ["A"]), options: ProfileOptions())
