@@ -53,8 +53,10 @@ struct ClusterMatrix {
         }
         let ids = table[def.id]
         let keys = (0..<n).map { r in keep[r] ? Array((ids?.string(at: r) ?? "").utf8) : [] }
-        let tableRows = (0..<n).filter { keep[$0] }
-            .sorted { keys[$0] != keys[$1] ? keys[$0].lexicographicallyPrecedes(keys[$1]) : $0 < $1 }
+        let before: (Int, Int) -> Bool = { keys[$0] != keys[$1] ? keys[$0].lexicographicallyPrecedes(keys[$1]) : $0 < $1 }
+        var tableRows = (0..<n).filter { keep[$0] }
+        // A file already sorted by id (the usual case) needs no sort.
+        if zip(tableRows, tableRows.dropFirst()).contains(where: { !before($0, $1) }) { tableRows.sort(by: before) }
         for i in categorical.indices {
             let c = categorical[i].0
             let values = Set(tableRows.map { c.string(at: $0) ?? "" }).sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
