@@ -37,7 +37,7 @@ public struct ClusterSpec: Sendable, Equatable {
     public var tolerance: Double = 1e-4
     /// The cluster id column added to the customer table; the readable label goes to `<output>_label`.
     public var output: String = "cluster"
-    /// A silhouette below this earns the run a note.
+    /// A silhouette below this earns the scorecard a `low_silhouette` warning.
     public var minSilhouette: Double = 0.25
 
     /// The readable label column.

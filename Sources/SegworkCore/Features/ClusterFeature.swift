@@ -17,14 +17,25 @@ enum ClusterFeature {
     }
 
     /// Clusters the customers of `table`. `previous` is the clustering of the latest earlier version of the same
-    /// definition, whose ids are kept.
-    static func compute(_ table: Table, _ spec: ClusterSpec, _ def: Definition, previous: ClusterReport?) throws -> Outcome {
-        let matrix = try ClusterMatrix.build(table, spec, def)
+    /// definition, whose ids are kept. `runNotes` are the run's notes so far (they locate a bad value).
+    static func compute(_ table: Table, _ spec: ClusterSpec, _ def: Definition, previous: ClusterReport?,
+                        runNotes: [String] = []) throws -> Outcome {
+        let matrix = try ClusterMatrix.build(table, spec, def, notes: runNotes)
         let m = matrix.rows, d = matrix.cols
-        let ks = spec.k.filter { $0 <= m }
+        var ks = spec.k.filter { $0 <= m }
         guard !ks.isEmpty else {
             throw DefinitionError(file: def.file, line: def.line(of: "features.clusters.k", or: def.line(of: "features.clusters")),
                                   "features.clusters asks for k = \(spec.k.first!)\(spec.k.count > 1 ? "…\(spec.k.last!)" : ""), but only \(m) customers have every clustering column; lower k or fill the missing values")
+        }
+        var notes: [String] = []
+        // k above the number of distinct points would leave clusters empty: such k are skipped, and a single k
+        // (or a range with none left) is lowered to the number of distinct points.
+        let distinct = ClusterChecks.distinctRows(matrix.values, rows: m, cols: d, upTo: ks.last!)
+        if ks.last! > distinct {
+            let skipped = ks.filter { $0 > distinct }
+            ks = ks.filter { $0 <= distinct }
+            if ks.isEmpty { ks = [distinct] }
+            notes.append("features.clusters: the \(m) clustered customers have only \(distinct) distinct point\(distinct == 1 ? "" : "s"), so k = \(skipped.count == 1 ? "\(skipped[0])" : "\(skipped.first!)…\(skipped.last!)") cannot give that many clusters; \(spec.k.count == 1 || ks == [distinct] ? "k = \(distinct) is used" : "those k were skipped")")
         }
         var sampler = SplitMix64(seed: spec.seed ^ 0x5EED_5A3B_1E00_0000)
         let sample = sampler.sample(min(spec.sample, m), of: m)
@@ -54,6 +65,14 @@ enum ClusterFeature {
             let c = Int(fit.labels[i]); sizes[c] += 1
             for j in 0..<d { sums[c * d + j] += matrix.original[i * d + j] }
         }
+        // Centroids in original units. A sum of huge values can overflow: such a mean is summed in parts of
+        // x / size instead, which never overflows.
+        var centroids = (0..<(k * d)).map { sums[$0] / Double(max(sizes[$0 / d], 1)) }
+        for c in 0..<k { for j in 0..<d where !centroids[c * d + j].isFinite {
+            var mean = 0.0
+            for i in 0..<m where Int(fit.labels[i]) == c { mean += matrix.original[i * d + j] / Double(sizes[c]) }
+            centroids[c * d + j] = mean
+        } }
         var mean = [Double](repeating: 0, count: d), sd = [Double](repeating: 0, count: d)
         for j in 0..<d {
             for i in 0..<m { mean[j] += matrix.values[i * d + j] }
@@ -69,15 +88,29 @@ enum ClusterFeature {
         var ids = [Int](repeating: 0, count: k)
         for (rank, c) in order.enumerated() { ids[c] = rank + 1 }
         let fresh = ids
-        var notes: [String] = []
+        var highest: Int?
+        var retired: [ClusterSummary] = [], matched = false
         if let previous {
             if let mapped = ClusterMatching.previousCenters(previous, features: matrix.features), !mapped.isEmpty {
                 ids = ClusterMatching.ids(centers: centers, order: order, previous: previous, mapped: mapped)
+                let used = max(previous.clusters.map(\.id).max() ?? 0, previous.highestID ?? 0)
+                highest = used > ids.max()! ? used : nil
+                retired = previous.clusters.filter { !ids.contains($0.id) }
+                matched = true
             } else {
                 notes.append("\(def.file): features.clusters: the previous version clustered on other columns or scalings, so cluster ids start afresh")
             }
         }
         let labels = ClusterLabels.make(z: z, features: matrix.features, ids: ids)
+        if let previous, matched, !retired.isEmpty || ids.contains(where: { id in !previous.clusters.contains { $0.id == id } }) {
+            let known = Set(previous.clusters.map(\.id))
+            for c in retired {
+                notes.append("features.clusters: cluster \(c.id) ('\(c.label)') of the previous version has no cluster near it now; its id is retired, not reused")
+            }
+            for c in (0..<k).sorted(by: { ids[$0] < ids[$1] }) where !known.contains(ids[c]) {
+                notes.append("features.clusters: cluster \(ids[c]) ('\(labels[c])') is new in this version")
+            }
+        }
 
         let n = table.rowCount
         var idValues = [Int64](repeating: 0, count: n), labelCodes = [Int32](repeating: 0, count: n)
@@ -97,21 +130,26 @@ enum ClusterFeature {
         ]
         let summaries = byID.map { c in
             ClusterSummary(id: ids[c], label: labels[c], size: sizes[c],
-                           centroid: (0..<d).map { sums[c * d + $0] / Double(max(sizes[c], 1)) }, scaled: centers[c],
+                           centroid: Array(centroids[(c * d)..<(c * d + d)]), scaled: centers[c],
                            apart: z[c].indices.sorted { abs(z[c][$0]) != abs(z[c][$1]) ? abs(z[c][$0]) > abs(z[c][$1]) : $0 < $1 }
                                .prefix(5).map { ClusterApart(feature: matrix.features[$0].name, z: z[c][$0]) })
         }
         let report = ClusterReport(output: spec.output, labelColumn: spec.labelColumn, features: matrix.features, k: k,
                                    silhouette: candidates[chosen].silhouette, candidates: candidates, sample: sample.count,
                                    seed: Int64(bitPattern: spec.seed), clustered: m, unclustered: n - m, keptIDs: ids != fresh,
-                                   clusters: summaries)
+                                   clusters: summaries, highestID: highest)
         if n > m {
             notes.append("\(n - m) customers have a clustering column missing and were left unclustered (\(spec.output) is empty for them)")
         }
-        if let s = report.silhouette, s < spec.minSilhouette {
-            notes.append("the clustering's silhouette is \(String(format: "%.2f", s)) (k = \(k)), below \(formatDouble(spec.minSilhouette)): the clusters overlap; try other columns, another scaling or another k (docs/CLUSTERING.md)")
-        }
         return Outcome(columns: columns, report: report, notes: notes)
+    }
+
+    /// The scorecard warning (kind `low_silhouette`) for a clustering whose silhouette is below `min_silhouette`
+    /// (the run prints the scorecard's warnings as notes).
+    static func lowSilhouette(_ report: ClusterReport?, _ spec: ClusterSpec?) -> SegmentWarning? {
+        guard let report, let spec, let s = report.silhouette, s < spec.minSilhouette else { return nil }
+        return SegmentWarning(kind: "low_silhouette", segment: nil, message:
+            "the clustering's silhouette is \(String(format: "%.2f", s)) (k = \(report.k)), below \(formatDouble(spec.minSilhouette)): the clusters overlap; try other columns, another scaling or another k (docs/CLUSTERING.md)")
     }
 }
 
@@ -124,7 +162,7 @@ extension ClusterFeature {
         guard previous?.output == nil || previous?.output == spec.output else {
             return try add(def, nil, to: &table, notes: &notes)
         }
-        let out = try compute(table, spec, def, previous: previous)
+        let out = try compute(table, spec, def, previous: previous, runNotes: notes)
         for c in out.columns {
             guard table[c.name] == nil else {
                 throw DefinitionError(file: def.file, line: def.line(of: "features.clusters.output", or: def.line(of: "features.clusters")),

@@ -22,7 +22,9 @@ enum ClusterMatching {
     }
 
     /// Ids for the new clusters (given by their scaled centres): matched ones take the previous id; the others
-    /// (k grew) take the next free ids, in `order`.
+    /// (k grew, or no old centre is left whose nearest new centre it is) take the next ids never used, in
+    /// `order`. A new cluster can only take the id of the old centre nearest to it, so a cluster that disappeared
+    /// does not hand its id to another group (its id is retired, see ``ClusterReport/highestID``).
     static func ids(centers: [[Double]], order: [Int], previous: ClusterReport, mapped: [[Double]]) -> [Int] {
         let k = centers.count, old = mapped.count
         var cost = [Double](repeating: 0, count: k * old)
@@ -33,9 +35,14 @@ enum ClusterMatching {
                 cost[i * old + j] = s
             }
         }
-        let match = Hungarian.assign(cost, rows: k, cols: old)
-        var ids = match.map { $0 >= 0 ? previous.clusters[$0].id : 0 }
-        var next = (previous.clusters.map(\.id).max() ?? 0) + 1
+        // Only a new centre's nearest old centres may give it their id: the others cost more than any assignment
+        // of nearest ones in total, so the matching keeps as many nearest pairs as it can, then the least distance.
+        let nearest = (0..<(k * old)).map { p in (0..<old).allSatisfy { cost[(p / old) * old + $0] >= cost[p] } }
+        let penalty = (cost.max() ?? 0) * Double(k + 1) + 1
+        let match = Hungarian.assign(cost.indices.map { nearest[$0] ? cost[$0] : cost[$0] + penalty }, rows: k, cols: old)
+        var ids = [Int](repeating: 0, count: k)
+        for (i, j) in match.enumerated() where j >= 0 && nearest[i * old + j] { ids[i] = previous.clusters[j].id }
+        var next = max(previous.clusters.map(\.id).max() ?? 0, previous.highestID ?? 0) + 1
         for i in order where ids[i] == 0 { ids[i] = next; next += 1 }
         return ids
     }

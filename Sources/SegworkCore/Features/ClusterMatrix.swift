@@ -17,8 +17,10 @@ struct ClusterMatrix {
     var rows: Int { tableRows.count }
     var cols: Int { features.count }
 
-    /// Builds the matrix. Throws a definition error naming the line for a column the table lacks or cannot use.
-    static func build(_ table: Table, _ spec: ClusterSpec, _ def: Definition) throws -> ClusterMatrix {
+    /// Builds the matrix, its rows in a canonical order: by customer id in byte order (ties by table row), so
+    /// the fit does not depend on the order of the input file. Throws a definition error naming the line for a
+    /// column the table lacks or cannot use; `notes` (the run's notes so far) let it name a bad value's line.
+    static func build(_ table: Table, _ spec: ClusterSpec, _ def: Definition, notes: [String] = []) throws -> ClusterMatrix {
         let n = table.rowCount
         // Centroids are exported and stored like profile statistics: personal columns are refused as in a profile.
         for (role, names) in [("columns", spec.columns), ("categorical", spec.categorical)] {
@@ -34,9 +36,8 @@ struct ClusterMatrix {
             guard let c = table[name] else {
                 throw DefinitionError(file: def.file, line: line, "features.clusters.columns names '\(name)', which the customer table does not have; \(Definition.didYouMean(name, table.columnNames))available: \(table.columnNames.sorted().joined(separator: ", "))")
             }
-            guard c.isNumeric || c.type == .date else {
-                throw DefinitionError(file: def.file, line: line, "features.clusters.columns names '\(name)', \(c.type.withArticle) column; list it under features.clusters.categorical instead")
-            }
+            try ClusterChecks.requireValues(c, role: "columns", line: line, def)
+            guard c.isNumeric || c.type == .date else { throw ClusterChecks.notNumeric(c, line: line, def, table, notes: notes) }
             numeric.append(c)
             for r in 0..<n where !c.isValid(r) { keep[r] = false }
         }
@@ -46,10 +47,16 @@ struct ClusterMatrix {
             guard let c = table[name] else {
                 throw DefinitionError(file: def.file, line: line, "features.clusters.categorical names '\(name)', which the customer table does not have; \(Definition.didYouMean(name, table.columnNames))available: \(table.columnNames.sorted().joined(separator: ", "))")
             }
+            try ClusterChecks.requireValues(c, role: "categorical", line: line, def)
             for r in 0..<n where !c.isValid(r) { keep[r] = false }
             categorical.append((c, []))
         }
-        let tableRows = (0..<n).filter { keep[$0] }
+        let ids = table[def.id]
+        let keys = (0..<n).map { r in keep[r] ? Array((ids?.string(at: r) ?? "").utf8) : [] }
+        let before: (Int, Int) -> Bool = { keys[$0] != keys[$1] ? keys[$0].lexicographicallyPrecedes(keys[$1]) : $0 < $1 }
+        var tableRows = (0..<n).filter { keep[$0] }
+        // A file already sorted by id (the usual case) needs no sort.
+        if zip(tableRows, tableRows.dropFirst()).contains(where: { !before($0, $1) }) { tableRows.sort(by: before) }
         for i in categorical.indices {
             let c = categorical[i].0
             let values = Set(tableRows.map { c.string(at: $0) ?? "" }).sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
@@ -71,22 +78,22 @@ struct ClusterMatrix {
                                       "features.clusters.scale: '\(c.name)' is scaled by log, but customer \(table[def.id]?.string(at: tableRows[bad]) ?? "?") has \(formatDouble(x[bad])); log needs values ≥ 0. Use zscore for this column")
             }
             let t = scale == .log ? x.map { Foundation.log1p($0) } : x
-            var center = 0.0, by = 1.0
+            var center = 0.0, by = 1.0, scaled = t
             switch scale {
             case .zscore, .log:
-                center = m > 0 ? t.reduce(0, +) / Double(m) : 0
-                let variance = m > 0 ? t.reduce(0) { $0 + ($1 - center) * ($1 - center) } / Double(m) : 0
-                by = variance > 0 ? variance.squareRoot() : 1
+                (center, by, scaled) = ClusterChecks.standardize(t)
             case .minmax:
                 center = t.min() ?? 0
                 let range = (t.max() ?? 0) - center
                 by = range > 0 ? range : 1
+                scaled = t.map { ($0 - center) / by }
             case .none: break
             }
+            try ClusterChecks.requireScalable(x, scaled: scaled, by: by, scale: scale, column: c.name, rows: tableRows, table, def)
             features.append(ClusterFeatureInfo(name: c.name, column: c.name, value: nil, scale: scale.rawValue,
                                                center: center, scaleBy: by))
             columnsOriginal.append(x)
-            columnsScaled.append(t.map { ($0 - center) / by })
+            columnsScaled.append(scaled)
         }
         for (c, values) in categorical {
             for v in values {

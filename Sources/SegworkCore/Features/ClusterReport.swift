@@ -29,6 +29,9 @@ public struct ClusterReport: Codable, Sendable, Equatable {
     public var keptIDs: Bool
     /// The clusters, by id.
     public var clusters: [ClusterSummary]
+    /// The highest id any version of this clustering has used, when it is above every id in `clusters` (a
+    /// cluster that disappeared had it); absent otherwise. Ids are never reused: a new cluster takes the next one.
+    public var highestID: Int? = nil
 }
 
 /// One column of the clustering matrix: a numeric column, or one value of a categorical column (one-hot).

@@ -42,9 +42,9 @@ extension Runner {
     }
 
     /// The scorecard: orders from `scorecard.orders` (else `frequency` when the RFM feature is on), growth against
-    /// `prior`.
+    /// `prior`; a clustering with a low silhouette adds a `low_silhouette` warning.
     static func scorecard(_ def: Definition, _ profiles: ProfileSet, _ assignment: SegmentAssignment, _ table: Table,
-                          _ prior: PriorVersion?) throws -> Scorecard {
+                          _ prior: PriorVersion?, clusters: ClusterReport? = nil) throws -> Scorecard {
         var orders: Column?
         if let name = def.scorecard.orders {
             guard let c = table[name] else {
@@ -57,6 +57,8 @@ extension Runner {
         } else if def.rfm != nil {
             orders = table["frequency"]
         }
-        return Scorecard.make(profiles, assignment: assignment, orders: orders, previous: prior, spec: def.scorecard)
+        var card = Scorecard.make(profiles, assignment: assignment, orders: orders, previous: prior, spec: def.scorecard)
+        if let warning = ClusterFeature.lowSilhouette(clusters, def.clusters) { card.warnings.append(warning) }
+        return card
     }
 }

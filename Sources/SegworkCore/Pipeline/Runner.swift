@@ -198,7 +198,7 @@ package struct Runner: Sendable {
         run.inputsID = inputsID
         run.previous = prior?.reference
         var report = ProfileReport(run: run, profiles: profiles)
-        let scorecard = try Self.scorecard(definition, profiles, assignment, data.table, prior)
+        let scorecard = try Self.scorecard(definition, profiles, assignment, data.table, prior, clusters: data.clusters)
         report.scorecard = scorecard
         report.clusters = ClusterFeature.suppress(data.clusters, k: minGroupSize)
         var files = Exporter.profileFiles(report, formats: options.formats ?? definition.formats, cleaning: data.cleaning)
