@@ -7,7 +7,7 @@ import XCTest
 final class RFMTieOrderCLITests: XCTestCase {
     /// Runs `preset` on `transactions` (the population derived from them) and returns membership rows by id:
     /// [segment, monetary, r_score, f_score, m_score].
-    private func run(_ transactions: String, preset: String = "rf_grid") throws -> [String: [String]] {
+    private func run(_ transactions: String, preset: String = "rf_grid", segments: String = "rf_grid") throws -> [String: [String]] {
         let ws = try TempWorkspace(files: [
             "data/tx.csv": transactions,
             "segmentations/rfm.yaml": """
@@ -18,6 +18,7 @@ final class RFMTieOrderCLITests: XCTestCase {
                   rfm: { transactions: tx, customer: customer_id, order: order_id, date: date, amount: amount, preset: \(preset) }
                 criteria:
                   - plugin: rfm_segments
+                    params: { segments: \(segments) }
                 membership:
                   columns: [monetary, r_score, f_score, m_score]
                 """,
@@ -50,6 +51,15 @@ final class RFMTieOrderCLITests: XCTestCase {
         // pandas (ids read as int64): 9 ranks before 10 on every tie, so 9 gets R 5 F 1 M 1 and 10 gets R 1 F 5 M 5.
         XCTAssertEqual(out["9"].map { Array($0[2...4]) }, ["5", "1", "1"])
         XCTAssertEqual(out["10"].map { Array($0[2...4]) }, ["1", "5", "5"])
+    }
+
+    /// pypi_rfm ranks ids as text (the package converts them with astype(str)), so "10" comes before "9"; PyPI rfm
+    /// 1.0.9 on this file gives 10 → 5 1 1 "New Active Accounts", 9 → 1 5 5 "At Risk" (run by hand, pandas 1.5.3).
+    func testPypiPresetKeepsTextOrderForIntegerIDs() throws {
+        let out = try run("order_id,customer_id,date,amount\nA1,9,2024-08-15,25.0\nB1,10,2024-08-15,25.0\n", preset: "pypi_rfm",
+                          segments: "pypi")
+        XCTAssertEqual(out["10"].map { [$0[0]] + Array($0[2...4]) }, ["New Active Accounts", "5", "1", "1"])
+        XCTAssertEqual(out["9"].map { [$0[0]] + Array($0[2...4]) }, ["At Risk", "1", "5", "5"])
     }
 
     /// The rf_grid map is for five bins: with four, the best recency would read as "Promising" (QA); it is refused.

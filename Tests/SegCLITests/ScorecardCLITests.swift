@@ -146,3 +146,41 @@ final class PersonalIDInPluginErrorTests: XCTestCase {
         }
     }
 }
+
+/// A plugin may quote the value it choked on: a personal column's value never reaches the error (recheck QA: a
+/// flag error printed 'secret42' from a pii column).
+final class PersonalValueInPluginErrorTests: XCTestCase {
+    func testPersonalValuesAreCutOutOfPluginMessagesAndLabels() throws {
+        let cases: [(body: String, secret: String)] = [
+            ("error('not an email: ' .. row.email)", "secret42@x"),
+            ("error(string.format('score %s is outside 1-5', row.score))", "6.0"),
+            ("return row.email .. \"\\255\"", "secret42@x"),  // a label that is not UTF-8 is quoted back
+        ]
+        for (body, secret) in cases {
+            let ws = try TempWorkspace(files: [
+                "data/customers.csv": "customer_id,email,score\nc1,a@x,3\nc2,secret42@x,6\n",
+                "segmentations/d.yaml": """
+                    as_of: 2024-01-01
+                    population: customers
+                    id: customer_id
+                    datasets:
+                      customers:
+                        file: data/customers.csv
+                        schema: { email: { type: string, pii: true }, score: { type: double, pii: true } }
+                    criteria:
+                      - plugin: p
+                    """,
+                "plugins/p.lua": """
+                    return { api = 1, kind = "criterion", name = "p", version = "1.0.0", description = "p", uses = { "email", "score" },
+                      labels = { "ok" }, assign = function(row) if row.score > 5 then \(body) end return "ok" end }
+                    """,
+            ])
+            defer { ws.remove() }
+            let r = try SegProcess.run(["run", ws.root.path])
+            XCTAssertNotEqual(r.status, 0, body)
+            XCTAssertFalse(r.stderr.contains(secret) || r.stdout.contains(secret), "\(body): \(r.stderr)")
+            XCTAssertTrue(r.stderr.contains("(withheld: personal)"), "\(body): \(r.stderr)")
+            XCTAssertTrue(r.stderr.contains("c2") && r.stderr.contains("customers.csv, line 3"), r.stderr)
+        }
+    }
+}

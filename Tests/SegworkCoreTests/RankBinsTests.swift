@@ -21,7 +21,10 @@ final class RankBinsTests: XCTestCase {
         XCTAssertEqual(Ranks.idOrder(integers: [10, 9, 100, 9]), [1, 0, 2, 0])
         XCTAssertEqual(Ranks.idOrder(texts: ["10", "9", "100", "Ab", "ab"]), [0, 2, 1, 3, 4])
         // All integers: numeric order as pandas reads them, equal numbers by their text.
-        XCTAssertEqual(Ranks.idOrder(texts: ["10", "9", "100", "009"]), [2, 1, 3, 0])
+        XCTAssertEqual(Ranks.idOrder(texts: ["10", "9", "100", "009"], numeric: true), [2, 1, 3, 0])
+        // As text (pypi_rfm's first_by_text_id: the package ranks astype(str) ids): byte order even then.
+        XCTAssertEqual(Ranks.idOrder(texts: ["10", "9", "100", "009"]), [1, 3, 2, 0])
+        XCTAssertEqual(Ranks.idOrder(texts: ["10", "9", "x"], numeric: true), [0, 1, 2], "not all integers: bytes")
     }
 
     func testProbabilitiesAsNumpyAndPandasMakeThem() {

@@ -126,11 +126,12 @@ return {
     -- The maps are written for a score scale (pymc: 1..4, the others 1..5). Scores on another scale would still
     -- look up a cell -- the wrong one (with 4 bins the best recency would read as "Promising") -- so refuse them:
     -- a score above the scale, or, with at least as many scored customers as bins, a top score below it (ranked
-    -- scores always reach the top bin then; shared scores may not, so only R, which has no ties rule of its own
-    -- in the rank presets, is checked).
+    -- scores always reach the top bin then; the shared scores of cran_rfm and the merged bins of pymc_marketing
+    -- may not, so those maps are checked only for scores above the scale).
     local top = p.segments == "pymc" and 4 or 5
+    local ranked = p.segments == "rf_grid" or p.segments == "pypi"
     local r = stats and stats.r_score
-    if r and r.max and (r.max > top or (p.segments ~= "cran" and r.count >= top * 4 and r.max < top)) then
+    if r and r.max and (r.max > top or (ranked and r.count >= top and r.max < top)) then
       error(string.format("rfm_segments: segments \"%s\" reads scores 1 to %d, but r_score goes up to %s; " ..
         "score with %d bins (features.rfm.bins), or choose the segments of your preset", p.segments, top,
         tostring(math.tointeger(r.max) or r.max), top))

@@ -88,6 +88,6 @@ package enum RFMScores {
         if !asText, case .integer(let v) = ids.storage {
             return Ranks.idOrder(integers: buyers.map { v[$0] })
         }
-        return Ranks.idOrder(texts: buyers.map { ids.string(at: $0) ?? "" })
+        return Ranks.idOrder(texts: buyers.map { ids.string(at: $0) ?? "" }, numeric: !asText)
     }
 }

@@ -82,14 +82,67 @@ extension Runner {
 
     /// Runs a per-row plugin call; a plugin error names the customer (unless the id is personal) and where its row
     /// came from.
-    func withCustomer<T>(_ ids: Column, _ data: DatasetStage.Output, personal: Bool, _ body: () throws -> T) throws -> T {
+    /// `withheld`: the personal (`pii: true`) columns the plugin reads; their values on the failing row are cut out
+    /// of what the plugin's message and returned value say, since a plugin may quote the value it choked on.
+    func withCustomer<T>(_ ids: Column, _ data: DatasetStage.Output, personal: Bool, withheld: [Column] = [],
+                         _ body: () throws -> T) throws -> T {
         do { return try body() } catch var e as PluginError {
             if let r = e.row, r >= 0, r < ids.count {
                 if !personal { e.customerID = ids.string(at: r) }
                 if let lines = data.table.rowLines, lines.count == ids.count { e.place = "\(data.populationOrigin), line \(lines.line(of: r))" }
+                let values = withheld.compactMap { $0.string(at: r) } + (personal ? [ids.string(at: r)].compactMap { $0 } : [])
+                if !values.isEmpty { e.reason = Self.withholding(values, in: e.reason) }
             }
             throw e
         }
+    }
+
+    /// The personal columns among those `plugin` reads for `use`.
+    func personalInputs(_ plugin: Plugin, _ use: PluginUse, _ table: Table, _ def: Definition) -> [Column] {
+        let pii = Set(def.piiColumns)
+        return plugin.manifest.uses.compactMap { field in
+            let name = use.columns[field] ?? field
+            return pii.contains(name) ? table[name] : nil
+        }
+    }
+
+    /// `reason` with every whole-token occurrence of the values (as written, and as Lua prints a number: `6.0`,
+    /// `%.14g`) replaced by `(withheld: personal)`.
+    static func withholding(_ values: [String], in reason: PluginError.Reason) -> PluginError.Reason {
+        var forms = Set<String>()
+        for v in values where !v.isEmpty {
+            forms.insert(v)
+            if let d = Double(v), d.isFinite {
+                forms.insert(String(format: "%.14g", d))
+                if d == d.rounded(), abs(d) < 1e15 { forms.insert("\(Int64(d)).0"); forms.insert("\(Int64(d))") }
+            }
+        }
+        let ordered = forms.sorted { $0.count > $1.count }  // "6.0" before "6"
+        func scrub(_ text: String) -> String {
+            var out = text
+            for form in ordered { out = replacingTokens(form, in: out) }
+            return out
+        }
+        switch reason {
+        case .runtime(let m): return .runtime(scrub(m))
+        case .badReturn(let field, let expected, let got): return .badReturn(field: field, expected: expected, got: scrub(got))
+        case .tooManyLabels(let limit, let label): return .tooManyLabels(limit: limit, label: scrub(label))
+        default: return reason
+        }
+    }
+
+    private static func replacingTokens(_ token: String, in text: String) -> String {
+        let marker = "(withheld: personal)"
+        var out = "", rest = Substring(text)
+        func isWord(_ c: Character?) -> Bool { c.map { $0.isLetter || $0.isNumber || $0 == "_" } ?? false }
+        while let range = rest.range(of: token) {
+            let before = range.lowerBound == rest.startIndex ? out.last : rest[rest.index(before: range.lowerBound)]
+            let after = range.upperBound == rest.endIndex ? nil : rest[range.upperBound]
+            let bounded = !(isWord(before) && isWord(token.first)) && !(isWord(after) && isWord(token.last))
+            out += rest[..<range.lowerBound] + (bounded ? marker : token)
+            rest = rest[range.upperBound...]
+        }
+        return out + rest
     }
 
     /// What to profile. Every column named must exist (in the data or as a score) and fit its role; this is checked

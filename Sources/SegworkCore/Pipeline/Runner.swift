@@ -143,7 +143,7 @@ package struct Runner: Sendable {
             let (inputs, params) = try prepare(plugin, use, data.table, personal: Set(definition.piiColumns),
                                                file: definition.file, models: clusterModels)
             plugin.rowDescription = Self.describeRow(ids, data.table.rowLines, data.populationOrigin, personal: personalID)
-            var scores = try withCustomer(ids, data, personal: personalID) { try plugin.score(columns: inputs, rowCount: data.table.rowCount) }
+            var scores = try withCustomer(ids, data, personal: personalID, withheld: personalInputs(plugin, use, data.table, definition)) { try plugin.score(columns: inputs, rowCount: data.table.rowCount) }
             // Infinite scores (a division by zero) count as missing, like NaN and nil: statistics stay finite.
             for i in scores.values.indices where !scores.values[i].isFinite { scores.valid[i] = false; scores.values[i] = 0 }
             try data.table.add(Column(name: output, storage: .double(scores.values), validity: Bitmap(scores.valid)))
@@ -156,7 +156,7 @@ package struct Runner: Sendable {
             let (inputs, params) = try prepare(plugin, use, data.table, personal: Set(definition.piiColumns),
                                                file: definition.file, models: clusterModels)
             plugin.rowDescription = Self.describeRow(ids, data.table.rowLines, data.populationOrigin, personal: personalID)
-            let labels = try withCustomer(ids, data, personal: personalID) { try plugin.assign(columns: inputs, rowCount: data.table.rowCount) }
+            let labels = try withCustomer(ids, data, personal: personalID, withheld: personalInputs(plugin, use, data.table, definition)) { try plugin.assign(columns: inputs, rowCount: data.table.rowCount) }
             try checkLabels(labels, plugin, ids)
             // `labels:` renames what the plugin returned before anything is combined, profiled or exported.
             assignments.append(use.labels.apply(labels))

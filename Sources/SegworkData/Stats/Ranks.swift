@@ -65,12 +65,12 @@ package enum Ranks {
         denseKeys(count: ids.count) { ids[$0] < ids[$1] } equal: { ids[$0] == ids[$1] }
     }
 
-    /// `idOrder` for text ids. When every id is an integer written in decimal (`7`, `0007`, `-3`), they compare as
-    /// numbers, ties (`7` and `007`) by their bytes: pandas reads such an id column as integers, so its
-    /// `groupby` (and every recipe ranking in that order) sorts them numerically. Otherwise by UTF-8 bytes.
-    package static func idOrder(texts ids: [String]) -> [Int32] {
+    /// `idOrder` for text ids, by their UTF-8 bytes. With `numeric`, when every id is an integer written in decimal
+    /// (`7`, `0007`, `-3`), they compare as numbers, ties (`7` and `007`) by their bytes: pandas reads such an id
+    /// column as integers, so its `groupby` (and every recipe ranking in that order) sorts them numerically.
+    package static func idOrder(texts ids: [String], numeric: Bool = false) -> [Int32] {
         let bytes = ids.map { Array($0.utf8) }
-        let numbers = ids.map { Int64($0) }
+        let numbers = numeric ? ids.map { Int64($0) } : [nil]
         if !numbers.contains(nil) {
             let n = numbers.map { $0! }
             return denseKeys(count: ids.count) { n[$0] != n[$1] ? n[$0] < n[$1] : bytes[$0].lexicographicallyPrecedes(bytes[$1]) }
