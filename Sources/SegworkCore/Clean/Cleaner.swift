@@ -128,14 +128,16 @@ package struct Cleaner {
                 throw error(step, "keeps the latest '\(name)', \(by!.type.withArticle) column; 'by' must be a date or number column (parse text dates with a standardise step first)")
             }
         }
-        // Key values → the row kept so far. Rows with a missing key part are never duplicates of anything.
-        var chosen: [[String]: Int] = [:]
+        // Each row's group (the first row with an equal key, compared on typed values: RowGroups), then the row kept
+        // so far per group. Rows with a missing key part are never duplicates of anything.
+        let leader = RowGroups.leaders(keys)
+        var chosen = [Int32](repeating: -1, count: table.rowCount)  // by leader row
         var kept = [Bool](repeating: false, count: table.rowCount)
         for i in 0..<table.rowCount {
-            var parts: [String] = []
-            for k in keys { guard let s = k.string(at: i) else { break }; parts.append(s) }
-            guard parts.count == keys.count else { kept[i] = true; continue }
-            guard let current = chosen[parts] else { chosen[parts] = i; kept[i] = true; continue }
+            let g = Int(leader[i])
+            guard g >= 0 else { kept[i] = true; continue }
+            let current = Int(chosen[g])
+            guard current >= 0 else { chosen[g] = Int32(i); kept[i] = true; continue }
             let replace: Bool
             switch keep {
             case .first: replace = false
@@ -144,7 +146,7 @@ package struct Cleaner {
                 let a = by!.double(at: current), b = by!.double(at: i)
                 replace = b != nil && (a == nil || b! > a!)
             }
-            if replace { kept[current] = false; kept[i] = true; chosen[parts] = i }
+            if replace { kept[current] = false; kept[i] = true; chosen[g] = Int32(i) }
         }
         try self.keep(kept.indices.filter { kept[$0] }.map { Int32($0) })
     }

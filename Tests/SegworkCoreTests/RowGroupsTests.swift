@@ -1,0 +1,61 @@
+import XCTest
+@testable import SegworkData
+
+/// `RowGroups` (what `dedupe` groups rows by, issue 11) against the rule it replaces: rows are duplicates when the
+/// key columns' values, as Segwork writes them (`Column.string(at:)`), are equal; a missing value is never a duplicate.
+final class RowGroupsTests: XCTestCase {
+    /// The old dedupe's grouping: a dictionary from the key's texts to the first row that had them.
+    private func reference(_ keys: [Column]) -> [Int32] {
+        var first: [[String]: Int32] = [:]
+        return (0..<(keys.first?.count ?? 0)).map { i in
+            let parts = keys.compactMap { $0.string(at: i) }
+            guard parts.count == keys.count else { return -1 }
+            if let f = first[parts] { return f }
+            first[parts] = Int32(i)
+            return Int32(i)
+        }
+    }
+
+    private struct Seeded: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 { state &+= 0x9E37_79B9_7F4A_7C15; var z = state; z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9; return z ^ (z >> 27) }
+    }
+
+    private func validity(_ n: Int, _ rng: inout Seeded) -> Bitmap? {
+        var b = Bitmap(count: n, allSet: true)
+        for i in 0..<n where Int.random(in: 0..<10, using: &rng) == 0 { b[i] = false }
+        return b
+    }
+
+    func testAwkwardKeysGroupAsTheirTextDoes() throws {
+        var rng = Seeded(state: 42)
+        let n = 5_000
+        let doubles: [Double] = [0, -0.0, .nan, -.nan, 1.5, 0.1 + 0.2, 0.3, 1e300, -1e-300, 7]
+        // A dictionary holding a text twice, an empty text, and a composed and a decomposed é (equal Swift strings).
+        let dictionary = ["a", "b", "a", "", "é", "e\u{301}", "=cmd", "7"]
+        for round in 0..<6 {
+            let int = Column(name: "i", storage: .integer((0..<n).map { _ in Int64.random(in: -3...3, using: &rng) }), validity: validity(n, &rng))
+            let dbl = Column(name: "d", storage: .double((0..<n).map { _ in doubles.randomElement(using: &rng)! }), validity: validity(n, &rng))
+            let txt = Column(name: "s", storage: .string(codes: (0..<n).map { _ in Int32.random(in: 0..<Int32(dictionary.count), using: &rng) },
+                                                         dictionary: dictionary), validity: validity(n, &rng))
+            let day = Column(name: "t", storage: .date((0..<n).map { _ in Int32.random(in: 19_000...19_003, using: &rng) }), validity: nil)
+            let flag = Column(name: "b", storage: .bool((0..<n).map { _ in Bool.random(using: &rng) }), validity: nil)
+            let all = [int, dbl, txt, day, flag]
+            let keys = Array(all.shuffled(using: &rng).prefix(1 + round % all.count))
+            XCTAssertEqual(RowGroups.leaders(keys), reference(keys), "round \(round): \(keys.map(\.name))")
+        }
+        // Text vs number keys: "7" in a text column and 7 in an integer column are different columns, never compared;
+        // within one column, 0 and -0.0 are one value and every NaN another.
+        let d = Column(name: "d", storage: .double([0, -0.0, .nan, -.nan, 1]), validity: nil)
+        XCTAssertEqual(RowGroups.leaders([d]), [0, 0, 2, 2, 4])
+        XCTAssertEqual(RowGroups.leaders([]), [])
+    }
+
+    func testManyRowsSpanSeveralHashChunks() {
+        let n = 200_003  // more than three chunks of 65,536
+        let c = Column(name: "k", storage: .integer((0..<n).map { Int64($0 % 1_000) }), validity: nil)
+        let leaders = RowGroups.leaders([c])
+        XCTAssertEqual(leaders.count, n)
+        XCTAssertTrue((0..<n).allSatisfy { leaders[$0] == Int32($0 % 1_000) })
+    }
+}
