@@ -101,6 +101,8 @@ final class ScorecardCLITests: XCTestCase {
             ("scorecard:\n  weights: { size: 0, revenue: 0, value: 0, aov: 0, growth: 0 }\n", "gives every metric weight 0"),
             ("scorecard:\n  max_share: 1.5\n", "'scorecard.max_share' must be a share above 0 and at most 1 (got 1.5)"),
             ("scorecard:\n  orders: age\n  min_size: 0\n", "'scorecard.min_size' must be 1 or more"),
+            ("scorecard:\n  orders: frequncy\n", "rfm.yaml:40: scorecard.orders names column 'frequncy', which the customer table does not have; did you mean 'frequency'?"),
+            ("scorecard:\n  orders: country\n", "rfm.yaml:40: scorecard.orders names 'country', a string column; it must hold each customer's number of orders"),
         ]
         for (extra, message) in cases {
             let ws = try TempWorkspace.demoCopy()

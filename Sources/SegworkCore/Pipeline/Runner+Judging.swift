@@ -19,6 +19,17 @@ extension Runner {
         }
     }
 
+    /// Checks `scorecard.orders` before any plugin runs: a numeric column of the customer table, or a score.
+    func checkScorecard(_ def: Definition, _ table: Table, scores: [String]) throws {
+        guard let name = def.scorecard.orders, !scores.contains(name) else { return }
+        guard let c = table[name] else {
+            throw def.missingColumn("scorecard.orders", name, in: (table.columnNames + scores).sorted(), owner: "the customer table")
+        }
+        guard c.isNumeric else {
+            throw DefinitionError(file: def.file, line: def.line(of: "scorecard.orders"), "scorecard.orders names '\(name)', \(c.type.withArticle) column; it must hold each customer's number of orders")
+        }
+    }
+
     /// The extra columns of membership.csv, in the order `membership.columns` lists them.
     func membershipColumns(_ def: Definition, _ table: Table, _ scores: [String]) throws -> [Column] {
         try def.membershipColumns.map { name in
@@ -41,22 +52,12 @@ extension Runner {
         return String(SHA256.hex(parts.joined(separator: "\n")).prefix(12))
     }
 
-    /// The scorecard: orders from `scorecard.orders` (else `frequency` when the RFM feature is on), growth against
-    /// `prior`; a clustering with a low silhouette adds a `low_silhouette` warning.
+    /// The scorecard: orders from `scorecard.orders` (checked by `checkScorecard` before any plugin ran), else
+    /// `frequency` when the RFM feature is on; growth against `prior`; a clustering with a low silhouette adds a
+    /// `low_silhouette` warning.
     static func scorecard(_ def: Definition, _ profiles: ProfileSet, _ assignment: SegmentAssignment, _ table: Table,
-                          _ prior: PriorVersion?, clusters: ClusterReport? = nil) throws -> Scorecard {
-        var orders: Column?
-        if let name = def.scorecard.orders {
-            guard let c = table[name] else {
-                throw def.missingColumn("scorecard.orders", name, in: table.columnNames, owner: "the customer table")
-            }
-            guard c.isNumeric else {
-                throw DefinitionError(file: def.file, line: def.line(of: "scorecard.orders"), "scorecard.orders names '\(name)', \(c.type.withArticle) column; it must hold each customer's number of orders")
-            }
-            orders = c
-        } else if def.rfm != nil {
-            orders = table["frequency"]
-        }
+                          _ prior: PriorVersion?, clusters: ClusterReport? = nil) -> Scorecard {
+        let orders = def.scorecard.orders.map { table[$0] } ?? (def.rfm != nil ? table["frequency"] : nil)
         var card = Scorecard.make(profiles, assignment: assignment, orders: orders, previous: prior, spec: def.scorecard)
         if let warning = ClusterFeature.lowSilhouette(clusters, def.clusters) { card.warnings.append(warning) }
         return card

@@ -133,6 +133,7 @@ package struct Runner: Sendable {
         for (use, _, plugin) in criteria { try checkColumns(use, plugin, available, definition) }
         let profileOptions = try profileOptions(definition, data.table, scoreNames)
         try checkMembership(definition, available, scores: scoreNames)
+        try checkScorecard(definition, data.table, scores: scoreNames)
         let ids = data.table[definition.id]!
         let personalID = hasher != nil  // a pii id is always hashed
 
@@ -198,7 +199,7 @@ package struct Runner: Sendable {
         run.inputsID = inputsID
         run.previous = prior?.reference
         var report = ProfileReport(run: run, profiles: profiles)
-        let scorecard = try Self.scorecard(definition, profiles, assignment, data.table, prior, clusters: data.clusters)
+        let scorecard = Self.scorecard(definition, profiles, assignment, data.table, prior, clusters: data.clusters)
         report.scorecard = scorecard
         report.clusters = ClusterFeature.suppress(data.clusters, k: minGroupSize)
         var files = Exporter.profileFiles(report, formats: options.formats ?? definition.formats, cleaning: data.cleaning)
