@@ -53,6 +53,9 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Print nothing but errors (no progress line either; there is none when CI=true or standard error is not a terminal).")
     var quiet = false
 
+    @Flag(help: "Print one 'timing' line per phase on standard error (wall and CPU seconds; rows, MB and MB/s for each file read), terminal or not; replaces the progress line.")
+    var timings = false
+
     func validate() throws {
         if let asOf, CivilDate(iso: Substring(asOf)) == nil {
             throw ValidationError("--as-of must be a date written YYYY-MM-DD (got '\(asOf)')")
@@ -130,7 +133,8 @@ struct RunCommand: ParsableCommand {
         Interruption.shared.install(workspace: workspace)   // SIGINT/SIGTERM: clean up, say what was kept, exit 130/143
         let ws = try Workspace.open(workspace)
         // Progress on standard error only on a terminal, and never headless or quiet; cleared before any other output.
-        let progress = headless ? nil : ReadProgress.forTerminal(quiet: quiet)
+        let progress = timings ? ReadProgress(timingsTo: ReadProgress.standardError)
+            : headless ? nil : ReadProgress.forTerminal(quiet: quiet)
         defer { progress?.finish() }
         if let verify {
             // Re-executing writes nothing, so it takes no lock and works on a read-only workspace.

@@ -94,3 +94,43 @@ final class ProgressTests: XCTestCase {
         XCTAssertEqual(g.written.last, "\r\u{1B}[Kreading t.jsonl: 70.0 k rows in 1.0 s (70.0 k rows/s)\n")
     }
 }
+
+/// `seg run --timings`: one plain line per phase, never a redrawn line, short phases included.
+final class TimingsTests: XCTestCase {
+    func testEveryPhaseEndsWithOneTimingLineAndNothingIsRedrawn() {
+        final class Box: @unchecked Sendable { var now = 10.0; var written: [String] = [] }
+        let box = Box()
+        let p = ReadProgress(timingsTo: { box.written.append($0) }, clock: { box.now })
+        p.begin("reading data/t.csv", totalBytes: 2_000_000)
+        p.advance(bytes: 1_000_000, rows: 10)
+        p.advance(bytes: 1_000_000, rows: 15)
+        box.now += 0.5
+        p.begin("cleaning tx: step 1 (dedupe)")   // ends the read
+        box.now += 0.001
+        p.end()
+        p.end()                                    // nothing open: nothing more
+        XCTAssertEqual(box.written.count, 2, "\(box.written)")
+        XCTAssertFalse(box.written.joined().contains("\r"), "no redrawn progress line")
+        let read = box.written[0], clean = box.written[1]
+        XCTAssertTrue(read.hasPrefix("timing reading data/t.csv: wall 0.500 s, cpu "), read)
+        XCTAssertTrue(read.contains(", 25 rows, "), read)
+        XCTAssertTrue(read.contains(", 2.0 MB, 4.0 MB/s, ") && read.hasSuffix(" MB per cpu s\n"), read)
+        XCTAssertTrue(clean.hasPrefix("timing cleaning tx: step 1 (dedupe): wall 0.001 s, cpu "), clean)
+        XCTAssertFalse(clean.contains("rows") || clean.contains("MB"), "a phase that read nothing says only its times")
+    }
+
+    func testTheLineFormat() {
+        XCTAssertEqual(ReadProgress.timing(phase: "reading a.csv", seconds: 2, cpu: 4, rows: 1000, bytes: 100_000_000),
+                       "timing reading a.csv: wall 2.000 s, cpu 4.000 s, 1000 rows, 100.0 MB, 50.0 MB/s, 25.0 MB per cpu s")
+        XCTAssertEqual(ReadProgress.timing(phase: "profiling", seconds: 0.25, cpu: 0.5, rows: 0, bytes: nil),
+                       "timing profiling: wall 0.250 s, cpu 0.500 s")
+    }
+
+    func testProcessCPUAdvances() {
+        let before = ReadProgress.processCPU()
+        var x = 0.0
+        for i in 0..<3_000_000 { x += Double(i).squareRoot() }
+        XCTAssertGreaterThan(x, 0)
+        XCTAssertGreaterThan(ReadProgress.processCPU(), before)
+    }
+}

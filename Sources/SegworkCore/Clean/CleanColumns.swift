@@ -1,8 +1,11 @@
 import Foundation
 import SegworkData
 
+/// `standardise`: the text operations and date formats of a step work on a text column's dictionary, each distinct
+/// value once (spread over the cores), and then only codes move per row: a column of 10 M rows with 30 distinct
+/// values costs 30 transformations and one pass over 10 M integers. The result is the column a value-by-value
+/// rebuild gives: its dictionary holds the new values in order of first appearance among the rows.
 extension Cleaner {
-    /// `standardise`: text operations on a text column's dictionary (each distinct value once), then date parsing.
     mutating func standardise(_ s: StandardiseSpec, _ step: CleanStep, _ r: inout CleanStepReport) throws {
         let c = table[s.column]!
         var ops: [String] = []
@@ -15,16 +18,9 @@ extension Cleaner {
             guard case .string(let codes, let dictionary) = c.storage else {
                 throw error(step, "changes the text of '\(s.column)', \(c.type.withArticle) column; text operations need a text column (set its type to string in the schema)")
             }
-            let out = dictionary.map { Self.transform($0, s) }
-            var builder = TextColumnBuilder()
-            var changed = 0
-            for i in 0..<codes.count {
-                guard c.isValid(i) else { builder.append(nil); continue }
-                let old = Int(codes[i])
-                if out[old] != dictionary[old] { changed += 1 }
-                builder.append(out[old])
-            }
-            column = builder.column(s.column)
+            let out = Self.transformAll(dictionary, s)
+            let (remapped, changed) = Self.remap(codes, validity: c.validity, from: dictionary, to: out)
+            column = Column(name: s.column, storage: remapped.storage, validity: remapped.validity)
             r.valuesChanged = changed
         }
         var description = "standardise \(s.column): " + ops.joined(separator: ", ")
@@ -33,20 +29,10 @@ extension Cleaner {
             if column.type == .date {
                 description += (ops.isEmpty ? "" : "; ") + "already dates, formats \(formats) not needed"
             } else {
-                var days = [Int32](repeating: 0, count: column.count)
-                var valid = Bitmap(count: column.count, allSet: false)
-                var parsed = 0, unparsed = 0
                 // Formats were checked when the definition was read; compile them once, not per value.
                 let compiled = s.dates.compactMap { try? DateFormat($0) }
-                for i in 0..<column.count {
-                    guard let text = column.string(at: i) else { continue }
-                    if let d = text.withUTF8Bytes({ DateFormat.days($0, in: compiled) }) {
-                        days[i] = d; valid[i] = true; parsed += 1
-                    } else {
-                        unparsed += 1
-                    }
-                }
-                column = Column(name: s.column, storage: .date(days), validity: valid)
+                let (dates, parsed, unparsed) = Self.parseDates(column, compiled)
+                column = dates
                 r.valuesChanged += unparsed
                 description += (ops.isEmpty ? "" : "; ")
                     + "parse dates (\(formats)): \(parsed) parsed, \(unparsed) matched no format and became missing"
@@ -59,11 +45,16 @@ extension Cleaner {
     /// What `rejects.csv` and messages show instead of a value of a `pii: true` column.
     static let withheld = "(withheld: pii)"
 
-    /// One value through trim, collapse, case and map; nil when nothing is left.
-    static func transform(_ value: String, _ s: StandardiseSpec) -> String? {
+    /// One value through trim, collapse, case and map; nil when nothing is left. `whitespace` is the compiled
+    /// `\s+` (one per thread: see `transformAll`).
+    static func transform(_ value: String, _ s: StandardiseSpec, whitespace: NSRegularExpression? = nil) -> String? {
         var v = value
         if s.trim { v = v.trimmingCharacters(in: .whitespacesAndNewlines) }
-        if s.collapseWhitespace { v = v.replacingOccurrences(of: "\\s+", with: " ", options: .regularExpression) }
+        if s.collapseWhitespace {
+            // The same as replacingOccurrences(of: "\\s+", with: " ", options: .regularExpression), compiled once.
+            let regex = whitespace ?? Self.whitespaceRun()
+            v = regex.stringByReplacingMatches(in: v, range: NSRange(v.startIndex..., in: v), withTemplate: " ")
+        }
         switch s.textCase {
         case .upper?: v = v.uppercased()
         case .lower?: v = v.lowercased()
@@ -73,97 +64,90 @@ extension Cleaner {
         return v.isEmpty ? nil : v
     }
 
-    /// `validate`: rows breaking a rule go to the rejects and leave the table, or stop the run.
-    mutating func validate(_ v: ValidateSpec, _ step: CleanStep, _ r: inout CleanStepReport) throws {
-        let c = table[v.column]!
-        var rules: [String] = []
-        if v.required { rules.append("required") }
-        if let range = v.range {
-            guard c.isNumeric || c.type == .date else {
-                throw error(step, "checks a range on '\(v.column)', \(c.type.withArticle) column; ranges need a number or date column")
-            }
-            if range.dates != (c.type == .date) {
-                throw error(step, "checks '\(v.column)', \(c.type.withArticle) column, against a range of \(range.dates ? "dates" : "numbers"); write the bounds as \(c.type == .date ? "dates YYYY-MM-DD" : "numbers")")
-            }
-            rules.append("range")
-        }
-        if v.allowed != nil { rules.append("allowed") }
-        let regex = try v.regex.map { try NSRegularExpression(pattern: $0) }
-        if regex != nil { rules.append("regex") }
-        let allowed = Set(v.allowed ?? [])
-        func broken(_ i: Int) throws -> String? {
-            guard let text = c.string(at: i) else { return v.required ? "required" : nil }
-            if let range = v.range, let x = c.double(at: i), !(range.min...range.max).contains(x) { return "range" }
-            if v.allowed != nil, !allowed.contains(text) { return "allowed" }
-            if let regex {
-                switch Self.fullMatch(regex, text) {
-                case .some(true): break
-                case .some(false): return "regex"
-                case .none:
-                    throw DataError(file: origin, line: line(ofRecord: records[i]), column: v.column,
-                                    message: "the regex of clean step \(r.step) ran longer than \(Self.regexSeconds) s on record \(records[i] + 1) of dataset '\(dataset)' (catastrophic backtracking, e.g. nested repeats like (a+)+); simplify the pattern")
+    /// A run of whitespace, as ICU defines `\s`.
+    static func whitespaceRun() -> NSRegularExpression { try! NSRegularExpression(pattern: "\\s+") }
+
+    /// `transform` of every dictionary entry, in blocks on every core (each block compiles its own regex).
+    static func transformAll(_ dictionary: [String], _ s: StandardiseSpec) -> [String?] {
+        var out = [String?](repeating: nil, count: dictionary.count)
+        let block = 4096
+        out.withUnsafeMutableBufferPointer { buffer in
+            nonisolated(unsafe) let base = buffer.baseAddress!  // each block writes its own entries
+            DispatchQueue.concurrentPerform(iterations: (dictionary.count + block - 1) / block) { b in
+                let whitespace = s.collapseWhitespace ? whitespaceRun() : nil
+                for k in (b * block)..<min(dictionary.count, (b + 1) * block) {
+                    base[k] = transform(dictionary[k], s, whitespace: whitespace)
                 }
             }
-            return nil
         }
-        var kept: [Int32] = []
-        for i in 0..<table.rowCount {
-            guard let rule = try broken(i) else { kept.append(Int32(i)); continue }
-            // A personal value is exported nowhere, rejects included.
-            let value = pii.contains(v.column) ? Self.withheld : c.string(at: i) ?? ""
-            if v.onError == .stop {
-                throw DataError(file: origin, line: line(ofRecord: records[i]), column: v.column,
-                                message: "record \(records[i] + 1) of dataset '\(dataset)' breaks validate rule '\(rule)' with value '\(value)' (clean step \(r.step)); fix the value, or drop 'on_error: stop' to send failing rows to rejects.csv")
+        return out
+    }
+
+    /// The codes of a text column re-pointed at the transformed values (`out[k]` replaces entry `k`; nil makes the
+    /// value missing), with equal new values merged and the dictionary in order of first appearance among the rows;
+    /// and how many present values changed.
+    static func remap(_ codes: [Int32], validity: Bitmap?, from dictionary: [String],
+                      to out: [String?]) -> (column: Column, changed: Int) {
+        let unseen: Int32 = -2, gone: Int32 = -1
+        var target = [Int32](repeating: unseen, count: dictionary.count)
+        let differs = (0..<dictionary.count).map { out[$0] != dictionary[$0] }
+        var index: [String: Int32] = [:]
+        var newDictionary: [String] = []
+        var newCodes = [Int32](repeating: 0, count: codes.count)
+        var valid = Bitmap(count: codes.count, allSet: false)
+        var changed = 0
+        for i in 0..<codes.count {
+            if let validity, !validity[i] { continue }
+            let old = Int(codes[i])
+            var t = target[old]
+            if t == unseen {
+                if let value = out[old] {
+                    if let existing = index[value] { t = existing } else {
+                        t = Int32(newDictionary.count)
+                        newDictionary.append(value); index[value] = t
+                    }
+                } else {
+                    t = gone
+                }
+                target[old] = t
             }
-            rejects.append(CleaningReject(dataset: dataset, line: line(ofRecord: records[i]), column: v.column, rule: rule, value: value))
+            if differs[old] { changed += 1 }
+            if t >= 0 { newCodes[i] = t; valid[i] = true }
         }
-        r.rejects = table.rowCount - kept.count
-        r.description = "validate \(v.column): \(rules.joined(separator: ", "))" + (v.onError == .stop ? ", stop on error" : "")
-        try keep(kept)
+        return (Column(name: "", storage: .string(codes: newCodes, dictionary: newDictionary), validity: valid), changed)
     }
 
-    /// Wall-clock seconds one regex match may take on one value (a legitimate pattern takes microseconds; ICU itself
-    /// gives up silently after about 0.7 s, which over many rows still adds up to minutes).
-    static let regexSeconds = 0.25
-
-    /// Whether `regex` matches all of `text`; nil when matching ran past `regexSeconds` (NSRegularExpression has no
-    /// limit of its own, and a pattern with nested repeats can backtrack for hours: a definition must not hang a run).
-    static func fullMatch(_ regex: NSRegularExpression, _ text: String) -> Bool? {
-        let whole = NSRange(text.startIndex..., in: text)
-        let start = Date()
-        var result: Bool? = false
-        regex.enumerateMatches(in: text, options: [.anchored, .reportProgress], range: whole) { m, _, stop in
-            if let m {
-                result = m.range == whole
-                stop.pointee = true
-            } else if Date().timeIntervalSince(start) > regexSeconds {
-                result = nil
-                stop.pointee = true
+    /// The column parsed into dates with the first format that matches: each distinct text once for a text column,
+    /// each value for others. Values that match no format become missing.
+    static func parseDates(_ column: Column, _ formats: [DateFormat]) -> (column: Column, parsed: Int, unparsed: Int) {
+        var days = [Int32](repeating: 0, count: column.count)
+        var valid = Bitmap(count: column.count, allSet: false)
+        var parsed = 0, unparsed = 0
+        if case .string(let codes, let dictionary) = column.storage {
+            // Per dictionary entry: 0 not parsed yet, 1 a date (in `entryDays`), 2 no format matched.
+            var state = [UInt8](repeating: 0, count: dictionary.count)
+            var entryDays = [Int32](repeating: 0, count: dictionary.count)
+            for i in 0..<column.count where column.isValid(i) {
+                let k = Int(codes[i])
+                if state[k] == 0 {
+                    if let d = dictionary[k].withUTF8Bytes({ DateFormat.days($0, in: formats) }) {
+                        state[k] = 1; entryDays[k] = d
+                    } else {
+                        state[k] = 2
+                    }
+                }
+                if state[k] == 1 { days[i] = entryDays[k]; valid[i] = true; parsed += 1 } else { unparsed += 1 }
+            }
+        } else {
+            for i in 0..<column.count {
+                guard let text = column.string(at: i) else { continue }
+                if let d = text.withUTF8Bytes({ DateFormat.days($0, in: formats) }) {
+                    days[i] = d; valid[i] = true; parsed += 1
+                } else {
+                    unparsed += 1
+                }
             }
         }
-        return result
-    }
-}
-
-/// Builds a dictionary-encoded text column value by value (distinct values in order of first appearance).
-struct TextColumnBuilder {
-    private var codes: [Int32] = []
-    private var dictionary: [String] = []
-    private var index: [String: Int32] = [:]
-    private var valid = Bitmap(count: 0, allSet: false)
-
-    /// Appends a value; nil is missing.
-    mutating func append(_ value: String?) {
-        guard let value else { codes.append(0); valid.append(false); return }
-        if let c = index[value] { codes.append(c) } else {
-            let c = Int32(dictionary.count)
-            dictionary.append(value); index[value] = c; codes.append(c)
-        }
-        valid.append(true)
-    }
-
-    /// The column.
-    func column(_ name: String) -> Column {
-        Column(name: name, storage: .string(codes: codes, dictionary: dictionary), validity: valid)
+        return (Column(name: column.name, storage: .date(days), validity: valid), parsed, unparsed)
     }
 }

@@ -40,11 +40,12 @@ extension Cleaner {
         let dates = Set(zip(fields, sources).filter { $0.1.type == .date }.map(\.0))
         let withheld = Set(zip(fields, sources).filter { pii.contains($0.1.name) }.map(\.0))
         let out: CleanedRows
-        let (records, lines, origin, dataset) = (records, rowLines, origin, dataset)
+        let (kept, rows, lines, origin, dataset) = (kept, table.rowCount, rowLines, origin, dataset)
         plugin.rowDescription = { row in
-            guard row < records.count else { return "" }
-            let line = lines?.line(of: records[row]) ?? records[row] + 2
-            return " at \(origin), line \(line) (record \(records[row] + 1) of dataset '\(dataset)', clean step \(index + 1))"
+            guard row < rows else { return "" }
+            let record = kept.map { Int($0[row]) } ?? row
+            let line = lines?.line(of: record) ?? record + 2
+            return " at \(origin), line \(line) (record \(record + 1) of dataset '\(dataset)', clean step \(index + 1))"
         }
         do {
             out = try plugin.clean(columns: zip(fields, sources).map { $1.pluginInput(as: $0) }, rowCount: table.rowCount,
@@ -68,11 +69,11 @@ extension Cleaner {
 
     /// A plugin error at a row becomes a data error at that row's line, keeping the plugin's file and line.
     func located(_ e: PluginError, step: Int) -> Error {
-        guard let row = e.row, row >= 0, row < records.count else { return e }
+        guard let row = e.row, row >= 0, row < table.rowCount else { return e }
         var bare = e
         bare.row = nil
-        return DataError(file: origin, line: line(ofRecord: records[row]), column: nil,
-                         message: "record \(records[row] + 1) of dataset '\(dataset)' (clean step \(step)): \(bare.description)")
+        return DataError(file: origin, line: line(ofRecord: record(row)), column: nil,
+                         message: "record \(record(row) + 1) of dataset '\(dataset)' (clean step \(step)): \(bare.description)")
     }
 
     /// The cleaned values as a column of the source column's name and type. Text the plugin returned for a date

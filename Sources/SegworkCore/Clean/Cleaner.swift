@@ -17,8 +17,8 @@ package struct Cleaner {
 
     /// The table as cleaned so far.
     var table: Table
-    /// `records[i]` is the 0-based record number (in the data as read) of row `i`.
-    var records: [Int]
+    /// `kept[i]` is the 0-based record number (in the data as read) of row `i`; nil while no row has left.
+    var kept: [Int32]?
     var rejects: [CleaningReject] = []
     /// Where each record of the data as read starts in its file, when it came from one.
     let rowLines: RowLines?
@@ -26,20 +26,22 @@ package struct Cleaner {
     var cleaners: [Int: Plugin] = [:]
 
     /// A cleaner for one dataset's table.
-    public init(table: Table, dataset: String, origin: String, definitionFile: String) {
+    public init(table: consuming Table, dataset: String, origin: String, definitionFile: String) {
         self.table = table; self.dataset = dataset; self.origin = origin; self.definitionFile = definitionFile
-        records = Array(0..<table.rowCount)
         rowLines = table.rowLines
     }
+
+    /// The 0-based record number (in the data as read) of row `row` of the table as cleaned so far.
+    func record(_ row: Int) -> Int { kept.map { Int($0[row]) } ?? row }
 
     /// The file line where record `record` (0-based, in the data as read) starts; for data without lines (a
     /// source plugin's), the record number counted as if after a one-line header.
     func line(ofRecord record: Int) -> Int { rowLines?.line(of: record) ?? record + 2 }
 
     /// Runs `steps` in order: the cleaned table, the dataset's report, and the rows rejected.
-    public static func clean(_ table: Table, steps: [CleanStep], dataset: String, origin: String,
+    public static func clean(_ table: consuming Table, steps: [CleanStep], dataset: String, origin: String,
                              definitionFile: String, pii: Set<String> = []) throws -> (table: Table, report: DatasetCleaning, rejects: [CleaningReject]) {
-        let out = try run(table, steps: steps, dataset: dataset, origin: origin, definitionFile: definitionFile, pii: pii)
+        let out = try run(consume table, steps: steps, dataset: dataset, origin: origin, definitionFile: definitionFile, pii: pii)
         return (out.table, out.report, out.rejects)
     }
 
@@ -56,10 +58,13 @@ package struct Cleaner {
     }
 
     /// Runs `steps` in order. `cleaners` holds the loaded, configured cleaner plugin of every `plugin` step, by
-    /// step index (0-based).
-    public static func run(_ table: Table, steps: [CleanStep], dataset: String, origin: String, definitionFile: String,
-                           pii: Set<String> = [], cleaners: [Int: Plugin] = [:]) throws -> Result {
-        var c = Cleaner(table: table, dataset: dataset, origin: origin, definitionFile: definitionFile)
+    /// step index (0-based). The table is consumed: a caller that gives up its own reference (`consume`) lets the
+    /// steps drop rows in place instead of holding a second copy of every column. `progress` gets one phase per
+    /// step.
+    public static func run(_ table: consuming Table, steps: [CleanStep], dataset: String, origin: String, definitionFile: String,
+                           pii: Set<String> = [], cleaners: [Int: Plugin] = [:], progress: ReadProgress? = nil) throws -> Result {
+        let rowsIn = table.rowCount
+        var c = Cleaner(table: consume table, dataset: dataset, origin: origin, definitionFile: definitionFile)
         c.pii = pii
         c.cleaners = cleaners
         try c.checkColumns(steps)
@@ -69,6 +74,7 @@ package struct Cleaner {
             var r = CleanStepReport(step: i + 1, name: step.name, description: "", rowsRemoved: 0, valuesChanged: 0,
                                     valuesFilled: 0, rejects: 0)
             let before = c.table.rowCount
+            progress?.begin("cleaning \(dataset): step \(i + 1) (\(step.name))")
             switch step.action {
             case .dedupe(let key, let keep): try c.dedupe(key: key, keep: keep, step, &r)
             case .standardise(let s): try c.standardise(s, step, &r)
@@ -79,7 +85,8 @@ package struct Cleaner {
             r.rowsRemoved = before - c.table.rowCount
             reports.append(r)
         }
-        let report = DatasetCleaning(dataset: dataset, rowsIn: table.rowCount, rowsOut: c.table.rowCount, steps: reports)
+        progress?.end()
+        let report = DatasetCleaning(dataset: dataset, rowsIn: rowsIn, rowsOut: c.table.rowCount, steps: reports)
         return Result(table: c.table, report: report, rejects: c.rejects, pluginParams: params)
     }
 
@@ -111,18 +118,24 @@ package struct Cleaner {
     /// Keeps the rows listed (ascending), in every column.
     mutating func keep(_ rows: [Int32]) throws {
         guard rows.count != table.rowCount else { return }
-        table = try Table(columns: table.columns.map { $0.gather(rows, name: $0.name) })
-        records = rows.map { records[Int($0)] }
+        table.keepRows(rows)
+        kept = kept.map { k in rows.map { k[Int($0)] } } ?? rows
     }
 
     private mutating func dedupe(key: [String], keep: DedupeKeep, _ step: CleanStep, _ r: inout CleanStepReport) throws {
-        let keys = key.map { table[$0]! }
-        var by: Column?
         switch keep {
         case .first: r.description = "dedupe by \(key.joined(separator: ", ")) keeping the first"
         case .last: r.description = "dedupe by \(key.joined(separator: ", ")) keeping the last"
-        case .latest(let name):
-            r.description = "dedupe by \(key.joined(separator: ", ")) keeping the latest \(name)"
+        case .latest(let name): r.description = "dedupe by \(key.joined(separator: ", ")) keeping the latest \(name)"
+        }
+        // The rows are chosen first, so that no column is still referenced here when they leave the table in place.
+        try self.keep(try dedupeRows(key: key, keep: keep, step))
+    }
+
+    /// The rows `dedupe` keeps, ascending.
+    private func dedupeRows(key: [String], keep: DedupeKeep, _ step: CleanStep) throws -> [Int32] {
+        var by: Column?
+        if case .latest(let name) = keep {
             by = table[name]!
             guard [.date, .integer, .double].contains(by!.type) else {
                 throw error(step, "keeps the latest '\(name)', \(by!.type.withArticle) column; 'by' must be a date or number column (parse text dates with a standardise step first)")
@@ -130,14 +143,14 @@ package struct Cleaner {
         }
         // Each row's group (the first row with an equal key, compared on typed values: RowGroups), then the row kept
         // so far per group. Rows with a missing key part are never duplicates of anything.
-        let leader = RowGroups.leaders(keys)
+        let leader = RowGroups.leaders(key.map { table[$0]! })
         var chosen = [Int32](repeating: -1, count: table.rowCount)  // by leader row
-        var kept = [Bool](repeating: false, count: table.rowCount)
+        var keepRow = [Bool](repeating: false, count: table.rowCount)
         for i in 0..<table.rowCount {
             let g = Int(leader[i])
-            guard g >= 0 else { kept[i] = true; continue }
+            guard g >= 0 else { keepRow[i] = true; continue }
             let current = Int(chosen[g])
-            guard current >= 0 else { chosen[g] = Int32(i); kept[i] = true; continue }
+            guard current >= 0 else { chosen[g] = Int32(i); keepRow[i] = true; continue }
             let replace: Bool
             switch keep {
             case .first: replace = false
@@ -146,9 +159,12 @@ package struct Cleaner {
                 let a = by!.double(at: current), b = by!.double(at: i)
                 replace = b != nil && (a == nil || b! > a!)
             }
-            if replace { kept[current] = false; kept[i] = true; chosen[g] = Int32(i) }
+            if replace { keepRow[current] = false; keepRow[i] = true; chosen[g] = Int32(i) }
         }
-        try self.keep(kept.indices.filter { kept[$0] }.map { Int32($0) })
+        var rows: [Int32] = []
+        rows.reserveCapacity(table.rowCount)
+        for i in keepRow.indices where keepRow[i] { rows.append(Int32(i)) }
+        return rows
     }
 
     private mutating func missing(_ name: String, _ action: MissingAction, _ step: CleanStep, _ r: inout CleanStepReport) throws {
@@ -157,7 +173,8 @@ package struct Cleaner {
         switch action {
         case .dropRow:
             r.description = "drop rows missing \(name)"
-            try keep((0..<table.rowCount).filter { c.isValid($0) }.map { Int32($0) })
+            let rows = (0..<table.rowCount).filter { c.isValid($0) }.map { Int32($0) }
+            try keep(rows)
         case .flag:
             r.description = "flag rows missing \(name) in \(name)_missing"
             try table.add(Column(name: name + "_missing", storage: .bool((0..<table.rowCount).map { !c.isValid($0) })))

@@ -114,7 +114,6 @@ struct DatasetStage {
                 tables[spec.name] = (table, origin)
             }
         }
-        if definition.datasets.contains(where: { !$0.clean.isEmpty }) { progress?.begin("cleaning") }
         let cleaning = try clean(&tables, cleaners: cleaners, plugins: &sources, files: &sourceFiles)
         progress?.end()
         // A misspelt pii tag would leave the real column unprotected: every tagged column must exist.
@@ -223,11 +222,12 @@ struct DatasetStage {
         var datasets: [DatasetCleaning] = []
         var rejects: [CleaningReject] = []
         for spec in definition.datasets where !spec.clean.isEmpty {
-            guard let (table, origin) = tables[spec.name] else { continue }
+            // Taken out of `tables`, so the cleaner holds the only reference and drops rows in place.
+            guard let (table, origin) = tables.removeValue(forKey: spec.name) else { continue }
             let loaded = cleaners[spec.name] ?? [:]
-            let out = try Cleaner.run(table, steps: spec.clean, dataset: spec.name, origin: origin,
+            let out = try Cleaner.run(consume table, steps: spec.clean, dataset: spec.name, origin: origin,
                                       definitionFile: definition.file, pii: Set(spec.pii),
-                                      cleaners: loaded.mapValues { $0.0 })
+                                      cleaners: loaded.mapValues { $0.0 }, progress: progress)
             for index in loaded.keys.sorted() {
                 let (plugin, url) = loaded[index]!
                 plugins.append(try PluginLoader.record(plugin, entry: url, params: out.pluginParams[index] ?? [:], catalog: catalog, sources: &files))

@@ -23,19 +23,42 @@ public final class ReadProgress: @unchecked Sendable {
     private let clock: Clock
     private let interval: Double
     private let keepAfter: Double
+    /// `--timings`: no redrawn line; every phase ends with a `timing` line (see `timing(...)`).
+    private let timings: Bool
 
     private var phase: String?
     private var totalBytes: Int?
     private var bytes = 0
     private var rows = 0
     private var started = 0.0
+    private var startedCPU = 0.0
     private var lastDraw = 0.0
     private var lineShown = false
 
     /// A reporter writing to `sink`, timing with `clock`, redrawing at most every `interval` seconds.
     public init(sink: @escaping Sink = ReadProgress.standardError, clock: @escaping Clock = ReadProgress.uptime,
                 interval: Double = 0.1, keepAfter: Double = 1) {
-        self.sink = sink; self.clock = clock; self.interval = interval; self.keepAfter = keepAfter
+        self.sink = sink; self.clock = clock; self.interval = interval; self.keepAfter = keepAfter; timings = false
+    }
+
+    /// A reporter for `seg run --timings`: nothing is redrawn, and every phase, however short, ends with one line
+    /// (see `timing(phase:seconds:cpu:rows:bytes:)`), on a terminal or not, so that benchmarks and CI logs can see
+    /// where the time goes.
+    public init(timingsTo sink: @escaping Sink = ReadProgress.standardError, clock: @escaping Clock = ReadProgress.uptime) {
+        self.sink = sink; self.clock = clock; interval = .infinity; keepAfter = 0; timings = true
+    }
+
+    /// User plus system CPU seconds of the whole process so far (all threads).
+    public static func processCPU() -> Double {
+        #if canImport(Glibc)
+        let RUSAGE_SELF_WHO = __rusage_who_t(RUSAGE_SELF.rawValue)
+        #else
+        let RUSAGE_SELF_WHO = RUSAGE_SELF
+        #endif
+        var usage = rusage()
+        guard getrusage(RUSAGE_SELF_WHO, &usage) == 0 else { return 0 }
+        func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 
     /// Writes to the process's standard error.
@@ -64,7 +87,7 @@ public final class ReadProgress: @unchecked Sendable {
         let now = clock()
         self.phase = phase; self.totalBytes = totalBytes
         bytes = 0; rows = 0; started = now
-        draw(now)
+        if timings { startedCPU = Self.processCPU() } else { draw(now) }
     }
 
     /// Counts `bytes` more bytes and `rows` more records read in the current phase; redraws when the last
@@ -72,7 +95,7 @@ public final class ReadProgress: @unchecked Sendable {
     public func advance(bytes: Int, rows: Int) {
         lock.lock(); defer { lock.unlock() }
         self.bytes += bytes; self.rows += rows
-        guard phase != nil else { return }
+        guard phase != nil, !timings else { return }
         let now = clock()
         if now - lastDraw >= interval { draw(now) }
     }
@@ -90,6 +113,12 @@ public final class ReadProgress: @unchecked Sendable {
     private func endLocked() {
         guard let phase else { return }
         let seconds = clock() - started
+        if timings {
+            sink(Self.timing(phase: phase, seconds: seconds, cpu: Self.processCPU() - startedCPU, rows: rows,
+                             bytes: totalBytes.map { _ in bytes }) + "\n")
+            self.phase = nil
+            return
+        }
         var text = ""
         if lineShown { text += "\r\u{1B}[K" }
         if seconds >= keepAfter {
@@ -126,6 +155,19 @@ public final class ReadProgress: @unchecked Sendable {
         let time = String(format: "%.1f s", seconds)
         guard rows > 0 else { return "\(phase): \(time)" }
         return "\(phase): \(count(rows)) rows in \(time) (\(count(Int(Double(rows) / max(seconds, 1e-9)))) rows/s)"
+    }
+
+    /// The `--timings` line of a phase: `timing <phase>: wall 5.21 s, cpu 9.80 s`, then for a phase that read
+    /// records `, 10000000 rows`, and for one that read a file `, 465.2 MB, 89.3 MB/s, 47.5 MB per cpu s` (MB are
+    /// 10^6 bytes; MB per cpu s is the read rate per busy core). Numbers are plain, so scripts can parse the line.
+    static func timing(phase: String, seconds: Double, cpu: Double, rows: Int, bytes: Int?) -> String {
+        var text = "timing \(phase): wall " + String(format: "%.3f s, cpu %.3f s", seconds, cpu)
+        if rows > 0 { text += ", \(rows) rows" }
+        if let bytes, bytes > 0 {
+            let mb = Double(bytes) / 1e6
+            text += String(format: ", %.1f MB, %.1f MB/s, %.1f MB per cpu s", mb, mb / max(seconds, 1e-9), mb / max(cpu, 1e-9))
+        }
+        return text
     }
 
     /// A count for people: `950`, `12.3 k`, `4.5 M`, `1.2 G`.

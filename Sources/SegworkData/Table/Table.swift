@@ -36,6 +36,16 @@ public struct Table: Sendable {
         columns.append(column)
     }
 
+    /// Keeps the rows listed (ascending, distinct, in range) in every column, one column at a time and in place
+    /// where the arrays are not shared (see `Column.keepRows`). The table no longer carries `rowLines`: its rows are
+    /// no longer the file's records one after another.
+    public mutating func keepRows(_ rows: [Int32]) {
+        guard rows.count != rowCount else { return }
+        for i in columns.indices { columns[i].keepRows(rows) }
+        rowCount = rows.count
+        rowLines = nil
+    }
+
     /// Replaces the column of the same name, or adds it.
     public mutating func set(_ column: Column) throws {
         if let p = positions[column.name] {

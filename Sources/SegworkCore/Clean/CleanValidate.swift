@@ -1,0 +1,166 @@
+import Foundation
+import SegworkData
+
+/// `validate`: rows breaking a rule go to the rejects and leave the table, or stop the run. Rules are checked in
+/// the order required, range, allowed, regex; a row fails on the first it breaks. On a text column, `allowed` and
+/// `regex` are decided once per distinct value (spread over the cores), so a 10 M-row column with a few thousand
+/// distinct values runs a few thousand regex matches, not 10 M.
+extension Cleaner {
+    mutating func validate(_ v: ValidateSpec, _ step: CleanStep, _ r: inout CleanStepReport) throws {
+        let c = table[v.column]!
+        var rules: [String] = []
+        if v.required { rules.append("required") }
+        if let range = v.range {
+            guard c.isNumeric || c.type == .date else {
+                throw error(step, "checks a range on '\(v.column)', \(c.type.withArticle) column; ranges need a number or date column")
+            }
+            if range.dates != (c.type == .date) {
+                throw error(step, "checks '\(v.column)', \(c.type.withArticle) column, against a range of \(range.dates ? "dates" : "numbers"); write the bounds as \(c.type == .date ? "dates YYYY-MM-DD" : "numbers")")
+            }
+            rules.append("range")
+        }
+        if v.allowed != nil { rules.append("allowed") }
+        let regex = try v.regex.map { try NSRegularExpression(pattern: $0) }
+        if regex != nil { rules.append("regex") }
+        r.description = "validate \(v.column): \(rules.joined(separator: ", "))" + (v.onError == .stop ? ", stop on error" : "")
+
+        let verdicts = ValueVerdicts(c, v)
+        var keepRows: [Int32] = []
+        keepRows.reserveCapacity(table.rowCount)
+        for i in 0..<table.rowCount {
+            let rule: ValueVerdicts.Rule?
+            if !c.isValid(i) {
+                rule = v.required ? .required : nil
+            } else if let range = v.range, let x = c.double(at: i), !(range.min...range.max).contains(x) {
+                rule = .range
+            } else {
+                rule = verdicts.rule(at: i)
+            }
+            guard let rule else { keepRows.append(Int32(i)); continue }
+            if rule == .timeout {
+                throw DataError(file: origin, line: line(ofRecord: record(i)), column: v.column,
+                                message: "the regex of clean step \(r.step) ran longer than \(Self.regexSeconds) s on record \(record(i) + 1) of dataset '\(dataset)' (catastrophic backtracking, e.g. nested repeats like (a+)+); simplify the pattern")
+            }
+            // A personal value is exported nowhere, rejects included.
+            let value = pii.contains(v.column) ? Self.withheld : c.string(at: i) ?? ""
+            if v.onError == .stop {
+                throw DataError(file: origin, line: line(ofRecord: record(i)), column: v.column,
+                                message: "record \(record(i) + 1) of dataset '\(dataset)' breaks validate rule '\(rule.rawValue)' with value '\(value)' (clean step \(r.step)); fix the value, or drop 'on_error: stop' to send failing rows to rejects.csv")
+            }
+            rejects.append(CleaningReject(dataset: dataset, line: line(ofRecord: record(i)), column: v.column,
+                                          rule: rule.rawValue, value: value))
+        }
+        r.rejects = table.rowCount - keepRows.count
+        try keep(keepRows)
+    }
+
+    /// Wall-clock seconds one regex match may take on one value (a legitimate pattern takes microseconds; ICU itself
+    /// gives up silently after about 0.7 s, which over many rows still adds up to minutes).
+    static let regexSeconds = 0.25
+
+    /// Whether `regex` matches all of `text`; nil when matching ran past `regexSeconds` (NSRegularExpression has no
+    /// limit of its own, and a pattern with nested repeats can backtrack for hours: a definition must not hang a run).
+    static func fullMatch(_ regex: NSRegularExpression, _ text: String) -> Bool? {
+        let whole = NSRange(text.startIndex..., in: text)
+        let start = Date()
+        var result: Bool? = false
+        regex.enumerateMatches(in: text, options: [.anchored, .reportProgress], range: whole) { m, _, stop in
+            if let m {
+                result = m.range == whole
+                stop.pointee = true
+            } else if Date().timeIntervalSince(start) > regexSeconds {
+                result = nil
+                stop.pointee = true
+            }
+        }
+        return result
+    }
+}
+
+/// The `allowed` and `regex` rules of a validate step for each present value of a column: for a text column decided
+/// once per dictionary entry that a present row uses, in blocks on every core (each block compiles its own regex, as
+/// NSRegularExpression is not shared between threads here); for other columns, per row on the value's text.
+///
+/// A regex that runs past `Cleaner.regexSeconds` on one value stops the run at the first row holding such a value;
+/// once one entry timed out, the blocks stop deciding, and entries left undecided are decided when a row reaches
+/// them, so a hostile pattern costs one timeout, not one per distinct value.
+struct ValueVerdicts {
+    /// The rule a value broke (`timeout`: the regex ran past `Cleaner.regexSeconds`).
+    enum Rule: String { case required, range, allowed, regex, timeout }
+
+    private let column: Column
+    private let allowed: Set<String>?
+    private let regex: NSRegularExpression?
+    /// For a text column: per dictionary entry, 0 passes, `undecided`, else 1 + the index in `order` of the rule.
+    private let entries: [UInt8]?
+    private static let order: [Rule] = [.allowed, .regex, .timeout]
+    private static let undecided: UInt8 = 255
+
+    init(_ column: Column, _ spec: ValidateSpec) {
+        self.column = column
+        allowed = spec.allowed.map(Set.init)
+        regex = spec.regex.flatMap { try? NSRegularExpression(pattern: $0) }
+        guard allowed != nil || regex != nil, case .string(let codes, let dictionary) = column.storage else {
+            entries = nil; return
+        }
+        entries = Self.decide(dictionary, used: Self.used(codes, column, dictionary.count), allowed: allowed,
+                              pattern: spec.regex)
+    }
+
+    /// Which dictionary entries a present row uses.
+    private static func used(_ codes: [Int32], _ column: Column, _ count: Int) -> [Bool] {
+        var used = [Bool](repeating: false, count: count)
+        for i in 0..<codes.count where column.isValid(i) { used[Int(codes[i])] = true }
+        return used
+    }
+
+    private static func decide(_ dictionary: [String], used: [Bool], allowed: Set<String>?, pattern: String?) -> [UInt8] {
+        var verdicts = [UInt8](repeating: undecided, count: dictionary.count)
+        let stop = TimeoutSeen()
+        let block = 1024
+        verdicts.withUnsafeMutableBufferPointer { buffer in
+            nonisolated(unsafe) let base = buffer.baseAddress!  // each block writes its own entries
+            DispatchQueue.concurrentPerform(iterations: (dictionary.count + block - 1) / block) { b in
+                let local = pattern.flatMap { try? NSRegularExpression(pattern: $0) }
+                for k in (b * block)..<min(dictionary.count, (b + 1) * block) where used[k] {
+                    if stop.seen { return }
+                    let rule = check(dictionary[k], allowed: allowed, regex: local)
+                    if rule == .timeout { stop.see() }
+                    base[k] = rule.map { UInt8(order.firstIndex(of: $0)! + 1) } ?? 0
+                }
+            }
+        }
+        return verdicts
+    }
+
+    /// The rule present row `i` breaks among `allowed` and `regex`, if any.
+    func rule(at i: Int) -> Rule? {
+        guard allowed != nil || regex != nil else { return nil }
+        if let entries, case .string(let codes, let dictionary) = column.storage {
+            let k = Int(codes[i]), e = entries[k]
+            if e == Self.undecided { return Self.check(dictionary[k], allowed: allowed, regex: regex) }
+            return e == 0 ? nil : Self.order[Int(e) - 1]
+        }
+        return column.string(at: i).flatMap { Self.check($0, allowed: allowed, regex: regex) }
+    }
+
+    private static func check(_ text: String, allowed: Set<String>?, regex: NSRegularExpression?) -> Rule? {
+        if let allowed, !allowed.contains(text) { return .allowed }
+        if let regex {
+            switch Cleaner.fullMatch(regex, text) {
+            case .some(true): return nil
+            case .some(false): return .regex
+            case .none: return .timeout
+            }
+        }
+        return nil
+    }
+}
+
+/// Set once any block's regex timed out (read and written under a lock).
+private final class TimeoutSeen: @unchecked Sendable {
+    private let lock = NSLock()
+    private var flag = false
+    var seen: Bool { lock.lock(); defer { lock.unlock() }; return flag }
+    func see() { lock.lock(); flag = true; lock.unlock() }
+}
