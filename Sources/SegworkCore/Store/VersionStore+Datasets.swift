@@ -182,11 +182,16 @@ extension VersionStore {
         options.format = format
         options.allText = true
         options.displayName = url.relativePath
+        let delimited = DataReader.csvExtensions[ext] != nil || format.delimiter != nil
+        // A delimited file is checked record by record but not kept (its first chunk is, for the layout check), so
+        // importing a file needs about one chunk per thread, not the file's table.
+        let shape = ReadShape()
+        if delimited { options.shape = shape }
         let table = try DataReader.read(path: url.path, options: options)
-        if DataReader.csvExtensions[ext] != nil || format.delimiter != nil {
+        if delimited {
             try ImportLayoutCheck.check(table, format: format, shown: url.relativePath, oneColumn: oneColumn)
         }
-        return (table.rowCount, table.columnNames)
+        return (delimited ? shape.rows : table.rowCount, table.columnNames)
     }
 
     private func decodeDataset(_ row: SQLiteRow) throws -> DatasetVersion {

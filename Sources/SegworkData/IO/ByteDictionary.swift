@@ -1,3 +1,5 @@
+import Dispatch
+
 /// Dictionary encoder keyed by raw UTF-8 bytes: a repeated value costs one hash and one byte comparison, and
 /// a `String` is made only the first time a value is seen. Codes are given in order of first appearance.
 package struct ByteDictionary {
@@ -47,6 +49,30 @@ package struct ByteDictionary {
     mutating func releaseIndex() {
         slots = []
         mask = -1
+    }
+
+    /// Makes room for about `expected` values in all, so that adding them never regrows the lookup table (a parsing
+    /// thread that finds a column of mostly distinct values, such as emails, sizes its table once).
+    package mutating func reserve(_ expected: Int) {
+        guard mask >= 0, expected * 2 > mask + 1 else { return }
+        var size = mask + 1
+        while size < expected * 2 { size <<= 1 }
+        rehash(size)
+        arena.reserveCapacity(arena.count * max(1, expected / max(count, 1)))
+    }
+
+    /// Every value decoded, `[code]`, made on every core (for a dictionary built with `keepStrings: false`).
+    package func decodedStrings() -> [String] {
+        if keepStrings { return strings }
+        var out = [String](repeating: "", count: count)
+        let block = 8192
+        out.withUnsafeMutableBufferPointer { buffer in
+            nonisolated(unsafe) let base = buffer.baseAddress!  // each block writes its own entries
+            DispatchQueue.concurrentPerform(iterations: (count + block - 1) / block) { b in
+                for c in (b * block)..<min(count, (b + 1) * block) { base[c] = string(c) }
+            }
+        }
+        return out
     }
 
     /// The value of `code`, decoded.
@@ -150,8 +176,10 @@ package struct ByteDictionary {
     }
 
     /// Doubles the table, rehashing every value from the arena.
-    private mutating func grow() {
-        let size = (mask + 1) * 2
+    private mutating func grow() { rehash((mask + 1) * 2) }
+
+    /// A table of `size` slots (a power of two) holding every value, rehashed from the arena.
+    private mutating func rehash(_ size: Int) {
         var table = [UInt64](repeating: 0, count: 3 * size)
         mask = size - 1
         offsets.withUnsafeBufferPointer { off in

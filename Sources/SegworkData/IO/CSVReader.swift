@@ -306,6 +306,7 @@ package struct CSVFormat: ChunkParser {
 
     /// Tokenizes the chunk's records and converts each column.
     func parse(_ chunk: Chunk, worker: inout ParseWorker) throws -> ChunkTable {
+        worker.keepValues = options.shape == nil || chunk.index == 0
         let body = UnsafeBufferPointer(rebasing: UnsafeBufferPointer(chunk.bytes)[chunk.start...])
         return try repairingIfAsked(body, replace: options.replaceInvalidUTF8, firstLine: chunk.startLine, loneCR: true) {
             whitespace ? try whitespaceRecords($0, firstLine: chunk.startLine, worker: &worker)
@@ -332,6 +333,7 @@ package struct CSVFormat: ChunkParser {
             lines.append(line: line)
         }
         var table = ChunkTable(rows: lines.count, lines: lines)
+        guard worker.keepValues else { return table }
         try worker.bounds.withUnsafeBufferPointer { bp in
             for (k, name) in names.enumerated() {
                 let cells = CSVCells(base: base, bounds: bp, lines: lines, stride: width + 1, column: k,

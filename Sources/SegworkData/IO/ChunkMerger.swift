@@ -141,7 +141,10 @@ package struct ColumnAccumulator {
             // Global codes in first-appearance order without scanning rows: a value first seen in chunk k is
             // among the codes chunk k added to its thread's dictionary (in the order they appeared there), so
             // walking the chunks in file order and adding each chunk's new codes gives one pass's order.
-            var global = ByteDictionary(expected: 1024)
+            // Sized for every value the threads saw (an upper bound on the distinct ones), so it never regrows; the
+            // strings are decoded at the end, on every core.
+            var global = ByteDictionary(expected: max(16, dictionaries.reduce(0) { $0 + ($1[name]?.count ?? 0) }),
+                                        keepStrings: false)
             var maps = dictionaries.map { [Int32](repeating: -1, count: $0[name]?.count ?? 0) }
             var emptyCode: Int32 = 0
             for seg in segments {
@@ -173,7 +176,7 @@ package struct ColumnAccumulator {
                     }
                 }
             }
-            return Column(name: name, storage: .string(codes: out, dictionary: global.strings), validity: valid)
+            return Column(name: name, storage: .string(codes: out, dictionary: global.decodedStrings()), validity: valid)
         }
     }
 }

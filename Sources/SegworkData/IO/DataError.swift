@@ -72,6 +72,12 @@ package struct ReadOptions: Sendable {
     /// Reads every column as text whatever the schema says (checks a file's structure without its types: import).
     package var allText = false
 
+    /// Checks a delimited text file's structure without keeping it (`seg import`): every record is parsed and
+    /// checked as usual, but only the first chunk's values are kept in the table read, and the number of records
+    /// of the whole file goes into `shape.rows`. Memory stays near one chunk per thread whatever the file's size.
+    /// Not for JSON Lines (whose columns are the keys of every record).
+    package var shape: ReadShape? = nil
+
     /// Makes the error for a schema that names columns the file does not have (given those names, sorted, and the
     /// file's columns), when the schema's author should hear of it in their own terms (a definition's file and
     /// line). Nil: a `DataError` naming the file.
@@ -153,4 +159,12 @@ package func checkSchema(_ options: ReadOptions, columns: [String], origin: Stri
                     message: "the schema names \(unknown.count == 1 ? "a column" : "columns") "
                         + unknown.map { "'\($0)'" }.joined(separator: ", ")
                         + " that the file does not have; its columns are \(listed)")
+}
+
+/// Where a shape-only read (`ReadOptions.shape`) leaves the number of records of the whole file.
+package final class ReadShape: @unchecked Sendable {
+    /// Records read, every chunk counted.
+    package var rows = 0
+    /// Nothing counted yet.
+    package init() {}
 }

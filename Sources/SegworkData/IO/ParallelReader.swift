@@ -36,8 +36,21 @@ package struct ParseWorker {
     let scratch = Scratch()
     /// One dictionary per string column: codes of this thread's chunks.
     var dictionaries: [String: ByteDictionary] = [:]
+    /// False while parsing a chunk whose values a shape-only read drops (`ReadOptions.shape`): records are checked
+    /// and counted, but no column is built.
+    var keepValues = true
 
     init(id: Int) { self.id = id }
+
+    /// After the thread's first chunk (`rows` records, about `1 / share` of this thread's part of the file): a
+    /// dictionary that saw a distinct value in most rows (ids, emails) is sized for the whole part at once, instead
+    /// of doubling and rehashing its table again and again.
+    mutating func presize(rows: Int, share: Double) {
+        guard rows > 0, share > 1 else { return }
+        for name in Array(dictionaries.keys) where dictionaries[name]!.count * 2 > rows {
+            dictionaries[name]!.reserve(Int(Double(dictionaries[name]!.count) * share * 1.1))
+        }
+    }
 }
 
 /// Reads a file on several threads: a `ChunkFeed` cuts it into chunks of whole records, each thread parses
@@ -80,8 +93,13 @@ package enum ParallelReader {
         nonisolated(unsafe) let shared = parser
         let work: @Sendable (Int) -> Void = { w in
             var worker = ParseWorker(id: w)
+            var first = true
             while let chunk = feed.next() {
                 let result = Result { try shared.parse(chunk, worker: &worker) }
+                if first, case .success(let t) = result {
+                    first = false
+                    worker.presize(rows: t.rows, share: Double(feed.totalBytes) / Double(max(1, chunk.bytes.count * threads)))
+                }
                 if !state.deliver(chunk.index, result, worker: w, bytes: chunk.bytes.count) { feed.stop() }
             }
             // Only the values are needed from here on (to merge codes): drop the lookup tables now.
@@ -110,6 +128,7 @@ package enum ParallelReader {
             for w in dictionaries.indices { dictionaries[w][state.order[k].name] = nil }
         }
         state.order = []
+        options.shape?.rows = state.rows
         var table = try Table(columns: columns)
         table.rowLines = state.lines
         if let n = state.repairs, let line = state.firstRepairLine {
@@ -160,6 +179,12 @@ private final class ReadState: @unchecked Sendable {
             nextIndex += 1
             do {
                 let t = try next.get()
+                if options.shape != nil, nextIndex > 1 {
+                    // A shape-only read keeps the first chunk's values; later chunks only count.
+                    rows += t.rows
+                    options.progress?.advance(bytes: size, rows: t.rows)
+                    continue
+                }
                 if expectedRows == 0, t.rows > 0 {
                     // Reserve once, from the first chunk's density (plus 5 %), so columns do not regrow.
                     expectedRows = Int(Double(t.rows) * Double(max(totalBytes, size)) / Double(max(size, 1)) * 1.05) + 16

@@ -116,6 +116,7 @@ extension CSVFormat {
             lines.append(line: line)
         }
         var table = ChunkTable(rows: lines.count, lines: lines)
+        guard worker.keepValues else { return table }
         try worker.bounds.withUnsafeBufferPointer { bp in
             for (k, name) in names.enumerated() {
                 let cells = WhitespaceCells(base: base, bounds: bp, lines: lines, stride: 2 * width, column: k)

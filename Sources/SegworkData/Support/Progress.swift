@@ -49,16 +49,24 @@ public final class ReadProgress: @unchecked Sendable {
     }
 
     /// User plus system CPU seconds of the whole process so far (all threads).
-    public static func processCPU() -> Double {
+    public static func processCPU() -> Double { usage().cpu }
+
+    /// The process's CPU seconds (user plus system, all threads) and peak resident memory in bytes so far.
+    public static func usage() -> (cpu: Double, peakRSS: Int) {
         #if canImport(Glibc)
         let RUSAGE_SELF_WHO = __rusage_who_t(RUSAGE_SELF.rawValue)
         #else
         let RUSAGE_SELF_WHO = RUSAGE_SELF
         #endif
         var usage = rusage()
-        guard getrusage(RUSAGE_SELF_WHO, &usage) == 0 else { return 0 }
+        guard getrusage(RUSAGE_SELF_WHO, &usage) == 0 else { return (0, 0) }
         func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
-        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+        #if canImport(Darwin)
+        let peak = Int(usage.ru_maxrss)          // bytes on Darwin
+        #else
+        let peak = Int(usage.ru_maxrss) * 1024   // kilobytes on Linux
+        #endif
+        return (seconds(usage.ru_utime) + seconds(usage.ru_stime), peak)
     }
 
     /// Writes to the process's standard error.
@@ -114,8 +122,9 @@ public final class ReadProgress: @unchecked Sendable {
         guard let phase else { return }
         let seconds = clock() - started
         if timings {
-            sink(Self.timing(phase: phase, seconds: seconds, cpu: Self.processCPU() - startedCPU, rows: rows,
-                             bytes: totalBytes.map { _ in bytes }) + "\n")
+            let now = Self.usage()
+            sink(Self.timing(phase: phase, seconds: seconds, cpu: now.cpu - startedCPU, rows: rows,
+                             bytes: totalBytes.map { _ in bytes }, peakRSS: now.peakRSS) + "\n")
             self.phase = nil
             return
         }
@@ -157,11 +166,13 @@ public final class ReadProgress: @unchecked Sendable {
         return "\(phase): \(count(rows)) rows in \(time) (\(count(Int(Double(rows) / max(seconds, 1e-9)))) rows/s)"
     }
 
-    /// The `--timings` line of a phase: `timing <phase>: wall 5.21 s, cpu 9.80 s`, then for a phase that read
-    /// records `, 10000000 rows`, and for one that read a file `, 465.2 MB, 89.3 MB/s, 47.5 MB per cpu s` (MB are
-    /// 10^6 bytes; MB per cpu s is the read rate per busy core). Numbers are plain, so scripts can parse the line.
-    static func timing(phase: String, seconds: Double, cpu: Double, rows: Int, bytes: Int?) -> String {
+    /// The `--timings` line of a phase: `timing <phase>: wall 5.21 s, cpu 9.80 s, peak RSS 812 MB`, then for a
+    /// phase that read records `, 10000000 rows`, and for one that read a file `, 465.2 MB, 89.3 MB/s, 47.5 MB per
+    /// cpu s` (MB are 10^6 bytes; MB per cpu s is the read rate per busy core; peak RSS is the process's highest
+    /// resident memory so far). Numbers are plain, so scripts can parse the line.
+    static func timing(phase: String, seconds: Double, cpu: Double, rows: Int, bytes: Int?, peakRSS: Int) -> String {
         var text = "timing \(phase): wall " + String(format: "%.3f s, cpu %.3f s", seconds, cpu)
+            + ", peak RSS \(peakRSS / 1_000_000) MB"
         if rows > 0 { text += ", \(rows) rows" }
         if let bytes, bytes > 0 {
             let mb = Double(bytes) / 1e6

@@ -5,41 +5,44 @@ import Foundation
 /// `0` and `-0.0` are equal, every NaN equals every NaN, and a text value equals the same text wherever it sits in
 /// the column's dictionary. A row with a missing key value is in no group.
 ///
-/// The comparison works on each value's typed bits, never on rebuilt text: each key column becomes one 64-bit word
-/// per row (integers and dates as themselves, doubles as canonical bit patterns, text as the index of the first equal
-/// dictionary entry), rows are hashed over those words on every core, and an open-addressing table finds each row's
-/// group, checking full equality of the words on every hash match.
+/// The comparison works on each value's typed bits, never on rebuilt text: each key column gives one 64-bit word
+/// per row, read from its own arrays when needed (integers and dates as themselves, doubles as canonical bit
+/// patterns, text as the index of the first equal dictionary entry); rows are hashed over those words on every core,
+/// and an open-addressing table finds each row's group, checking full equality of the words on every hash match.
 package enum RowGroups {
     /// For every row, the first row (in table order) whose key equals its key; -1 for a row with a missing key value.
+    ///
+    /// Memory beyond the result: 4 bytes of hash per row and an index of 4 bytes per slot (at least 1.5 slots per
+    /// row); the key columns are read where they are, never copied.
     package static func leaders(_ keys: [Column]) -> [Int32] {
         let n = keys.first?.count ?? 0
         guard n > 0 else { return [] }
-        let words = keys.map(canonicalWords)
-        let missing = missingRows(keys, n)
+        let words = keys.map(KeyWords.init)
         // Row hashes, in parallel chunks (each row's hash depends on that row only, so the result does not).
-        var hashes = [UInt64](repeating: 0, count: n)
+        var hashes = [UInt32](repeating: 0, count: n)
         let chunk = 1 << 16
         hashes.withUnsafeMutableBufferPointer { out in
             nonisolated(unsafe) let base = out.baseAddress!  // each chunk writes its own rows
             DispatchQueue.concurrentPerform(iterations: (n + chunk - 1) / chunk) { c in
                 for i in (c * chunk)..<min(n, (c + 1) * chunk) {
                     var h: UInt64 = 0x9E37_79B9_7F4A_7C15
-                    for w in words { h = mix(h ^ w[i]) }
-                    base[i] = h
+                    for w in words { h = mix(h ^ w.word(i)) }
+                    base[i] = UInt32(truncatingIfNeeded: h >> 32)
                 }
             }
         }
         var capacity = 1
-        while capacity < n * 2 { capacity <<= 1 }
+        while capacity < n + n / 2 { capacity <<= 1 }
         let mask = capacity - 1
         var slots = [Int32](repeating: -1, count: capacity)
         var leader = [Int32](repeating: -1, count: n)
-        for i in 0..<n where !missing[i] {
-            var s = Int(truncatingIfNeeded: hashes[i]) & mask
+        let validities = keys.compactMap(\.validity)
+        for i in 0..<n where validities.allSatisfy({ $0[i] }) {
+            var s = Int(hashes[i]) & mask
             while true {
                 let j = Int(slots[s])
                 if j < 0 { slots[s] = Int32(i); leader[i] = Int32(i); break }
-                if hashes[j] == hashes[i] && words.allSatisfy({ $0[j] == $0[i] }) { leader[i] = Int32(j); break }
+                if hashes[j] == hashes[i] && words.allSatisfy({ $0.word(j) == $0.word(i) }) { leader[i] = Int32(j); break }
                 s = (s + 1) & mask
             }
         }
@@ -54,32 +57,41 @@ package enum RowGroups {
         return z ^ (z >> 31)
     }
 
-    /// One word per row that is equal for two rows exactly when `string(at:)` is (missing rows: any word).
-    private static func canonicalWords(_ c: Column) -> [UInt64] {
-        switch c.storage {
-        case .integer(let v): return v.map { UInt64(bitPattern: $0) }
-        case .date(let v): return v.map { UInt64(UInt32(bitPattern: $0)) }
-        case .bool(let v): return v.map { $0 ? 1 : 0 }
-        case .double(let v):
-            // formatDouble: every NaN is "NaN", -0 and 0 are "0", otherwise the shortest round-trip text (one per value).
-            return v.map { d in d.isNaN ? Double.nan.bitPattern : d == 0 ? 0 : d.bitPattern }
-        case .string(let codes, let dictionary):
-            // A dictionary may hold a text twice (after a gather or a standardise step): equal texts, one word.
-            var first: [String: UInt64] = [:]
-            let canonical = dictionary.enumerated().map { k, s -> UInt64 in
-                if let f = first[s] { return f }
-                first[s] = UInt64(k); return UInt64(k)
-            }
-            return codes.map { canonical[Int($0)] }
-        }
-    }
+    /// One word per row of a key column that is equal for two rows exactly when `string(at:)` is (missing rows: any
+    /// word), read from the column's own arrays.
+    private enum KeyWords {
+        case integer([Int64]), date([Int32]), bool([Bool]), double([Double])
+        /// Text: the codes, and per dictionary entry the first entry with equal text.
+        case text([Int32], [UInt64])
 
-    private static func missingRows(_ keys: [Column], _ n: Int) -> [Bool] {
-        var missing = [Bool](repeating: false, count: n)
-        for k in keys {
-            guard let valid = k.validity else { continue }
-            for i in 0..<n where !valid[i] { missing[i] = true }
+        init(_ c: Column) {
+            switch c.storage {
+            case .integer(let v): self = .integer(v)
+            case .date(let v): self = .date(v)
+            case .bool(let v): self = .bool(v)
+            case .double(let v): self = .double(v)
+            case .string(let codes, let dictionary):
+                // A dictionary may hold a text twice (after a gather or a standardise step): equal texts, one word.
+                var first: [String: UInt64] = [:]
+                let canonical = dictionary.enumerated().map { k, s -> UInt64 in
+                    if let f = first[s] { return f }
+                    first[s] = UInt64(k); return UInt64(k)
+                }
+                self = .text(codes, canonical)
+            }
         }
-        return missing
+
+        @inline(__always) func word(_ i: Int) -> UInt64 {
+            switch self {
+            case .integer(let v): return UInt64(bitPattern: v[i])
+            case .date(let v): return UInt64(UInt32(bitPattern: v[i]))
+            case .bool(let v): return v[i] ? 1 : 0
+            case .double(let v):
+                // formatDouble: every NaN is "NaN", -0 and 0 are "0", otherwise the shortest round-trip text (one per value).
+                let d = v[i]
+                return d.isNaN ? Double.nan.bitPattern : d == 0 ? 0 : d.bitPattern
+            case .text(let codes, let canonical): return canonical[Int(codes[i])]
+            }
+        }
     }
 }
