@@ -8,7 +8,7 @@ as exports from real systems look:
     email: unique for every customer (a unique number in the local part); names and cities with non-ASCII
     letters (José, Müller, São Paulo, Kraków, Malmö, Zürich, İstanbul) and cities with a comma, quoted
     ("Washington, D.C."); postcode as text in each country's format, some with leading zeros (02134, 01067,
-    00118, 0150) or letters (SW1A 2AA); q1, q2 scores 1-5 and q3, q4 Likert answers as text, 45-70 % empty;
+    00118, 0150) or letters (SW1A 2AA); q1, q2 scores 1-5 and q3, q4 Likert answers as text, 40-70 % empty;
     q4 sometimes a free-text comment with commas and doubled quotes (the answer
     fine, "mostly" is written as a quoted field with the inner quotes doubled).
   data/transactions.csv  6 columns: order_id,customer_id,order_date,amount,category,channel
@@ -36,7 +36,11 @@ FIRST = [("Anna", "anna"), ("Ben", "ben"), ("Chloé", "chloe"), ("David", "david
          ("Sarah", "sarah"), ("Søren", "soren"), ("Thomas", "thomas"), ("Ümit", "umit"), ("Zoë", "zoe"),
          ("Björn", "bjorn"), ("Agnieszka", "agnieszka"), ("Elif", "elif"), ("Mia", "mia"), ("Leon", "leon"),
          ("Sofia", "sofia"), ("Jan", "jan"), ("Laura", "laura"), ("Max", "max"), ("Julia", "julia"),
-         ("Pedro", "pedro"), ("Ana", "ana"), ("Lars", "lars"), ("Eva", "eva"), ("Tom", "tom")]
+         ("Pedro", "pedro"), ("Ana", "ana"), ("Lars", "lars"), ("Eva", "eva"), ("Tom", "tom"),
+         ("Jean-Pierre", "jeanpierre"), ("Anna-Lena", "annalena"), ("Marie-Claire", "marieclaire"),
+         ("Maximilian", "maximilian"), ("Alexandra", "alexandra"), ("Sebastian", "sebastian"),
+         ("Katarzyna", "katarzyna"), ("Christopher", "christopher"), ("Małgorzata", "malgorzata"),
+         ("Guðrún", "gudrun")]
 LAST = [("Müller", "mueller"), ("Schmidt", "schmidt"), ("García", "garcia"), ("Martin", "martin"),
         ("Smith", "smith"), ("Jones", "jones"), ("Rossi", "rossi"), ("Nowak", "nowak"), ("Kowalski", "kowalski"),
         ("O'Brien", "obrien"), ("Dubois", "dubois"), ("Jansen", "jansen"), ("de Vries", "devries"),
@@ -46,10 +50,15 @@ LAST = [("Müller", "mueller"), ("Schmidt", "schmidt"), ("García", "garcia"), (
         ("Brown", "brown"), ("Wilson", "wilson"), ("Taylor", "taylor"), ("Nielsen", "nielsen"),
         ("Hansen", "hansen"), ("Peeters", "peeters"), ("Horvat", "horvat"), ("Papadopoulos", "papadopoulos"),
         ("Becker", "becker"), ("Wagner", "wagner"), ("Moreau", "moreau"), ("Romano", "romano"),
-        ("Kaya", "kaya"), ("Costa", "costa"), ("Lindqvist", "lindqvist")]
+        ("Kaya", "kaya"), ("Costa", "costa"), ("Lindqvist", "lindqvist"),
+        ("Schneider-Weiß", "schneiderweiss"), ("van der Berg", "vanderberg"), ("Fernández López", "fernandezlopez"),
+        ("Kowalczyk", "kowalczyk"), ("Papadopoulou", "papadopoulou"), ("Christensen", "christensen"),
+        ("Gonçalves", "goncalves"), ("Vásquez-Ortega", "vasquezortega"), ("Wiśniewski", "wisniewski"),
+        ("Þórsdóttir", "thorsdottir")]
 DOMAINS = [("gmail.com", 30), ("yahoo.com", 8), ("outlook.com", 10), ("hotmail.co.uk", 5), ("web.de", 8),
            ("gmx.de", 8), ("orange.fr", 6), ("icloud.com", 7), ("libero.it", 4), ("wp.pl", 3),
-           ("example.org", 3), ("mail.example-corp.com", 3)]
+           ("example.org", 3), ("mail.example-corp.com", 3),
+           ("t-online.de", 5), ("protonmail.com", 3), ("posteo.de", 2)]
 # (city as a CSV field, country, postcode pattern: # a digit, @ an uppercase letter, weight)
 CITIES = [("Berlin", "DE", "1####", 9), ("Hamburg", "DE", "2####", 5), ("München", "DE", "8####", 5),
           ("Köln", "DE", "5####", 4), ("Dresden", "DE", "01###", 2), ("Düsseldorf", "DE", "40###", 2),
@@ -111,7 +120,7 @@ def _customer_columns(np, rng, n, ids, signup, email_number, dates, id_width):
     last = rng.integers(0, len(LAST), size=n)
     city = _choice(np, rng, [(c, w) for c, _, _, w in CITIES], n)
     # email: <first>.<last><n> / <f><last><n> / <first>_<n> @ a domain; <n> unique per customer, so the address is.
-    pattern = rng.choice(3, size=n, p=[0.55, 0.3, 0.15])
+    pattern = rng.choice(3, size=n, p=[0.65, 0.25, 0.10])
     local1 = _table(np, [a for _, a in FIRST])[first]
     local1[pattern == 1, 1:] = 0
     sep = _table(np, [".", "", "_"])[pattern]
@@ -128,17 +137,17 @@ def _customer_columns(np, rng, n, ids, signup, email_number, dates, id_width):
     _blank(np, rng, income, 0.05)
     score = lambda: g._np_digits(np, rng.integers(1, 6, size=n), 1, True)  # noqa: E731
     likert = _table(np, [t for t, _ in LIKERT])
-    q3 = _blank(np, rng, likert[_choice(np, rng, LIKERT, n)], 0.60)
+    q3 = _blank(np, rng, likert[_choice(np, rng, LIKERT, n)], 0.50)
     answers = _table(np, [t for t, _ in LIKERT] + COMMENTS)
     q4_pick = np.where(rng.random(n) < 0.08, len(LIKERT) + rng.integers(0, len(COMMENTS), size=n),
                        _choice(np, rng, LIKERT, n))
-    q4 = _blank(np, rng, answers[q4_pick], 0.70)
+    q4 = _blank(np, rng, answers[q4_pick], 0.65)
     return [cid, email, _table(np, [f for f, _ in FIRST])[first], _table(np, [f for f, _ in LAST])[last],
             _table(np, [c for c, _, _, _ in CITIES])[city], _table(np, [c for _, c, _, _ in CITIES])[city],
             _postcodes(np, rng, _table(np, [p for _, _, p, _ in CITIES])[city]), dates[signup], age, income,
             _table(np, [p for p, _ in PLANS])[_choice(np, rng, PLANS, n)],
             _table(np, [c for c, _ in SIGNUP_CHANNELS])[_choice(np, rng, SIGNUP_CHANNELS, n)],
-            _blank(np, rng, score(), 0.45), _blank(np, rng, score(), 0.55), q3, q4]
+            _blank(np, rng, score(), 0.40), _blank(np, rng, score(), 0.55), q3, q4]
 
 
 def _duplicates(np, rng, rows, missing):
