@@ -78,10 +78,10 @@ SIGNUP_CHANNELS = [("web", 45), ("store", 25), ("app", 20), ("partner", 7), ("re
 LIKERT = [("strongly disagree", 8), ("disagree", 15), ("neutral", 27), ("agree", 35), ("strongly agree", 15)]
 COMMENTS = ['"agree, mostly"', '"fine, ""mostly"""', '"too expensive, sadly"', '"said ""no thanks"""',
             '"delivery slow, support good"', "n/a", "no comment"]
-CATEGORIES = ["groceries", "electronics", "books", "clothing", "shoes", "toys", "garden", "beauty", "sports",
-              "home", "kitchen", "pets", "music", "games", "office", "health", "baby", "jewelry", "automotive",
-              "tools", "outdoor", "video", "software", "crafts", "furniture", "lighting", "travel", "wine",
-              "snacks", "gifts"]
+CATEGORIES = ["books", "home", "toys", "food", "pets", "games", "music", "shoes", "baby", "beauty", "garden",
+              "sports", "kitchen", "office", "health", "clothing", "jewelry", "tools", "outdoor", "video", "wine",
+              "snacks", "gifts", "crafts", "lighting", "travel", "software", "furniture", "automotive",
+              "electronics"]     # Zipf-like weights, in this order
 TX_CHANNELS = [("web", 45), ("store", 25), ("app", 20), ("phone", 5), ("marketplace", 5)]
 BLOCK = 500_000                      # customers (and 2 x BLOCK transaction lines) turned into bytes at a time
 
