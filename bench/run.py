@@ -15,9 +15,8 @@ in both shapes.
 
 For each size and shape: generates the workspace if it is missing (bench/generate.py, seed 42), reads the inputs
 once so every tool starts from the page cache, then runs Segwork and each peer --runs times, each run a new
-process: the peers under `/usr/bin/time -v`, Segwork with its standard error on a pseudo-terminal so that it
-draws its progress lines (bench/segphases.py; wall, CPU and peak RSS from wait4, as /usr/bin/time reports
-them). Before every Segwork run the workspace's `.seg/` store and `exports/` are removed, so each run does
+process under `/usr/bin/time -v` (wall seconds, CPU seconds, peak RSS); Segwork with its standard error on a
+pseudo-terminal so that it draws its progress lines (bench/segphases.py). Before every Segwork run the workspace's `.seg/` store and `exports/` are removed, so each run does
 everything a first run does (hash and snapshot the inputs, store the version, write the exports);
 `--keep-store` keeps them instead (a re-run).
 

@@ -11,7 +11,9 @@ monotonic clock and with the process's CPU time so far (utime + stime of all its
 Time outside any progress line is reported as such, never given to a neighbouring phase:
   "startup (before the first progress line)", "(between progress lines)" and
   "exit (after the last progress line)".
-Wall and CPU seconds, peak RSS come from os.wait4 (the numbers /usr/bin/time -v reports).
+CPU seconds and peak RSS come from `/usr/bin/time -v` around seg, as for the peers: seg must be forked by a
+small process, because Linux carries the peak RSS of the process that execs into the new program's (a
+child spawned straight from run.py, which may have generated the data in-process, would report run.py's peak).
 """
 import os
 import pty
@@ -39,15 +41,35 @@ def _cpu(pid):
         return None
 
 
+def _child(pid):
+    """The pid of the (only) child of `pid` (seg under /usr/bin/time), or None while there is none."""
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as f:
+            kids = f.read().split()
+        return int(kids[0]) if kids else None
+    except (OSError, ValueError):
+        return None
+
+
+def _time_report(text):
+    """(user + system seconds, peak KiB) from a /usr/bin/time -v report."""
+    cpu = sum(float(x) for x in re.findall(r"(?:User|System) time \(seconds\): ([\d.]+)", text))
+    m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", text)
+    return cpu, int(m.group(1)) if m else 0
+
+
 def run(cmd, env=None):
     """Runs cmd; returns a dict: returncode, stdout, messages (stderr lines that are not progress), wall, cpu,
     peak_kib, phases [{name, wall, cpu, rows (as last drawn, text), summary (seg's own line, if it printed one)}]."""
     master, slave = pty.openpty()
     tty.setraw(slave)                                   # no \n -> \r\n translation
     out = tempfile.TemporaryFile()
+    report = tempfile.NamedTemporaryFile("r", suffix=".time")
     started = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out, stderr=slave, env=env)
+    proc = subprocess.Popen(["/usr/bin/time", "-v", "-o", report.name] + cmd, stdin=subprocess.DEVNULL,
+                            stdout=out, stderr=slave, env=env)
     os.close(slave)
+    seg = None
     events = []                                         # (seconds since start, cpu, kind, text)
     buf, current = "", None
     while True:
@@ -60,7 +82,8 @@ def run(cmd, env=None):
             data = b""
         if not data:
             break
-        now, cpu = time.perf_counter() - started, _cpu(proc.pid)
+        seg = seg or _child(proc.pid)
+        now, cpu = time.perf_counter() - started, (_cpu(seg) if seg else 0.0)
         buf += data.decode("utf-8", "replace")
         while True:
             m = re.search(r"\x1b\[K|\n", buf)
@@ -82,15 +105,15 @@ def run(cmd, env=None):
                 events.append((now, cpu, "draw", token))
             elif token:
                 events.append((now, cpu, "line", token))
-    _, status, usage = os.wait4(proc.pid, 0)
+    proc.wait()
     wall = time.perf_counter() - started
     os.close(master)
     out.seek(0)
     stdout = out.read().decode("utf-8", "replace")
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    total_cpu = usage.ru_utime + usage.ru_stime
+    total_cpu, peak = _time_report(report.read())
+    report.close()
     return {"returncode": proc.returncode, "stdout": stdout, "wall": wall, "cpu": total_cpu,
-            "peak_kib": usage.ru_maxrss, "phases": _phases(events, wall, total_cpu),
+            "peak_kib": peak, "phases": _phases(events, wall, total_cpu),
             "messages": [t for _, _, k, t in events if k == "line" and not _is_summary(t, events)]}
 
 
