@@ -3,6 +3,10 @@
 
     python3 bench/generate.py 100k                     # -> bench/data/100k/
     python3 bench/generate.py 1000000 --seed 7 --out /tmp/ws
+    python3 bench/generate.py 1M --shape realistic     # -> bench/data/realistic-1M/ (bench/realistic.py)
+
+This docstring describes the narrow shape (the default); the realistic one (16 customer columns, 6 transaction
+columns with ~3 % exact duplicate lines, a dedupe step) is described in bench/realistic.py.
 
 Sizes accept a plain count or a k/M suffix (10k, 100k, 1M). The folder holds:
 
