@@ -3,6 +3,10 @@
 
     python3 bench/generate.py 100k                     # -> bench/data/100k/
     python3 bench/generate.py 1000000 --seed 7 --out /tmp/ws
+    python3 bench/generate.py 1M --shape realistic     # -> bench/data/realistic-1M/ (bench/realistic.py)
+
+This docstring describes the narrow shape (the default); the realistic one (16 customer columns, 6 transaction
+columns with ~3 % exact duplicate lines, a dedupe step) is described in bench/realistic.py.
 
 Sizes accept a plain count or a k/M suffix (10k, 100k, 1M). The folder holds:
 
@@ -36,6 +40,8 @@ import os
 import random
 import sys
 
+import realistic
+
 START = dt.date(2023, 1, 1)          # first possible order day
 END = dt.date(2024, 12, 31)          # last possible order day, and the pinned reference date (as_of)
 SIGNUP_START = dt.date(2021, 1, 1)
@@ -48,6 +54,7 @@ ORDERS_MEAN = 9.2                    # mean orders of a buyer: rows per customer
 UNKNOWN_SHARE = 0.001                # rows whose customer is not in customers.csv
 MISSING_AMOUNT_SHARE = 0.001         # rows with an empty amount
 ORDER_ID_BASE = 10_000_000
+SHAPES = ("narrow", "realistic")
 
 
 def parse_size(text):
@@ -61,6 +68,12 @@ def parse_size(text):
     if n < 1:
         raise argparse.ArgumentTypeError(f"size must be at least 1, got {text}")
     return n
+
+
+def default_dir(n, shape):
+    """bench/data/<size> for the narrow shape (as before shapes existed), bench/data/realistic-<size> else."""
+    label = size_label(n) if shape == "narrow" else f"{shape}-{size_label(n)}"
+    return os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", label)
 
 
 def size_label(n):
@@ -117,36 +130,11 @@ def _np_weighted(np, rng, weighted, n):
     return rng.choice(len(weighted), size=n, p=w / w.sum())
 
 
-def generate_numpy(n, seed, out_dir):
-    import numpy as np
-    rng = np.random.default_rng(seed)
-    id_width = max(8, len(str(n + n // 100 + 10)))
-    date_strings = [(SIGNUP_START + dt.timedelta(days=k)).isoformat()
-                    for k in range((END - SIGNUP_START).days + 1)]
-    dates = _np_table(np, date_strings)
-    order_day0 = (START - SIGNUP_START).days          # index of START in `dates`
-
-    # Customers.
-    ids = np.arange(1, n + 1, dtype=np.int64)
-    signup = rng.integers(0, (END - SIGNUP_START).days - 30, size=n)
-    age = rng.integers(18, 81, size=n)
-    age_missing = rng.random(n) < 0.03
-    income = np.floor(rng.lognormal(10.8, 0.45, size=n)).astype(np.int64)
-    income_missing = rng.random(n) < 0.05
-    country = _np_weighted(np, rng, COUNTRIES, n)
-    channel = _np_weighted(np, rng, CHANNELS, n)
-    cid = np.concatenate([np.full((n, 1), ord("C"), dtype=np.uint8), _np_digits(np, ids, id_width, True)], axis=1)
-    age_b = _np_digits(np, age, 2, False)
-    age_b[age_missing] = 0
-    inc_b = _np_digits(np, income, 7, False)
-    inc_b[income_missing] = 0
-    header = b"customer_id,signup_date,age,income,country,channel\n"
-    with open(os.path.join(out_dir, "data", "customers.csv"), "wb") as f:
-        f.write(header)
-        f.write(_np_join(np, [cid, dates[signup], age_b, inc_b,
-                              _np_table(np, [c for c, _ in COUNTRIES])[country],
-                              _np_table(np, [c for c, _ in CHANNELS])[channel]]))
-
+def np_transactions(np, rng, n, signup, order_day0):
+    """The transaction log of customers 1..n (signup: day index from SIGNUP_START per customer), drawn from
+    `rng` in a fixed order (the narrow shape's bytes depend on it): arrays in log order (by day, then order)
+    cust_id, day (order days), cents, order_id, missing (empty amount), plus orders per customer and the
+    count of rows of unknown customers."""
     # Buying behaviour per customer.
     buyer = rng.random(n) >= NEVER_BUY
     intensity = rng.gamma(0.9, ORDERS_MEAN / 0.9, size=n)
@@ -190,6 +178,43 @@ def generate_numpy(n, seed, out_dir):
     new_order[0] = True
     new_order[1:] = order_seq[1:] != order_seq[:-1]
     order_id = ORDER_ID_BASE + np.cumsum(new_order)
+    return {"cust_id": cust_id, "day": day, "cents": cents, "order_id": order_id, "missing": missing,
+            "orders": orders, "unknown_customer_rows": n_unknown}
+
+
+def generate_numpy(n, seed, out_dir):
+    import numpy as np
+    rng = np.random.default_rng(seed)
+    id_width = max(8, len(str(n + n // 100 + 10)))
+    date_strings = [(SIGNUP_START + dt.timedelta(days=k)).isoformat()
+                    for k in range((END - SIGNUP_START).days + 1)]
+    dates = _np_table(np, date_strings)
+    order_day0 = (START - SIGNUP_START).days          # index of START in `dates`
+
+    # Customers.
+    ids = np.arange(1, n + 1, dtype=np.int64)
+    signup = rng.integers(0, (END - SIGNUP_START).days - 30, size=n)
+    age = rng.integers(18, 81, size=n)
+    age_missing = rng.random(n) < 0.03
+    income = np.floor(rng.lognormal(10.8, 0.45, size=n)).astype(np.int64)
+    income_missing = rng.random(n) < 0.05
+    country = _np_weighted(np, rng, COUNTRIES, n)
+    channel = _np_weighted(np, rng, CHANNELS, n)
+    cid = np.concatenate([np.full((n, 1), ord("C"), dtype=np.uint8), _np_digits(np, ids, id_width, True)], axis=1)
+    age_b = _np_digits(np, age, 2, False)
+    age_b[age_missing] = 0
+    inc_b = _np_digits(np, income, 7, False)
+    inc_b[income_missing] = 0
+    header = b"customer_id,signup_date,age,income,country,channel\n"
+    with open(os.path.join(out_dir, "data", "customers.csv"), "wb") as f:
+        f.write(header)
+        f.write(_np_join(np, [cid, dates[signup], age_b, inc_b,
+                              _np_table(np, [c for c, _ in COUNTRIES])[country],
+                              _np_table(np, [c for c, _ in CHANNELS])[channel]]))
+
+    tx = np_transactions(np, rng, n, signup, order_day0)
+    cust_id, day, cents, order_id, missing = (tx[k] for k in ("cust_id", "day", "cents", "order_id", "missing"))
+    orders, n_unknown = tx["orders"], tx["unknown_customer_rows"]
 
     with open(os.path.join(out_dir, "data", "transactions.csv"), "wb") as f:
         f.write(b"order_id,customer_id,order_date,amount\n")
@@ -340,7 +365,7 @@ exports: [json]
 """
 
 
-def write_workspace(out_dir, n, seed, backend, integer_order_ids):
+def write_workspace(out_dir, n, seed, backend, integer_order_ids, shape="narrow"):
     os.makedirs(os.path.join(out_dir, "data"), exist_ok=True)
     os.makedirs(os.path.join(out_dir, "segmentations"), exist_ok=True)
     os.makedirs(os.path.join(out_dir, "plugins"), exist_ok=True)
@@ -349,7 +374,8 @@ def write_workspace(out_dir, n, seed, backend, integer_order_ids):
     with open(os.path.join(out_dir, "plugins", "README.md"), "w") as f:
         f.write("No workspace plugins: the benchmark uses the bundled rfm criterion.\n")
     with open(os.path.join(out_dir, "segmentations", "rfm.yaml"), "w") as f:
-        f.write(RFM_YAML.format(as_of=END.isoformat(),
+        template = RFM_YAML if shape == "narrow" else realistic.RFM_YAML
+        f.write(template.format(as_of=END.isoformat(),
                                 order_schema=", order_id: integer" if integer_order_ids else ""))
     with open(os.path.join(out_dir, ".gitignore"), "w") as f:
         f.write("*\n")
@@ -361,6 +387,10 @@ def main(argv=None):
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--out", help="workspace folder (default bench/data/<size>)")
     ap.add_argument("--backend", choices=["auto", "numpy", "python"], default="auto")
+    ap.add_argument("--shape", choices=SHAPES, default="narrow",
+                    help="narrow (default): 6 + 4 columns, no cleaning; realistic: a 16-column CRM export, "
+                         "6 transaction columns with text and ~3 %% exact duplicate lines, a dedupe step "
+                         "(numpy backend only; see bench/realistic.py)")
     ap.add_argument("--text-order-ids", action="store_true",
                     help="leave order_id out of the schema (Segwork then reads it as text, the default for key columns)")
     args = ap.parse_args(argv)
@@ -371,11 +401,16 @@ def main(argv=None):
             backend = "numpy"
         except ImportError:
             backend = "python"
-    out = args.out or os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", size_label(args.size))
-    write_workspace(out, args.size, args.seed, backend, not args.text_order_ids)
+    if args.shape == "realistic" and backend != "numpy":
+        ap.error("--shape realistic needs the numpy backend (pip install numpy; the python backend is narrow only)")
+    out = args.out or default_dir(args.size, args.shape)
+    write_workspace(out, args.size, args.seed, backend, not args.text_order_ids, args.shape)
     started = dt.datetime.now()
-    facts = (generate_numpy if backend == "numpy" else generate_python)(args.size, args.seed, out)
-    facts.update({"seed": args.seed, "backend": backend, "as_of": END.isoformat(),
+    if args.shape == "realistic":
+        facts = realistic.generate(args.size, args.seed, out)
+    else:
+        facts = (generate_numpy if backend == "numpy" else generate_python)(args.size, args.seed, out)
+    facts.update({"shape": args.shape, "seed": args.seed, "backend": backend, "as_of": END.isoformat(),
                   "first_order_day": START.isoformat(), "order_ids": "text" if args.text_order_ids else "integer",
                   "bytes": {name: os.path.getsize(os.path.join(out, "data", name))
                             for name in ("customers.csv", "transactions.csv")}})
@@ -383,9 +418,10 @@ def main(argv=None):
         json.dump(facts, f, indent=2, sort_keys=True)
         f.write("\n")
     secs = (dt.datetime.now() - started).total_seconds()
+    dups = f", {facts['duplicate_lines']} exact duplicate lines" if "duplicate_lines" in facts else ""
     print(f"{out}: {facts['customers']} customers, {facts['transactions']} transactions "
-          f"({facts['unknown_customer_rows']} of unknown customers, {facts['missing_amount_rows']} without amount), "
-          f"{backend} backend, {secs:.1f} s", file=sys.stderr)
+          f"({facts['unknown_customer_rows']} of unknown customers, {facts['missing_amount_rows']} without amount"
+          f"{dups}), {args.shape} shape, {backend} backend, {secs:.1f} s", file=sys.stderr)
     return 0
 
 

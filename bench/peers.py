@@ -40,6 +40,25 @@ recency and frequency), so every breakpoint is an exact whole number and the too
 checks the counts and also notes any breakpoint that differs by more than 1e-9.
 
 Segment = GRID[R][F] below (R x F grid; monetary does not enter the segment).
+
+Revenue per segment = the sum of the monetary values of its customers ("No Purchase": 0); each tool prints it and
+run.py compares it with profiles.json's `revenue` (relative difference at most 1e-9). It does not change the
+segments, but it does change when transactions are counted twice: it is what shows that every tool deduplicated
+the same rows.
+
+THE REALISTIC SHAPE (bench.json "shape": "realistic", written by `generate.py --shape realistic`): the same rule,
+after reading both files WHOLE, as Segwork does:
+  customers.csv: all 16 columns (customer_id, email, first_name, last_name, city, country, postcode, plan,
+  channel, q3, q4 as text; signup_date as a date; age, income, q1, q2 as numbers; an empty field is missing).
+  polars reads it eagerly (read_csv) and DuckDB into a table, so neither skips the columns RFM does not use.
+  transactions.csv: all 6 columns (order_id integer, customer_id, category and channel text, order_date date,
+  amount double), then EXACT duplicate rows (equal in all 6 columns) are dropped, keeping the first (pandas
+  drop_duplicates(keep="first"), polars unique(keep="first"), DuckDB SELECT DISTINCT: the copies are equal in
+  every column, so which one is kept does not matter). This is the definition's
+  `dedupe: { key: [all 6 columns], keep: first }`. Segwork never counts a row with a missing key value as a
+  duplicate while the peers treat missing values as equal; the generator copies only complete lines, so the two
+  rules drop the same rows.
+Then RFM exactly as above on the deduplicated transactions.
 """
 import json
 import os
@@ -59,6 +78,19 @@ QUANTILES = [0.2, 0.4, 0.6, 0.8]
 TOOLS = ("pandas", "polars", "duckdb")
 
 
+CUSTOMER_TEXT = ("customer_id", "email", "first_name", "last_name", "city", "country", "postcode", "plan", "channel",
+                 "q3", "q4")     # realistic customers.csv: the text columns (the rest: signup_date, age, income, q1, q2)
+
+
+def workspace_shape(ws):
+    """'narrow' or 'realistic', from the workspace's bench.json (narrow when it does not say)."""
+    try:
+        with open(os.path.join(ws, "bench.json")) as f:
+            return json.load(f).get("shape", "narrow")
+    except FileNotFoundError:
+        return "narrow"
+
+
 def workspace_inputs(ws):
     """(customers.csv, transactions.csv, as_of 'YYYY-MM-DD') of a generated benchmark workspace."""
     with open(os.path.join(ws, "segmentations", "rfm.yaml")) as f:
@@ -74,13 +106,21 @@ def cell_label(r, f):
 
 # ------------------------------------------------------------------------------------------------------ pandas
 
-def run_pandas(customers, transactions, as_of):
+def run_pandas(customers, transactions, as_of, shape):
     import numpy as np
     import pandas as pd
-    cust = pd.read_csv(customers, dtype={"customer_id": str, "country": str, "channel": str},
-                       parse_dates=["signup_date"], date_format="%Y-%m-%d")
-    tx = pd.read_csv(transactions, dtype={"customer_id": str, "amount": "float64"},
-                     parse_dates=["order_date"], date_format="%Y-%m-%d")
+    if shape == "realistic":
+        cust = pd.read_csv(customers, dtype={c: str for c in CUSTOMER_TEXT}, keep_default_na=False, na_values=[""],
+                           parse_dates=["signup_date"], date_format="%Y-%m-%d")
+        tx = pd.read_csv(transactions, dtype={"customer_id": str, "amount": "float64", "category": str,
+                                              "channel": str}, keep_default_na=False, na_values=[""],
+                         parse_dates=["order_date"], date_format="%Y-%m-%d")
+        tx = tx.drop_duplicates(keep="first")
+    else:
+        cust = pd.read_csv(customers, dtype={"customer_id": str, "country": str, "channel": str},
+                           parse_dates=["signup_date"], date_format="%Y-%m-%d")
+        tx = pd.read_csv(transactions, dtype={"customer_id": str, "amount": "float64"},
+                         parse_dates=["order_date"], date_format="%Y-%m-%d")
     ref = pd.Timestamp(as_of)
     tx = tx[tx["customer_id"].isin(cust["customer_id"]) & tx["order_date"].notna() & (tx["order_date"] <= ref)]
     g = tx.groupby("customer_id", sort=False).agg(last=("order_date", "max"),
@@ -97,18 +137,26 @@ def run_pandas(customers, transactions, as_of):
     labels = pd.Series(grid[r - 1, f - 1], index=g.index)
     seg = cust["customer_id"].map(labels).fillna(NO_PURCHASE)
     counts = seg.value_counts()
-    return {str(k): int(v) for k, v in counts.items()}, list(map(float, rb)), list(map(float, fb)), pd.__version__
+    money = cust["customer_id"].map(g["monetary"]).fillna(0.0).groupby(seg.to_numpy()).sum()
+    return ({str(k): int(v) for k, v in counts.items()}, list(map(float, rb)), list(map(float, fb)), pd.__version__,
+            {str(k): float(v) for k, v in money.items()})
 
 
 # ------------------------------------------------------------------------------------------------------ polars
 
-def run_polars(customers, transactions, as_of):
+def run_polars(customers, transactions, as_of, shape):
     import datetime as dt
     import polars as pl
     ref = dt.date.fromisoformat(as_of)
-    cust = pl.scan_csv(customers, schema_overrides={"customer_id": pl.String, "signup_date": pl.Date})
-    tx = pl.scan_csv(transactions, schema_overrides={"order_id": pl.Int64, "customer_id": pl.String,
-                                                     "order_date": pl.Date, "amount": pl.Float64})
+    tx_types = {"order_id": pl.Int64, "customer_id": pl.String, "order_date": pl.Date, "amount": pl.Float64}
+    if shape == "realistic":
+        cust = pl.read_csv(customers, schema_overrides={**{c: pl.String for c in CUSTOMER_TEXT},
+                                                        "signup_date": pl.Date}).lazy()
+        tx = (pl.read_csv(transactions, schema_overrides={**tx_types, "category": pl.String, "channel": pl.String})
+              .lazy().unique(keep="first"))
+    else:
+        cust = pl.scan_csv(customers, schema_overrides={"customer_id": pl.String, "signup_date": pl.Date})
+        tx = pl.scan_csv(transactions, schema_overrides=tx_types)
     g = (tx.join(cust.select("customer_id"), on="customer_id", how="semi")
          .filter(pl.col("order_date").is_not_null() & (pl.col("order_date") <= ref))
          .group_by("customer_id")
@@ -126,19 +174,19 @@ def run_polars(customers, transactions, as_of):
     scored = (g.with_columns(breaks)
               .with_columns((r * 10 + f).replace_strict(mapping, return_dtype=pl.String).alias("segment")))
     seg = (cust.select("customer_id")
-           .join(scored.select("customer_id", "segment"), on="customer_id", how="left")
+           .join(scored.select("customer_id", "segment", "monetary"), on="customer_id", how="left")
            .with_columns(pl.col("segment").fill_null(NO_PURCHASE))
-           .group_by("segment").len())
+           .group_by("segment").agg(pl.len(), pl.col("monetary").sum()))
     bq = scored.select([pl.col(f"{c}_{q}").first() for c in ("recency", "frequency") for q in QUANTILES])
     counts, b = pl.collect_all([seg, bq])
     row = b.row(0)
-    return ({s: int(n) for s, n in counts.iter_rows()}, [float(x) for x in row[:4]], [float(x) for x in row[4:]],
-            pl.__version__)
+    return ({s: int(n) for s, n, _ in counts.iter_rows()}, [float(x) for x in row[:4]], [float(x) for x in row[4:]],
+            pl.__version__, {s: float(m or 0.0) for s, _, m in counts.iter_rows()})
 
 
 # ------------------------------------------------------------------------------------------------------ duckdb
 
-def run_duckdb(customers, transactions, as_of):
+def run_duckdb(customers, transactions, as_of, shape):
     import duckdb
 
     def lit(s):
@@ -147,14 +195,33 @@ def run_duckdb(customers, transactions, as_of):
     cells = " ".join(f"WHEN r = {rr} AND f = {ff} THEN {lit(cell_label(rr, ff))}"
                      for rr in range(1, 6) for ff in range(1, 6))
     qs = "[" + ", ".join(map(str, QUANTILES)) + "]"
-    sql = f"""
-    WITH c AS (
+    con = duckdb.connect()
+    if shape == "realistic":
+        # Read whole into tables (a CTE would let the optimizer skip the columns RFM does not use), deduplicated.
+        con.execute(f"""
+        CREATE TEMP TABLE c AS SELECT * FROM read_csv({lit(customers)}, header = true, delim = ',', quote = '"',
+          escape = '"', columns = {{
+          'customer_id': 'VARCHAR', 'email': 'VARCHAR', 'first_name': 'VARCHAR', 'last_name': 'VARCHAR',
+          'city': 'VARCHAR', 'country': 'VARCHAR', 'postcode': 'VARCHAR', 'signup_date': 'DATE', 'age': 'BIGINT',
+          'income': 'BIGINT', 'plan': 'VARCHAR', 'channel': 'VARCHAR', 'q1': 'BIGINT', 'q2': 'BIGINT',
+          'q3': 'VARCHAR', 'q4': 'VARCHAR'}});
+        CREATE TEMP TABLE t AS SELECT DISTINCT * FROM read_csv({lit(transactions)}, header = true, delim = ',',
+          quote = '"', escape = '"', columns = {{
+          'order_id': 'BIGINT', 'customer_id': 'VARCHAR', 'order_date': 'DATE', 'amount': 'DOUBLE',
+          'category': 'VARCHAR', 'channel': 'VARCHAR'}});
+        """)
+        inputs = ""
+    else:
+        inputs = f"""
+    c AS (
       SELECT * FROM read_csv({lit(customers)}, header = true, columns = {{
         'customer_id': 'VARCHAR', 'signup_date': 'DATE', 'age': 'BIGINT', 'income': 'BIGINT',
         'country': 'VARCHAR', 'channel': 'VARCHAR'}})),
     t AS (
       SELECT * FROM read_csv({lit(transactions)}, header = true, columns = {{
-        'order_id': 'BIGINT', 'customer_id': 'VARCHAR', 'order_date': 'DATE', 'amount': 'DOUBLE'}})),
+        'order_id': 'BIGINT', 'customer_id': 'VARCHAR', 'order_date': 'DATE', 'amount': 'DOUBLE'}})),"""
+    sql = f"""
+    WITH {inputs}
     agg AS (
       SELECT customer_id,
              CAST(DATE {lit(as_of)} - max(order_date) AS DOUBLE) AS recency,
@@ -166,19 +233,21 @@ def run_duckdb(customers, transactions, as_of):
       HAVING count(DISTINCT order_id) > 0),
     b AS (SELECT quantile_cont(recency, {qs}) AS rb, quantile_cont(frequency, {qs}) AS fb FROM agg),
     s AS (
-      SELECT customer_id,
+      SELECT customer_id, monetary,
              5 - ((recency > rb[1])::INT + (recency > rb[2])::INT + (recency > rb[3])::INT + (recency > rb[4])::INT) AS r,
              1 + ((frequency > fb[1])::INT + (frequency > fb[2])::INT + (frequency > fb[3])::INT + (frequency > fb[4])::INT) AS f
       FROM agg, b),
     seg AS (
-      SELECT coalesce(CASE {cells} END, {lit(NO_PURCHASE)}) AS segment
+      SELECT coalesce(CASE {cells} END, {lit(NO_PURCHASE)}) AS segment, s.monetary
       FROM c LEFT JOIN s USING (customer_id))
-    SELECT segment, count(*) AS n, (SELECT rb FROM b) AS rb, (SELECT fb FROM b) AS fb FROM seg GROUP BY segment
+    SELECT segment, count(*) AS n, (SELECT rb FROM b) AS rb, (SELECT fb FROM b) AS fb,
+           coalesce(sum(monetary), 0) AS revenue FROM seg GROUP BY segment
     """
-    rows = duckdb.connect().execute(sql).fetchall()
-    counts = {s: int(n) for s, n, _, _ in rows}
+    rows = con.execute(sql).fetchall()
+    counts = {s: int(n) for s, n, _, _, _ in rows}
     rb, fb = rows[0][2], rows[0][3]
-    return counts, [float(x) for x in rb], [float(x) for x in fb], duckdb.__version__
+    return (counts, [float(x) for x in rb], [float(x) for x in fb], duckdb.__version__,
+            {s: float(m) for s, _, _, _, m in rows})
 
 
 def main(argv):
@@ -187,17 +256,19 @@ def main(argv):
         return 2
     tool, ws = argv[1], argv[2]
     customers, transactions, as_of = workspace_inputs(ws)
+    shape = workspace_shape(ws)
     try:
         __import__(tool)
     except ImportError as e:
         print(f"peers.py: {tool} skipped: cannot import it ({e}); pip install -r bench/requirements.txt", file=sys.stderr)
         return 3
     started = time.perf_counter()
-    counts, rb, fb, version = {"pandas": run_pandas, "polars": run_polars, "duckdb": run_duckdb}[tool](
-        customers, transactions, as_of)
+    counts, rb, fb, version, revenue = {"pandas": run_pandas, "polars": run_polars, "duckdb": run_duckdb}[tool](
+        customers, transactions, as_of, shape)
     seconds = time.perf_counter() - started
-    json.dump({"tool": tool, "version": version, "as_of": as_of, "customers": sum(counts.values()),
-               "segments": dict(sorted(counts.items())), "r_breaks": rb, "f_breaks": fb,
+    json.dump({"tool": tool, "version": version, "shape": shape, "as_of": as_of, "customers": sum(counts.values()),
+               "segments": dict(sorted(counts.items())), "revenue": dict(sorted(revenue.items())),
+               "r_breaks": rb, "f_breaks": fb,
                "compute_seconds": round(seconds, 3)}, sys.stdout, indent=1)
     print()
     return 0

@@ -3,6 +3,7 @@
 # DuckDB, checks all four agree on every segment count (exit 1 if not). Arguments go to bench/run.py:
 #   bench/run.sh                 # 10k and 100k customers, median of 3 runs
 #   bench/run.sh 1M --runs 3     # 1 M customers (~10 M transactions)
+#   bench/run.sh --shape both 10k 100k --runs 1   # also the realistic shape (wide customers, dedupe)
 #   bench/run.sh --help
 # The peers are installed from bench/requirements.txt into bench/.venv (created on first use). Without a
 # working venv or without network, the script still runs Segwork with the system python3 and skips the peers.
