@@ -27,6 +27,7 @@ struct Seg: ParsableCommand {
     /// Parses, runs, and maps every error to a message on standard error and a documented exit status: a
     /// `SegworkError` carries its own; ArgumentParser's usage errors exit 2 in its format; anything else exits 1.
     static func main() {
+        MemoryPolicy.apply()
         var command: ParsableCommand
         do {
             command = try parseAsRoot()

@@ -181,3 +181,26 @@ final class StatisticsTests: XCTestCase {
         XCTAssertEqual(s.mean!, values.reduce(0, +) / Double(n), accuracy: 1e-9)
     }
 }
+
+/// Selection gives the sorted quantile exactly, on ties, tiny inputs and adversarial orders.
+final class QuantileSelectionTests: XCTestCase {
+    func testSelectionEqualsTheSortedQuantile() {
+        var rng = SplitMix64(seed: 5)
+        var inputs: [[Double]] = [[1], [2, 1], [3, 3, 3], [1, 2, 3, 4], [0, -0.0, 0], [-1e300, 1e300, 5, 5],
+                                  Array(repeating: 7, count: 1000), (0..<1000).map(Double.init),
+                                  (0..<1000).reversed().map(Double.init), (0..<999).map { Double($0 % 3) }]
+        for n in [5, 6, 101, 1000, 4097] {
+            inputs.append((0..<n).map { _ in Double(rng.next() % 20) / 4 })            // heavy ties
+            inputs.append((0..<n).map { _ in Double(bitPattern: rng.next() >> 2) })   // wide range
+        }
+        for values in inputs {
+            for q in [0, 0.2, 0.5, 0.8, 1] {
+                var copy = values
+                XCTAssertEqual(quantile(selecting: &copy, q), quantile(sorted: values.sorted(), q), "n \(values.count) q \(q)")
+                XCTAssertEqual(copy.sorted(), values.sorted(), "only reordered")
+            }
+        }
+        var empty: [Double] = []
+        XCTAssertNil(quantile(selecting: &empty, 0.5))
+    }
+}

@@ -78,8 +78,8 @@ extension Cleaner {
 }
 
 /// The `allowed` and `regex` rules of a validate step for each present value of a column: for a text column decided
-/// once per dictionary entry that a present row uses, in blocks on every core (each block compiles its own regex, as
-/// NSRegularExpression is not shared between threads here); for other columns, per row on the value's text.
+/// once per dictionary entry that a present row uses, for other columns per row on the value's text; in both cases in
+/// blocks on every core (each block compiles its own regex, as NSRegularExpression is not shared between threads).
 ///
 /// A regex that runs past `Cleaner.regexSeconds` on one value stops the run at the first row holding such a value;
 /// once one entry timed out, the blocks stop deciding, and entries left undecided are decided when a row reaches
@@ -91,7 +91,8 @@ struct ValueVerdicts {
     private let column: Column
     private let allowed: Set<String>?
     private let regex: NSRegularExpression?
-    /// For a text column: per dictionary entry, 0 passes, `undecided`, else 1 + the index in `order` of the rule.
+    /// Per dictionary entry (text columns) or per row (others): 0 passes, `undecided`, else 1 + the index in `order`
+    /// of the rule broken. Nil when the step has neither rule.
     private let entries: [UInt8]?
     private static let order: [Rule] = [.allowed, .regex, .timeout]
     private static let undecided: UInt8 = 255
@@ -100,11 +101,14 @@ struct ValueVerdicts {
         self.column = column
         allowed = spec.allowed.map(Set.init)
         regex = spec.regex.flatMap { try? NSRegularExpression(pattern: $0) }
-        guard allowed != nil || regex != nil, case .string(let codes, let dictionary) = column.storage else {
-            entries = nil; return
+        guard allowed != nil || regex != nil else { entries = nil; return }
+        if case .string(let codes, let dictionary) = column.storage {
+            let used = Self.used(codes, column, dictionary.count)
+            entries = Self.decide(count: dictionary.count, allowed: allowed, pattern: spec.regex) { used[$0] ? dictionary[$0] : nil }
+        } else {
+            // Numbers, dates and booleans are checked as the text Segwork writes for them, row by row.
+            entries = Self.decide(count: column.count, allowed: allowed, pattern: spec.regex) { column.string(at: $0) }
         }
-        entries = Self.decide(dictionary, used: Self.used(codes, column, dictionary.count), allowed: allowed,
-                              pattern: spec.regex)
     }
 
     /// Which dictionary entries a present row uses.
@@ -114,17 +118,21 @@ struct ValueVerdicts {
         return used
     }
 
-    private static func decide(_ dictionary: [String], used: [Bool], allowed: Set<String>?, pattern: String?) -> [UInt8] {
-        var verdicts = [UInt8](repeating: undecided, count: dictionary.count)
+    /// The verdict for each of `count` entries (dictionary entries, or rows), whose text `text` gives (nil: nothing
+    /// to decide), in blocks on every core.
+    private static func decide(count: Int, allowed: Set<String>?, pattern: String?,
+                               text: @escaping @Sendable (Int) -> String?) -> [UInt8] {
+        var verdicts = [UInt8](repeating: undecided, count: count)
         let stop = TimeoutSeen()
         let block = 1024
         verdicts.withUnsafeMutableBufferPointer { buffer in
             nonisolated(unsafe) let base = buffer.baseAddress!  // each block writes its own entries
-            DispatchQueue.concurrentPerform(iterations: (dictionary.count + block - 1) / block) { b in
+            DispatchQueue.concurrentPerform(iterations: (count + block - 1) / block) { b in
                 let local = pattern.flatMap { try? NSRegularExpression(pattern: $0) }
-                for k in (b * block)..<min(dictionary.count, (b + 1) * block) where used[k] {
+                for k in (b * block)..<min(count, (b + 1) * block) {
+                    guard let value = text(k) else { continue }
                     if stop.seen { return }
-                    let rule = check(dictionary[k], allowed: allowed, regex: local)
+                    let rule = check(value, allowed: allowed, regex: local)
                     if rule == .timeout { stop.see() }
                     base[k] = rule.map { UInt8(order.firstIndex(of: $0)! + 1) } ?? 0
                 }
@@ -136,12 +144,12 @@ struct ValueVerdicts {
     /// The rule present row `i` breaks among `allowed` and `regex`, if any.
     func rule(at i: Int) -> Rule? {
         guard allowed != nil || regex != nil else { return nil }
-        if let entries, case .string(let codes, let dictionary) = column.storage {
-            let k = Int(codes[i]), e = entries[k]
-            if e == Self.undecided { return Self.check(dictionary[k], allowed: allowed, regex: regex) }
-            return e == 0 ? nil : Self.order[Int(e) - 1]
-        }
-        return column.string(at: i).flatMap { Self.check($0, allowed: allowed, regex: regex) }
+        guard let entries else { return nil }
+        let k: Int
+        if case .string(let codes, _) = column.storage { k = Int(codes[i]) } else { k = i }
+        let e = entries[k]
+        if e == Self.undecided { return column.string(at: i).flatMap { Self.check($0, allowed: allowed, regex: regex) } }
+        return e == 0 ? nil : Self.order[Int(e) - 1]
     }
 
     private static func check(_ text: String, allowed: Set<String>?, regex: NSRegularExpression?) -> Rule? {

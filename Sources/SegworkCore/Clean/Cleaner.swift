@@ -189,8 +189,8 @@ package struct Cleaner {
             guard [.integer, .double, .date].contains(c.type) else {
                 throw error(step, "fills '\(name)' with its median, but it is \(c.type.withArticle) column; use 'action: fill' with a value")
             }
-            let present = (0..<table.rowCount).compactMap { c.double(at: $0) }.filter { !$0.isNaN }.sorted()
-            guard let median = quantile(sorted: present, 0.5) else {
+            var present = (0..<table.rowCount).compactMap { c.double(at: $0) }.filter { !$0.isNaN }
+            guard let median = quantile(selecting: &present, 0.5) else {
                 r.description = "fill missing \(name) with its median: no values, nothing filled"
                 return
             }

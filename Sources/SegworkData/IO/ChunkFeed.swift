@@ -54,6 +54,7 @@ package final class ChunkFeed: @unchecked Sendable {
     private let format: Format
     private let origin: String
     private let blockSize: Int
+    private let firstBlock: Int?
     private var carry: [UInt8] = []
     private var atEnd = false
     private var nextIndex = 0
@@ -68,7 +69,9 @@ package final class ChunkFeed: @unchecked Sendable {
 
     /// A feed over the file at `path` (opened here; closed when the feed is released); errors name it `origin`
     /// (default: the path).
-    init(path: String, format: Format, blockSize: Int, origin: String? = nil) throws {
+    /// `firstBlock`, when set, is the size of the first block only (a shape-only read keeps the first chunk's values:
+    /// a small first chunk keeps that small).
+    init(path: String, format: Format, blockSize: Int, origin: String? = nil, firstBlock: Int? = nil) throws {
         let origin = origin ?? path
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { throw DataReader.fileError(origin, errno) }
@@ -81,13 +84,14 @@ package final class ChunkFeed: @unchecked Sendable {
         input = .file(fd)
         totalBytes = Int(st.st_size)
         self.format = format; self.origin = origin; self.blockSize = max(blockSize, 16)
+        self.firstBlock = firstBlock.map { max($0, 16) }
     }
 
     /// A feed over bytes already in memory.
     init(bytes: [UInt8], origin: String, format: Format, blockSize: Int) {
         input = .memory(bytes, 0)
         totalBytes = bytes.count
-        self.format = format; self.origin = origin; self.blockSize = max(blockSize, 16)
+        self.format = format; self.origin = origin; self.blockSize = max(blockSize, 16); firstBlock = nil
     }
 
     deinit { if case .file(let fd) = input { close(fd) } }
@@ -127,7 +131,7 @@ package final class ChunkFeed: @unchecked Sendable {
     /// Reads the next block, cuts it after its last whole record, keeps the rest for the next call.
     private func cut() throws -> Chunk? {
         if atEnd && carry.isEmpty { return nil }
-        var capacity = carry.count + blockSize
+        var capacity = carry.count + (nextIndex == 0 ? firstBlock ?? blockSize : blockSize)
         var buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: capacity)
         var filled = carry.count
         carry.withUnsafeBufferPointer { c in if !c.isEmpty { buffer.baseAddress!.update(from: c.baseAddress!, count: c.count) } }

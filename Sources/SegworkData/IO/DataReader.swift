@@ -50,7 +50,7 @@ package enum DataReader {
         let cut: ChunkFeed.Format = options.format.delimiter == .whitespace ? .lines : .csv
         return try ParallelReader.read(origin: origin, options: options,
                                        feed: { try ChunkFeed(path: path, format: cut, blockSize: options.chunkBytes,
-                                                             origin: origin) },
+                                                             origin: origin, firstBlock: options.shape == nil ? nil : 1 << 16) },
                                        parser: { try CSVFormat(origin: origin, options: $0) })
     }
 
