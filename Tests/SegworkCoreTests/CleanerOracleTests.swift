@@ -24,7 +24,7 @@ final class CleanerOracleTests: XCTestCase {
 
     func testRandomStepListsGiveWhatThePreIssue11CodeGave() throws {
         var outcomes: [String: Int] = [:]
-        for seed in UInt64(1)...128 {
+        for seed in UInt64(1)...100 {
             var rng = SplitMix64(state: seed &* 0x2545_F491_4F6C_DD1D)
             let table = OracleData.table(&rng)
             let pii: Set<String> = Bool.random(using: &rng) ? ["s2"] : []
@@ -33,8 +33,8 @@ final class CleanerOracleTests: XCTestCase {
             outcomes[outcome, default: 0] += 1
         }
         // The cases must exercise what they are for: most runs finish, many with rejects, a few stop on an error.
-        XCTAssertGreaterThan(outcomes["cleaned", default: 0] + outcomes["rejects", default: 0], 90, "\(outcomes)")
-        XCTAssertGreaterThan(outcomes["rejects", default: 0], 30, "\(outcomes)")
+        XCTAssertGreaterThan(outcomes["cleaned", default: 0] + outcomes["rejects", default: 0], 75, "\(outcomes)")
+        XCTAssertGreaterThan(outcomes["rejects", default: 0], 25, "\(outcomes)")
         XCTAssertGreaterThan(outcomes["error", default: 0], 5, "\(outcomes)")
     }
 
@@ -66,6 +66,27 @@ final class CleanerOracleTests: XCTestCase {
         for (i, steps) in cases.enumerated() {
             _ = try compare(table, steps, pii: [], seed: UInt64(1_000 + i))
         }
+    }
+
+    /// Dictionaries larger than one parallel block of the faster steps (thousands of distinct texts, as with e-mail
+    /// addresses), so work split over the cores must come back in row order.
+    func testLargeDictionariesAcrossParallelBlocks() throws {
+        var rng = SplitMix64(state: 77)
+        let n = 6_000
+        let dictionary = (0..<5_000).map { k in OracleData.pick(OracleData.texts, &rng) + "\(k % 3_000)" }
+        let codes = (0..<n).map { _ in Int32.random(in: 0..<Int32(dictionary.count), using: &rng) }
+        let s = Column(name: "s1", storage: .string(codes: codes, dictionary: dictionary), validity: OracleData.validity(n, &rng))
+        let i = Column(name: "i", storage: .integer((0..<n).map { _ in Int64.random(in: 0..<50, using: &rng) }), validity: nil)
+        let table = try Table(columns: [s, i])
+        func step(_ a: CleanStep.Action) -> CleanStep { CleanStep(action: a, line: 3) }
+        let steps = [
+            step(.validate(ValidateSpec(column: "s1", allowed: Array(dictionary.prefix(4_000)), regex: ".*[0-9]"))),
+            step(.standardise(StandardiseSpec(column: "s1", trim: true, textCase: .upper, collapseWhitespace: true,
+                                              map: ["CAFÉ1": "café1", "A2": ""]))),
+            step(.dedupe(key: ["s1"], keep: .latest(by: "i"))),
+            step(.validate(ValidateSpec(column: "s1", regex: "[A-Z ]+[0-9]+"))),
+        ]
+        _ = try compare(table, steps, pii: ["s1"], seed: 77)
     }
 
     /// Runs both cleaners; fails with the seed, the steps and the first difference. Returns "error", "rejects" or
