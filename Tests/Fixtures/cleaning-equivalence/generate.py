@@ -126,8 +126,8 @@ def customers():
         note = maybe(0.1, rng.choice(NOTES))
         rows.append([rid, code, name, city, amount, rank, visits, level, delta, updated, seen, active, signup, plan,
                      phone, email, note])
-    # Exact duplicates of earlier rows (apart from the id), far from their originals, and a run of equal keys with
-    # equal dates at the end, so keep: latest has to pick the first of the tied rows.
+    # Rows in the last third copy code, name, city, amount and updated from a row in the first third: duplicates far
+    # from their originals, with equal `updated` dates, so keep: latest by updated has to keep the first of the tie.
     for k in range(80):
         src = rows[rng.randrange(0, N // 3)]
         dst = rows[rng.randrange(2 * N // 3, N)]
