@@ -204,3 +204,34 @@ final class QuantileSelectionTests: XCTestCase {
         XCTAssertNil(quantile(selecting: &empty, 0.5))
     }
 }
+
+/// fill_median on integers: exact, whatever their size (it crashed at 2^63 when it went through Double).
+final class IntegerMedianTests: XCTestCase {
+    func testMatchesTheDoubleRuleBelowTwoToTheFiftyTwoAndIsExactAbove() {
+        var rng = SplitMix64(seed: 9)
+        for n in [1, 2, 3, 4, 7, 10, 101] {
+            for _ in 0..<50 {
+                let values = (0..<n).map { _ in Int64(bitPattern: rng.next()) >> 20 }  // |v| < 2^44
+                var copy = values
+                let viaDouble = Int64(quantile(sorted: values.map(Double.init).sorted(), 0.5)!.rounded())
+                XCTAssertEqual(integerMedian(&copy), viaDouble, "\(values)")
+            }
+        }
+        var halves: [Int64] = [-3, -2]; XCTAssertEqual(integerMedian(&halves), -3, "half away from zero")
+        var up: [Int64] = [4, 5]; XCTAssertEqual(integerMedian(&up), 5)
+        var top: [Int64] = [.max, .max - 1]; XCTAssertEqual(integerMedian(&top), .max)
+        var bottom: [Int64] = [.min, .min + 1]; XCTAssertEqual(integerMedian(&bottom), .min)
+        var big: [Int64] = [9_007_199_254_740_993, 9_007_199_254_740_995]
+        XCTAssertEqual(integerMedian(&big), 9_007_199_254_740_994, "exact past 2^53")
+        var none: [Int64] = []; XCTAssertNil(integerMedian(&none))
+    }
+
+    func testFillMedianOnHugeIntegersNoLongerCrashes() throws {
+        let column = Column(name: "n", storage: .integer([.max, .max - 1, 0]), validity: Bitmap([true, true, false]))
+        let table = try Table(columns: [column])
+        let step = CleanStep(action: .missing(column: "n", action: .fillMedian), line: 3)
+        let out = try Cleaner.run(table, steps: [step], dataset: "d", origin: "d.csv", definitionFile: "def.yaml")
+        XCTAssertEqual(out.table["n"]?.string(at: 2), String(Int64.max))
+        XCTAssertEqual(out.report.steps.first?.valuesFilled, 1)
+    }
+}

@@ -189,13 +189,23 @@ package struct Cleaner {
             guard [.integer, .double, .date].contains(c.type) else {
                 throw error(step, "fills '\(name)' with its median, but it is \(c.type.withArticle) column; use 'action: fill' with a value")
             }
-            var present = (0..<table.rowCount).compactMap { c.double(at: $0) }.filter { !$0.isNaN }
-            guard let median = quantile(selecting: &present, 0.5) else {
-                r.description = "fill missing \(name) with its median: no values, nothing filled"
-                return
+            let text: String
+            if case .integer(let values) = c.storage {
+                // Exact on integers of any size (through Double, values past 2^53 lost digits and 2^63 crashed).
+                var present = (0..<table.rowCount).filter { c.isValid($0) }.map { values[$0] }
+                guard let median = integerMedian(&present) else {
+                    r.description = "fill missing \(name) with its median: no values, nothing filled"
+                    return
+                }
+                text = String(median)
+            } else {
+                var present = (0..<table.rowCount).compactMap { c.double(at: $0) }.filter { !$0.isNaN }
+                guard let median = quantile(selecting: &present, 0.5) else {
+                    r.description = "fill missing \(name) with its median: no values, nothing filled"
+                    return
+                }
+                text = c.type == .double ? formatDouble(median) : CivilDate(days: Int32(median.rounded())).description
             }
-            let text = c.type == .double ? formatDouble(median)
-                : (c.type == .date ? CivilDate(days: Int32(median.rounded())).description : String(Int64(median.rounded())))
             r.description = "fill missing \(name) with its median \(text)"
             try table.set(c.filling(absent, with: text)!)
             r.valuesFilled = absent.count

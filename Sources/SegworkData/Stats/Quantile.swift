@@ -47,9 +47,27 @@ package func quantile(selecting values: inout [Double], _ q: Double) -> Double? 
     }
 }
 
+/// The median of integers, exactly: the middle value, or the mean of the two middle values rounded half away from
+/// zero (as `quantile(sorted:)` then `rounded()` gives it for values below 2^52), computed in 128 bits so that no
+/// value overflows or loses digits. `values` is reordered; nil when empty.
+package func integerMedian(_ values: inout [Int64]) -> Int64? {
+    guard !values.isEmpty else { return nil }
+    let n = values.count, i = (n - 1) / 2
+    return values.withUnsafeMutableBufferPointer { v -> Int64 in
+        select(v, i)
+        guard n % 2 == 0 else { return v[i] }
+        var b = v[i + 1]
+        for k in (i + 2)..<max(i + 2, n) where v[k] < b { b = v[k] }
+        let sum = Int128(v[i]) + Int128(b)
+        var half = sum / 2
+        if sum % 2 != 0 { half += sum > 0 ? 1 : -1 }
+        return Int64(half)  // between the two middle values, so within Int64
+    }
+}
+
 /// Reorders `v` so that `v[k]` is the value a sort would put there, with no larger value before it and no smaller one
 /// after (three-way quickselect, median-of-three pivots; a sort of the remaining range when the pivots go badly).
-private func select(_ v: UnsafeMutableBufferPointer<Double>, _ k: Int) {
+private func select<T: Comparable>(_ v: UnsafeMutableBufferPointer<T>, _ k: Int) {
     var lo = 0, hi = v.count - 1
     var budget = 2 * (Int.bitWidth - v.count.leadingZeroBitCount) + 8
     while lo < hi {
