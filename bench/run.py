@@ -15,15 +15,15 @@ in both shapes.
 
 For each size and shape: generates the workspace if it is missing (bench/generate.py, seed 42), reads the inputs
 once so every tool starts from the page cache, then runs Segwork and each peer --runs times, each run a new
-process under `/usr/bin/time -v` (wall seconds, CPU seconds, peak RSS); Segwork with its standard error on a
-pseudo-terminal so that it draws its progress lines (bench/segphases.py). Before every Segwork run the workspace's `.seg/` store and `exports/` are removed, so each run does
+process under `/usr/bin/time -v` (wall seconds, CPU seconds, peak RSS); Segwork with `--timings`, which prints
+one line per phase (bench/segphases.py). Before every Segwork run the workspace's `.seg/` store and `exports/` are removed, so each run does
 everything a first run does (hash and snapshot the inputs, store the version, write the exports);
 `--keep-store` keeps them instead (a re-run).
 
-Below the table: Segwork's phases in its median run, as its progress lines delimit them, each with its share of
-the wall time, its CPU seconds and, for each file read, MB/s (file bytes over the phase's wall time) and MB per
-CPU-second (over the CPU time of the whole process during the phase: the parsing threads and the run id's
-SHA-256 of the file, which runs meanwhile). `--scaling` ends with one line per size and shape: Segwork's
+Below the table: Segwork's phases in its median run, as `seg run --timings` reports them (each cleaning step on
+its own), each with its share of the wall time, its CPU seconds, the process's peak RSS when it ended and, for each
+file read, MB/s (file bytes over the phase's wall time) and MB per CPU-second (over the CPU time of the whole
+process during the phase: the parsing threads and the run id's SHA-256 of the file, which runs meanwhile). `--scaling` ends with one line per size and shape: Segwork's
 median, the ratio to the previous size, and that ratio per row (time ratio over transaction-line ratio; 1.00 is
 linear growth).
 
@@ -133,7 +133,7 @@ def run_segwork(seg, ws, runs, keep_store):
         if not keep_store:
             shutil.rmtree(os.path.join(ws, ".seg"), ignore_errors=True)
             shutil.rmtree(os.path.join(ws, "exports"), ignore_errors=True)
-        r = segphases.run([seg, "run", ws, "rfm"], env)     # not --quiet: the progress lines are the phases
+        r = segphases.run([seg, "run", ws, "rfm"], env)     # with --timings: one line per phase
         if r["returncode"] != 0:
             raise RuntimeError(f"seg run failed (exit {r['returncode']}):\n{r['stdout']}" + "\n".join(r["messages"]))
         times.append(r["wall"])
@@ -200,26 +200,18 @@ def _short(name):
 
 
 def report_phases(seg, facts):
-    """Segwork's phases in its median run, from its own progress lines (bench/segphases.py)."""
+    """Segwork's phases in its median run, from `seg run --timings` (bench/segphases.py)."""
     phases = seg["phases"]
     wall = sum(p["wall"] for p in phases)
-    print(f"  segwork phases (run {seg['phases_run']}, {wall:.2f} s; from seg run's progress lines):")
-    print(f"    {'phase':<46} {'wall s':>7} {'share':>6} {'CPU s':>7} {'cores':>6} {'MB/s':>7} {'MB/CPU-s':>9}")
+    print(f"  segwork phases (run {seg['phases_run']}, {wall:.2f} s; from seg run --timings):")
+    print(f"    {'phase':<46} {'wall s':>7} {'share':>6} {'CPU s':>7} {'cores':>6} {'MB/s':>7} {'MB/CPU-s':>9} {'peak MB':>8}")
     for p in phases:
-        if p["wall"] < 0.0005 and p["name"] == segphases.BETWEEN:
-            continue
         name = _short(p["name"])
-        rate = ""
-        m = re.match(r"reading (data/[^/]+)$", name)
-        if m and m.group(1).split("/")[-1] in facts["bytes"] and p["wall"] > 0:
-            b = facts["bytes"][m.group(1).split("/")[-1]] / 1e6
-            rate = f"{b / p['wall']:7.1f} " + (f"{b / p['cpu']:9.1f}" if p["cpu"] > 0 else f"{'-':>9}")
-        cores = f"{p['cpu'] / p['wall']:6.2f}" if p["wall"] >= 0.05 else f"{'-':>6}"   # 10 ms ticks: too coarse
+        rate = f"{p['mbps']:7.1f} {p['mb_per_cpu']:9.1f}" if "mbps" in p else f"{'':7} {'':9}"
+        cores = f"{p['cpu'] / p['wall']:6.2f}" if p["wall"] >= 0.05 else f"{'-':>6}"
+        peak = f"{p['peak_mb']:8,}" if "peak_mb" in p else ""
         print(f"    {name[:46]:<46} {p['wall']:7.3f} {100 * p['wall'] / wall:5.1f}% {p['cpu']:7.2f} "
-              f"{cores} {rate}".rstrip())
-    print("    (not separate phases in seg run's output: the RFM feature is inside \"joining datasets and deriving\n"
-          "     features\"; exports and the store are one phase, \"writing exports and storing the version\"; CPU\n"
-          "     is the whole process's, sampled at each line, 10 ms ticks)")
+              f"{cores} {rate} {peak}".rstrip())
 
 
 def _close(a, b):

@@ -56,6 +56,28 @@ final class CleanCLITests: XCTestCase {
         return out
     }
 
+    /// `--timings`: one line per phase and per cleaning step on stderr although it is not a terminal, the exports
+    /// unchanged, and nothing of it without the flag.
+    func testTimingsNameEveryCleaningStepAndChangeNoExport() throws {
+        let a = try workspace(steps), b = try workspace(steps)
+        defer { a.remove(); b.remove() }
+        let timed = try SegProcess.run(["run", a.root.path, "--timings"])
+        XCTAssertEqual(timed.status, 0, timed.stderr)
+        let lines = timed.stderr.split(separator: "\n").filter { $0.hasPrefix("timing ") }
+        let names = lines.map { $0.dropFirst("timing ".count).components(separatedBy: ": wall ")[0] }
+        XCTAssertTrue(names.first?.hasPrefix("reading ") == true && names.first?.hasSuffix("data/customers.csv") == true, "\(names)")
+        XCTAssertEqual(Array(names.dropFirst()), ["dedupe", "standardise", "standardise", "missing", "validate", "validate"]
+                        .enumerated().map { "cleaning customers: step \($0 + 1) (\($1))" }
+                        + ["joining datasets and deriving features", "running criterion all", "profiling",
+                           "writing exports and storing the version"], timed.stderr)
+        XCTAssertTrue(lines[0].contains(", 6 rows, 0.0 MB, ") && lines[0].hasSuffix(" MB per cpu s"), String(lines[0]))
+        XCTAssertTrue(lines.allSatisfy { $0.range(of: #"wall \d+\.\d{3} s, cpu \d+\.\d{3} s, peak RSS [1-9]\d* MB"#, options: .regularExpression) != nil },
+                      "\(lines)")
+        let quiet = try SegProcess.run(["run", b.root.path])
+        XCTAssertFalse(quiet.stderr.contains("timing "), quiet.stderr)
+        XCTAssertEqual(try exports(a), try exports(b), "timings change no export")
+    }
+
     func testDirtyWorkspaceGivesCleaningReportRejectsAndIdenticalBytes() throws {
         let a = try workspace(steps), b = try workspace(steps)
         defer { a.remove(); b.remove() }

@@ -8,12 +8,13 @@ import Foundation
 /// The comparison works on each value's typed bits, never on rebuilt text: each key column gives one 64-bit word
 /// per row, read from its own arrays when needed (integers and dates as themselves, doubles as canonical bit
 /// patterns, text as the index of the first equal dictionary entry); rows are hashed over those words on every core,
-/// and an open-addressing table finds each row's group, checking full equality of the words on every hash match.
+/// and open-addressing tables (one per core, each for the rows whose hash falls in its part) find each row's group,
+/// checking full equality of the words on every hash match.
 package enum RowGroups {
     /// For every row, the first row (in table order) whose key equals its key; -1 for a row with a missing key value.
     ///
     /// Memory beyond the result: 4 bytes of hash per row and an index of 4 bytes per slot (at least 1.5 slots per
-    /// row); the key columns are read where they are, never copied.
+    /// row, in one table per core); the key columns are read where they are, never copied.
     package static func leaders(_ keys: [Column]) -> [Int32] {
         let n = keys.first?.count ?? 0
         guard n > 0 else { return [] }
@@ -31,19 +32,33 @@ package enum RowGroups {
                 }
             }
         }
-        var capacity = 1
-        while capacity < n + n / 2 { capacity <<= 1 }
-        let mask = capacity - 1
-        var slots = [Int32](repeating: -1, count: capacity)
-        var leader = [Int32](repeating: -1, count: n)
+        // Rows are split by their hash's top bits into one part per core; equal keys have equal hashes, so a group
+        // never spans two parts, and each part finds its groups in its own table, scanning rows in table order.
+        let parts = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
         let validities = keys.compactMap(\.validity)
-        for i in 0..<n where validities.allSatisfy({ $0[i] }) {
-            var s = Int(hashes[i]) & mask
-            while true {
-                let j = Int(slots[s])
-                if j < 0 { slots[s] = Int32(i); leader[i] = Int32(i); break }
-                if hashes[j] == hashes[i] && words.allSatisfy({ $0.word(j) == $0.word(i) }) { leader[i] = Int32(j); break }
-                s = (s + 1) & mask
+        var leader = [Int32](repeating: -1, count: n)
+        leader.withUnsafeMutableBufferPointer { out in
+            nonisolated(unsafe) let base = out.baseAddress!  // each part writes only its own rows
+            hashes.withUnsafeBufferPointer { hashBuffer in
+                nonisolated(unsafe) let hash = hashBuffer
+                DispatchQueue.concurrentPerform(iterations: parts) { part in
+                    @inline(__always) func mine(_ i: Int) -> Bool { Int(hash[i] >> 26) % parts == part }
+                    var rows = 0
+                    for i in 0..<n where mine(i) { rows += 1 }
+                    var capacity = 1
+                    while capacity < rows + rows / 2 { capacity <<= 1 }
+                    let mask = capacity - 1
+                    var slots = [Int32](repeating: -1, count: capacity)
+                    for i in 0..<n where mine(i) && validities.allSatisfy({ $0[i] }) {
+                        var s = Int(hash[i]) & mask
+                        while true {
+                            let j = Int(slots[s])
+                            if j < 0 { slots[s] = Int32(i); base[i] = Int32(i); break }
+                            if hash[j] == hash[i] && words.allSatisfy({ $0.word(j) == $0.word(i) }) { base[i] = Int32(j); break }
+                            s = (s + 1) & mask
+                        }
+                    }
+                }
             }
         }
         return leader
