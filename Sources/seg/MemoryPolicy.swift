@@ -17,6 +17,8 @@ enum MemoryPolicy {
         // mallopt is in <malloc.h>, which Swift's Glibc module does not import: look it up (absent with another C
         // library, such as musl, where the policy does not apply). M_TRIM_THRESHOLD -1 and M_MMAP_THRESHOLD -3 are
         // glibc's fixed parameter numbers.
+        // A threshold the user set for glibc (MALLOC_MMAP_THRESHOLD_) wins.
+        if getenv("MALLOC_MMAP_THRESHOLD_") != nil { return }
         typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
         guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") else { return }
         let mallopt = unsafeBitCast(symbol, to: Mallopt.self)

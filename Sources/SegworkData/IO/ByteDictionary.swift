@@ -51,16 +51,6 @@ package struct ByteDictionary {
         mask = -1
     }
 
-    /// Makes room for about `expected` values in all, so that adding them never regrows the lookup table (a parsing
-    /// thread that finds a column of mostly distinct values, such as emails, sizes its table once).
-    package mutating func reserve(_ expected: Int) {
-        guard mask >= 0, expected * 2 > mask + 1 else { return }
-        var size = mask + 1
-        while size < expected * 2 { size <<= 1 }
-        rehash(size)
-        arena.reserveCapacity(arena.count * max(1, expected / max(count, 1)))
-    }
-
     /// Every value decoded, `[code]`, made on every core (for a dictionary built with `keepStrings: false`).
     package func decodedStrings() -> [String] {
         if keepStrings { return strings }

@@ -41,16 +41,6 @@ package struct ParseWorker {
     var keepValues = true
 
     init(id: Int) { self.id = id }
-
-    /// After the thread's first chunk (`rows` records, about `1 / share` of this thread's part of the file): a
-    /// dictionary that saw a distinct value in most rows (ids, emails) is sized for the whole part at once, instead
-    /// of doubling and rehashing its table again and again.
-    mutating func presize(rows: Int, share: Double) {
-        guard rows > 0, share > 1 else { return }
-        for name in Array(dictionaries.keys) where dictionaries[name]!.count * 2 > rows {
-            dictionaries[name]!.reserve(Int(Double(dictionaries[name]!.count) * share * 1.1))
-        }
-    }
 }
 
 /// Reads a file on several threads: a `ChunkFeed` cuts it into chunks of whole records, each thread parses
@@ -93,13 +83,8 @@ package enum ParallelReader {
         nonisolated(unsafe) let shared = parser
         let work: @Sendable (Int) -> Void = { w in
             var worker = ParseWorker(id: w)
-            var first = true
             while let chunk = feed.next() {
                 let result = Result { try shared.parse(chunk, worker: &worker) }
-                if first, case .success(let t) = result {
-                    first = false
-                    worker.presize(rows: t.rows, share: Double(feed.totalBytes) / Double(max(1, chunk.bytes.count * threads)))
-                }
                 if !state.deliver(chunk.index, result, worker: w, bytes: chunk.bytes.count) { feed.stop() }
             }
             // Only the values are needed from here on (to merge codes): drop the lookup tables now.
@@ -188,6 +173,9 @@ private final class ReadState: @unchecked Sendable {
                 if expectedRows == 0, t.rows > 0 {
                     // Reserve once, from the first chunk's density (plus 5 %), so columns do not regrow.
                     expectedRows = Int(Double(t.rows) * Double(max(totalBytes, size)) / Double(max(size, 1)) * 1.05) + 16
+                    // The columns of the header were made before any chunk came: they reserve from now on too (without
+                    // this, every column grew by doubling, each step a new mapping copied and faulted in).
+                    for k in order.indices { order[k].expectedRows = expectedRows }
                 }
                 for (name, column) in t.columns {
                     if position[name] == nil { add(name) }
