@@ -17,8 +17,10 @@ enum MemoryPolicy {
         // mallopt is in <malloc.h>, which Swift's Glibc module does not import: look it up (absent with another C
         // library, such as musl, where the policy does not apply). M_TRIM_THRESHOLD -1 and M_MMAP_THRESHOLD -3 are
         // glibc's fixed parameter numbers.
-        // A threshold the user set for glibc (MALLOC_MMAP_THRESHOLD_) wins.
+        // A threshold the user set for glibc (MALLOC_MMAP_THRESHOLD_, or glibc.malloc.mmap_threshold in
+        // GLIBC_TUNABLES) wins.
         if getenv("MALLOC_MMAP_THRESHOLD_") != nil { return }
+        if let tunables = getenv("GLIBC_TUNABLES"), String(cString: tunables).contains("mmap_threshold") { return }
         typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
         guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") else { return }
         let mallopt = unsafeBitCast(symbol, to: Mallopt.self)

@@ -136,6 +136,14 @@ struct RunCommand: ParsableCommand {
         let progress = timings ? ReadProgress(timingsTo: ReadProgress.standardError)
             : headless ? nil : ReadProgress.forTerminal(quiet: quiet)
         defer { progress?.finish() }
+        do { return try execute(runs: &runs, message: &message, workspace: ws, progress: progress) } catch {
+            progress?.fail()
+            throw error
+        }
+    }
+
+    private func execute(runs: inout [CISummary.Run], message: inout String?, workspace ws: Workspace,
+                         progress: ReadProgress?) throws -> ExitStatus {
         if let verify {
             // Re-executing writes nothing, so it takes no lock and works on a read-only workspace.
             return try runVerify(verify, try History(workspace: ws, create: false), progress, &message)
@@ -156,7 +164,7 @@ struct RunCommand: ParsableCommand {
                                       approved: check.approvedAt != nil))
             let accepted = check.approvedAt.map { " (accepted: \(version.id) was approved at \($0))" } ?? ""
             if headless || quiet {
-                for g in check.failures { FileHandle.standardError.write(Data("seg: gate failed\(accepted): \(g.message)\n".utf8)) }
+                for g in check.failures { ReadProgress.writeStandardError("seg: gate failed\(accepted): \(g.message)\n") }
                 continue
             }
             print(RunSummary.text(r, workspace: ws, version: outcome.isNew ? version.id : "unchanged: same as \(version.id)"))
@@ -203,7 +211,7 @@ struct RunCommand: ParsableCommand {
         }
         if !result.identical {
             message = "\(v.id) did not reproduce: \(result.differences.map(\.description).joined(separator: "; "))"
-            FileHandle.standardError.write(Data("seg: error: \(message!)\n".utf8))
+            ReadProgress.writeStandardError("seg: error: \(message!)\n")
             return .runFailed
         }
         return .ok

@@ -34,24 +34,24 @@ struct Seg: ParsableCommand {
         } catch {
             // Help and version (status 0) go through ArgumentParser; a usage error gets our documented status 2.
             if exitCode(for: error) == .success { Seg.exit(withError: error) }
-            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            ReadProgress.writeStandardError((fullMessage(for: error) + "\n"))
             HeadlessUsage.report(message(for: error))
             Foundation.exit(ExitStatus.usage.rawValue)
         }
         do {
             try command.run()
         } catch let error as SegworkError {
-            FileHandle.standardError.write(Data("seg: error: \(TerminalText.escaped(ExitStatus.message(for: error), limit: Int.max))\n".utf8))
+            ReadProgress.writeStandardError("seg: error: \(TerminalText.escaped(ExitStatus.message(for: error), limit: Int.max))\n")
             Foundation.exit(error.exitStatus.rawValue)
         } catch let error as ExitCode {
             Foundation.exit(error.rawValue)
         } catch where error is ValidationError || exitCode(for: error) == .success {
             if exitCode(for: error) == .success { Seg.exit(withError: error) }
-            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            ReadProgress.writeStandardError((fullMessage(for: error) + "\n"))
             Foundation.exit(ExitStatus.usage.rawValue)
         } catch {
             // Not one of ours: still a failed run, said plainly (never ArgumentParser's usage format).
-            FileHandle.standardError.write(Data("seg: error: \(TerminalText.escaped(ExitStatus.message(for: error), limit: Int.max))\n".utf8))
+            ReadProgress.writeStandardError("seg: error: \(TerminalText.escaped(ExitStatus.message(for: error), limit: Int.max))\n")
             Foundation.exit(ExitStatus.runFailed.rawValue)
         }
     }

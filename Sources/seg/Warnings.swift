@@ -1,3 +1,4 @@
+import SegworkData
 import Foundation
 import LuaHost
 
@@ -5,6 +6,6 @@ import LuaHost
 /// plugin text). For what a command goes on despite, such as plugins that differ from plugins.lock on a local run.
 func printWarnings<S: Sequence>(_ lines: S) where S.Element == String {
     for line in lines {
-        FileHandle.standardError.write(Data("seg: warning: \(TerminalText.escaped(line, limit: Int.max))\n".utf8))
+        ReadProgress.writeStandardError("seg: warning: \(TerminalText.escaped(line, limit: Int.max))\n")
     }
 }

@@ -20,10 +20,12 @@ struct SegProcess {
         var stderr: String
     }
 
-    /// Runs `seg args…` in `cwd` and waits (the plugins' own limits keep this short).
-    static func run(_ args: [String], cwd: URL? = nil, environment: [String: String] = [:]) throws -> Result {
+    /// Runs `seg args…` in `cwd` and waits (the plugins' own limits keep this short); `executable` runs another
+    /// program instead (a shell that starts seg with its standard streams changed).
+    static func run(_ args: [String], cwd: URL? = nil, environment: [String: String] = [:],
+                    executable: URL? = nil) throws -> Result {
         let p = Process()
-        p.executableURL = binary
+        p.executableURL = executable ?? binary
         p.arguments = args
         if let cwd { p.currentDirectoryURL = cwd }
         var env = ProcessInfo.processInfo.environment

@@ -78,6 +78,55 @@ final class CleanCLITests: XCTestCase {
         XCTAssertEqual(try exports(a), try exports(b), "timings change no export")
     }
 
+    /// Output about a run never ends it: with standard error closed, `--timings` (and the progress it writes) is
+    /// lost and the run still stores its version and exports.
+    func testTimingsWithStandardErrorClosedStillRun() throws {
+        let ws = try workspace(steps)
+        defer { ws.remove() }
+        let r = try SegProcess.run(["-c", "exec \"$0\" run \"$1\" --timings 2>&-", SegProcess.binary.path, ws.root.path],
+                                   executable: URL(fileURLWithPath: "/bin/sh"))
+        XCTAssertEqual(r.status, 0, r.stdout)
+        XCTAssertFalse(ws.exportedFiles().isEmpty, "the run went through")
+    }
+
+    /// A phase the run failed in is marked, so a script reading --timings does not take it for a finished one.
+    func testTimingsMarkTheFailedPhase() throws {
+        let stop = steps + "\n      - validate: { column: age, range: [0, 10], on_error: stop }"
+        let ws = try workspace(stop)
+        defer { ws.remove() }
+        let r = try SegProcess.run(["run", ws.root.path, "--timings"])
+        XCTAssertEqual(r.status, 1, r.stderr)
+        let lines = r.stderr.split(separator: "\n").filter { $0.hasPrefix("timing ") }
+        XCTAssertTrue(lines.last?.hasPrefix("timing cleaning customers: step 7 (validate): wall ") == true, "\(lines)")
+        XCTAssertTrue(lines.last?.hasSuffix(", failed") == true, "\(lines)")
+        XCTAssertEqual(lines.filter { $0.hasSuffix(", failed") }.count, 1, "only the phase it failed in")
+        XCTAssertTrue(r.stderr.contains("seg: error: "), r.stderr)
+    }
+
+    /// A regex must accept a value it matches whole, even when its first match is shorter (alternation, lazy repeats).
+    func testRegexAcceptsValuesItMatchesWhole() throws {
+        let ws = try TempWorkspace(files: [
+            "data/customers.csv": "customer_id,zip,age\nC1,12345,1\nC2,12345-6789,2\nC3,1234,3\nC4,ab,4\n",
+            "plugins/all.lua": criterion,
+            "segmentations/d.yaml": """
+            population: customers
+            id: customer_id
+            as_of: 2024-12-31
+            datasets:
+              customers:
+                file: data/customers.csv
+                schema: { zip: string }
+                clean:
+                  - validate: { column: zip, regex: "[0-9]{5}|[0-9]{5}-[0-9]{4}|a|ab" }
+            criteria: [all]
+            """])
+        defer { ws.remove() }
+        let r = try SegProcess.run(["run", ws.root.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let rejects = try String(contentsOf: ws.root.appendingPathComponent("exports/" + XCTUnwrap(ws.exportedFiles().first { $0.hasSuffix("rejects.csv") })), encoding: .utf8)
+        XCTAssertEqual(rejects, "dataset,line,column,rule,value\ncustomers,4,zip,regex,1234\n")
+    }
+
     func testDirtyWorkspaceGivesCleaningReportRejectsAndIdenticalBytes() throws {
         let a = try workspace(steps), b = try workspace(steps)
         defer { a.remove(); b.remove() }

@@ -20,8 +20,7 @@ extension Cleaner {
             rules.append("range")
         }
         if v.allowed != nil { rules.append("allowed") }
-        let regex = try v.regex.map { try NSRegularExpression(pattern: $0) }
-        if regex != nil { rules.append("regex") }
+        if v.regex != nil { rules.append("regex") }
         r.description = "validate \(v.column): \(rules.joined(separator: ", "))" + (v.onError == .stop ? ", stop on error" : "")
 
         let verdicts = ValueVerdicts(c, v)
@@ -57,6 +56,14 @@ extension Cleaner {
     /// Wall-clock seconds one regex match may take on one value (a legitimate pattern takes microseconds; ICU itself
     /// gives up silently after about 0.7 s, which over many rows still adds up to minutes).
     static let regexSeconds = 0.25
+
+    /// A validate step's pattern compiled to match a whole value only: `\A(?:pattern)\z`, so that an alternation or
+    /// a lazy repeat whose first match is shorter still accepts a value it matches whole (`a|ab` accepts `ab`). The
+    /// group does not capture, so the pattern's own groups keep their numbers. Nil when it does not compile (the
+    /// definition was checked when read).
+    static func wholeValueRegex(_ pattern: String) -> NSRegularExpression? {
+        try? NSRegularExpression(pattern: "\\A(?:" + pattern + ")\\z")
+    }
 
     /// Whether `regex` matches all of `text`; nil when matching ran past `regexSeconds` (NSRegularExpression has no
     /// limit of its own, and a pattern with nested repeats can backtrack for hours: a definition must not hang a run).
@@ -100,7 +107,7 @@ struct ValueVerdicts {
     init(_ column: Column, _ spec: ValidateSpec) {
         self.column = column
         allowed = spec.allowed.map(Set.init)
-        regex = spec.regex.flatMap { try? NSRegularExpression(pattern: $0) }
+        regex = spec.regex.flatMap { Cleaner.wholeValueRegex($0) }
         guard allowed != nil || regex != nil else { entries = nil; return }
         if case .string(let codes, let dictionary) = column.storage {
             let used = Self.used(codes, column, dictionary.count)
@@ -128,7 +135,7 @@ struct ValueVerdicts {
         verdicts.withUnsafeMutableBufferPointer { buffer in
             nonisolated(unsafe) let base = buffer.baseAddress!  // each block writes its own entries
             DispatchQueue.concurrentPerform(iterations: (count + block - 1) / block) { b in
-                let local = pattern.flatMap { try? NSRegularExpression(pattern: $0) }
+                let local = pattern.flatMap { Cleaner.wholeValueRegex($0) }
                 for k in (b * block)..<min(count, (b + 1) * block) {
                     guard let value = text(k) else { continue }
                     if stop.seen { return }

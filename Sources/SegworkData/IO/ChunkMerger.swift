@@ -146,9 +146,9 @@ package struct ColumnAccumulator {
             // Global codes in first-appearance order without scanning rows: a value first seen in chunk k is
             // among the codes chunk k added to its thread's dictionary (in the order they appeared there), so
             // walking the chunks in file order and adding each chunk's new codes gives one pass's order.
-            // Sized for every value the threads saw (an upper bound on the distinct ones), so it never regrows; the
-            // strings are decoded at the end, on every core.
-            var global = ByteDictionary(expected: max(16, dictionaries.reduce(0) { $0 + ($1[name]?.count ?? 0) }),
+            // Sized for the largest thread's values (a lower bound on the distinct ones: a value every thread saw is
+            // counted once), so it regrows at most a few times; the strings are decoded at the end, on every core.
+            var global = ByteDictionary(expected: max(16, dictionaries.map { $0[name]?.count ?? 0 }.max() ?? 0),
                                         keepStrings: false)
             var maps = dictionaries.map { [Int32](repeating: -1, count: $0[name]?.count ?? 0) }
             var emptyCode: Int32 = 0

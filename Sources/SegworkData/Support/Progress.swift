@@ -32,6 +32,7 @@ public final class ReadProgress: @unchecked Sendable {
     private var rows = 0
     private var started = 0.0
     private var startedCPU = 0.0
+    private var failing = false
     private var lastDraw = 0.0
     private var lineShown = false
 
@@ -69,8 +70,22 @@ public final class ReadProgress: @unchecked Sendable {
         return (seconds(usage.ru_utime) + seconds(usage.ru_stime), peak)
     }
 
-    /// Writes to the process's standard error.
-    public static let standardError: Sink = { FileHandle.standardError.write(Data($0.utf8)) }
+    /// Writes to the process's standard error; a closed or broken standard error loses the text, never the run
+    /// (FileHandle traps on a failed write).
+    public static let standardError: Sink = { writeStandardError($0) }
+
+    /// Writes `text` to file descriptor 2 with `write(2)`, ignoring failures (EPIPE, EBADF): output about a run must
+    /// not end it.
+    public static func writeStandardError(_ text: String) {
+        var bytes = Array(text.utf8)
+        bytes.withUnsafeMutableBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let n = write(2, buffer.baseAddress! + offset, buffer.count - offset)
+                if n > 0 { offset += n } else if n < 0 && errno == EINTR { continue } else { return }
+            }
+        }
+    }
 
     /// Seconds since boot (monotonic).
     public static let uptime: Clock = { ProcessInfo.processInfo.systemUptime }
@@ -118,13 +133,22 @@ public final class ReadProgress: @unchecked Sendable {
     /// before an error message).
     public func finish() { end() }
 
+    /// Ends the current phase because the run failed in it: with `--timings` its line ends `, failed`, so a script
+    /// does not take it for a finished phase.
+    public func fail() {
+        lock.lock(); defer { lock.unlock() }
+        failing = true
+        endLocked()
+        failing = false
+    }
+
     private func endLocked() {
         guard let phase else { return }
         let seconds = clock() - started
         if timings {
             let now = Self.usage()
             sink(Self.timing(phase: phase, seconds: seconds, cpu: now.cpu - startedCPU, rows: rows,
-                             bytes: totalBytes.map { _ in bytes }, peakRSS: now.peakRSS) + "\n")
+                             bytes: totalBytes.map { _ in bytes }, peakRSS: now.peakRSS) + (failing ? ", failed\n" : "\n"))
             self.phase = nil
             return
         }
