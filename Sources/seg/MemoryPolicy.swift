@@ -7,9 +7,11 @@ import Glibc
 /// glibc raises its mmap threshold each time a large block is freed (up to 32 MiB), after which blocks of that size
 /// come from the heap and stay in the process when freed. A run frees many large blocks (16 MiB read chunks, the
 /// chunk columns of a read, a cleaning step's temporary arrays), so without a fixed threshold its resident memory
-/// keeps the high-water mark of every phase: on the issue-11 benchmark, 475 MB instead of 314 MB peak. A fixed
-/// 1 MiB threshold makes each large array its own mapping, returned to the system when freed. Set here, in the
-/// executable, not in the libraries: an app that embeds them keeps its own allocator settings.
+/// keeps the high-water mark of every phase: on a 300k-customer, 3.2 M-line workload (PERFORMANCE.md), 475 MB peak
+/// instead of 314 MB. A fixed 1 MiB threshold makes each large array its own mapping, returned to the system when
+/// freed. Set here, in the executable, not in the libraries: an app that embeds them keeps its own allocator
+/// settings. A threshold the user sets (MALLOC_MMAP_THRESHOLD_, GLIBC_TUNABLES) wins. Not covered by a unit test
+/// (the allocator's state is not observable from a test); bench/run.sh's peak RSS shows its effect.
 enum MemoryPolicy {
     /// Applies the policy (Linux with glibc; nothing elsewhere).
     static func apply() {

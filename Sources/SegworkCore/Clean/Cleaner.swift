@@ -173,8 +173,7 @@ package struct Cleaner {
         switch action {
         case .dropRow:
             r.description = "drop rows missing \(name)"
-            let rows = (0..<table.rowCount).filter { c.isValid($0) }.map { Int32($0) }
-            try keep(rows)
+            try keep((0..<table.rowCount).filter { c.isValid($0) }.map { Int32($0) })
         case .flag:
             r.description = "flag rows missing \(name) in \(name)_missing"
             try table.add(Column(name: name + "_missing", storage: .bool((0..<table.rowCount).map { !c.isValid($0) })))
