@@ -73,6 +73,24 @@ final class StoreHashOnceTests: XCTestCase {
         XCTAssertEqual(try datasetsFolder(), ["\(now).csv"])
     }
 
+    func testBothCopyPathsWriteTheSameBytesAndRefuseAChangedSource() throws {
+        let data = content(5)
+        let file = try write("orders.csv", data)
+        let sha = SHA256.hex(data)
+        for kernel in [true, false] {
+            let out = ws.appendingPathComponent("copy-\(kernel).csv")
+            XCTAssertEqual(try StoreFiles.durableCopy(file, to: out, expected: sha, kernel: kernel), data.count)
+            XCTAssertEqual(try Data(contentsOf: out), data, "kernel: \(kernel)")
+            let refused = ws.appendingPathComponent("refused-\(kernel).csv")
+            XCTAssertThrowsError(try StoreFiles.durableCopy(file, to: refused, expected: SHA256.hex(content(6)), kernel: kernel)) {
+                XCTAssertEqual($0 as? StoreError, .inputChanged(path: file.path))
+            }
+            XCTAssertFalse(FileManager.default.fileExists(atPath: refused.path))
+        }
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: ws.path).filter { $0.hasPrefix(".tmp-") }
+        XCTAssertEqual(leftovers, [], "a refused copy leaves no temporary file")
+    }
+
     func testImportHashesOnceToCompareAndOnceWhileCopying() throws {
         // Binary content: a file for a source plugin (a .csv is first read as a run would read it and refused).
         let data = content(4)
