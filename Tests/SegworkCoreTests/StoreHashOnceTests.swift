@@ -103,7 +103,10 @@ final class StoreHashOnceTests: XCTestCase {
         XCTAssertEqual(store.bytesHashed, 3 * data.count, "the same bytes again: hashed to compare, not copied")
     }
 
-    func testRecordingARunHashesEachInputOnlyWhileCopyingIt() throws {
+    /// A workspace with customers, orders and a `tier` criterion (`tiers.yaml`); `broken.yaml` reads the same files
+    /// and its criterion fails on the first row. Returns the files written.
+    @discardableResult
+    private func writeTierWorkspace() throws -> [String: String] {
         let files = [
             "workspace.yaml": "plugins: [plugins]\n",
             "data/customers.csv": "customer_id,age\na,30\nb,40\nc,50\n",
@@ -113,6 +116,24 @@ final class StoreHashOnceTests: XCTestCase {
                   description = "Gold from a spend threshold", uses = { "monetary" },
                   assign = function(row) if row.monetary == nil then return nil end
                     if row.monetary >= 100 then return "Gold" end return "Basic" end }
+
+                """,
+            "plugins/broken.lua": """
+                return { api = 1, kind = "criterion", name = "broken", version = "1.0.0",
+                  description = "Fails on every row", uses = { "monetary" },
+                  assign = function(row) error("broken on purpose") end }
+
+                """,
+            "segmentations/broken.yaml": """
+                population: customers
+                id: customer_id
+                datasets:
+                  customers: { file: data/customers.csv }
+                  orders: { file: data/orders.csv, schema: { order_date: date, amount: double } }
+                features:
+                  rfm: { transactions: orders, customer: customer_id, date: order_date, amount: amount }
+                criteria:
+                  - plugin: broken
 
                 """,
             "segmentations/tiers.yaml": """
@@ -133,6 +154,11 @@ final class StoreHashOnceTests: XCTestCase {
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try Data(text.utf8).write(to: url)
         }
+        return files
+    }
+
+    func testRecordingARunHashesEachInputOnlyWhileCopyingIt() throws {
+        let files = try writeTierWorkspace()
         let inputBytes = files["data/customers.csv"]!.utf8.count + files["data/orders.csv"]!.utf8.count
         let workspace = try Workspace.open(ws.path, environment: ["SEG_BUNDLED_PLUGINS": ""])
         let history = try History(workspace: workspace, create: true)
@@ -158,4 +184,63 @@ final class StoreHashOnceTests: XCTestCase {
         XCTAssertEqual(try history.store.verifyIntegrity().snapshots, 2)
         XCTAssertEqual(try datasetsFolder().count, 2, "no new snapshot and no temporary file")
     }
+
+    func testARunCopiesItsInputsBeforeTheCriteriaRunAndAFailedRunLeavesNoCopy() throws {
+        let files = try writeTierWorkspace()
+        let workspace = try Workspace.open(ws.path, environment: ["SEG_BUNDLED_PLUGINS": ""])
+        // The hook fires once the inputs are read and hashed, before any criterion: the copies overlap the rest.
+        let seen = SeenInputs()
+        var options = RunOptions()
+        options.inputsRead = { files, inputs in
+            seen.append(files.keys.sorted() + inputs.map { "\($0.name) \($0.sha256)" })
+        }
+        let broken = try XCTUnwrap(workspace.definitions(named: ["broken"]).first)
+        XCTAssertThrowsError(try Runner(workspace: workspace).run(broken, options: options))
+        let customers = SHA256.hex(files["data/customers.csv"]!), orders = SHA256.hex(files["data/orders.csv"]!)
+        XCTAssertEqual(seen.lines, ["customers", "orders", "customers \(customers)", "orders \(orders)"],
+                       "called before the failing criterion, with every file and its digest")
+
+        // A failed run removes the copies it started: no snapshot, no temporary file.
+        XCTAssertThrowsError(try History.run(workspace, RunRequest(definitions: ["broken"], holder: "test")))
+        XCTAssertEqual(try datasetsFolder(), [])
+
+        // A run that succeeds renames its copies into place.
+        _ = try History.run(workspace, RunRequest(definitions: ["tiers"], holder: "test"))
+        XCTAssertEqual(try datasetsFolder(), ["\(customers).csv", "\(orders).csv"].sorted())
+        let store = try VersionStore.open(workspace: ws, create: false)
+        XCTAssertEqual(try store.verifyIntegrity().snapshots, 2)
+        XCTAssertEqual(try Data(contentsOf: XCTUnwrap(store.snapshotURL(sha256: orders))), Data(files["data/orders.csv"]!.utf8))
+    }
+
+    func testAPrefetchedCopyIsTakenOnceAndOneNotTakenIsRemoved() throws {
+        let data = content(7)
+        let file = try write("orders.csv", data)
+        let sha = SHA256.hex(data)
+        let inputs = [InputInfo(name: "orders", file: "orders.csv", sha256: sha, rows: 1)]
+        let prefetch = SnapshotPrefetch(store: store)
+        prefetch.start(files: ["orders": file], inputs: inputs)
+        let copy = try XCTUnwrap(prefetch.take(file, sha256: sha))
+        XCTAssertEqual(try Data(contentsOf: copy.temp), data)
+        XCTAssertNil(prefetch.take(file, sha256: sha), "taken once")
+        XCTAssertEqual(try store.snapshot(file: file, sha256: sha, prepared: copy), sha)
+        XCTAssertEqual(try datasetsFolder(), ["\(sha).csv"], "the copy was renamed into place")
+        XCTAssertEqual(store.bytesHashed, data.count)
+
+        // Bytes the store holds are not copied again; a copy not taken is removed.
+        prefetch.start(files: ["orders": file], inputs: inputs)
+        XCTAssertNil(prefetch.take(file, sha256: sha))
+        let other = try write("other.csv", content(8))
+        let otherSHA = SHA256.hex(content(8))
+        prefetch.start(files: ["other": other], inputs: [InputInfo(name: "other", file: "other.csv", sha256: otherSHA, rows: 1)])
+        prefetch.discardAll()
+        XCTAssertEqual(try datasetsFolder(), ["\(sha).csv"])
+    }
+}
+
+/// What `RunOptions.inputsRead` was called with (the hook is `@Sendable`).
+private final class SeenInputs: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: [String] = []
+    var lines: [String] { lock.withLock { stored } }
+    func append(_ more: [String]) { lock.withLock { stored += more } }
 }

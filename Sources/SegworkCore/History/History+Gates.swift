@@ -41,7 +41,10 @@ extension History {
     ///   and the version is saved together with whether every gate passed, in one transaction.
     ///
     /// Call under the workspace lock.
-    package func recordRun(_ r: RunResult) throws -> RecordedRun {
+    package func recordRun(_ r: RunResult) throws -> RecordedRun { try recordRun(r, prefetch: nil) }
+
+    /// `recordRun(_:)` taking the snapshot copies `prefetch` made while the run computed.
+    func recordRun(_ r: RunResult, prefetch: SnapshotPrefetch?) throws -> RecordedRun {
         let runID = r.report.run.runID
         // The most recent stored version with this run id (not only the latest version: a run may return to an
         // older run id, and its export folder may be gone), unless an erasure changed it: then it no longer holds
@@ -60,7 +63,7 @@ extension History {
                 return RecordedRun(version: stored, isNew: false, gates: try checkGates(stored))
             }
         }
-        try storeInputs(r)
+        try storeInputs(r, prefetch: prefetch)
         let draft = Self.draft(r)
         let base = try standings(of: draft.definition, record: true).last { $0.accepted }.map { try store.version("v\($0.number)") }
         let (results, drift) = Self.evaluate(r.definition, report: r.report, membership: draft.membershipCSV, baseline: base)
@@ -152,13 +155,15 @@ extension History {
     }
 
     /// Snapshots every dataset file the run read and stores every plugin's source (before its version is saved).
-    func storeInputs(_ r: RunResult) throws {
+    /// A copy `prefetch` made while the run computed is renamed into place instead of copying the file now.
+    func storeInputs(_ r: RunResult, prefetch: SnapshotPrefetch? = nil) throws {
         for (name, url) in r.datasetFiles.sorted(by: { $0.key < $1.key }) {
             // The run already hashed every input: a snapshot of those bytes (same format) is not copied or hashed
             // again, and a new snapshot is hashed only while it is copied, checked against the run's digest.
             let sha = r.report.run.inputs.first(where: { $0.name == name })?.sha256
             if let sha, store.snapshotURL(sha256: sha, extension: url.pathExtension) != nil { continue }
-            _ = try store.snapshot(file: url, sha256: sha)
+            let prepared = sha.flatMap { prefetch?.take(url, sha256: $0) }
+            _ = try store.snapshot(file: url, sha256: sha, prepared: prepared)
         }
         // The bytes the run hashed (plugins and the modules they require), so `--verify` runs exactly these later.
         for (sha, data) in r.pluginSources.sorted(by: { $0.key < $1.key }) {

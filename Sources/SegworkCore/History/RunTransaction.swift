@@ -78,12 +78,16 @@ extension History {
         let pluginLock = try PluginLock.read(ws)
         var lockWarnings = try defs.map { try pluginLock?.enforce(ws, definitions: [$0], strict: request.strictLock) ?? [] }
         let privacy = request.hashIDs ? PrivacyOptions(hashIDs: true, minGroupSize: ws.privacy.minGroupSize) : nil
+        // Input files are copied into the store while the run computes; copies not stored are removed on the way out.
+        let prefetch = SnapshotPrefetch(store: history.store)
+        defer { prefetch.discardAll() }
         var results = try zip(defs, lockWarnings).map { def, warnings in
             var options = RunOptions(asOf: request.asOf, formats: request.formats,
                                      datasetFiles: try history.importedFiles(for: def), privacy: privacy,
                                      progress: request.progress)
             options.datasetNames = try history.importedNames(for: def)  // errors name the user's file, not the snapshot
             options.prior = PriorLookup { try history.priorVersion(definition: def.name, inputsID: $0) }
+            options.inputsRead = { files, inputs in prefetch.start(files: files, inputs: inputs) }
             var result = try runner.run(def, options: options)
             result.notes = warnings + result.notes
             return result
@@ -114,7 +118,7 @@ extension History {
         do {
             let erased = try history.erasedRunIDs()
             for r in results { staged.append(try runner.stage(r, erased: erased.contains(r.report.run.runID))) }
-            for r in results { recorded.append(try history.recordRun(r)) }
+            for r in results { recorded.append(try history.recordRun(r, prefetch: prefetch)) }
         } catch {
             staged.forEach { $0.discard() }
             throw error

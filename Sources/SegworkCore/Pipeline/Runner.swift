@@ -27,6 +27,11 @@ package struct RunOptions: Sendable {
     package var ruleChecks = true
     /// Finds the stored version the run compares with (``PriorVersion``); nil compares with none.
     package var prior: PriorLookup?
+    /// Called once the run has read, hashed and cleaned its dataset files and derived the features (dataset name →
+    /// file, and their `InputInfo`), before scorers, criteria and profiles: `History.run` starts copying them into
+    /// the store then, so the copies overlap the single-threaded plugin calls. (Started before the features, the
+    /// copy slowed them by more than it saved: both compete for memory bandwidth.)
+    package var inputsRead: (@Sendable (_ files: [String: URL], _ inputs: [InputInfo]) -> Void)?
     /// Creates options.
     public init(asOf: CivilDate? = nil, formats: [ExportFormat]? = nil, datasetFiles: [String: URL] = [:],
                 privacy: PrivacyOptions? = nil, progress: ReadProgress? = nil) {
@@ -105,6 +110,7 @@ package struct Runner: Sendable {
                                     fileOverrides: options.datasetFiles, importedNames: options.datasetNames,
                                     progress: options.progress, limit: options.limit).run(asOf: options.asOf)
         env.frozenTime = Int64(data.asOf.days) * 86_400
+        options.inputsRead?(data.files, data.inputs)
         // The version this run compares with (the scorecard's growth), found from what the run reads before any of it runs.
         let inputsID = try Self.inputsID(definition, data.inputs, plugins: criterionFiles + scorerFiles, asOf: data.asOf,
                                          privacy: "\(hasher?.fingerprint ?? "raw") \(minGroupSize ?? 0)")

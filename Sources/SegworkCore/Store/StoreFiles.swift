@@ -74,87 +74,6 @@ enum StoreFiles {
         return (hasher.hexDigest(), total)
     }
 
-    /// Copies `source` to `destination` durably: the bytes go to a temporary file in the destination's folder,
-    /// which is fsynced and renamed into place, and the folder is fsynced. The copy must hash to `expected` (the
-    /// digest the caller computed when it read the source); otherwise the source changed meanwhile, the temporary
-    /// file is removed and `.inputChanged` is thrown. Returns the number of bytes copied.
-    ///
-    /// On Linux the kernel copies the bytes (`sendfile`, file to file: no trip through this process, 3-8× less
-    /// system time than `read`/`write` for a file in the page cache) and the copy is then read and hashed, which is
-    /// what the digest must vouch for; where the kernel cannot (another system, an old kernel) each chunk is read,
-    /// hashed and written. `kernel: false` takes that path everywhere (tests cover both).
-    @discardableResult
-    static func durableCopy(_ source: URL, to destination: URL, expected: String, kernel: Bool = true) throws -> Int {
-        let folder = destination.deletingLastPathComponent()
-        let temp = folder.appendingPathComponent(".tmp-\(UUID().uuidString)")
-        let input = open(source.path, O_RDONLY | O_CLOEXEC)
-        if input < 0 { throw readError(source.path, errno) }
-        defer { close(input) }
-        var output: Int32 = -1
-        let tracking = try Interruption.shared.track(temp) {   // SIGINT/SIGTERM removes it (Interruption)
-            output = open(temp.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o400)
-            if output < 0 { throw error("create the file", temp.path, errno) }
-        }
-        var done = false
-        defer {
-            Interruption.shared.untrack(tracking) { if !done { unlink(temp.path) } }
-        }
-        var digest: String
-        var total = 0
-        do {
-            if kernel, let copied = try kernelCopy(input, source.path, to: output, temp.path) {
-                total = copied
-                let copy = open(temp.path, O_RDONLY | O_CLOEXEC)
-                if copy < 0 { throw error("open", temp.path, errno) }
-                defer { close(copy) }
-                var hasher = SHA256()
-                var read = 0
-                try readChunks(copy, temp.path) { chunk in hasher.update(bytes: chunk); read += chunk.count }
-                guard read == total else { throw StoreError.io(operation: "read back", path: temp.path, message: "short copy") }
-                digest = hasher.hexDigest()
-            } else {
-                var hasher = SHA256()
-                try readChunks(input, source.path) { chunk in
-                    hasher.update(bytes: chunk)
-                    try writeAll(output, chunk, temp.path)
-                    total += chunk.count
-                }
-                digest = hasher.hexDigest()
-            }
-            if fsync(output) != 0 { throw error("sync", temp.path, errno) }
-        } catch {
-            close(output)
-            throw error
-        }
-        if close(output) != 0 { throw error("close", temp.path, errno) }
-        guard digest == expected else { throw StoreError.inputChanged(path: source.path) }
-        if rename(temp.path, destination.path) != 0 { throw error("rename into place", destination.path, errno) }
-        done = true
-        try syncDirectory(folder)
-        return total
-    }
-
-    /// Copies all of `input` (from its start) to the empty file `output` inside the kernel and returns the bytes
-    /// copied, or nil when the kernel cannot copy between these files (nothing was written then). Linux only.
-    private static func kernelCopy(_ input: Int32, _ inputPath: String, to output: Int32, _ outputPath: String) throws -> Int? {
-        #if os(Linux)
-        var total = 0
-        while true {
-            let n = sendfile(output, input, nil, 1 << 30)
-            if n > 0 { total += n; continue }
-            if n == 0 { return total }
-            let code = errno
-            if code == EINTR || code == EAGAIN { continue }
-            if total == 0 && (code == EINVAL || code == ENOSYS || code == EOPNOTSUPP) { return nil }
-            // A full disk or quota is the copy's side; anything else may be either file's: say both.
-            if code == ENOSPC || code == EDQUOT || code == EFBIG { throw error("write", outputPath, code) }
-            throw error("copy \(inputPath) to", outputPath, code)
-        }
-        #else
-        return nil
-        #endif
-    }
-
     /// Removes temporary files (`.tmp-*`) a killed process left in `folder`. Only called under the write lock.
     static func removeTemporaries(in folder: URL) {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
@@ -164,7 +83,7 @@ enum StoreFiles {
     }
 
     /// Reads `fd` to its end through one 4 MiB buffer, handing each chunk read to `body`.
-    private static func readChunks(_ fd: Int32, _ path: String, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+    static func readChunks(_ fd: Int32, _ path: String, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 64)
         defer { buffer.deallocate() }
         while true {
@@ -178,7 +97,7 @@ enum StoreFiles {
         }
     }
 
-    private static func writeAll(_ fd: Int32, _ raw: UnsafeRawBufferPointer, _ path: String) throws {
+    static func writeAll(_ fd: Int32, _ raw: UnsafeRawBufferPointer, _ path: String) throws {
         var offset = 0
         while offset < raw.count {
             let n = write(fd, raw.baseAddress! + offset, raw.count - offset)

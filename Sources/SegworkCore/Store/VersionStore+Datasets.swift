@@ -63,8 +63,16 @@ extension VersionStore {
     /// it, the file is hashed first.
     @discardableResult
     public func snapshot(file: URL, sha256: String? = nil) throws -> String {
+        try snapshot(file: file, sha256: sha256, prepared: nil)
+    }
+
+    /// `snapshot(file:sha256:)` taking a copy of `file` already made and checked against `sha256`
+    /// (`SnapshotPrefetch`): it is renamed into place instead of copying the file again (and removed when a
+    /// snapshot of those bytes is already there).
+    func snapshot(file: URL, sha256: String?, prepared: PendingCopy?) throws -> String {
         let sha = try sha256 ?? hashFile(file).sha256
-        _ = try ensureSnapshot(of: file, sha256: sha)
+        _ = try ensureSnapshot(of: file, sha256: sha, prepared: prepared)
+        prepared?.discard()
         return sha
     }
 
@@ -135,7 +143,7 @@ extension VersionStore {
     /// `snapshots`, and returns the path relative to `.seg/` and the size. A file already there but not recorded (a
     /// writer killed between rename and commit) is kept when it hashes right and replaced otherwise. The copy is
     /// checked against `sha256` while it is written (`.inputChanged` when `file` changed meanwhile).
-    private func ensureSnapshot(of file: URL, sha256: String) throws -> (path: String, bytes: Int) {
+    private func ensureSnapshot(of file: URL, sha256: String, prepared: PendingCopy? = nil) throws -> (path: String, bytes: Int) {
         let ext = DataReader.fileExtension(file.path)
         let safeExt = !ext.isEmpty && ext.count <= 12 && ext.unicodeScalars.allSatisfy { CharacterSet.alphanumerics.contains($0) && $0.isASCII }
         let relative = "datasets/\(sha256)" + (safeExt ? ".\(ext)" : "")
@@ -149,7 +157,12 @@ extension VersionStore {
             bytes = existing.bytes
         } else {
             if present { unlink(url.path) }
-            bytes = try StoreFiles.durableCopy(file, to: url, expected: sha256)
+            if let prepared {
+                try prepared.commit(to: url)
+                bytes = prepared.bytes
+            } else {
+                bytes = try StoreFiles.durableCopy(file, to: url, expected: sha256)
+            }
             bytesHashed += bytes
             checkpoint("snapshot-renamed")
         }
