@@ -58,6 +58,7 @@ let package = Package(
         ),
         // Times the k-means kernel for bench/kmeans.py (docs/PERFORMANCE.md, "k-means (issue 10)"). Not a product.
         .executableTarget(name: "kmeans-bench", dependencies: ["SegworkData"], path: "bench/kmeans-bench"),
+        .executableTarget(name: "dedupe-bench", dependencies: ["SegworkData"], path: "bench/dedupe-bench"),
         .testTarget(name: "LuaHostTests", dependencies: ["LuaHost"]),
         .testTarget(name: "SegworkCoreTests", dependencies: ["SegworkCore", "SegworkData", "LuaHost"]),
         .testTarget(name: "PluginTests", dependencies: ["LuaHost"]),

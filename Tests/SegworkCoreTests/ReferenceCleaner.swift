@@ -81,7 +81,9 @@ struct ReferenceCleaner {
         records = rows.map { records[Int($0)] }
     }
 
-    /// 1882b86's dedupe: a dictionary from the key columns' texts (`string(at:)`, Swift string equality) to the row kept.
+    /// 1882b86's dedupe: a dictionary from the key columns' texts (`string(at:)`) to the row kept, with one deliberate
+    /// change since: texts compare by their UTF-8 bytes (as pandas, polars and DuckDB compare them), not by Swift's
+    /// canonical equivalence, so a composed "é" and "e" + U+0301 are two values.
     mutating func dedupe(key: [String], keep: DedupeKeep, _ step: CleanStep, _ r: inout CleanStepReport) throws {
         let keys = key.map { table[$0]! }
         var by: Column?
@@ -95,11 +97,11 @@ struct ReferenceCleaner {
                 throw error(step, "keeps the latest '\(name)', \(by!.type.withArticle) column; 'by' must be a date or number column (parse text dates with a standardise step first)")
             }
         }
-        var chosen: [[String]: Int] = [:]
+        var chosen: [[[UInt8]]: Int] = [:]
         var kept = [Bool](repeating: false, count: table.rowCount)
         for i in 0..<table.rowCount {
-            var parts: [String] = []
-            for k in keys { guard let s = k.string(at: i) else { break }; parts.append(s) }
+            var parts: [[UInt8]] = []
+            for k in keys { guard let s = k.string(at: i) else { break }; parts.append(Array(s.utf8)) }
             guard parts.count == keys.count else { kept[i] = true; continue }
             guard let current = chosen[parts] else { chosen[parts] = i; kept[i] = true; continue }
             let replace: Bool

@@ -2,13 +2,14 @@ import XCTest
 @testable import SegworkData
 
 /// `RowGroups` (what `dedupe` groups rows by, issue 11) against the rule it replaces: rows are duplicates when the
-/// key columns' values, as Segwork writes them (`Column.string(at:)`), are equal; a missing value is never a duplicate.
+/// key columns' values, as Segwork writes them (`Column.string(at:)`), have the same bytes; a missing value is never
+/// a duplicate.
 final class RowGroupsTests: XCTestCase {
-    /// The old dedupe's grouping: a dictionary from the key's texts to the first row that had them.
+    /// The old dedupe's grouping: a dictionary from the key's texts (their UTF-8 bytes) to the first row that had them.
     private func reference(_ keys: [Column]) -> [Int32] {
-        var first: [[String]: Int32] = [:]
+        var first: [[[UInt8]]: Int32] = [:]
         return (0..<(keys.first?.count ?? 0)).map { i in
-            let parts = keys.compactMap { $0.string(at: i) }
+            let parts = keys.compactMap { $0.string(at: i).map { Array($0.utf8) } }
             guard parts.count == keys.count else { return -1 }
             if let f = first[parts] { return f }
             first[parts] = Int32(i)
@@ -31,7 +32,8 @@ final class RowGroupsTests: XCTestCase {
         var rng = Seeded(state: 42)
         let n = 5_000
         let doubles: [Double] = [0, -0.0, .nan, -.nan, 1.5, 0.1 + 0.2, 0.3, 1e300, -1e-300, 7]
-        // A dictionary holding a text twice, an empty text, and a composed and a decomposed é (equal Swift strings).
+        // A dictionary holding a text twice, an empty text, and a composed and a decomposed é (equal Swift strings,
+        // different bytes: different values, as in pandas, polars and DuckDB).
         let dictionary = ["a", "b", "a", "", "é", "e\u{301}", "=cmd", "7"]
         for round in 0..<6 {
             let int = Column(name: "i", storage: .integer((0..<n).map { _ in Int64.random(in: -3...3, using: &rng) }), validity: validity(n, &rng))
@@ -49,6 +51,18 @@ final class RowGroupsTests: XCTestCase {
         let d = Column(name: "d", storage: .double([0, -0.0, .nan, -.nan, 1]), validity: nil)
         XCTAssertEqual(RowGroups.leaders([d]), [0, 0, 2, 2, 4])
         XCTAssertEqual(RowGroups.leaders([]), [])
+        let accents = Column(name: "s", storage: .string(codes: [0, 1, 2, 1, 0], dictionary: ["é", "e\u{301}", "é"]), validity: nil)
+        XCTAssertEqual(RowGroups.leaders([accents]), [0, 1, 0, 1, 0])
+    }
+
+    func testRowsScatterIntoEveryPartAndKeepTableOrderWithMissingKeys() {
+        // Enough rows that every one of the 64 parts holds many, some keys missing: each group's leader is its first
+        // row in table order, whichever part and block it landed in.
+        var rng = Seeded(state: 7)
+        let n = 300_007
+        let a = Column(name: "a", storage: .integer((0..<n).map { _ in Int64.random(in: 0..<40_000, using: &rng) }), validity: validity(n, &rng))
+        let b = Column(name: "b", storage: .string(codes: (0..<n).map { _ in Int32.random(in: 0..<3, using: &rng) }, dictionary: ["x", "y", "x"]), validity: nil)
+        XCTAssertEqual(RowGroups.leaders([a, b]), reference([a, b]))
     }
 
     func testManyRowsSpanSeveralHashChunks() {

@@ -144,26 +144,30 @@ package struct Cleaner {
         // Each row's group (the first row with an equal key, compared on typed values: RowGroups), then the row kept
         // so far per group. Rows with a missing key part are never duplicates of anything.
         let leader = RowGroups.leaders(key.map { table[$0]! })
-        var chosen = [Int32](repeating: -1, count: table.rowCount)  // by leader row
-        var keepRow = [Bool](repeating: false, count: table.rowCount)
-        for i in 0..<table.rowCount {
-            let g = Int(leader[i])
-            guard g >= 0 else { keepRow[i] = true; continue }
-            let current = Int(chosen[g])
-            guard current >= 0 else { chosen[g] = Int32(i); keepRow[i] = true; continue }
-            let replace: Bool
-            switch keep {
-            case .first: replace = false
-            case .last: replace = true
-            case .latest:
-                let a = by!.double(at: current), b = by!.double(at: i)
-                replace = b != nil && (a == nil || b! > a!)
-            }
-            if replace { keepRow[current] = false; keepRow[i] = true; chosen[g] = Int32(i) }
-        }
+        let n = table.rowCount
         var rows: [Int32] = []
-        rows.reserveCapacity(table.rowCount)
-        for i in keepRow.indices where keepRow[i] { rows.append(Int32(i)) }
+        rows.reserveCapacity(n)
+        switch keep {
+        case .first:
+            // A group's first row is its leader.
+            for i in 0..<n where leader[i] < 0 || Int(leader[i]) == i { rows.append(Int32(i)) }
+        case .last:
+            var last = leader  // by leader row: the group's last row
+            for i in 0..<n where leader[i] >= 0 { last[Int(leader[i])] = Int32(i) }
+            for i in 0..<n where leader[i] < 0 || Int(last[Int(leader[i])]) == i { rows.append(Int32(i)) }
+        case .latest:
+            // The first row holding the group's greatest `by` (a missing `by` loses to any value).
+            var chosen = [Int32](repeating: -1, count: n)  // by leader row
+            for i in 0..<n {
+                let g = Int(leader[i])
+                guard g >= 0 else { continue }
+                let current = Int(chosen[g])
+                guard current >= 0 else { chosen[g] = Int32(i); continue }
+                let a = by!.double(at: current), b = by!.double(at: i)
+                if b != nil && (a == nil || b! > a!) { chosen[g] = Int32(i) }
+            }
+            for i in 0..<n where leader[i] < 0 || Int(chosen[Int(leader[i])]) == i { rows.append(Int32(i)) }
+        }
         return rows
     }
 

@@ -2,60 +2,57 @@ import Foundation
 
 /// Groups the rows of a table by the values of some of its columns, the way `dedupe` compares them: two rows are in
 /// one group when every key column holds equal values in both, as Segwork writes them (`Column.string(at:)`), so
-/// `0` and `-0.0` are equal, every NaN equals every NaN, and a text value equals the same text wherever it sits in
-/// the column's dictionary. A row with a missing key value is in no group.
+/// `0` and `-0.0` are equal, every NaN equals every NaN, and a text value equals the same bytes wherever it sits in
+/// the column's dictionary (texts compare by their UTF-8 bytes, as pandas, polars and DuckDB compare them: a composed
+/// "é" and "e" + U+0301 differ). A row with a missing key value is in no group.
 ///
 /// The comparison works on each value's typed bits, never on rebuilt text: each key column gives one 64-bit word
 /// per row, read from its own arrays when needed (integers and dates as themselves, doubles as canonical bit
-/// patterns, text as the index of the first equal dictionary entry); rows are hashed over those words on every core,
-/// and open-addressing tables (one per core, each for the rows whose hash falls in its part) find each row's group,
-/// checking full equality of the words on every hash match.
+/// patterns, text as the index of the first dictionary entry with the same bytes). Rows are hashed over those words
+/// on every core, a column at a time per block of rows, then scattered by the hash's top six bits into 64 parts
+/// (in table order within each); the parts are grouped on every core, each in an open-addressing table small enough
+/// to stay in the cache. A slot holds the row and its 32-bit hash, so probing never leaves the table; the rows' words
+/// are compared only when the hashes are equal.
 package enum RowGroups {
     /// For every row, the first row (in table order) whose key equals its key; -1 for a row with a missing key value.
     ///
-    /// Memory beyond the result: 4 bytes of hash per row and an index of 4 bytes per slot (at least 1.5 slots per
-    /// row, in one table per core); the key columns are read where they are, never copied.
+    /// Memory beyond the result: 12 bytes per row at most (the hashes, then each row and its hash in part order) and
+    /// one part's table per core (8 bytes per slot, 1.5 to 3 slots per row of the part); the key columns are read
+    /// where they are, never copied.
     package static func leaders(_ keys: [Column]) -> [Int32] {
         let n = keys.first?.count ?? 0
         guard n > 0 else { return [] }
         let words = keys.map(KeyWords.init)
-        // Row hashes, in parallel chunks (each row's hash depends on that row only, so the result does not).
-        var hashes = [UInt32](repeating: 0, count: n)
-        let chunk = 1 << 16
-        hashes.withUnsafeMutableBufferPointer { out in
-            nonisolated(unsafe) let base = out.baseAddress!  // each chunk writes its own rows
-            DispatchQueue.concurrentPerform(iterations: (n + chunk - 1) / chunk) { c in
-                for i in (c * chunk)..<min(n, (c + 1) * chunk) {
-                    var h: UInt64 = 0x9E37_79B9_7F4A_7C15
-                    for w in words { h = mix(h ^ w.word(i)) }
-                    base[i] = UInt32(truncatingIfNeeded: h >> 32)
-                }
-            }
-        }
-        // Rows are split by their hash's top bits into one part per core; equal keys have equal hashes, so a group
-        // never spans two parts, and each part finds its groups in its own table, scanning rows in table order.
-        let parts = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
         let validities = keys.compactMap(\.validity)
+        let (rows, hashes, starts) = partitioned(rowHashes(words, n), validities: validities)
         var leader = [Int32](repeating: -1, count: n)
         leader.withUnsafeMutableBufferPointer { out in
             nonisolated(unsafe) let base = out.baseAddress!  // each part writes only its own rows
-            hashes.withUnsafeBufferPointer { hashBuffer in
-                nonisolated(unsafe) let hash = hashBuffer
-                DispatchQueue.concurrentPerform(iterations: parts) { part in
-                    @inline(__always) func mine(_ i: Int) -> Bool { Int(hash[i] >> 26) % parts == part }
-                    var rows = 0
-                    for i in 0..<n where mine(i) { rows += 1 }
-                    var capacity = 1
-                    while capacity < rows + rows / 2 { capacity <<= 1 }
-                    let mask = capacity - 1
-                    var slots = [Int32](repeating: -1, count: capacity)
-                    for i in 0..<n where mine(i) && validities.allSatisfy({ $0[i] }) {
-                        var s = Int(hash[i]) & mask
-                        while true {
-                            let j = Int(slots[s])
-                            if j < 0 { slots[s] = Int32(i); base[i] = Int32(i); break }
-                            if hash[j] == hash[i] && words.allSatisfy({ $0.word(j) == $0.word(i) }) { base[i] = Int32(j); break }
-                            s = (s + 1) & mask
+            rows.withUnsafeBufferPointer { rowBuffer in
+                hashes.withUnsafeBufferPointer { hashBuffer in
+                    nonisolated(unsafe) let row = rowBuffer, hash = hashBuffer
+                    DispatchQueue.concurrentPerform(iterations: parts) { part in
+                        let range = starts[part]..<starts[part + 1]
+                        var capacity = 16
+                        while capacity < range.count + range.count / 2 { capacity <<= 1 }
+                        let mask = capacity - 1
+                        // A slot: the hash in the high half, the row + 1 in the low half; 0 is empty.
+                        var slots = [UInt64](repeating: 0, count: capacity)
+                        slots.withUnsafeMutableBufferPointer { slots in
+                            for k in range {
+                                let i = Int(row[k]), h = hash[k]
+                                let tag = UInt64(h) << 32
+                                var s = Int(h) & mask
+                                while true {
+                                    let entry = slots[s]
+                                    if entry == 0 { slots[s] = tag | UInt64(i + 1); base[i] = Int32(i); break }
+                                    if entry & 0xFFFF_FFFF_0000_0000 == tag {
+                                        let j = Int(entry & 0xFFFF_FFFF) - 1
+                                        if words.allSatisfy({ $0.word(j) == $0.word(i) }) { base[i] = Int32(j); break }
+                                    }
+                                    s = (s + 1) & mask
+                                }
+                            }
                         }
                     }
                 }
@@ -64,19 +61,123 @@ package enum RowGroups {
         return leader
     }
 
+    /// Number of parts the rows are scattered into (the hash's top six bits).
+    private static let parts = 64
+
+    /// Rows and their hashes are handled in blocks of this many rows.
+    private static let block = 1 << 14
+
+    /// Every row's 32-bit hash over its key words, on every core.
+    private static func rowHashes(_ words: [KeyWords], _ n: Int) -> [UInt32] {
+        var hashes = [UInt32](repeating: 0, count: n)
+        hashes.withUnsafeMutableBufferPointer { out in
+            nonisolated(unsafe) let base = out.baseAddress!  // each block writes its own rows
+            DispatchQueue.concurrentPerform(iterations: (n + block - 1) / block) { b in
+                let rows = (b * block)..<min(n, (b + 1) * block)
+                var h = [UInt64](repeating: 0x9E37_79B9_7F4A_7C15, count: rows.count)
+                h.withUnsafeMutableBufferPointer { h in
+                    for w in words { w.mix(into: h, rows: rows) }
+                    for k in rows.indices { base[k] = UInt32(truncatingIfNeeded: h[k - rows.lowerBound] >> 32) }
+                }
+            }
+        }
+        return hashes
+    }
+
+    /// The rows with every key value present, and their hashes, reordered by part (the hash's top six bits) and in
+    /// table order within each part; part `p` is `starts[p] ..< starts[p + 1]`. Counted and scattered on every
+    /// core: each block of rows writes its own ranges.
+    private static func partitioned(_ hashes: consuming [UInt32], validities: [Bitmap])
+        -> (rows: [Int32], hashes: [UInt32], starts: [Int]) {
+        let n = hashes.count
+        let blocks = (n + block - 1) / block
+        @Sendable @inline(__always) func present(_ i: Int) -> Bool { validities.allSatisfy { $0[i] } }
+        // counts[b * parts + p]: rows of block b in part p; then, in place, where block b starts writing part p.
+        var counts = [Int](repeating: 0, count: blocks * parts)
+        hashes.withUnsafeBufferPointer { hash in
+            counts.withUnsafeMutableBufferPointer { out in
+                nonisolated(unsafe) let count = out.baseAddress!, hash = hash
+                DispatchQueue.concurrentPerform(iterations: blocks) { b in
+                    for i in (b * block)..<min(n, (b + 1) * block) where present(i) {
+                        count[b * parts + Int(hash[i] >> 26)] += 1
+                    }
+                }
+            }
+        }
+        var starts = [Int](repeating: 0, count: parts + 1)
+        var at = 0
+        for p in 0..<parts {
+            starts[p] = at
+            for b in 0..<blocks { let c = counts[b * parts + p]; counts[b * parts + p] = at; at += c }
+        }
+        starts[parts] = at
+        var rows = [Int32](repeating: 0, count: at)
+        var sorted = [UInt32](repeating: 0, count: at)
+        hashes.withUnsafeBufferPointer { hash in
+            rows.withUnsafeMutableBufferPointer { rowOut in
+                sorted.withUnsafeMutableBufferPointer { hashOut in
+                    counts.withUnsafeBufferPointer { next in
+                        nonisolated(unsafe) let row = rowOut.baseAddress!, out = hashOut.baseAddress!, hash = hash, next = next
+                        DispatchQueue.concurrentPerform(iterations: blocks) { b in
+                            var position = Array(next[(b * parts)..<((b + 1) * parts)])
+                            for i in (b * block)..<min(n, (b + 1) * block) where present(i) {
+                                let p = Int(hash[i] >> 26)
+                                row[position[p]] = Int32(i)
+                                out[position[p]] = hash[i]
+                                position[p] += 1
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return (rows, sorted, starts)
+    }
+
     /// SplitMix64's finaliser: every input bit affects every output bit.
-    @inline(__always) private static func mix(_ x: UInt64) -> UInt64 {
+    @inline(__always) fileprivate static func mix(_ x: UInt64) -> UInt64 {
         var z = x &+ 0x9E37_79B9_7F4A_7C15
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
     }
 
-    /// One word per row of a key column that is equal for two rows exactly when `string(at:)` is (missing rows: any
-    /// word), read from the column's own arrays.
+    /// For every dictionary entry, the index of the first entry with the same UTF-8 bytes (a dictionary may hold a
+    /// text twice after a gather or a standardise step). Entries are hashed on every core.
+    static func firstEqualEntries(_ dictionary: [String]) -> [UInt64] {
+        let m = dictionary.count
+        var hashes = [UInt64](repeating: 0, count: m)
+        hashes.withUnsafeMutableBufferPointer { out in
+            nonisolated(unsafe) let base = out.baseAddress!  // each block writes its own entries
+            DispatchQueue.concurrentPerform(iterations: (m + block - 1) / block) { b in
+                for k in (b * block)..<min(m, (b + 1) * block) {
+                    var s = dictionary[k]
+                    base[k] = s.withUTF8 { ByteDictionary.hash($0) }
+                }
+            }
+        }
+        var capacity = 16
+        while capacity < 2 * m { capacity <<= 1 }
+        let mask = capacity - 1
+        var slots = [Int32](repeating: -1, count: capacity)
+        var first = [UInt64](repeating: 0, count: m)
+        for k in 0..<m {
+            var s = Int(truncatingIfNeeded: hashes[k]) & mask
+            while true {
+                let j = Int(slots[s])
+                if j < 0 { slots[s] = Int32(k); first[k] = UInt64(k); break }
+                if hashes[j] == hashes[k] && dictionary[j].utf8.elementsEqual(dictionary[k].utf8) { first[k] = UInt64(j); break }
+                s = (s + 1) & mask
+            }
+        }
+        return first
+    }
+
+    /// One word per row of a key column that is equal for two rows exactly when `string(at:)` has the same bytes
+    /// (missing rows: any word), read from the column's own arrays.
     private enum KeyWords {
         case integer([Int64]), date([Int32]), bool([Bool]), double([Double])
-        /// Text: the codes, and per dictionary entry the first entry with equal text.
+        /// Text: the codes, and per dictionary entry the first entry with the same bytes.
         case text([Int32], [UInt64])
 
         init(_ c: Column) {
@@ -85,14 +186,28 @@ package enum RowGroups {
             case .date(let v): self = .date(v)
             case .bool(let v): self = .bool(v)
             case .double(let v): self = .double(v)
-            case .string(let codes, let dictionary):
-                // A dictionary may hold a text twice (after a gather or a standardise step): equal texts, one word.
-                var first: [String: UInt64] = [:]
-                let canonical = dictionary.enumerated().map { k, s -> UInt64 in
-                    if let f = first[s] { return f }
-                    first[s] = UInt64(k); return UInt64(k)
+            case .string(let codes, let dictionary): self = .text(codes, RowGroups.firstEqualEntries(dictionary))
+            }
+        }
+
+        /// Mixes the words of `rows` into `h` (`h[k]` is row `rows.lowerBound + k`): one loop per storage type.
+        func mix(into h: UnsafeMutableBufferPointer<UInt64>, rows: Range<Int>) {
+            let lo = rows.lowerBound
+            switch self {
+            case .integer(let v):
+                v.withUnsafeBufferPointer { v in for k in h.indices { h[k] = RowGroups.mix(h[k] ^ UInt64(bitPattern: v[lo + k])) } }
+            case .date(let v):
+                v.withUnsafeBufferPointer { v in for k in h.indices { h[k] = RowGroups.mix(h[k] ^ UInt64(UInt32(bitPattern: v[lo + k]))) } }
+            case .bool(let v):
+                v.withUnsafeBufferPointer { v in for k in h.indices { h[k] = RowGroups.mix(h[k] ^ (v[lo + k] ? 1 : 0)) } }
+            case .double:
+                for k in h.indices { h[k] = RowGroups.mix(h[k] ^ word(lo + k)) }
+            case .text(let codes, let canonical):
+                codes.withUnsafeBufferPointer { codes in
+                    canonical.withUnsafeBufferPointer { canonical in
+                        for k in h.indices { h[k] = RowGroups.mix(h[k] ^ canonical[Int(codes[lo + k])]) }
+                    }
                 }
-                self = .text(codes, canonical)
             }
         }
 

@@ -1,8 +1,11 @@
 #!/bin/sh
 # Regenerates expected/ of the cleaning-equivalence fixture from the seg binary given (see README.md).
-# The committed expected/ was produced by the code BEFORE issue 11's faster cleaning steps, commit 1882b86:
-#   git worktree add /tmp/seg-1882b86 1882b86 --detach && (cd /tmp/seg-1882b86 && swift build)
-#   Tests/Fixtures/cleaning-equivalence/regenerate-expected.sh /tmp/seg-1882b86/.build/debug/seg 1882b86
+# The committed expected/ was produced by the code BEFORE issue 11's faster cleaning steps, commit 1882b86, with
+# 1882b86-byte-keys.patch applied (dedupe compares text keys by bytes; README.md says why):
+#   git worktree add /tmp/seg-1882b86 1882b86 --detach
+#   git -C /tmp/seg-1882b86 apply "$PWD/Tests/Fixtures/cleaning-equivalence/1882b86-byte-keys.patch"
+#   (cd /tmp/seg-1882b86 && swift build)
+#   Tests/Fixtures/cleaning-equivalence/regenerate-expected.sh /tmp/seg-1882b86/.build/debug/seg "1882b86 + 1882b86-byte-keys.patch"
 # Usage: regenerate-expected.sh SEG [COMMIT]   (run from anywhere; COMMIT is written to expected/PRODUCED_WITH)
 set -eu
 seg=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
