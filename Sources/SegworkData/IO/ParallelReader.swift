@@ -104,14 +104,8 @@ package enum ParallelReader {
         if state.order.contains(where: \.needsReread) {
             return .reread(Dictionary(uniqueKeysWithValues: state.order.map { ($0.name, $0.finalType) }))
         }
-        var dictionaries = (0..<threads).map { state.dictionaries[$0] ?? [:] }
+        let columns = Self.finish(&state.order, dictionaries: (0..<threads).map { state.dictionaries[$0] ?? [:] })
         state.dictionaries = [:]
-        var columns: [Column] = []
-        for k in state.order.indices {
-            columns.append(state.order[k].finish(dictionaries: dictionaries))
-            // Each column's dictionaries go as soon as its codes are merged.
-            for w in dictionaries.indices { dictionaries[w][state.order[k].name] = nil }
-        }
         state.order = []
         options.shape?.rows = state.rows
         var table = try Table(columns: columns)
@@ -121,6 +115,38 @@ package enum ParallelReader {
                                       + " with U+FFFD (first on line \(line)), as the definition's invalid_utf8: replace asks")
         }
         return .table(table)
+    }
+
+    /// The finished columns, in order: finished on every core, those with the most distinct text values first
+    /// (merging the threads' dictionaries is the long part of a wide file with unique texts, such as emails). Each
+    /// column's dictionaries are dropped as soon as its codes are merged.
+    private static func finish(_ order: inout [ColumnAccumulator], dictionaries: consuming [[String: ByteDictionary]]) -> [Column] {
+        /// One column's dictionaries (thread → name → values), taken once by the task that finishes the column.
+        final class Input: @unchecked Sendable {
+            var dictionaries: [[String: ByteDictionary]]
+            let size: Int
+            init(_ d: [[String: ByteDictionary]], size: Int) { dictionaries = d; self.size = size }
+        }
+        let inputs = order.map { column in
+            let own = dictionaries.map { d in d[column.name].map { [column.name: $0] } ?? [:] }
+            return Input(own, size: own.reduce(0) { $0 + ($1[column.name]?.count ?? 0) })
+        }
+        dictionaries = []
+        let byCost = inputs.indices.sorted { (inputs[$0].size, $1) > (inputs[$1].size, $0) }
+        var columns = [Column?](repeating: nil, count: order.count)
+        order.withUnsafeMutableBufferPointer { accumulators in
+            columns.withUnsafeMutableBufferPointer { out in
+                // Each task finishes one column: its own accumulator, its own slot.
+                nonisolated(unsafe) let accumulators = accumulators, out = out
+                DispatchQueue.concurrentPerform(iterations: byCost.count) { t in
+                    let k = byCost[t]
+                    let own = inputs[k].dictionaries
+                    inputs[k].dictionaries = []
+                    out[k] = accumulators[k].finish(dictionaries: own)
+                }
+            }
+        }
+        return columns.map { $0! }
     }
 }
 
