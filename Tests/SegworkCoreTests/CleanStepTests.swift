@@ -43,6 +43,34 @@ final class CleanStepTests: XCTestCase {
         XCTAssertEqual(values(r.table, "n"), ["1", "2", "4", "5"])
     }
 
+    func testLatestComparesIntegersAsIntegersAndAllMissingTextKeysKeepEveryRow() throws {
+        // Past 2^53 two integers can share a double: nanosecond timestamps must still tell the later row.
+        let big = "id,ts,n\nA,9007199254740992,1\nA,9007199254740993,2\nB,1733500000000000000,3\nB,1733500000000000100,4\n"
+        XCTAssertEqual(values(try clean(big, "- dedupe: { key: [id], keep: latest, by: ts }").table, "n"), ["2", "4"])
+        // A text key column with no value present (an empty dictionary): every row is kept, nothing is read past it.
+        let empty = try clean("id,a,b\nr1,,x\nr2,,x\nr3,,y\n", "- dedupe: { key: [a, b] }", schema: ["a": .string])
+        XCTAssertEqual(values(empty.table, "id"), ["r1", "r2", "r3"])
+        let trimmed = try clean("id,a,b\nr1,  ,x\nr2, ,x\n", "- standardise: { column: a, trim: true }\n- dedupe: { key: [a, b] }",
+                                schema: ["a": .string])
+        XCTAssertEqual(values(trimmed.table, "id"), ["r1", "r2"])
+    }
+
+    func testStandardiseAndFillKeepCanonicallyEquivalentSpellingsApart() throws {
+        // Texts compare by bytes everywhere in cleaning: trim must not rewrite "e" + U+0301 as the composed "é" seen
+        // first, nor the Ångström sign as "Å"; a map changes only the spelling it names, and that change is counted.
+        let csv = "id,t\n1,café\n2,cafe\u{301}\n3,\u{212B}\n4,\u{00C5}\n5,\n"
+        func bytes(_ t: Table) -> [[UInt8]?] { values(t, "t").map { $0.map { Array($0.utf8) } } }
+        let original: [[UInt8]?] = ["café", "cafe\u{301}", "\u{212B}", "\u{00C5}"].map { Array($0.utf8) } + [nil]
+        let trimmed = try clean(csv, "- standardise: { column: t, trim: true }")
+        XCTAssertEqual(bytes(trimmed.table), original)
+        XCTAssertEqual(trimmed.report.steps[0].valuesChanged, 0)
+        let mapped = try clean(csv, "- standardise: { column: t, map: { \"cafe\u{301}\": \"café\" } }")
+        XCTAssertEqual(bytes(mapped.table), [original[0], original[0], original[2], original[3], nil])
+        XCTAssertEqual(mapped.report.steps[0].valuesChanged, 1)
+        let filled = try clean(csv, "- missing: { column: t, action: fill, value: \"cafe\u{301}\" }")
+        XCTAssertEqual(bytes(filled.table), Array(original.prefix(4)) + [original[1]], "the fill's own bytes")
+    }
+
     func testLatestNeedsADateOrNumberColumn() throws {
         XCTAssertThrowsError(try clean("id,s\nA,x\n", "- dedupe: { key: [id], keep: latest, by: s }")) { e in
             XCTAssertTrue("\(e)".contains("'by' must be a date or number column"), "\(e)")

@@ -53,9 +53,9 @@ final class CleanerOracleTests: XCTestCase {
         func step(_ a: CleanStep.Action) -> CleanStep { CleanStep(action: a, line: 3) }
         let cases: [[CleanStep]] = [
             [step(.missing(column: "s1", action: .fill("café")))],
-            [step(.missing(column: "s1", action: .fill("cafe\u{301}")))],  // finds the composed "café" (index 0)
+            [step(.missing(column: "s1", action: .fill("cafe\u{301}")))],  // its own bytes, not the composed "café" (index 0)
             [step(.missing(column: "s1", action: .fill("\u{212B}"))), step(.dedupe(key: ["s1"], keep: .first))],
-            // A map to the canonically equal spelling: the bytes change, `values_changed` (Swift equality) does not count it.
+            // A map to the canonically equal spelling: the bytes change, and `values_changed` counts it.
             [step(.standardise(StandardiseSpec(column: "s1", map: ["cafe\u{301}": "café", "\u{00C5}": "\u{00C5}"])))],
             [step(.standardise(StandardiseSpec(column: "s1", trim: true, textCase: .lower))), step(.dedupe(key: ["s1", "d"], keep: .last))],
             [step(.missing(column: "d", action: .fillMedian)), step(.missing(column: "t", action: .fillMedian))],

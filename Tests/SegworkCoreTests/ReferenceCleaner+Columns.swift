@@ -2,8 +2,10 @@ import Foundation
 @testable import SegworkCore
 @testable import SegworkData
 
-/// THE ORACLE, NOT PRODUCTION CODE: `standardise` and `validate` exactly as at commit 1882b86 (CleanColumns.swift
-/// there), kept for CleanerOracleTests. See ReferenceCleaner.
+/// THE ORACLE, NOT PRODUCTION CODE: `standardise` and `validate` as at commit 1882b86 (CleanColumns.swift there),
+/// kept for CleanerOracleTests, with one deliberate change since (as in ReferenceCleaner's dedupe): texts compare by
+/// their UTF-8 bytes, so `standardise` neither merges canonically equivalent spellings nor matches a `map` key to one,
+/// and counts a value changed when its bytes change. See ReferenceCleaner.
 extension ReferenceCleaner {
     mutating func standardise(_ s: StandardiseSpec, _ step: CleanStep, _ r: inout CleanStepReport) throws {
         let c = table[s.column]!
@@ -23,7 +25,7 @@ extension ReferenceCleaner {
             for i in 0..<codes.count {
                 guard c.isValid(i) else { builder.append(nil); continue }
                 let old = Int(codes[i])
-                if out[old] != dictionary[old] { changed += 1 }
+                if out[old].map({ !$0.utf8.elementsEqual(dictionary[old].utf8) }) ?? true { changed += 1 }
                 builder.append(out[old])
             }
             column = builder.column(s.column)
@@ -68,7 +70,7 @@ extension ReferenceCleaner {
         case .lower?: v = v.lowercased()
         case nil: break
         }
-        if let m = s.map[v] { v = m }
+        if let i = s.map.index(forKey: v), s.map[i].key.utf8.elementsEqual(v.utf8) { v = s.map[i].value }
         return v.isEmpty ? nil : v
     }
 
@@ -143,14 +145,14 @@ extension ReferenceCleaner {
 struct ReferenceTextColumnBuilder {
     private var codes: [Int32] = []
     private var dictionary: [String] = []
-    private var index: [String: Int32] = [:]
+    private var index: [[UInt8]: Int32] = [:]
     private var valid = Bitmap(count: 0, allSet: false)
 
     mutating func append(_ value: String?) {
         guard let value else { codes.append(0); valid.append(false); return }
-        if let c = index[value] { codes.append(c) } else {
+        if let c = index[Array(value.utf8)] { codes.append(c) } else {
             let c = Int32(dictionary.count)
-            dictionary.append(value); index[value] = c; codes.append(c)
+            dictionary.append(value); index[Array(value.utf8)] = c; codes.append(c)
         }
         valid.append(true)
     }

@@ -187,7 +187,7 @@ extension Column {
             guard let x = CivilDate(iso: Substring(text)) else { return nil }
             for i in rows { v[i] = x.days }; s = .date(v)
         case .string(var codes, var dictionary):
-            let code = Int32(dictionary.firstIndex(of: text) ?? dictionary.count)
+            let code = Int32(dictionary.firstIndex { $0.utf8.elementsEqual(text.utf8) } ?? dictionary.count)
             if Int(code) == dictionary.count { dictionary.append(text) }
             for i in rows { codes[i] = code }; s = .string(codes: codes, dictionary: dictionary)
         }

@@ -46,10 +46,11 @@ extension Cleaner {
     static let withheld = "(withheld: pii)"
 
     /// One value through trim, collapse, case and map; nil when nothing is left. `whitespace` is the compiled
-    /// `\s+` (one per thread: see `transformAll`).
+    /// `\s+` (one per thread: see `transformAll`). A `map` key matches a value with the same bytes (a composed "é"
+    /// does not match a key written "e" + U+0301), as dedupe compares texts.
     static func transform(_ value: String, _ s: StandardiseSpec, whitespace: NSRegularExpression? = nil) -> String? {
         var v = ASCIIText.transform(value, s) ?? unicodeTransform(value, s, whitespace: whitespace)
-        if let m = s.map[v] { v = m }
+        if let i = s.map.index(forKey: v), s.map[i].key.utf8.elementsEqual(v.utf8) { v = s.map[i].value }
         return v.isEmpty ? nil : v
     }
 
@@ -90,14 +91,15 @@ extension Cleaner {
     }
 
     /// The codes of a text column re-pointed at the transformed values (`out[k]` replaces entry `k`; nil makes the
-    /// value missing), with equal new values merged and the dictionary in order of first appearance among the rows;
-    /// and how many present values changed.
+    /// value missing), with new values of the same bytes merged and the dictionary in order of first appearance among
+    /// the rows; and how many present values changed (their bytes). Texts compare by bytes, as dedupe compares them:
+    /// canonically equivalent spellings (a composed and a decomposed "é") stay apart and are never rewritten.
     static func remap(_ codes: [Int32], validity: Bitmap?, from dictionary: [String],
                       to out: [String?]) -> (column: Column, changed: Int) {
         let unseen: Int32 = -2, gone: Int32 = -1
         var target = [Int32](repeating: unseen, count: dictionary.count)
-        let differs = (0..<dictionary.count).map { out[$0] != dictionary[$0] }
-        var index: [String: Int32] = [:]
+        let differs = (0..<dictionary.count).map { k in out[k].map { !$0.utf8.elementsEqual(dictionary[k].utf8) } ?? true }
+        var index = ByteDictionary(keepStrings: false)  // new value's bytes → its code in newDictionary
         var newDictionary: [String] = []
         var newCodes = [Int32](repeating: 0, count: codes.count)
         var valid = Bitmap(count: codes.count, allSet: false)
@@ -108,10 +110,8 @@ extension Cleaner {
             var t = target[old]
             if t == unseen {
                 if let value = out[old] {
-                    if let existing = index[value] { t = existing } else {
-                        t = Int32(newDictionary.count)
-                        newDictionary.append(value); index[value] = t
-                    }
+                    t = value.withUTF8Bytes { index.code(for: $0) }
+                    if Int(t) == newDictionary.count { newDictionary.append(value) }
                 } else {
                     t = gone
                 }

@@ -156,15 +156,21 @@ package struct Cleaner {
             for i in 0..<n where leader[i] >= 0 { last[Int(leader[i])] = Int32(i) }
             for i in 0..<n where leader[i] < 0 || Int(last[Int(leader[i])]) == i { rows.append(Int32(i)) }
         case .latest:
-            // The first row holding the group's greatest `by` (a missing `by` loses to any value).
+            // The first row holding the group's greatest `by` (a missing `by` loses to any value; integers compare
+            // as integers, so values past 2^53 do not tie).
+            let later: (Int, Int) -> Bool
+            switch by!.storage {
+            case .integer(let v): later = { v[$0] > v[$1] }
+            case .date(let v): later = { v[$0] > v[$1] }
+            default: later = { by!.double(at: $0)! > by!.double(at: $1)! }
+            }
             var chosen = [Int32](repeating: -1, count: n)  // by leader row
             for i in 0..<n {
                 let g = Int(leader[i])
                 guard g >= 0 else { continue }
                 let current = Int(chosen[g])
                 guard current >= 0 else { chosen[g] = Int32(i); continue }
-                let a = by!.double(at: current), b = by!.double(at: i)
-                if b != nil && (a == nil || b! > a!) { chosen[g] = Int32(i) }
+                if by!.isValid(i) && (!by!.isValid(current) || later(i, current)) { chosen[g] = Int32(i) }
             }
             for i in 0..<n where leader[i] < 0 || Int(chosen[Int(leader[i])]) == i { rows.append(Int32(i)) }
         }
@@ -236,7 +242,7 @@ extension Column {
             guard let x = CivilDate(iso: Substring(text)) else { return nil }
             for i in rows { v[i] = x.days }; s = .date(v)
         case .string(var codes, var dictionary):
-            let code = Int32(dictionary.firstIndex(of: text) ?? dictionary.count)
+            let code = Int32(dictionary.firstIndex { $0.utf8.elementsEqual(text.utf8) } ?? dictionary.count)
             if Int(code) == dictionary.count { dictionary.append(text) }
             for i in rows { codes[i] = code }; s = .string(codes: codes, dictionary: dictionary)
         }

@@ -186,7 +186,10 @@ package enum RowGroups {
             case .date(let v): self = .date(v)
             case .bool(let v): self = .bool(v)
             case .double(let v): self = .double(v)
-            case .string(let codes, let dictionary): self = .text(codes, RowGroups.firstEqualEntries(dictionary))
+            case .string(let codes, let dictionary):
+                // A column with no value present has an empty dictionary, and its (missing) rows hold code 0: give
+                // that code a word, so hashing every row never reads past the table.
+                self = .text(codes, dictionary.isEmpty ? [0] : RowGroups.firstEqualEntries(dictionary))
             }
         }
 
