@@ -178,7 +178,8 @@ final class StoreHashOnceTests: XCTestCase {
         try Data((files["data/orders.csv"]! + "3,c,2024-03-01,25\n").utf8).write(to: orders)
         let versions = try history.store.versions().count
         StoreFixture.assertStoreError(try history.record(result), "orders.csv", "changed while seg was running") {
-            if case .inputChanged = $0 { return true } else { return false }
+            // Named as the user sees it (relative to the current folder when inside it), like every other error.
+            $0 == .inputChanged(path: Workspace.display(orders))
         }
         XCTAssertEqual(try history.store.versions().count, versions)
         XCTAssertEqual(try history.store.verifyIntegrity().snapshots, 2)

@@ -163,7 +163,12 @@ extension History {
             let sha = r.report.run.inputs.first(where: { $0.name == name })?.sha256
             if let sha, store.snapshotURL(sha256: sha, extension: url.pathExtension) != nil { continue }
             let prepared = sha.flatMap { prefetch?.take(url, sha256: $0) }
-            _ = try store.snapshot(file: url, sha256: sha, prepared: prepared)
+            do {
+                _ = try store.snapshot(file: url, sha256: sha, prepared: prepared)
+            } catch StoreError.inputChanged {
+                // Name the file as the user sees it (the store only knows its absolute path).
+                throw StoreError.inputChanged(path: workspace.display(url))
+            }
         }
         // The bytes the run hashed (plugins and the modules they require), so `--verify` runs exactly these later.
         for (sha, data) in r.pluginSources.sorted(by: { $0.key < $1.key }) {
