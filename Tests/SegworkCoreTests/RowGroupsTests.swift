@@ -62,7 +62,10 @@ final class RowGroupsTests: XCTestCase {
         let n = 300_007
         let a = Column(name: "a", storage: .integer((0..<n).map { _ in Int64.random(in: 0..<40_000, using: &rng) }), validity: validity(n, &rng))
         let b = Column(name: "b", storage: .string(codes: (0..<n).map { _ in Int32.random(in: 0..<3, using: &rng) }, dictionary: ["x", "y", "x"]), validity: nil)
-        XCTAssertEqual(RowGroups.leaders([a, b]), reference([a, b]))
+        let expected = reference([a, b])
+        XCTAssertEqual(RowGroups.leaders([a, b]), expected)
+        // The same rows spread over 128, 512 and 1,024 parts (what 10 M, 60 M and 130 M rows get by default).
+        for partRows in [4_096, 1_024, 64] { XCTAssertEqual(RowGroups.leaders([a, b], partRows: partRows), expected, "\(partRows)") }
     }
 
     func testManyRowsSpanSeveralHashChunks() {

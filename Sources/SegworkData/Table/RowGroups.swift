@@ -9,9 +9,9 @@ import Foundation
 /// The comparison works on each value's typed bits, never on rebuilt text: each key column gives one 64-bit word
 /// per row, read from its own arrays when needed (integers and dates as themselves, doubles as canonical bit
 /// patterns, text as the index of the first dictionary entry with the same bytes). Rows are hashed over those words
-/// on every core, a column at a time per block of rows, then scattered by the hash's top six bits into 64 parts
-/// (in table order within each); the parts are grouped on every core, each in an open-addressing table small enough
-/// to stay in the cache. A slot holds the row and its 32-bit hash, so probing never leaves the table; the rows' words
+/// on every core, a column at a time per block of rows, then scattered by the hash's top bits into 64 to 1,024 parts
+/// of at most about 128 K rows (in table order within each); the parts are grouped on every core, each in an
+/// open-addressing table small enough to stay in the cache (2 MB or less). A slot holds the row and its 32-bit hash, so probing never leaves the table; the rows' words
 /// are compared only when the hashes are equal.
 package enum RowGroups {
     /// For every row, the first row (in table order) whose key equals its key; -1 for a row with a missing key value.
@@ -19,12 +19,19 @@ package enum RowGroups {
     /// Memory beyond the result: 12 bytes per row at most (the hashes, then each row and its hash in part order) and
     /// one part's table per core (8 bytes per slot, 1.5 to 3 slots per row of the part); the key columns are read
     /// where they are, never copied.
-    package static func leaders(_ keys: [Column]) -> [Int32] {
+    ///
+    /// `partRows` is the most rows a part should hold (tests make it small to reach many parts on few rows).
+    package static func leaders(_ keys: [Column], partRows: Int = 1 << 17) -> [Int32] {
         let n = keys.first?.count ?? 0
         guard n > 0 else { return [] }
         let words = keys.map(KeyWords.init)
         let validities = keys.compactMap(\.validity)
-        let (rows, hashes, starts) = partitioned(rowHashes(words, n), validities: validities)
+        // Enough parts that each holds about `partRows` rows or fewer (128 K: 6 bits up to 8 M rows, then one more per
+        // doubling), at most 1,024.
+        var bits = 6
+        while bits < 10 && n / (partRows << bits) > 0 { bits += 1 }
+        let parts = 1 << bits
+        let (rows, hashes, starts) = partitioned(rowHashes(words, n), bits: bits, validities: validities)
         var leader = [Int32](repeating: -1, count: n)
         leader.withUnsafeMutableBufferPointer { out in
             nonisolated(unsafe) let base = out.baseAddress!  // each part writes only its own rows
@@ -61,9 +68,6 @@ package enum RowGroups {
         return leader
     }
 
-    /// Number of parts the rows are scattered into (the hash's top six bits).
-    private static let parts = 64
-
     /// Rows and their hashes are handled in blocks of this many rows.
     private static let block = 1 << 14
 
@@ -84,12 +88,13 @@ package enum RowGroups {
         return hashes
     }
 
-    /// The rows with every key value present, and their hashes, reordered by part (the hash's top six bits) and in
+    /// The rows with every key value present, and their hashes, reordered by part (the hash's top `bits` bits) and in
     /// table order within each part; part `p` is `starts[p] ..< starts[p + 1]`. Counted and scattered on every
     /// core: each block of rows writes its own ranges.
-    private static func partitioned(_ hashes: consuming [UInt32], validities: [Bitmap])
+    private static func partitioned(_ hashes: consuming [UInt32], bits: Int, validities: [Bitmap])
         -> (rows: [Int32], hashes: [UInt32], starts: [Int]) {
         let n = hashes.count
+        let parts = 1 << bits, shift = UInt32(32 - bits)
         let blocks = (n + block - 1) / block
         @Sendable @inline(__always) func present(_ i: Int) -> Bool { validities.allSatisfy { $0[i] } }
         // counts[b * parts + p]: rows of block b in part p; then, in place, where block b starts writing part p.
@@ -99,7 +104,7 @@ package enum RowGroups {
                 nonisolated(unsafe) let count = out.baseAddress!, hash = hash
                 DispatchQueue.concurrentPerform(iterations: blocks) { b in
                     for i in (b * block)..<min(n, (b + 1) * block) where present(i) {
-                        count[b * parts + Int(hash[i] >> 26)] += 1
+                        count[b * parts + Int(hash[i] >> shift)] += 1
                     }
                 }
             }
@@ -121,7 +126,7 @@ package enum RowGroups {
                         DispatchQueue.concurrentPerform(iterations: blocks) { b in
                             var position = Array(next[(b * parts)..<((b + 1) * parts)])
                             for i in (b * block)..<min(n, (b + 1) * block) where present(i) {
-                                let p = Int(hash[i] >> 26)
+                                let p = Int(hash[i] >> shift)
                                 row[position[p]] = Int32(i)
                                 out[position[p]] = hash[i]
                                 position[p] += 1
