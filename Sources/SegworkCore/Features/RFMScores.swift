@@ -66,10 +66,10 @@ package enum RFMScores {
         switch ties {
         case .shared:
             basis = x
-            sorted = x.sorted()
+            sorted = SortDoubles.sorted(x)
         case .average:
             basis = Ranks.average(x)
-            sorted = basis.sorted()
+            sorted = SortDoubles.sorted(basis)
         default:
             basis = Ranks.first(x, tie: ties == .first ? nil : tie)
             sorted = (1...x.count).map(Double.init)

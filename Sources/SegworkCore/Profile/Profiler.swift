@@ -140,7 +140,7 @@ package enum Profiler {
                 missing[g] += 1
             }
         }
-        all.sort()
+        SortDoubles.sort(&all)
         let populationMean = all.isEmpty ? nil : ProfileMath.sum(all) / Double(all.count)
         func summary(_ sorted: [Double], missing: Int) -> NumericSummary {
             let mean = sorted.isEmpty ? nil : ProfileMath.sum(sorted) / Double(sorted.count)
@@ -154,7 +154,7 @@ package enum Profiler {
                 min: ProfileMath.round(sorted.first), max: ProfileMath.round(sorted.last),
                 index: ProfileMath.round(index))
         }
-        var result = (0..<groups.count).map { summary(values[$0].sorted(), missing: missing[$0]) }
+        var result = (0..<groups.count).map { summary(SortDoubles.sorted(values[$0]), missing: missing[$0]) }
         result.append(summary(all, missing: missing.reduce(0, +)))
         return result
     }

@@ -70,7 +70,7 @@ extension Column {
         fill { values.append($0) }
         let n = values.count
         guard n > 0 else { return ColumnStatistics(count: 0, missing: total, sum: 0) }
-        values.sort()
+        SortDoubles.sort(&values)
         return values.withUnsafeBufferPointer { s in
             // Neumaier's compensated sum; plain when an infinity is present (compensation would make NaN).
             var sum = 0.0
