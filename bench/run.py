@@ -18,7 +18,8 @@ once so every tool starts from the page cache, then runs Segwork and each peer -
 process under `/usr/bin/time -v` (wall seconds, CPU seconds, peak RSS); Segwork with `--timings`, which prints
 one line per phase (bench/segphases.py). Before every Segwork run the workspace's `.seg/` store and `exports/` are removed, so each run does
 everything a first run does (hash and snapshot the inputs, store the version, write the exports);
-`--keep-store` keeps them instead (a re-run).
+`--keep-store` keeps them instead (a re-run). `--interleave` runs the tools in rounds, one run of each per round,
+so that a slow spell of the (shared) machine costs every tool alike instead of one tool's runs.
 
 Below the table: Segwork's phases in its median run, as `seg run --timings` reports them (each cleaning step on
 its own), each with its share of the wall time, its CPU seconds, the process's peak RSS when it ended and, for each
@@ -167,6 +168,24 @@ def run_peer(tool, ws, runs):
             "f_breaks": result["f_breaks"]}
 
 
+def merge_runs(parts):
+    """One result from single-run results of one tool (--interleave): times and CPU in run order, the highest peak,
+    Segwork's phases from its median run; the counts of the last run (every run's are compared by check())."""
+    if any("skipped" in p for p in parts):
+        return next(p for p in parts if "skipped" in p)
+    for p in parts[1:]:
+        if p["segments"] != parts[0]["segments"]:
+            raise RuntimeError(f"{p['tool']} gave different counts on two runs of the same data")
+    merged = dict(parts[-1])
+    merged["times"] = [t for p in parts for t in p["times"]]
+    merged["cpu"] = [c for p in parts for c in p["cpu"]]
+    merged["peak_kib"] = max(p["peak_kib"] for p in parts)
+    if "phases" in merged:
+        median = sorted(range(len(parts)), key=lambda i: merged["times"][i])[(len(parts) - 1) // 2]
+        merged["phases"], merged["phases_run"] = parts[median]["phases"], median + 1
+    return merged
+
+
 def fmt_mib(kib):
     return f"{kib / 1024:,.0f} MiB"
 
@@ -281,6 +300,8 @@ def main(argv=None):
     ap.add_argument("--no-build", action="store_true", help="use the existing release build of seg")
     ap.add_argument("--regenerate", action="store_true", help="regenerate the data even if it exists")
     ap.add_argument("--keep-store", action="store_true", help="keep .seg/ and exports/ between Segwork runs")
+    ap.add_argument("--interleave", action="store_true",
+                    help="run the tools in rounds (one run of each per round) instead of all runs of one tool in a row")
     ap.add_argument("--scaling", action="store_true",
                     help="end with Segwork's median per size and its growth per row (linear: 1.00)")
     ap.add_argument("--report-only", action="store_true",
@@ -308,11 +329,21 @@ def main(argv=None):
                 continue
             ws, facts = ensure_data(size, args.seed, args.regenerate, shape)
             warm(ws)
-            print(f"  {generate.size_label(size)} {shape}: segwork …", file=sys.stderr)
-            results = [run_segwork(seg, ws, args.runs, args.keep_store)]
-            for tool in tools:
-                print(f"  {generate.size_label(size)} {shape}: {tool} …", file=sys.stderr)
-                results.append(run_peer(tool, ws, args.runs))
+            if args.interleave:
+                # One run of each tool per round: a slow spell of the machine then costs every tool alike.
+                parts = {"segwork": [], **{t: [] for t in tools}}
+                for n in range(args.runs):
+                    print(f"  {generate.size_label(size)} {shape}: round {n + 1} of {args.runs} …", file=sys.stderr)
+                    parts["segwork"].append(run_segwork(seg, ws, 1, args.keep_store))
+                    for tool in tools:
+                        parts[tool].append(run_peer(tool, ws, 1))
+                results = [merge_runs(parts["segwork"])] + [merge_runs(parts[t]) for t in tools]
+            else:
+                print(f"  {generate.size_label(size)} {shape}: segwork …", file=sys.stderr)
+                results = [run_segwork(seg, ws, args.runs, args.keep_store)]
+                for tool in tools:
+                    print(f"  {generate.size_label(size)} {shape}: {tool} …", file=sys.stderr)
+                    results.append(run_peer(tool, ws, args.runs))
             report(size, facts, results)
             problems, notes = check(results, facts)
             for n in notes:
@@ -330,6 +361,7 @@ def main(argv=None):
                          if "duplicate_lines" in facts else ", revenues too")
                 print(f"  segment counts agree: {', '.join(ran)} ({len(results[0]['segments'])} segments{extra})")
             data = {"size": size, "shape": shape, "facts": facts, "runs": args.runs, "keep_store": args.keep_store,
+                    "interleave": args.interleave,
                     "results": results, "agree": not problems}
             with open(results_path(shape, size), "w") as f:
                 json.dump(data, f, indent=1, sort_keys=True)
