@@ -107,6 +107,20 @@ final class StoreHashOnceTests: XCTestCase {
     /// and its criterion fails on the first row. Returns the files written.
     @discardableResult
     private func writeTierWorkspace() throws -> [String: String] {
+        func definition(criterion: String) -> String {
+            """
+            population: customers
+            id: customer_id
+            datasets:
+              customers: { file: data/customers.csv }
+              orders: { file: data/orders.csv, schema: { order_date: date, amount: double } }
+            features:
+              rfm: { transactions: orders, customer: customer_id, date: order_date, amount: amount }
+            criteria:
+              - plugin: \(criterion)
+
+            """
+        }
         let files = [
             "workspace.yaml": "plugins: [plugins]\n",
             "data/customers.csv": "customer_id,age\na,30\nb,40\nc,50\n",
@@ -124,30 +138,8 @@ final class StoreHashOnceTests: XCTestCase {
                   assign = function(row) error("broken on purpose") end }
 
                 """,
-            "segmentations/broken.yaml": """
-                population: customers
-                id: customer_id
-                datasets:
-                  customers: { file: data/customers.csv }
-                  orders: { file: data/orders.csv, schema: { order_date: date, amount: double } }
-                features:
-                  rfm: { transactions: orders, customer: customer_id, date: order_date, amount: amount }
-                criteria:
-                  - plugin: broken
-
-                """,
-            "segmentations/tiers.yaml": """
-                population: customers
-                id: customer_id
-                datasets:
-                  customers: { file: data/customers.csv }
-                  orders: { file: data/orders.csv, schema: { order_date: date, amount: double } }
-                features:
-                  rfm: { transactions: orders, customer: customer_id, date: order_date, amount: amount }
-                criteria:
-                  - plugin: tier
-
-                """,
+            "segmentations/broken.yaml": definition(criterion: "broken"),
+            "segmentations/tiers.yaml": definition(criterion: "tier"),
         ]
         for (path, text) in files {
             let url = ws.appendingPathComponent(path)
