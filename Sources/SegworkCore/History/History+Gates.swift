@@ -159,7 +159,7 @@ extension History {
     func storeInputs(_ r: RunResult, prefetch: SnapshotPrefetch? = nil) throws {
         for (name, url) in r.datasetFiles.sorted(by: { $0.key < $1.key }) {
             // The run already hashed every input: a snapshot of those bytes (same format) is not copied or hashed
-            // again, and a new snapshot is hashed only while it is copied, checked against the run's digest.
+            // again, and a new snapshot's copy is hashed once (`StoreFiles.prepareCopy`), checked against the run's digest.
             let sha = r.report.run.inputs.first(where: { $0.name == name })?.sha256
             if let sha, store.snapshotURL(sha256: sha, extension: url.pathExtension) != nil { continue }
             let prepared = sha.flatMap { prefetch?.take(url, sha256: $0) }

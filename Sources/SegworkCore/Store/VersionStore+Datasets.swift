@@ -58,7 +58,7 @@ extension VersionStore {
     /// snapshot is already recorded and present.
     ///
     /// `sha256` is the digest the caller already computed when it read the file (a run hashes every input for its
-    /// run id): the file is then not hashed again; when a copy is needed, it is hashed once while being copied, and
+    /// run id): the file is then not hashed again; when a copy is needed, the copy is hashed once (`prepareCopy`), and
     /// a copy that does not match `sha256` (the file changed since) is removed and `.inputChanged` thrown. Without
     /// it, the file is hashed first.
     @discardableResult
