@@ -1,3 +1,3 @@
 import SegworkData
 /// Segwork's version, recorded in every run.
-public let segworkVersion = "0.3.0"
+public let segworkVersion = "0.4.0"
