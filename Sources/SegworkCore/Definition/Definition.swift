@@ -75,6 +75,8 @@ public enum ExportFormat: String, Sendable, CaseIterable {
     case csv
     /// profiles.md
     case md
+    /// report.html (with its chart data, report-data.json); diff.html for a diff
+    case html
 
     /// The file name of `stem` in this format: `profiles.json`, `diff.md`.
     public func fileName(_ stem: String) -> String { "\(stem).\(rawValue)" }
@@ -202,7 +204,7 @@ extension Definition {
             case "exports":
                 def.formats = try y.strings(node, key).map { s in
                     guard let f = ExportFormat(rawValue: s) else {
-                        throw y.error(node, "'exports' lists '\(s)'; formats are json, csv, md")
+                        throw y.error(node, "'exports' lists '\(s)'; formats are json, csv, md, html")
                     }
                     return f
                 }

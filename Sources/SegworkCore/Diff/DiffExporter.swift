@@ -15,6 +15,7 @@ public enum DiffExporter {
             case .json: files[f.fileName("diff")] = json(d)
             case .csv: files[f.fileName("diff")] = csv(d)
             case .md: files[f.fileName("diff")] = markdown(d)
+            case .html: files[f.fileName("diff")] = DiffHTML.page(d)
             }
         }
         return files

@@ -68,7 +68,7 @@ extension History {
         let base = try standings(of: draft.definition, record: true).last { $0.accepted }.map { try store.version("v\($0.number)") }
         let (results, drift) = Self.evaluate(r.definition, report: r.report, membership: draft.membershipCSV, baseline: base)
         let version = try Interruption.shared.critical {
-            let saved = try store.save(draft, gatesPassed: !results.contains { !$0.passed })
+            let saved = try store.save(draft, gatesPassed: !results.contains { !$0.passed }, files: r.storedFiles)
             Interruption.shared.storedUnlocked(saved.id, definition: saved.definition)
             return saved
         }

@@ -138,8 +138,8 @@ extension History {
                        to out: URL? = nil) throws -> (directory: URL, files: [String]) {
         let report = try History.report(of: v)
         let hasher = try exportHasher(for: [v], requested: hashIDs)
-        var files = Exporter.profileFiles(report, formats: formats.isEmpty ? ExportFormat.allCases : formats,
-                                          storedJSON: v.profilesJSON)
+        var files = try Exporter.files(report, formats: formats.isEmpty ? ExportFormat.allCases : formats,
+                                       stored: try store.files(of: v.number), storedJSON: v.profilesJSON)
         files["membership.csv"] = hasher.map { $0.hashMembership(v.membershipCSV) } ?? v.membershipCSV
         let ranHashed = report.run.privacy?.hashedIDs ?? false
         let dir = out ?? workspace.exportDirectory(definition: v.definition,

@@ -14,9 +14,16 @@ package struct PriorVersion: Sendable {
     public var reference: PreviousRun
     /// Its profiles.
     public var report: ProfileReport
+    /// Its stored membership (the report's migration starts from it); nil when not loaded.
+    public var membership: Data?
+    /// Segment sizes of it and the versions before it, reached through `RunInfo.previous` (oldest first, at most
+    /// `ReportData.HistoryPoint.limit`), for the report's history chart.
+    public var history: [ReportData.HistoryPoint] = []
 
     /// Creates a prior version.
-    public init(reference: PreviousRun, report: ProfileReport) { self.reference = reference; self.report = report }
+    public init(reference: PreviousRun, report: ProfileReport, membership: Data? = nil) {
+        self.reference = reference; self.report = report; self.membership = membership
+    }
 }
 
 /// Finds the version a run compares with, given the run's inputs id (nil: none). The runner calls it once, on
@@ -41,17 +48,31 @@ extension History {
             guard let previous = run.previous else { return nil }
             return try load(previous)
         }
-        let v = try store.version(latest.id)
-        return PriorVersion(reference: PreviousRun(version: v.id, runID: v.runID), report: try Self.report(of: v))
+        return try load(PreviousRun(version: latest.id, runID: latest.runID))
     }
 
     /// The version `reference` names, with its profiles (a verification compares with what the run compared with).
-    package func load(_ reference: PreviousRun) throws -> PriorVersion {
+    package func load(_ reference: PreviousRun, history: Bool = true) throws -> PriorVersion {
         let v: VersionRecord
         do { v = try store.version(reference.version) } catch {
             throw StoreError.corrupted(path: ".seg/store.sqlite",
                                        detail: "version \(reference.version), which a stored run compared with, is missing")
         }
-        return PriorVersion(reference: reference, report: try Self.report(of: v))
+        var prior = PriorVersion(reference: reference, report: try Self.report(of: v), membership: v.membershipCSV)
+        if history { prior.history = try chain(from: reference, report: prior.report) }
+        return prior
+    }
+
+    /// The segment sizes of `reference` and of the versions before it through `previous`, oldest first.
+    /// Determined by the run ids alone: each run id covers its previous version's run id.
+    func chain(from reference: PreviousRun, report: ProfileReport) throws -> [ReportData.HistoryPoint] {
+        var points = [ReportDataBuilder.point(report, version: reference.version)]
+        var next = report.run.previous
+        while let r = next, points.count < ReportData.HistoryPoint.limit {
+            let earlier = try load(r, history: false).report
+            points.append(ReportDataBuilder.point(earlier, version: r.version))
+            next = earlier.run.previous
+        }
+        return points.reversed()
     }
 }

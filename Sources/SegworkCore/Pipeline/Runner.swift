@@ -76,6 +76,8 @@ public struct RunResult: Sendable {
     package var assignment: SegmentAssignment?
     /// The population's size before `RunOptions.limit`, when the limit cut it.
     package var limitedFrom: Int?
+    /// What the store keeps with the version so `seg export` can rebuild every file (`VersionStore.storedFileNames`).
+    public var storedFiles: [String: Data] = [:]
 }
 
 /// Runs segmentation definitions of a workspace: datasets → features → scorers → criteria → profiles → exports.
@@ -208,14 +210,19 @@ package struct Runner: Sendable {
         let scorecard = Self.scorecard(definition, profiles, assignment, data.table, prior, clusters: data.clusters)
         report.scorecard = scorecard
         report.clusters = ClusterFeature.suppress(data.clusters, k: minGroupSize)
-        var files = Exporter.profileFiles(report, formats: options.formats ?? definition.formats, cleaning: data.cleaning)
-        if let cleaning = data.cleaning {
-            files["cleaning.json"] = cleaning.json
-            files["rejects.csv"] = cleaning.rejectsCSV
-        }
-        options.progress?.end()
         let extra = try membershipColumns(definition, data.table, scoreNames)
         let membership = Exporter.membership(ids: ids, assignment: assignment, scores: scoreNames.map { data.table[$0]! } + extra)
+        var stored: [String: Data] = [:]
+        if let cleaning = data.cleaning {
+            stored["cleaning.json"] = cleaning.json
+            stored["rejects.csv"] = cleaning.rejectsCSV
+        }
+        let reportData = try ReportDataBuilder.make(table: data.table, assignment: assignment, report: report,
+                                                    criteria: zip(definition.criteria, assignments).map { ($0.plugin, $1) },
+                                                    prior: prior, membership: membership, minGroupSize: minGroupSize)
+        stored["report-data.json"] = reportData.json
+        var files = try Exporter.files(report, formats: options.formats ?? definition.formats, stored: stored)
+        options.progress?.end()
         files["membership.csv"] = hasher.map { $0.hashMembership(membership) } ?? membership
         let dir = workspace.exportDirectory(definition: definition.name, folder: runID)
         let ruleSet = RuleSetCheck.notes(outcomes, combine: definition.combine, rows: data.table.rowCount)
@@ -227,6 +234,7 @@ package struct Runner: Sendable {
         for (use, _, plugin) in criteria { result.criteriaUses[use.plugin] = plugin.manifest.uses }
         result.ruleSet = ruleSet
         result.limitedFrom = data.limitedFrom
+        result.storedFiles = stored
         if options.keepTable { result.table = data.table; result.assignment = assignment }
         return result
     }

@@ -41,12 +41,7 @@ extension Erasure {
                 if let rejects = files["rejects.csv"], let version = byRun[runID] {
                     var lines: [String: Set<Int>] = [:]
                     for input in version.inputs { lines[input.name] = try store.erasedLines(ofSnapshot: input.sha256) }
-                    let r = RecordFilter.delimited(rejects, delimiter: UInt8(ascii: ",")) { header, fields in
-                        guard fields.count >= 2, header.first == "dataset",
-                              let line = Int(String(decoding: fields[1], as: UTF8.self)),
-                              lines[String(decoding: fields[0], as: UTF8.self)]?.contains(line) == true else { return nil }
-                        return -1
-                    }
+                    let r = VersionStore.filterRejects(rejects, erasedLines: lines)
                     if !r.removed.isEmpty { files["rejects.csv"] = r.data; removed += r.removed.count }
                 }
                 guard removed > 0 else { continue }

@@ -99,6 +99,7 @@ public struct Erasure {
         var later = ErasureCounts()
         var laterFound = [Int](repeating: 0, count: record.idHashes.count)
         later.filesDeleted = try store.removeUnreferencedSnapshots()
+        later.exportRows += try store.eraseStoredRejects()   // the rejects each version keeps for `seg export`
         try eraseExports(record.number, matcher, &laterFound, &later)
         try store.addToErasure(record.number, found: laterFound, counts: later, complete: true)
         guard let done = try store.erasures().first(where: { $0.number == record.number }) else {

@@ -210,7 +210,7 @@ package enum Profiler {
     }
 
     /// Each row's value as a dense id into `names` (-1 when missing); texts equal in NFC share one id, named in NFC.
-    private struct ValueIDs {
+    struct ValueIDs {
         var ids: [Int32]
         var names: [String] = []
 

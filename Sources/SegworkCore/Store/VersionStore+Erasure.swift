@@ -102,7 +102,7 @@ extension VersionStore {
                                                      number INTEGER NOT NULL REFERENCES versions(number),
                                                      membership_rows INTEGER NOT NULL, inputs_rewritten INTEGER NOT NULL,
                                                      PRIMARY KEY (erasure, number));
-        UPDATE meta SET value = '3' WHERE key = 'schema_version';
+        UPDATE meta SET value = '3' WHERE key = 'schema_version' AND CAST(value AS INTEGER) < 3;
         """
 
     /// Whether the erasure tables exist.

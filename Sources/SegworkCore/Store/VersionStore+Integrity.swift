@@ -29,6 +29,7 @@ extension VersionStore {
         }
 
         try verifyGateRecords()
+        try verifyFiles()
         let snapshots = try sql { try db.rows("SELECT path, sha256, bytes FROM snapshots ORDER BY path") }
         var shaOfPath: [String: String] = [:]
         for row in snapshots {

@@ -12,10 +12,11 @@ extension VersionStore {
 
     /// Saves a version in one transaction: the number is one more than any number ever saved, `createdAt` is set
     /// by the store (`draft.number` and `draft.createdAt` are ignored), and SHA-256 checksums of both blobs and of
-    /// the whole record are stored with it. `gatesPassed` (whether every gate passed, see `History.recordRun`) is
-    /// recorded in the same transaction. Returns the stored version.
+    /// the whole record are stored with it. `gatesPassed` (whether every gate passed, see `History.recordRun`) and
+    /// `files` (what the exports beyond profiles and membership are made from, see `files(of:)`) are recorded in the
+    /// same transaction. Returns the stored version.
     @discardableResult
-    public func save(_ draft: VersionRecord, gatesPassed: Bool? = nil) throws -> VersionRecord {
+    public func save(_ draft: VersionRecord, gatesPassed: Bool? = nil, files: [String: Data] = [:]) throws -> VersionRecord {
         if gatesPassed != nil { try migrateIfNeeded() }
         let inputs = try Self.json(draft.inputs)
         let plugins = try Self.json(draft.plugins)
@@ -51,6 +52,7 @@ extension VersionStore {
                 try db.rows("INSERT OR REPLACE INTO meta(key, value) VALUES ('versions_saved', ?1)",
                             [.text(String(record.number))])
                 if let gatesPassed { try insertOutcome(number: record.number, passed: gatesPassed, at: record.createdAt) }
+                try insertFiles(files, number: record.number)
                 checkpoint("version-inserted")
                 return record
             }

@@ -41,8 +41,9 @@ import SegworkData
 public final class VersionStore {
     /// The newest schema version this code understands. New stores are created as version 2 (version 1 plus the
     /// gate tables; a version 1 store is upgraded under the write lock). The first erasure (`seg forget`) adds its
-    /// tables and makes the store version 3 (`erasureSchemaVersion`).
-    public static let schemaVersion = 3
+    /// tables and makes the store version 3 (`erasureSchemaVersion`); the first version with stored export files
+    /// adds `version_files` and makes it version 4 (`filesSchemaVersion`, see `VersionStore+Files.swift`).
+    public static let schemaVersion = 4
 
     /// The workspace folder.
     public let root: URL
@@ -174,6 +175,9 @@ public final class VersionStore {
         let erasureTables = ["erasure_rewrites", "erasure_versions", "erasures"]
         if found >= Self.erasureSchemaVersion, case let gone = erasureTables.filter({ !tables.contains($0) }), !gone.isEmpty {
             throw StoreError.corrupted(path: databaseURL.path, detail: "tables missing: \(gone.joined(separator: ", "))")
+        }
+        if found >= Self.filesSchemaVersion, !tables.contains("version_files") {
+            throw StoreError.corrupted(path: databaseURL.path, detail: "tables missing: version_files")
         }
         try quickCheck()
     }

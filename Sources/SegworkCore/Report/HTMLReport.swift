@@ -1,0 +1,271 @@
+import Foundation
+import SegworkData
+
+/// `report.html`: one self-contained page a stakeholder can read, made from a run's profiles and its report data
+/// (docs/REPORTS.md). No script, no font, no image file and no network: the charts are inline SVG, the styles an
+/// inline sheet, and a Content-Security-Policy forbids loading anything. The same inputs give the same bytes.
+public enum HTMLReport {
+    /// Segments drawn in the histograms beside the population (the largest ones).
+    static let histogramSegments = 5
+    /// Segments drawn in the history chart (the largest now).
+    static let historySeries = 8
+
+    /// The page for `r`; without `data` (versions recorded before Segwork 0.4.0) the charts that need rows say so.
+    public static func page(_ r: ProfileReport, data: ReportData?) -> Data {
+        let e = ReportText.escape
+        let run = r.run
+        var sections: [(id: String, title: String, html: String)] = []
+        func add(_ id: String, _ title: String, _ html: String) { sections.append((id, title, html)) }
+        let missing = "<p class=\"note\">Not available: this version was recorded before Segwork 0.4.0, which did not keep the chart data. Re-run the definition to get it.</p>\n"
+        let groups = r.segments.filter { !$0.unassigned || $0.count > 0 }
+
+        add("sizes", "Segment sizes", sizes(groups, r))
+        if r.monetary != nil { add("value", "Customers and revenue", shares(groups)) }
+        add("kpis", "Key figures per segment", kpis(r))
+        if let grid = data?.rfmGrid { add("rfm", "Recency × frequency", rfm(grid)) }
+        if !r.numericColumns.isEmpty {
+            add("drivers", "What sets each segment apart", drivers(r))
+            add("distributions", "Distributions", data.map { histograms($0, r) } ?? missing)
+        }
+        if !r.categoricalColumns.isEmpty { add("mix", "Categorical mix", data.map { mix($0) } ?? missing) }
+        if let m = data?.criteria { add("criteria", "Criterion × criterion", criteria(m)) }
+        add("history", "Segment size across versions", data.map { history($0.history) } ?? missing)
+        add("migration", "Migration from the previous version", data.map { migration($0.migration) } ?? missing)
+
+        var html = """
+            <!DOCTYPE html>
+            <html lang="en">
+            <head>
+            <meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+            <meta name="generator" content="Segwork \(e(run.segworkVersion))">
+            <title>Segment report: \(e(run.definition))</title>
+            <style>\(style)</style>
+            </head>
+            <body>
+            <main>
+            <header>
+            <h1>Segment report: \(e(run.definition))</h1>
+            <ul class="meta">
+            <li>run <code>\(e(run.runID))</code></li>
+            <li>as of \(e(run.asOf))</li>
+            <li>\(ReportText.count(run.customers)) customers</li>
+            <li>\(ReportText.count(r.segments.filter { !$0.unassigned && $0.count > 0 }.count)) segments (criteria combined by \(e(run.combine)))</li>
+            <li>\(run.previous.map { "compared with \(e($0.version))" } ?? "first version")</li>
+            <li>Segwork \(e(run.segworkVersion))</li>
+            </ul>
+            </header>
+            <nav aria-label="Contents"><ol>
+            """
+        html += "\n" + sections.map { "<li><a href=\"#s-\($0.id)\">\(e($0.title))</a></li>" }.joined(separator: "\n") + "\n</ol></nav>\n"
+        for s in sections {
+            html += "<section id=\"s-\(s.id)\">\n<h2>\(e(s.title))</h2>\n\(s.html)</section>\n"
+        }
+        html += "<footer>Made by Segwork \(e(run.segworkVersion)) from run \(e(run.runID)). The numbers behind every chart are in report-data.json and profiles.json beside this file.</footer>\n</main>\n</body>\n</html>\n"
+        return Data(html.utf8)
+    }
+
+    // MARK: - Sections
+
+    static func sizes(_ groups: [SegmentProfile], _ r: ProfileReport) -> String {
+        var f = Figure(id: "sizes", title: "Customers per segment", caption: "Bars are customers in each segment; the share of all customers follows.")
+        SVGChart.bars(&f, groups.map { ($0.label, [Double($0.count)], "\(ReportText.count($0.count)) (\(ReportText.percent($0.share)))") }, series: [])
+        f.header = ["segment", "customers", "share"]
+        f.rows = groups.map { [$0.label, ReportText.count($0.count), ReportText.percent($0.share)] }
+        return f.html()
+    }
+
+    static func shares(_ groups: [SegmentProfile]) -> String {
+        var f = Figure(id: "value", title: "Share of customers and of revenue",
+                       caption: "A segment whose revenue bar is longer than its customer bar is worth more than its size.")
+        SVGChart.bars(&f, groups.map { g in
+            (g.label, [g.share ?? 0, g.revenueShare ?? 0], "\(ReportText.percent(g.share)) / \(ReportText.percent(g.revenueShare))")
+        }, series: ["customers", "revenue"])
+        f.header = ["segment", "share of customers", "share of revenue"]
+        f.rows = groups.map { [$0.label, ReportText.percent($0.share), ReportText.percent($0.revenueShare)] }
+        return f.html()
+    }
+
+    static func kpis(_ r: ProfileReport) -> String {
+        let dates = Set(r.numericColumns.filter { $0.type == .date }.map(\.name))
+        var header = ["segment", "customers", "share"]
+        if r.monetary != nil { header += ["revenue", "revenue share", "value per customer"] }
+        let orders = r.scorecard?.orders != nil
+        if orders { header += ["orders", "avg order value"] }
+        header += r.numericColumns.map { "median \($0.name)" }
+        let scores = Dictionary(r.scorecard?.segments.map { ($0.label, $0) } ?? [], uniquingKeysWith: { a, _ in a })
+        let rows = ([r.population] + r.segments).map { p -> [String] in
+            var row = [p.label, ReportText.count(p.count), ReportText.percent(p.share)]
+            if r.monetary != nil {
+                row += [ReportText.money(p.revenue), ReportText.percent(p.revenueShare),
+                        ReportText.money(p.revenue.flatMap { p.count > 0 ? $0 / Double(p.count) : nil })]
+            }
+            if orders {
+                let s = scores[p.label]
+                row += [ReportText.number(s?.orders ?? (p.label == r.population.label ? r.scorecard?.segments.compactMap(\.orders).reduce(0, +) : nil)),
+                        ReportText.money(s?.aov)]
+            }
+            row += r.numericColumns.map { ReportText.number(p.numeric($0.name)?.median, date: dates.contains($0.name)) }
+            return row
+        }
+        return "<div class=\"scroll\" id=\"kpis\" data-chart=\"kpis\" data-marks=\"\(rows.count)\">" + HTMLTable.html(header, rows, markRows: true) + "</div>\n"
+            + "<p class=\"note\">Medians per segment; money with two decimals. Full statistics are in profiles.md and profiles.json.</p>\n"
+    }
+
+    static func rfm(_ g: ReportData.RFMGrid) -> String {
+        var out = ""
+        var f = Figure(id: "rfm-count", title: "Customers by recency (rows) and frequency (columns)",
+                       caption: g.source == "scores" ? "Rows are recency scores, most recent first; columns are frequency scores." : "Rows are days since the last order, most recent first; columns are orders, cut at their quintiles.")
+        SVGChart.heatmap(&f, rows: g.recency, columns: g.frequency, values: g.count.map { $0.map { Double($0) } },
+                         texts: g.count.map { $0.map(ReportText.count) })
+        f.header = ["recency \\ frequency"] + g.frequency
+        f.rows = zip(g.recency, g.count).map { [$0] + $1.map(ReportText.count) }
+        out += f.html()
+        if let revenue = g.revenue {
+            var v = Figure(id: "rfm-revenue", title: "Revenue by recency and frequency", caption: "The monetary column's sum per cell.")
+            SVGChart.heatmap(&v, rows: g.recency, columns: g.frequency, values: revenue.map { $0.map { $0 } },
+                             texts: revenue.map { $0.map { ReportText.fixed($0, 0) } })
+            v.header = f.header
+            v.rows = zip(g.recency, revenue).map { [$0] + $1.map(ReportText.money) }
+            out += v.html()
+        }
+        if g.missing > 0 { out += "<p class=\"note\">\(ReportText.count(g.missing)) customers without orders are not in the grid.</p>\n" }
+        return out
+    }
+
+    static func drivers(_ r: ProfileReport) -> String {
+        let segments = r.segments.filter { !$0.unassigned && $0.count > 0 }
+        let columns = r.numericColumns.map(\.name)
+        let index: [[Double?]] = segments.map { s in columns.map { s.numeric($0)?.index } }
+        var f = Figure(id: "drivers", title: "Segment mean against all customers (index, 100 = average)",
+                       caption: "Blue: the segment has more of it than customers overall; red: less. Cells show the index.")
+        SVGChart.heatmap(&f, rows: segments.map(\.label), columns: columns, values: index.map { $0.map { $0.map { $0 - 100 } } },
+                         texts: index.map { $0.map { $0.map { ReportText.fixed($0, 0) } ?? "-" } }, diverging: true)
+        f.header = ["segment"] + columns
+        f.rows = zip(segments, index).map { s, row in [s.label] + row.map { $0.map { ReportText.fixed($0, 1) } ?? "-" } }
+        var list = "<ul class=\"drivers\">\n"
+        for (s, row) in zip(segments, index) {
+            var pairs: [(column: String, index: Double)] = []
+            for (c, v) in zip(columns, row) { if let v { pairs.append((c, v)) } }
+            pairs.sort { a, b in
+                let x = abs(a.index - 100), y = abs(b.index - 100)
+                return x != y ? x > y : ByteOrder.less(a.column, b.column)
+            }
+            let ranked = pairs.prefix(3)
+            guard !ranked.isEmpty else { continue }
+            let text = ranked.map { "\($0.index >= 100 ? "more" : "less") \($0.column) (index \(ReportText.fixed($0.index, 0)))" }.joined(separator: ", ")
+            list += "<li><strong>\(ReportText.escape(s.label))</strong>: \(ReportText.escape(text))</li>\n"
+        }
+        return f.html() + list + "</ul>\n"
+    }
+
+    static func histograms(_ data: ReportData, _ r: ProfileReport) -> String {
+        var out = ""
+        for h in data.histograms where h.edges.count > 1 {
+            let date = h.type == .date
+            let integral = h.type != .double && zip(h.edges, h.edges.dropFirst()).allSatisfy { $1 - $0 == 1 }
+            func binText(_ b: Int) -> String {
+                integral ? ReportText.number(h.edges[b], date: date)
+                    : "\(ReportText.number(h.edges[b], date: date))–\(ReportText.number(h.edges[b + 1], date: date))"
+            }
+            let shown = [h.groups[0]] + h.groups.dropFirst().filter { $0.label != ReservedLabel.unassigned && $0.counts.reduce(0, +) > 0 }
+                .prefix(histogramSegments)
+            var f = Figure(id: "hist-\(slug(h.column))", title: "Distribution of \(h.column)",
+                           caption: "Bar heights are each group's share of its customers per bin, on one scale for all panels (all customers in grey, then the largest segments)."
+                               + (h.clipped > 0 ? " Values beyond the 1st and 99th percentiles (\(ReportText.count(h.clipped))) are counted in the end bins." : ""))
+            SVGChart.histograms(&f, edges: h.edges, groups: shown.map { ($0.label, $0.counts) }, binText: binText)
+            f.header = [h.column] + shown.map(\.label)
+            f.rows = (0..<(h.edges.count - 1)).map { b in [binText(b)] + shown.map { ReportText.count($0.counts[b]) } }
+            out += f.html()
+        }
+        return out.isEmpty ? "<p class=\"note\">No values to draw.</p>\n" : out
+    }
+
+    static func mix(_ data: ReportData) -> String {
+        var out = ""
+        for m in data.categoricalMix where !m.values.isEmpty {
+            let groups = m.groups.filter { $0.counts.reduce(0, +) > 0 }
+            var f = Figure(id: "mix-\(slug(m.column))", title: "\(m.column) per segment",
+                           caption: "Each bar is 100 % of the group's customers with a value; the most frequent values overall are shown, the rest as (other).")
+            SVGChart.stacked(&f, groups.map { ($0.label, $0.counts) }, parts: m.values)
+            f.header = ["segment"] + m.values + ["missing"]
+            f.rows = m.groups.map { [$0.label] + $0.counts.map(ReportText.count) + [ReportText.count($0.missing)] }
+            out += f.html()
+        }
+        return out.isEmpty ? "<p class=\"note\">No values to draw.</p>\n" : out
+    }
+
+    static func criteria(_ m: ReportData.CriteriaMatrix) -> String {
+        var f = Figure(id: "criteria", title: "Customers by \(m.criteria[0]) (rows) and \(m.criteria[1]) (columns)",
+                       caption: "Each criterion's own label, before they are combined.")
+        SVGChart.heatmap(&f, rows: m.rows, columns: m.columns, values: m.counts.map { $0.map { $0 > 0 ? Double($0) : nil } },
+                         texts: m.counts.map { $0.map(ReportText.count) })
+        f.header = ["\(m.criteria[0]) \\ \(m.criteria[1])"] + m.columns
+        f.rows = zip(m.rows, m.counts).map { [$0] + $1.map(ReportText.count) }
+        return f.html()
+    }
+
+    static func history(_ points: [ReportData.HistoryPoint]) -> String {
+        guard points.count >= 2, let now = points.last else {
+            return "<p class=\"note\">This is the first version of this definition: there is nothing to compare yet.</p>\n"
+        }
+        let labels = now.segments.filter { $0.label != ReservedLabel.unassigned }.prefix(historySeries).map(\.label)
+        let xLabels = points.map { $0.version ?? "this run" }
+        let series = labels.map { l in (label: l, values: points.map { p in p.segments.first { $0.label == l }?.count }) }
+        var f = Figure(id: "history", title: "Customers per segment across versions",
+                       caption: "The largest segments of this run, in the versions this run descends from (each compared with the one before).")
+        SVGChart.lines(&f, xLabels: xLabels, series: series)
+        f.header = ["version", "as of"] + labels
+        f.rows = zip(xLabels, points).map { x, p in [x, p.asOf] + series.map { s in s.values[xLabels.firstIndex(of: x)!].map(ReportText.count) ?? "-" } }
+        return f.html()
+    }
+
+    static func migration(_ m: ReportData.Migration?, toName: String = "this run") -> String {
+        guard let m else { return "<p class=\"note\">This is the first version of this definition: no customer has moved yet.</p>\n" }
+        let n = m.labels.count
+        var values = [[Double?]](repeating: [Double?](repeating: nil, count: n), count: n)
+        var texts = [[String]](repeating: [String](repeating: "0", count: n), count: n)
+        for c in m.cells where c.count == 3 { values[c[0]][c[1]] = Double(c[2]); texts[c[0]][c[1]] = ReportText.count(c[2]) }
+        var f = Figure(id: "migration", title: "Customers from \(m.previous.version) (rows) to \(toName) (columns)",
+                       caption: "The diagonal stayed; (absent) is a customer not in that version's population.")
+        SVGChart.heatmap(&f, rows: m.labels, columns: m.labels, values: values, texts: texts)
+        f.header = ["from \\ to"] + m.labels
+        f.rows = zip(m.labels, texts).map { [$0] + $1 }
+        var flows = Figure(id: "flows", title: "Largest moves", caption: "Customers who changed segment, largest flows first.")
+        SVGChart.bars(&flows, m.flows.map { ("\($0.from) → \($0.to)", [Double($0.count)], ReportText.count($0.count)) }, series: [])
+        flows.header = ["from → to", "customers"]
+        flows.rows = m.flows.map { ["\($0.from) → \($0.to)", ReportText.count($0.count)] }
+        let summary = "<p>\(ReportText.count(m.stayed)) customers stayed, \(ReportText.count(m.moved)) moved, \(ReportText.count(m.entered)) entered and \(ReportText.count(m.left)) left.</p>\n"
+        return summary + f.html() + (m.flows.isEmpty ? "" : flows.html())
+    }
+
+    /// An id-safe form of a column name: letters and digits, the rest as `-`, plus a short hash for uniqueness.
+    static func slug(_ s: String) -> String {
+        let base = String(s.unicodeScalars.map { ($0.isASCII && (CharacterSet.alphanumerics.contains($0))) ? Character($0) : "-" }.prefix(40))
+        return base + "-" + String(SHA256.hex(s).prefix(6))
+    }
+
+    static let style = """
+        :root{color-scheme:light;--ink:#1b1f24;--muted:#57606a;--line:#d0d7de}
+        *{box-sizing:border-box}
+        body{margin:0;font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--ink);background:#fff}
+        main{max-width:980px;margin:0 auto;padding:16px}
+        h1{font-size:1.6em;margin:.2em 0;overflow-wrap:anywhere}h2{font-size:1.25em;margin-top:1.6em;border-bottom:1px solid var(--line);overflow-wrap:anywhere}
+        .meta{display:flex;flex-wrap:wrap;gap:4px 18px;padding:0;list-style:none;color:var(--muted)}
+        nav ol{columns:2;font-size:.95em}
+        figure{margin:1em 0}svg{width:100%;height:auto;display:block}
+        figcaption{color:var(--muted);font-size:.9em;overflow-wrap:anywhere}
+        .lbl{font-size:12px;fill:var(--ink)}.val{font-size:11px;fill:var(--muted)}.cell{font-size:11px;fill:var(--ink)}.cell.on{fill:#fff}
+        .axis{stroke:var(--line)}
+        .scroll{overflow-x:auto;max-width:100%}
+        table{border-collapse:collapse;font-size:.85em;margin:.5em 0}
+        th,td{padding:3px 8px;border-bottom:1px solid var(--line);text-align:left;white-space:nowrap}
+        .num{text-align:right;font-variant-numeric:tabular-nums}
+        .note{color:var(--muted);font-size:.9em}
+        li{overflow-wrap:anywhere}
+        footer{margin-top:2em;color:var(--muted);font-size:.85em}
+        @media (max-width:600px){main{padding:8px}nav ol{columns:1}}
+        @media print{details.data{display:block}details.data>summary{display:none}details.data>div{display:block}figure{break-inside:avoid}}
+        """
+}

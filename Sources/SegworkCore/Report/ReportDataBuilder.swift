@@ -1,0 +1,284 @@
+import Foundation
+import LuaHost
+import SegworkData
+
+/// Computes a run's `ReportData` from its table, its segments and the version it compares with. Deterministic:
+/// the same rows, labels and previous versions give the same data.
+package enum ReportDataBuilder {
+    /// Bins of a histogram of a continuous column.
+    static let histogramBins = 20
+
+    /// The report data of a run: `criteria` are the criteria's own labels (after renames) in definition order,
+    /// `prior` the version the run compares with, `membership` the run's (raw) membership, `minGroupSize` the
+    /// workspace's `privacy.min_group_size`.
+    package static func make(table: Table, assignment: SegmentAssignment, report: ProfileReport,
+                             criteria: [(name: String, labels: LabelAssignment)], prior: PriorVersion?,
+                             membership: Data, minGroupSize: Int? = nil) throws -> ReportData {
+        var data = ReportData()
+        let groups = GroupIndex(assignment: assignment, report: report)
+        for c in report.numericColumns { if let col = table[c.name] { data.histograms.append(histogram(col, groups)) } }
+        for c in report.categoricalColumns { if let col = table[c.name] { data.categoricalMix.append(mix(col, groups)) } }
+        data.rfmGrid = rfmGrid(table, monetary: report.monetary.flatMap { table[$0] })
+        if criteria.count >= 2 { data.criteria = criteriaMatrix(criteria[0], criteria[1]) }
+        data.history = (prior?.history ?? []) + [point(report, version: nil)]
+        if let prior, let previous = prior.membership {
+            data.migration = try migration(from: prior.reference, previous, to: membership, definition: report.run.definition)
+        }
+        if let k = minGroupSize, k > 1 { suppress(&data, below: k) }
+        return data
+    }
+
+    /// Applies `privacy.min_group_size` (see `ReportData.suppressedBelow`).
+    static func suppress(_ data: inout ReportData, below k: Int) {
+        data.suppressedBelow = k
+        func small(_ n: Int) -> Bool { n > 0 && n < k }
+        func groups(_ g: inout [ReportData.GroupCounts]) {
+            for i in g.indices {
+                if i > 0, g[i].counts.reduce(0, +) + g[i].missing < k {
+                    g[i].counts = g[i].counts.map { _ in 0 }; g[i].missing = 0; g[i].suppressed = true
+                } else {
+                    g[i].counts = g[i].counts.map { small($0) ? 0 : $0 }
+                    if small(g[i].missing) { g[i].missing = 0 }
+                }
+            }
+        }
+        for i in data.histograms.indices { groups(&data.histograms[i].groups) }
+        for i in data.categoricalMix.indices { groups(&data.categoricalMix[i].groups) }
+        if var grid = data.rfmGrid {
+            for r in grid.count.indices {
+                for c in grid.count[r].indices where small(grid.count[r][c]) {
+                    grid.count[r][c] = 0
+                    grid.revenue?[r][c] = 0
+                }
+            }
+            data.rfmGrid = grid
+        }
+        if var m = data.criteria {
+            m.counts = m.counts.map { $0.map { small($0) ? 0 : $0 } }
+            data.criteria = m
+        }
+        if var m = data.migration {
+            m.cells = m.cells.filter { !small($0[2]) }
+            m.flows = m.flows.filter { !small($0.count) }
+            data.migration = m
+        }
+        for i in data.history.indices {
+            data.history[i].segments = data.history[i].segments.map { s in
+                ReportData.LabelCount(label: s.label, count: small(s.count) ? 0 : s.count)
+            }
+        }
+    }
+
+    /// A version's segment sizes.
+    package static func point(_ r: ProfileReport, version: String?) -> ReportData.HistoryPoint {
+        ReportData.HistoryPoint(version: version, runID: r.run.runID, asOf: r.run.asOf, customers: r.run.customers,
+                                segments: r.segments.map { ReportData.LabelCount(label: $0.label, count: $0.count) })
+    }
+
+    /// Each row's position among the report's groups: 1… for the segments in report order (`(unassigned)` last);
+    /// 0 is the population.
+    struct GroupIndex {
+        let labels: [String]
+        let of: [Int]
+
+        init(assignment: SegmentAssignment, report: ProfileReport) {
+            labels = [report.population.label] + report.segments.map(\.label)
+            var position: [String: Int] = [:]
+            for (i, s) in report.segments.enumerated() where !s.unassigned { position[s.label] = i + 1 }
+            let unassigned = report.segments.count   // (unassigned) is last
+            let byCode = assignment.labels.map { position[$0] ?? unassigned }
+            of = assignment.codes.map { $0 < 0 ? unassigned : byCode[Int($0)] }
+        }
+
+        /// Counts of `bins` per group from each row's bin (-1: missing).
+        func counts(bins: Int, bin: (Int) -> Int) -> [ReportData.GroupCounts] {
+            var counts = [[Int]](repeating: [Int](repeating: 0, count: bins), count: labels.count)
+            var missing = [Int](repeating: 0, count: labels.count)
+            for row in of.indices {
+                let b = bin(row), g = of[row]
+                if b < 0 { missing[g] += 1; missing[0] += 1 } else { counts[g][b] += 1; counts[0][b] += 1 }
+            }
+            return labels.indices.map { ReportData.GroupCounts(label: labels[$0], counts: counts[$0], missing: missing[$0]) }
+        }
+    }
+
+    // MARK: - Histograms
+
+    static func histogram(_ column: Column, _ groups: GroupIndex) -> ReportData.Histogram {
+        var values: [Double] = []
+        values.reserveCapacity(column.count)
+        for row in 0..<column.count { if let v = column.double(at: row), v.isFinite { values.append(v) } }
+        SortDoubles.sort(&values)
+        let edges = histogramEdges(sorted: values, integral: column.type != .double)
+        var clipped = 0
+        let last = edges.count - 2
+        let counts = groups.counts(bins: max(edges.count - 1, 0)) { row in
+            guard last >= 0, let v = column.double(at: row), v.isFinite else { return -1 }
+            if v < edges[0] || v > edges[last + 1] { clipped += 1 }
+            if v >= edges[last + 1] { return last }
+            var lo = 0, hi = last   // the bin whose lower edge is the largest ≤ v
+            while lo < hi { let mid = (lo + hi + 1) / 2; if edges[mid] <= v { lo = mid } else { hi = mid - 1 } }
+            return lo
+        }
+        return ReportData.Histogram(column: column.name, type: column.type, edges: edges, clipped: clipped, groups: counts)
+    }
+
+    /// Edges spanning the 1st to 99th percentile (type 7), at a round step: one bin per value for integers and
+    /// dates over at most 30 values, else about `histogramBins` bins. Empty for no values.
+    static func histogramEdges(sorted values: [Double], integral: Bool) -> [Double] {
+        guard let first = values.first, let lastValue = values.last else { return [] }
+        var lo = quantile(sorted: values, 0.01) ?? first, hi = quantile(sorted: values, 0.99) ?? lastValue
+        if lo == hi { lo = first; hi = lastValue }
+        if integral {
+            lo = lo.rounded(.down); hi = hi.rounded(.up)
+            if hi - lo <= 30 { return stride(from: lo, through: hi + 1, by: 1).map { $0 } }
+        }
+        if lo == hi { return [lo, lo + 1] }
+        var step = niceStep((hi - lo) / Double(histogramBins))
+        if integral { step = max(step.rounded(.up), 1) }
+        let start = (lo / step).rounded(.down) * step
+        let bins = max(Int(((hi - start) / step).rounded(.up)), 1)
+        return (0...bins).map { ProfileMath.round(start + Double($0) * step) ?? start }
+    }
+
+    /// 1, 2 or 5 times a power of ten, at least `raw`.
+    static func niceStep(_ raw: Double) -> Double {
+        guard raw > 0, raw.isFinite else { return 1 }
+        let power = pow(10, (log10(raw)).rounded(.down))
+        for m in [1.0, 2, 5, 10] where m * power >= raw * (1 - 1e-12) { return m * power }
+        return 10 * power
+    }
+
+    // MARK: - Categorical mix
+
+    static func mix(_ column: Column, _ groups: GroupIndex) -> ReportData.CategoryMix {
+        let ids = Profiler.ValueIDs(column)
+        var population = [Int](repeating: 0, count: ids.names.count)
+        for id in ids.ids where id >= 0 { population[Int(id)] += 1 }
+        let ordered = population.indices.filter { population[$0] > 0 }.sorted { a, b in
+            population[a] != population[b] ? population[a] > population[b] : ByteOrder.less(ids.names[a], ids.names[b])
+        }
+        let shown = Array(ordered.prefix(ReportData.CategoryMix.limit))
+        let hasOther = ordered.count > shown.count
+        var slot = [Int](repeating: shown.count, count: ids.names.count)
+        for (k, id) in shown.enumerated() { slot[id] = k }
+        let counts = groups.counts(bins: shown.count + (hasOther ? 1 : 0)) { row in
+            let id = ids.ids[row]
+            return id < 0 ? -1 : slot[Int(id)]
+        }
+        return ReportData.CategoryMix(column: column.name, values: shown.map { ids.names[$0] } + (hasOther ? ["(other)"] : []),
+                                      groups: counts)
+    }
+
+    // MARK: - Recency × frequency
+
+    static func rfmGrid(_ table: Table, monetary: Column?) -> ReportData.RFMGrid? {
+        let source: String
+        let r: Binned, f: Binned
+        if let rs = table["r_score"], let fs = table["f_score"] {
+            source = "scores"
+            r = Binned(scores: rs, descending: true); f = Binned(scores: fs, descending: false)
+        } else if let rd = table["recency_days"], let fq = table["frequency"], rd.isNumeric, fq.isNumeric {
+            source = "quantiles"
+            r = Binned(quintiles: rd); f = Binned(quintiles: fq)
+        } else {
+            return nil
+        }
+        var count = [[Int]](repeating: [Int](repeating: 0, count: f.labels.count), count: r.labels.count)
+        var revenue = [[Double]](repeating: [Double](repeating: 0, count: f.labels.count), count: r.labels.count)
+        var missing = 0
+        for row in 0..<table.rowCount {
+            let a = r.bin[row], b = f.bin[row]
+            guard a >= 0, b >= 0 else { missing += 1; continue }
+            count[a][b] += 1
+            if let m = monetary?.double(at: row), m.isFinite { revenue[a][b] += m }
+        }
+        return ReportData.RFMGrid(source: source, recency: r.labels, frequency: f.labels, count: count,
+                                  revenue: monetary == nil ? nil : revenue.map { $0.map { ProfileMath.round($0) ?? 0 } },
+                                  missing: missing)
+    }
+
+    /// Each row's bin (-1: missing) and the bins' labels.
+    struct Binned {
+        var bin: [Int]
+        var labels: [String]
+
+        /// Bins of integer scores: one per score, highest first when `descending`.
+        init(scores: Column, descending: Bool) {
+            var values = Set<Int64>()
+            for row in 0..<scores.count { if let v = scores.double(at: row), v.isFinite { values.insert(Int64(v)) } }
+            let ordered = values.sorted(by: descending ? (>) : (<))
+            var index: [Int64: Int] = [:]
+            for (k, v) in ordered.enumerated() { index[v] = k }
+            bin = (0..<scores.count).map { row in scores.double(at: row).flatMap { $0.isFinite ? index[Int64($0)] : nil } ?? -1 }
+            labels = ordered.map { "\(scores.name.prefix(1).uppercased())\($0)" }
+        }
+
+        /// Bins cut at the quintiles (type 7) of a numeric column, smallest values first; equal cuts merge.
+        init(quintiles column: Column) {
+            var values: [Double] = []
+            for row in 0..<column.count { if let v = column.double(at: row), v.isFinite { values.append(v) } }
+            SortDoubles.sort(&values)
+            var cuts: [Double] = []
+            for q in [0.2, 0.4, 0.6, 0.8] {
+                if let c = quantile(sorted: values, q)?.rounded(.down), c != cuts.last, c < (values.last ?? 0) { cuts.append(c) }
+            }
+            bin = (0..<column.count).map { row in
+                guard let v = column.double(at: row), v.isFinite else { return -1 }
+                return cuts.firstIndex { v <= $0 } ?? cuts.count
+            }
+            let lows = [values.first ?? 0] + cuts.map { $0 + 1 }, highs = cuts + [values.last ?? 0]
+            labels = zip(lows, highs).map { lo, hi in
+                lo >= hi ? formatDouble(hi) : "\(formatDouble(lo))–\(formatDouble(hi))"
+            }
+        }
+    }
+
+    // MARK: - Criteria and migration
+
+    static func criteriaMatrix(_ a: (name: String, labels: LabelAssignment),
+                               _ b: (name: String, labels: LabelAssignment)) -> ReportData.CriteriaMatrix {
+        func axis(_ l: LabelAssignment) -> (labels: [String], slot: [Int], none: Int) {
+            var sizes = [Int](repeating: 0, count: l.labels.count), none = 0
+            for c in l.codes { if c >= 0 { sizes[Int(c)] += 1 } else { none += 1 } }
+            let order = l.labels.indices.filter { sizes[$0] > 0 }.sorted {
+                sizes[$0] != sizes[$1] ? sizes[$0] > sizes[$1] : ByteOrder.less(l.labels[$0], l.labels[$1])
+            }
+            var slot = [Int](repeating: -1, count: l.labels.count)
+            for (k, i) in order.enumerated() { slot[i] = k }
+            return (order.map { l.labels[$0] } + (none > 0 ? [ReservedLabel.unassigned] : []), slot, order.count)
+        }
+        let (rows, rowSlot, rowNone) = axis(a.labels), (columns, colSlot, colNone) = axis(b.labels)
+        var counts = [[Int]](repeating: [Int](repeating: 0, count: columns.count), count: rows.count)
+        for i in a.labels.codes.indices {
+            let r = a.labels.codes[i] >= 0 ? rowSlot[Int(a.labels.codes[i])] : rowNone
+            let c = b.labels.codes[i] >= 0 ? colSlot[Int(b.labels.codes[i])] : colNone
+            counts[r][c] += 1
+        }
+        return ReportData.CriteriaMatrix(criteria: [a.name, b.name], rows: rows, columns: columns, counts: counts)
+    }
+
+    /// The migration from `previous` (its stored membership) to this run's membership, as `seg diff` counts it.
+    static func migration(from previous: PreviousRun, _ before: Data, to after: Data, definition: String) throws -> ReportData.Migration {
+        func record(_ id: String, _ runID: String, _ membership: Data) -> VersionRecord {
+            VersionRecord(number: 0, createdAt: "", definition: definition, definitionText: "", definitionSHA256: "",
+                          runID: runID, asOf: "", segworkVersion: "", seed: 0, frozenTime: 0, inputs: [], plugins: [],
+                          customers: -1, segments: 0, profilesJSON: Data(), membershipCSV: membership)
+        }
+        let d = try DiffEngine.diff(from: record(previous.version, previous.runID, before), to: record("this run", "", after),
+                                    includeMovers: false)
+        return ReportData.Migration(d, previous: previous)
+    }
+}
+
+extension ReportData.Migration {
+    /// The migration of a diff, with its largest off-diagonal flows.
+    init(_ d: VersionDiff, previous: PreviousRun) {
+        let flows = d.matrix.cells.filter { $0.from != $0.to }.sorted {
+            $0.count != $1.count ? $0.count > $1.count : ($0.from, $0.to) < ($1.from, $1.to)
+        }.prefix(Self.topFlows)
+        self.init(previous: previous, labels: d.labels, cells: d.matrix.cells.map { [$0.from, $0.to, $0.count] },
+                  moved: d.moved, stayed: d.stayed, entered: d.entered, left: d.left,
+                  flows: flows.map { ReportData.Flow(from: d.labels[$0.from], to: d.labels[$0.to], count: $0.count) })
+    }
+}
