@@ -148,11 +148,11 @@ struct ShowCommand: ParsableCommand {
 /// `seg export WORKSPACE VERSION`
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "export", abstract: "Write a stored version's profiles and membership again.",
-        discussion: "Writes to exports/<definition>/<run id>/ (or --out) atomically; the bytes equal the original run's. Hashing ids of a version that was run without hashing writes to exports/<definition>/<run id>-hashed-ids/ instead.")
+        commandName: "export", abstract: "Write every file of a stored version again: profiles, report, membership, cleaning report and rejects.",
+        discussion: "Writes to exports/<definition>/<run id>/ (or --out) atomically; the bytes equal the original run's, also after exports/ was deleted. cleaning.json and rejects.csv come with every format. Hashing ids of a version that was run without hashing writes to exports/<definition>/<run id>-hashed-ids/ instead.")
     @Argument(help: "The workspace folder.") var workspace: String
     @Argument(help: "Version: v3, 3, a run id (prefix), latest, latest:<definition> or previous:<definition>.") var version: String
-    @Option(name: .customLong("format"), parsing: .upToNextOption, help: "json, csv, md (default: all three).")
+    @Option(name: .customLong("format"), parsing: .upToNextOption, help: "json, csv, md, html (default: all four).")
     var formats: [String] = []
     @Option(help: "Folder to write to (default: exports/<definition>/<run id>).") var out: String?
     @Flag(name: .customLong("hash-ids"), help: "Hash customer ids in membership.csv (always done when the version was run with hashed ids or workspace.yaml sets privacy.hash_ids).")
@@ -169,16 +169,37 @@ struct ExportCommand: ParsableCommand {
     }
 }
 
+/// `seg report WORKSPACE VERSION`
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report", abstract: "Write a stored version's report.html (and report-data.json) again, from the store.",
+        discussion: "The same bytes the run wrote, also after exports/ was deleted. Writes to exports/<definition>/<run id>/ (or --out); other files there are kept. `seg export --format html` does the same.")
+    @Argument(help: "The workspace folder.") var workspace: String
+    @Argument(help: "Version: v3, 3, a run id (prefix), latest, latest:<definition> or previous:<definition>.") var version: String
+    @Option(help: "Folder to write to (default: exports/<definition>/<run id>).") var out: String?
+
+    func run() throws {
+        let ws = try Workspace.open(workspace)
+        let history = try History(workspace: ws, create: false)
+        let v = try history.store.version(version)
+        let (dir, _) = try history.export(v, formats: [.html], hashIDs: false, to: out.map { URL(fileURLWithPath: $0) }, withData: false)
+        print("wrote report.html of \(v.id) to \(ws.display(dir))")
+        if try history.store.files(of: v.number)["report-data.json"] == nil {
+            print("note: \(v.id) was recorded by Segwork \(TerminalText.cell(v.segworkVersion)), which kept no chart data; the charts that need the customers' rows say so. Re-run the definition to get them.")
+        }
+    }
+}
+
 /// `seg diff WORKSPACE V1 V2`
 struct DiffCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "diff", abstract: "Compare two versions of one definition: migration matrix, size changes, input changes.",
-        discussion: "Prints a summary and writes diff.json, diff.csv and diff.md to exports/<definition>/diffs/<v1>-<v2>/ (or --out).")
+        discussion: "Prints a summary and writes diff.json, diff.csv, diff.md and diff.html to exports/<definition>/diffs/<v1>-<v2>/ (or --out).")
     @Argument(help: "The workspace folder.") var workspace: String
     @Argument(help: "The earlier version.") var from: String
     @Argument(help: "The later version.") var to: String
     @Flag(help: "List every customer who moved (in the files; the terminal shows the first 20).") var customers = false
-    @Option(name: .customLong("format"), parsing: .upToNextOption, help: "json, csv, md (default: all three).")
+    @Option(name: .customLong("format"), parsing: .upToNextOption, help: "json, csv, md, html (default: all four).")
     var formats: [String] = []
     @Option(help: "Folder to write to.") var out: String?
     @Flag(name: .customLong("hash-ids"), help: "Hash the ids of movers (always done when either version was run with hashed ids or workspace.yaml sets privacy.hash_ids).")
@@ -285,8 +306,8 @@ struct CheckCommand: ParsableCommand {
 /// `--format` values (comma-separated or repeated) checked against json, csv and md; empty means all three.
 func formatList(_ formats: [String]) throws -> [String] {
     let wanted = formats.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
-    for f in wanted where !["json", "csv", "md"].contains(f) {
-        throw ValidationError("--format '\(f)' is not a format; use json, csv or md")
+    for f in wanted where ExportFormat(rawValue: f) == nil {
+        throw ValidationError("--format '\(f)' is not a format; use json, csv, md or html")
     }
     return wanted
 }

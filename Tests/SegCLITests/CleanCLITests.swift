@@ -137,7 +137,7 @@ final class CleanCLITests: XCTestCase {
         }
         let files = try exports(a)
         XCTAssertEqual(files.keys.sorted(), ["cleaning.json", "membership.csv", "notes.txt", "profiles.csv", "profiles.json",
-                                             "profiles.md", "rejects.csv"])
+                                             "profiles.md", "rejects.csv", "report-data.json", "report.html"])
         XCTAssertTrue(String(decoding: files["notes.txt"]!, as: UTF8.self).contains("rows failed validation"), "the run's notes are exported")
         XCTAssertEqual(files, try exports(b), "two runs of the same inputs give the same bytes")
         XCTAssertEqual(String(decoding: files["rejects.csv"]!, as: UTF8.self),

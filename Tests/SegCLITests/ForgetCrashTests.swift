@@ -80,7 +80,7 @@ final class ForgetCrashTests: XCTestCase {
                 // notes.txt (the run's notes) is the latest run's: an erasure's rewrite of the folder leaves it out.
                 XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: ws.root.appendingPathComponent("exports/rfm/\(name)").path)
                                 .filter { $0 != "notes.txt" }.sorted(),
-                               ["membership.csv", "profiles.csv", "profiles.json", "profiles.md"], "\(moment): \(name)")
+                               ["membership.csv", "profiles.csv", "profiles.json", "profiles.md", "report-data.json", "report.html"], "\(moment): \(name)")
             }
             let incomplete = try store.incompleteErasures()
             let check = try seg(["check", ws.root.path])

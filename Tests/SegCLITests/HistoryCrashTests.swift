@@ -69,7 +69,7 @@ final class HistoryCrashTests: XCTestCase {
     /// Checks exports/: every visible folder is a complete export of a stored version; returns the hidden leftovers.
     private func checkExports(_ ws: TempWorkspace, _ store: VersionStore) throws -> [String] {
         var leftovers: [String] = []
-        let expected = ["membership.csv", "profiles.csv", "profiles.json", "profiles.md"]
+        let expected = ["membership.csv", "profiles.csv", "profiles.json", "profiles.md", "report-data.json", "report.html"]
         for definition in ["ages", "rfm"] {
             for name in ws.exportFolders(definition) {
                 if name.hasPrefix(".") {

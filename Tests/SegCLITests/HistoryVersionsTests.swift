@@ -5,7 +5,7 @@ import XCTest
 
 /// `seg versions`, `seg show`, `seg export` and `seg diff` through the real binary.
 final class HistoryVersionsTests: XCTestCase {
-    private let profileFiles = ["membership.csv", "profiles.csv", "profiles.json", "profiles.md"]
+    private let profileFiles = ["membership.csv", "profiles.csv", "profiles.json", "profiles.md", "report-data.json", "report.html"]
 
     func testEveryRunIsAVersionThatShowAndExportReproduce() throws {
         let ws = try Shop.workspace(definitions: [
@@ -99,7 +99,7 @@ final class HistoryVersionsTests: XCTestCase {
         }
         let folder = "exports/tiers/diffs/v1-v2"
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: ws.root.appendingPathComponent(folder).path).sorted(),
-                       ["diff.csv", "diff.json", "diff.md"])
+                       ["diff.csv", "diff.html", "diff.json", "diff.md"])
         let json = try jsonObject(String(decoding: try ws.data("\(folder)/diff.json"), as: UTF8.self))
         XCTAssertEqual(json["definition"] as? String, "tiers")
         XCTAssertEqual(json["moved"] as? Int, 2)

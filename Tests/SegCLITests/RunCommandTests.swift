@@ -12,7 +12,7 @@ final class RunCommandTests: XCTestCase {
         XCTAssertTrue(first.stdout.contains("Champions"), first.stdout)
         XCTAssertTrue(first.stdout.contains("lifecycle_nps"), first.stdout)
         let files = ws.exportedFiles()
-        for name in ["profiles.json", "profiles.csv", "profiles.md", "membership.csv"] {
+        for name in ["profiles.json", "profiles.csv", "profiles.md", "membership.csv", "report.html", "report-data.json"] {
             XCTAssertTrue(files.contains { $0.hasPrefix("rfm/") && $0.hasSuffix("/" + name) }, "\(name) in \(files)")
         }
         XCTAssertFalse(files.contains { $0.hasPrefix("demographics/") && $0.hasSuffix("profiles.csv") },
@@ -28,7 +28,7 @@ final class RunCommandTests: XCTestCase {
         let third = try SegProcess.run(["run", ws.root.path, "rfm", "--as-of", "2024-06-30", "--format", "json"])
         XCTAssertEqual(third.status, 0, third.stderr)
         XCTAssertTrue(third.stdout.contains("as of 2024-06-30"), third.stdout)
-        XCTAssertEqual(ws.exportedFiles().filter { $0.hasPrefix("rfm/") && !$0.hasSuffix("/notes.txt") }.count, 4 + 2,
+        XCTAssertEqual(ws.exportedFiles().filter { $0.hasPrefix("rfm/") && !$0.hasSuffix("/notes.txt") }.count, 6 + 2,
                        "old run kept, new one has json and membership")
     }
 

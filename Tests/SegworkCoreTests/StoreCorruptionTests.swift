@@ -90,10 +90,13 @@ final class StoreCorruptionTests: XCTestCase {
     }
 
     func testANewerSchemaAsksToUpgradeSegwork() throws {
-        try handEdit("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
-        StoreFixture.assertStoreError(try open(), "schema version 4", "understands up to 3", "Upgrade Segwork") {
-            $0 == .newerSchema(path: self.dbPath, found: 4, supported: 3)
+        try handEdit("UPDATE meta SET value = '5' WHERE key = 'schema_version'")
+        StoreFixture.assertStoreError(try open(), "schema version 5", "understands up to 4", "Upgrade Segwork") {
+            $0 == .newerSchema(path: self.dbPath, found: 5, supported: 4)
         }
+        // Version 4 adds version_files (the first version with stored export files) to version 3's tables.
+        try handEdit("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
+        StoreFixture.assertStoreError(try open(), "tables missing: erasure_rewrites, erasure_versions, erasures", check: isCorrupted)
         // Version 3 is version 2 plus the erasure tables (added by the first erasure): without them it is damaged.
         try handEdit("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
         StoreFixture.assertStoreError(try open(), "tables missing: erasure_rewrites, erasure_versions, erasures", check: isCorrupted)

@@ -130,17 +130,22 @@ extension History {
         }
     }
 
-    /// Writes a stored version's profiles and membership again, atomically, and returns the folder and the file
-    /// names written (`formats` empty: all three). The default folder is the run's own (`exports/<definition>/<run id>/`), whose other files
-    /// (cleaning.json, rejects.csv, which the store does not keep) are kept; hashing ids that the run did not hash
-    /// goes to `<run id>-hashed-ids/` instead, so the run's folder only ever holds that run's bytes.
+    /// Writes a stored version's files again, atomically, and returns the folder and the file names in it
+    /// (`formats` empty: all four): the profiles, `report.html` with `report-data.json`, and (with `withData`)
+    /// `membership.csv`, `cleaning.json` and `rejects.csv`, all from the store, with the bytes the run wrote. The default
+    /// folder is the run's own (`exports/<definition>/<run id>/`; its other files are kept); hashing ids that the
+    /// run did not hash goes to `<run id>-hashed-ids/` instead, so the run's folder only ever holds that run's bytes.
     public func export(_ v: VersionRecord, formats: [ExportFormat], hashIDs: Bool,
-                       to out: URL? = nil) throws -> (directory: URL, files: [String]) {
+                       to out: URL? = nil, withData: Bool = true) throws -> (directory: URL, files: [String]) {
         let report = try History.report(of: v)
         let hasher = try exportHasher(for: [v], requested: hashIDs)
         var files = try Exporter.files(report, formats: formats.isEmpty ? ExportFormat.allCases : formats,
                                        stored: try store.files(of: v.number), storedJSON: v.profilesJSON)
-        files["membership.csv"] = hasher.map { $0.hashMembership(v.membershipCSV) } ?? v.membershipCSV
+        if withData {
+            files["membership.csv"] = hasher.map { $0.hashMembership(v.membershipCSV) } ?? v.membershipCSV
+        } else {
+            for name in ["cleaning.json", "rejects.csv"] { files[name] = nil }
+        }
         let ranHashed = report.run.privacy?.hashedIDs ?? false
         let dir = out ?? workspace.exportDirectory(definition: v.definition,
                                                    folder: hasher != nil && !ranHashed ? "\(v.runID)-hashed-ids" : v.runID)

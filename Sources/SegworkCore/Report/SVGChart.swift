@@ -56,7 +56,7 @@ enum SVGChart {
     static let width = 720.0
     static let labelWidth = 210.0
     static let rowHeight = 22.0
-    static let labelChars = 30
+    static let labelChars = 28
     /// Colours for series (Okabe–Ito, distinguishable with the common colour-vision deficiencies), then grey.
     static let palette = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000", "#999999"]
 
@@ -77,12 +77,12 @@ enum SVGChart {
         let top = series.count > 1 ? 24.0 : 6.0
         let band = rowHeight * Double(max(series.count, 1)) + 6
         let maxValue = max(items.flatMap(\.values).max() ?? 0, 1e-300)
-        let area = width - labelWidth - 90
+        let area = width - labelWidth - 120
         var body = legend(series)
         for (i, item) in items.enumerated() {
             let y0 = top + Double(i) * band
             body += label(item.label, y: y0 + band / 2 + 4)
-            for (k, v) in item.values.enumerated() {
+            for (k, v) in item.values.enumerated() where v > 0 {   // a zero draws no bar; its text says 0
                 let w = area * v / maxValue
                 body += rect(x: labelWidth, y: y0 + Double(k) * rowHeight + 3, w: w, h: rowHeight - 6,
                              fill: palette[k % palette.count], tip: "\(item.label)\(series.count > 1 ? " · \(series[k])" : ""): \(item.text)")
@@ -111,7 +111,8 @@ enum SVGChart {
     static func heatmap(_ f: inout Figure, rows: [String], columns: [String], values: [[Double?]], texts: [[String]],
                         diverging: Bool = false) {
         let cols = max(columns.count, 1)
-        let cell = max(min((width - labelWidth - 10) / Double(cols), 90), 14)
+        let right = 70.0   // room for the last column's label, which leans right
+        let cell = max(min((width - labelWidth - right) / Double(cols), 90), 14)
         let longest = Double(columns.map { min($0.count, 18) }.max() ?? 0)
         let head = 16 + longest * 7 * 0.77   // rotated labels: their height is about sin(50°) of their length
         let limit = values.flatMap { $0.compactMap { $0.map(abs) } }.max() ?? 0
@@ -138,7 +139,7 @@ enum SVGChart {
         }
         f.body = body
         f.height = head + Double(rows.count) * rowHeight + 8
-        f.width = max(width, labelWidth + Double(cols) * cell + 10)
+        f.width = max(width, labelWidth + Double(cols) * cell + right)
     }
 
     /// 0…1 → white to dark blue.
