@@ -2,7 +2,7 @@
 SWIFT ?= swift
 SEG := .build/debug/seg
 
-.PHONY: deps build demo test release clean demo-data check-package
+.PHONY: deps build demo test release clean demo-data check-package screenshot
 
 deps:
 	@scripts/ensure-deps
@@ -18,7 +18,7 @@ demo: build
 	@echo
 	$(SEG) diff workspaces/demo previous:rfm latest:rfm
 	@echo
-	@echo "Exports: workspaces/demo/exports/<definition>/<run id>/ (profiles.json, profiles.csv, profiles.md, membership.csv)"
+	@echo "Exports: workspaces/demo/exports/<definition>/<run id>/ (profiles.json, profiles.csv, profiles.md, membership.csv, report.html)"
 	@echo "History: $(SEG) versions workspaces/demo"
 
 ## The whole test suite, then the bundled plugins' own tests in Lua (plugins/*/*.test.lua; `swift build --build-tests`
@@ -35,6 +35,12 @@ check-package: deps
 
 release: deps
 	$(SWIFT) build -c release
+
+## The README's picture: the top of the demo's latest RFM report in headless Chromium (after `make demo`).
+screenshot: build
+	$(SEG) report workspaces/demo latest:rfm --out .build/report-rfm
+	chromium --headless=new --no-sandbox --disable-gpu --hide-scrollbars --window-size=1100,1250 \
+		--screenshot=$(CURDIR)/docs/images/report-rfm.png file://$(CURDIR)/.build/report-rfm/report.html
 
 ## Regenerate the demo data (seeded: the same bytes every time).
 demo-data:
