@@ -19,7 +19,7 @@ public enum HTMLReport {
         let missing = "<p class=\"note\">Not available: this version was recorded before Segwork 0.4.0, which did not keep the chart data. Re-run the definition to get it.</p>\n"
         let groups = r.segments.filter { !$0.unassigned || $0.count > 0 }
         let criteriaCount = run.plugins.filter { $0.kind == "criterion" }.count
-        let criteria = criteriaCount > 1 ? " (\(criteriaCount) criteria combined by \(e(run.combine)))" : ""
+        let combined = criteriaCount > 1 ? " (\(criteriaCount) criteria combined by \(e(run.combine)))" : ""
 
         add("sizes", "Segment sizes", sizes(groups, r))
         if r.monetary != nil { add("value", "Customers and revenue", shares(groups)) }
@@ -53,7 +53,7 @@ public enum HTMLReport {
             <li>run <code>\(e(run.runID))</code></li>
             <li>as of \(e(run.asOf))</li>
             <li>\(ReportText.count(run.customers)) customers</li>
-            <li>\(ReportText.count(r.segments.filter { !$0.unassigned && $0.count > 0 }.count)) segments\(criteria)</li>
+            <li>\(ReportText.count(r.segments.filter { !$0.unassigned && $0.count > 0 }.count)) segments\(combined)</li>
             <li>\(run.previous.map { "compared with \(e($0.version))" } ?? "first version")</li>
             <li>Segwork \(e(run.segworkVersion))</li>
             </ul>
