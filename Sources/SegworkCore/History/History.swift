@@ -52,10 +52,12 @@ public struct History {
     }
 
     /// The report stored with a version.
-    public static func report(of v: VersionRecord) throws -> ProfileReport {
-        do { return try JSONDecoder().decode(ProfileReport.self, from: v.profilesJSON) } catch {
-            throw StoreError.corrupted(path: ".seg/store.sqlite",
-                                       detail: "the profiles of \(v.id) cannot be read (\(error))")
+    public static func report(of v: VersionRecord) throws -> ProfileReport { try report(profiles: v.profilesJSON, of: v.id) }
+
+    /// The report in a version's stored `profiles.json` bytes.
+    static func report(profiles: Data, of id: String) throws -> ProfileReport {
+        do { return try JSONDecoder().decode(ProfileReport.self, from: profiles) } catch {
+            throw StoreError.corrupted(path: ".seg/store.sqlite", detail: "the profiles of \(id) cannot be read (\(error))")
         }
     }
 

@@ -117,7 +117,10 @@ extension History {
         var recorded: [RecordedRun] = []
         do {
             let erased = try history.erasedRunIDs()
-            for r in results { staged.append(try runner.stage(r, erased: erased.contains(r.report.run.runID))) }
+            for r in results {
+                let changed = erased.contains(r.report.run.runID) || r.report.run.previous.map { erased.contains($0.version) } == true
+                staged.append(try runner.stage(r, erased: changed))
+            }
             for r in results { recorded.append(try history.recordRun(r, prefetch: prefetch)) }
         } catch {
             staged.forEach { $0.discard() }
@@ -159,10 +162,13 @@ extension History {
 extension History {
     /// Run ids of versions an erasure (`seg forget`) changed: their export folders and stored membership no longer
     /// hold what their inputs hold, so a run with one of these ids is stored and exported anew.
+    /// Version ids are included too (`v3`): a run comparing with an erased version counts its migration from a
+    /// membership that lost customers, so its report may differ from the one its run id wrote before.
     func erasedRunIDs() throws -> Set<String> {
         var out: Set<String> = []
         for v in try store.versionSummaries(definition: nil) where !(try store.erasures(affecting: v.number)).isEmpty {
             out.insert(v.runID)
+            out.insert(v.id)
         }
         return out
     }

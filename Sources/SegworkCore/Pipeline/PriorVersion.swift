@@ -43,7 +43,7 @@ extension History {
         let summaries = try store.versionSummaries(definition: definition)
         guard let latest = summaries.last else { return nil }
         for s in summaries.reversed() {
-            let run = try Self.report(of: try store.version(s.id)).run
+            let run = try Self.report(profiles: try store.profilesJSON(of: s.id), of: s.id).run
             guard run.inputsID == inputsID else { continue }
             guard let previous = run.previous else { return nil }
             return try load(previous)
@@ -52,14 +52,14 @@ extension History {
     }
 
     /// The version `reference` names, with its profiles (a verification compares with what the run compared with).
-    package func load(_ reference: PreviousRun, history: Bool = true) throws -> PriorVersion {
+    package func load(_ reference: PreviousRun) throws -> PriorVersion {
         let v: VersionRecord
         do { v = try store.version(reference.version) } catch {
             throw StoreError.corrupted(path: ".seg/store.sqlite",
                                        detail: "version \(reference.version), which a stored run compared with, is missing")
         }
         var prior = PriorVersion(reference: reference, report: try Self.report(of: v), membership: v.membershipCSV)
-        if history { prior.history = try chain(from: reference, report: prior.report) }
+        prior.history = try chain(from: reference, report: prior.report)
         return prior
     }
 
@@ -69,7 +69,7 @@ extension History {
         var points = [ReportDataBuilder.point(report, version: reference.version)]
         var next = report.run.previous
         while let r = next, points.count < ReportData.HistoryPoint.limit {
-            let earlier = try load(r, history: false).report
+            let earlier = try Self.report(profiles: try store.profilesJSON(of: r.version), of: r.version)
             points.append(ReportDataBuilder.point(earlier, version: r.version))
             next = earlier.run.previous
         }

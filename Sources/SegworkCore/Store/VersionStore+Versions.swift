@@ -224,6 +224,20 @@ extension VersionStore {
                              profilesJSON: profiles, membershipCSV: membership)
     }
 
+    /// The stored `profiles.json` of version `id` (`v3`) alone, checked against its checksum: for walking a history
+    /// without reading every membership.
+    public func profilesJSON(of id: String) throws -> Data {
+        guard id.hasPrefix("v"), let n = Int64(id.dropFirst()),
+              let row = try sql({ try db.row("SELECT profiles_json, profiles_sha256 FROM versions WHERE number = ?1", [.integer(n)]) })
+        else { throw StoreError.unknownVersion(id, available: []) }
+        guard let profiles = row.blob(0), let stored = row.text(1) else { throw damaged("version \(id) has a missing profiles_json") }
+        let actual = SHA256.hex(profiles)
+        if actual != stored {
+            throw damaged("the profiles.json of version \(id) does not match its checksum (stored \(stored.prefix(12))…, now \(actual.prefix(12))…)")
+        }
+        return profiles
+    }
+
     /// A `.corrupted` error about this store.
     func damaged(_ detail: String) -> StoreError { .corrupted(path: databaseURL.path, detail: detail) }
 }
