@@ -9,6 +9,10 @@ public enum HTMLReport {
     static let histogramSegments = 5
     /// Segments drawn in the history chart (the largest now).
     static let historySeries = 8
+    /// Rows and columns a heatmap draws at most (see `CountGrid.folded`).
+    static let heatmapLabels = 30
+    /// Segments the bar charts, the index heatmap and the mix draw at most (the largest); their data tables list all.
+    static let chartSegments = 40
 
     /// The page for `r`; without `data` (versions recorded before Segwork 0.4.0) the charts that need rows say so.
     public static func page(_ r: ProfileReport, data: ReportData?) -> Data {
@@ -71,8 +75,9 @@ public enum HTMLReport {
     // MARK: - Sections
 
     static func sizes(_ groups: [SegmentProfile], _ r: ProfileReport) -> String {
-        var f = Figure(id: "sizes", title: "Customers per segment", caption: "Bars are customers in each segment; the share of all customers follows.")
-        SVGChart.bars(&f, groups.map { ($0.label, [Double($0.count)], "\(ReportText.count($0.count)) (\(ReportText.percent($0.share)))") }, series: [])
+        var f = Figure(id: "sizes", title: "Customers per segment",
+                       caption: "Bars are customers in each segment; the share of all customers follows." + cutNote(groups.count))
+        SVGChart.bars(&f, groups.prefix(chartSegments).map { ($0.label, [Double($0.count)], "\(ReportText.count($0.count)) (\(ReportText.percent($0.share)))") }, series: [])
         f.header = ["segment", "customers", "share"]
         f.rows = groups.map { [$0.label, ReportText.count($0.count), ReportText.percent($0.share)] }
         return f.html()
@@ -80,8 +85,8 @@ public enum HTMLReport {
 
     static func shares(_ groups: [SegmentProfile]) -> String {
         var f = Figure(id: "value", title: "Share of customers and of revenue",
-                       caption: "A segment whose revenue bar is longer than its customer bar is worth more than its size.")
-        SVGChart.bars(&f, groups.map { g in
+                       caption: "A segment whose revenue bar is longer than its customer bar is worth more than its size." + cutNote(groups.count))
+        SVGChart.bars(&f, groups.prefix(chartSegments).map { g in
             (g.label, [g.share ?? 0, g.revenueShare ?? 0], "\(ReportText.percent(g.share)) / \(ReportText.percent(g.revenueShare))")
         }, series: ["customers", "revenue"])
         f.header = ["segment", "share of customers", "share of revenue"]
@@ -137,11 +142,12 @@ public enum HTMLReport {
     }
 
     static func drivers(_ r: ProfileReport) -> String {
-        let segments = r.segments.filter { !$0.unassigned && $0.count > 0 }
+        let segments = Array(r.segments.filter { !$0.unassigned && $0.count > 0 }.prefix(chartSegments))
         let columns = r.numericColumns.map(\.name)
         let index: [[Double?]] = segments.map { s in columns.map { s.numeric($0)?.index } }
         var f = Figure(id: "drivers", title: "Segment mean against all customers (index, 100 = average)",
-                       caption: "Blue: the segment has more of it than customers overall; red: less. Cells show the index.")
+                       caption: "Blue: the segment has more of it than customers overall; red: less. Cells show the index."
+                           + cutNote(r.segments.filter { !$0.unassigned && $0.count > 0 }.count))
         SVGChart.heatmap(&f, rows: segments.map(\.label), columns: columns, values: index.map { $0.map { $0.map { $0 - 100 } } },
                          texts: index.map { $0.map { $0.map { ReportText.fixed($0, 0) } ?? "-" } }, diverging: true)
         f.header = ["segment"] + columns
@@ -189,8 +195,9 @@ public enum HTMLReport {
         for m in data.categoricalMix where !m.values.isEmpty {
             let groups = m.groups.filter { $0.counts.reduce(0, +) > 0 }
             var f = Figure(id: "mix-\(slug(m.column))", title: "\(m.column) per segment",
-                           caption: "Each bar is 100 % of the group's customers with a value; the most frequent values overall are shown, the rest as (other).")
-            SVGChart.stacked(&f, groups.map { ($0.label, $0.counts) }, parts: m.values)
+                           caption: "Each bar is 100 % of the group's customers with a value; the most frequent values overall are shown, the rest as (other)."
+                               + cutNote(groups.count - 1))
+            SVGChart.stacked(&f, groups.prefix(chartSegments + 1).map { ($0.label, $0.counts) }, parts: m.values)
             f.header = ["segment"] + m.values + ["missing"]
             f.rows = m.groups.map { [$0.label] + $0.counts.map(ReportText.count) + [ReportText.count($0.missing)] }
             out += f.html()
@@ -199,13 +206,28 @@ public enum HTMLReport {
     }
 
     static func criteria(_ m: ReportData.CriteriaMatrix) -> String {
+        var cells: [(row: Int, column: Int, count: Int)] = []
+        for (i, row) in m.counts.enumerated() { for (j, n) in row.enumerated() where n > 0 { cells.append((i, j, n)) } }
+        let grid = CountGrid(rows: m.rows, columns: m.columns, cells: cells).folded(limit: heatmapLabels)
+        let counts = grid.dense
         var f = Figure(id: "criteria", title: "Customers by \(m.criteria[0]) (rows) and \(m.criteria[1]) (columns)",
-                       caption: "Each criterion's own label, before they are combined.")
-        SVGChart.heatmap(&f, rows: m.rows, columns: m.columns, values: m.counts.map { $0.map { $0 > 0 ? Double($0) : nil } },
-                         texts: m.counts.map { $0.map(ReportText.count) })
-        f.header = ["\(m.criteria[0]) \\ \(m.criteria[1])"] + m.columns
-        f.rows = zip(m.rows, m.counts).map { [$0] + $1.map(ReportText.count) }
+                       caption: "Each criterion's own label, before they are combined." + foldNote(m.rows.count, m.columns.count))
+        SVGChart.heatmap(&f, rows: grid.rows, columns: grid.columns, values: counts.map { $0.map { $0 > 0 ? Double($0) : nil } },
+                         texts: counts.map { $0.map(ReportText.count) })
+        f.header = ["\(m.criteria[0]) \\ \(m.criteria[1])"] + grid.columns
+        f.rows = zip(grid.rows, counts).map { [$0] + $1.map(ReportText.count) }
         return f.html()
+    }
+
+    /// Said under a chart that draws only the largest `chartSegments` of `count` segments.
+    static func cutNote(_ count: Int) -> String {
+        count > chartSegments ? " The chart shows the \(chartSegments) largest of \(count) segments; the data table lists all." : ""
+    }
+
+    /// Said under a heatmap whose labels were folded.
+    static func foldNote(_ rows: Int, _ columns: Int) -> String {
+        max(rows, columns) > heatmapLabels
+            ? " Beyond \(heatmapLabels) labels the smaller ones are summed into \"(N more)\"; report-data.json has every cell." : ""
     }
 
     static func history(_ points: [ReportData.HistoryPoint]) -> String {
@@ -225,15 +247,16 @@ public enum HTMLReport {
 
     static func migration(_ m: ReportData.Migration?, toName: String = "this run") -> String {
         guard let m else { return "<p class=\"note\">This is the first version of this definition: no customer has moved yet.</p>\n" }
-        let n = m.labels.count
-        var values = [[Double?]](repeating: [Double?](repeating: nil, count: n), count: n)
-        var texts = [[String]](repeating: [String](repeating: "0", count: n), count: n)
-        for c in m.cells where c.count == 3 { values[c[0]][c[1]] = Double(c[2]); texts[c[0]][c[1]] = ReportText.count(c[2]) }
+        // (unassigned) and (absent) stay on the axis when it is folded.
+        let grid = CountGrid(rows: m.labels, columns: m.labels, cells: m.cells.filter { $0.count == 3 }.map { ($0[0], $0[1], $0[2]) })
+            .folded(limit: heatmapLabels, rowTail: 2, columnTail: 2)
+        let counts = grid.dense
         var f = Figure(id: "migration", title: "Customers from \(m.previous.version) (rows) to \(toName) (columns)",
-                       caption: "The diagonal stayed; (absent) is a customer not in that version's population.")
-        SVGChart.heatmap(&f, rows: m.labels, columns: m.labels, values: values, texts: texts)
-        f.header = ["from \\ to"] + m.labels
-        f.rows = zip(m.labels, texts).map { [$0] + $1 }
+                       caption: "The diagonal stayed; (absent) is a customer not in that version's population." + foldNote(m.labels.count, m.labels.count))
+        SVGChart.heatmap(&f, rows: grid.rows, columns: grid.columns, values: counts.map { $0.map { $0 > 0 ? Double($0) : nil } },
+                         texts: counts.map { $0.map(ReportText.count) })
+        f.header = ["from \\ to"] + grid.columns
+        f.rows = zip(grid.rows, counts).map { [$0] + $1.map(ReportText.count) }
         var flows = Figure(id: "flows", title: "Largest moves", caption: "Customers who changed segment, largest flows first.")
         SVGChart.bars(&flows, m.flows.map { ("\($0.from) → \($0.to)", [Double($0.count)], ReportText.count($0.count)) }, series: [])
         flows.header = ["from → to", "customers"]
