@@ -72,6 +72,10 @@ final class ReportRebuildCLITests: XCTestCase {
         try changed.write(to: ws.root.appendingPathComponent("segmentations/d.yaml"), atomically: true, encoding: .utf8)
         XCTAssertEqual(try SegProcess.run(["run", ws.root.path]).status, 0)
 
+        // --verify re-executes v3 and compares the files kept with it too.
+        let verify = try SegProcess.run(["run", ws.root.path, "--verify", "v3"])
+        XCTAssertEqual(verify.status, 0, verify.stdout + verify.stderr)
+
         let original = try files(ws)
         let names = Set(original.keys.map { URL(fileURLWithPath: $0).lastPathComponent })
         XCTAssertEqual(names, ["cleaning.json", "membership.csv", "profiles.csv", "profiles.json", "profiles.md", "rejects.csv",

@@ -47,13 +47,15 @@ extension History {
             case profiles
             /// The run id (an input, plugin, parameter or the definition changed).
             case runID
+            /// A file kept with the version (cleaning report, rejects, report data) came out differently.
+            case storedFile
         }
         /// What differs.
         public var kind: Kind
         /// The message shown to the user.
         public var description: String
         /// True when an output differs, so the version did not reproduce.
-        public var isOutput: Bool { [.membership, .profiles, .runID].contains(kind) }
+        public var isOutput: Bool { [.membership, .profiles, .runID, .storedFile].contains(kind) }
     }
 
     /// Re-executes a stored version as it was: its stored definition text over the stored snapshots of its
@@ -107,6 +109,9 @@ extension History {
         diffs += Self.inputChanges(recordedReport.run, result.report.run, workspace: workspace, version: v.id)
         if result.membership != v.membershipCSV { diffs.append(Difference(kind: .membership, description: "membership differs from \(v.id)")) }
         if Exporter.json(report) != v.profilesJSON { diffs.append(Difference(kind: .profiles, description: "profiles differ from \(v.id)")) }
+        for (name, bytes) in try store.files(of: v.number).sorted(by: { $0.key < $1.key }) where result.storedFiles[name] != bytes {
+            diffs.append(Difference(kind: .storedFile, description: "\(name) differs from the one kept with \(v.id)"))
+        }
         if v.segworkVersion == segworkVersion, result.report.run.runID != v.runID {
             diffs.append(Difference(kind: .runID, description: "run id \(result.report.run.runID) differs from \(v.runID)"))
         }
