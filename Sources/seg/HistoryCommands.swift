@@ -199,7 +199,9 @@ struct DiffCommand: ParsableCommand {
         print(DiffExporter.text(d, width: width), terminator: "")
         for line in DiffExporter.moverLines(d, shown: 20, width: width) { print(line) }
         try AtomicWriter.writeDirectory(files, to: dir, within: out == nil ? ws.root : nil)
-        print("wrote \(files.keys.sorted().joined(separator: ", ")) to \(ws.display(dir))")
+        // Wrapped to the width like the summary; the folder is never split, so it can be copied.
+        let wrote = "wrote \(files.keys.sorted().joined(separator: ", ")) to \(ws.display(dir))"
+        for line in TerminalColumns.wrap(wrote, to: max(width, DiffExporter.minimumWidth), splitWords: false) { print(line) }
     }
 }
 

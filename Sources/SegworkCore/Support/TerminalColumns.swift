@@ -44,8 +44,9 @@ public enum TerminalColumns {
     }
 
     /// `line` wrapped at spaces into lines of at most `columns` columns; lines after the first start with
-    /// `indent`. A word longer than a line is split where it has to be. Leading spaces of `line` are kept.
-    public static func wrap(_ line: String, to columns: Int, indent: String = "    ") -> [String] {
+    /// `indent`. A word longer than a line is split where it has to be, unless `splitWords` is false (a path
+    /// someone may copy): then it gets a line of its own, longer than `columns`. Leading spaces of `line` are kept.
+    public static func wrap(_ line: String, to columns: Int, indent: String = "    ", splitWords: Bool = true) -> [String] {
         let limit = max(width(indent) + 1, columns)
         if width(line) <= limit { return [line] }
         let lead = String(line.prefix { $0 == " " })
@@ -61,7 +62,7 @@ public enum TerminalColumns {
             if !startOfLine, currentWidth + gap + width(w) > limit { flush() }
             if !startOfLine { current += " "; currentWidth += 1 }
             // A word that does not fit on a line of its own is split at the line's end.
-            while currentWidth + width(w) > limit {
+            while splitWords, currentWidth + width(w) > limit {
                 var head = "", used = 0
                 for c in w {
                     if currentWidth + used + width(of: c) > limit { break }
