@@ -110,4 +110,39 @@ final class CrossDiffCLITests: XCTestCase {
         XCTAssertGreaterThan(longest, 90, "the matrix uses the 100 columns")
         XCTAssertTrue(plain.stdout.replacingOccurrences(of: "\n    ", with: " ").contains("too wide for 100 columns"), plain.stdout)
     }
+
+    /// Hashing ids and `seg forget` read and rewrite memberships by their first field: the criterion columns stay as
+    /// they were, and the versions still diff and show.
+    func testHashedIdsAndForgetKeepTheCriterionColumns() throws {
+        var files = Self.files
+        files["data/customers.csv"] = Self.customers(moved: false)
+        let ws = try TempWorkspace(files: files)
+        defer { ws.remove() }
+        let env = ["SEG_ID_SALT": "cross-salt"]
+        XCTAssertEqual(try seg(["run", ws.root.path, "-q"], environment: env).status, 0)
+        let hashed = try seg(["run", ws.root.path, "--hash-ids", "-q"], environment: env)
+        XCTAssertEqual(hashed.status, 0, hashed.stderr)
+        // Two runs, two folders: the hashed one is the one without raw ids.
+        let memberships = try ws.exportedFiles().filter { $0.hasSuffix("membership.csv") }
+            .map { String(decoding: try ws.data("exports/" + $0), as: UTF8.self) }
+        XCTAssertEqual(memberships.count, 2)
+        let lines = try XCTUnwrap(memberships.first { !$0.contains("\nc0-") }).split(separator: "\n")
+        XCTAssertEqual(lines.first, "customer_id,segment,value_tier,activity,spend_score,spend")
+        XCTAssertTrue(lines.contains { $0.hasSuffix(",Champions × Active,Champions,Active,0,0") && !$0.hasPrefix("c0-0,") },
+                      lines.prefix(3).joined(separator: "\n"))
+
+        let forget = try seg(["forget", ws.root.path, "c0-0"], environment: env)
+        XCTAssertEqual(forget.status, 0, forget.stderr)
+        let v1 = String(decoding: try ws.store().version("v1").membershipCSV, as: UTF8.self).split(separator: "\n")
+        XCTAssertEqual(v1.first, "customer_id,segment,value_tier,activity,spend_score,spend")
+        XCTAssertFalse(v1.contains { $0.hasPrefix("c0-0,") })
+        XCTAssertTrue(v1.contains("c0-1,Champions × Active,Champions,Active,1,10"))
+        let show = try seg(["show", ws.root.path, "v1"])
+        XCTAssertEqual(show.status, 0, show.stderr)
+        XCTAssertTrue(show.stdout.split(separator: "\n").contains { $0.hasPrefix("  segment ") && $0.hasSuffix("share  spend_score") },
+                      show.stdout)
+        let diff = try seg(["diff", ws.root.path, "v1", "v2", "--out", ws.root.appendingPathComponent("d").path], environment: env)
+        XCTAssertEqual(diff.status, 0, diff.stderr)
+        XCTAssertTrue(diff.stdout.contains("top flows: none"), diff.stdout)
+    }
 }
