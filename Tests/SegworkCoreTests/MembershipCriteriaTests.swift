@@ -140,6 +140,28 @@ final class MembershipCriteriaTests: XCTestCase {
         XCTAssertNoThrow(try runner.checkCriterionColumns(def, scores: []))
     }
 
+    func testOnePluginNameFromTwoSourcesIsToldApartByItsLibrary() throws {
+        func layout(_ criteria: String) throws -> MembershipLayout {
+            let text = Self.definition(criteria: [], combine: "first_match")
+                .replacingOccurrences(of: "criteria:\n", with: "criteria:\n" + criteria)
+            return MembershipLayout(definition: try Definition.parse(text: text, file: "d.yaml", defaultName: "d"))
+        }
+        let mixed = try layout("  - plugin: tier\n  - plugin: tier\n    library: team\n  - plugin: by_plan\n")
+        XCTAssertEqual(mixed.columns, ["decided_by", "tier", "team/tier", "by_plan"])
+        let two = try layout("  - plugin: tier\n    library: a\n  - plugin: tier\n    library: b\n")
+        XCTAssertEqual(two.criteria, ["a/tier", "b/tier"])
+        // The same plugin from the same place twice cannot be told apart: refused.
+        let same = try layout("  - plugin: tier\n    library: a\n  - plugin: tier\n    library: a\n")
+        XCTAssertEqual(same.criteria, ["tier", "tier"])
+        var def = try Definition.parse(text: Self.definition(criteria: ["by_plan", "by_country"], combine: "cross"),
+                                       file: "d.yaml", defaultName: "d")
+        def.criteria[0].plugin = "tier"; def.criteria[0].pin.library = "a"
+        def.criteria[1].plugin = "tier"; def.criteria[1].pin.library = "a"
+        XCTAssertThrowsError(try Runner(workspace: try workspace([:])).checkCriterionColumns(def, scores: [])) { error in
+            XCTAssertTrue("\(error)".contains("criterion 'tier' is used twice"), "\(error)")
+        }
+    }
+
     func testReadersOfStoredMembershipsHandleOldAndNewLayouts() throws {
         let text = Self.definition(criteria: ["big_spender", "by_plan"], combine: "first_match",
                                    extra: "membership: { columns: [spend] }\n")

@@ -4,7 +4,7 @@ import SegworkData
 
 /// The columns `membership.csv` has between `segment` and the score columns (docs/EXPORTS.md, "membership.csv"):
 /// for a definition with two or more criteria, `decided_by` (under `combine: first_match`) and then one column per
-/// criterion, named after its plugin, in definition order. A definition with one criterion has none (its column
+/// criterion, named after its plugin (`criteria`), in definition order. A definition with one criterion has none (its column
 /// would repeat `segment`), and neither has a version recorded by Segwork before 0.4.0.
 ///
 /// Everything that reads a stored membership's header past `segment` (`History.scoreColumns(of:)`) asks this type,
@@ -17,7 +17,9 @@ public struct MembershipLayout: Sendable, Equatable {
 
     /// Whether the `decided_by` column is there.
     public var decidedBy: Bool
-    /// The criterion columns' names (the criteria's plugin names), in definition order; empty when there are none.
+    /// The criterion columns' names, in definition order; empty when there are none. Each is the criterion's plugin
+    /// name as the definition writes it (`plugin:`), or `<library>/<plugin>` when the definition uses a plugin of the
+    /// same name from another source (`library:` set on one of them, or to another library).
     public var criteria: [String]
 
     /// The layout a run of `definition` by Segwork `version` writes (default: this Segwork). A version that is not
@@ -29,7 +31,12 @@ public struct MembershipLayout: Sendable, Equatable {
         } ?? true
         guard recorded, definition.criteria.count >= 2 else { decidedBy = false; criteria = []; return }
         decidedBy = definition.combine == .firstMatch
-        criteria = definition.criteria.map(\.plugin)
+        criteria = definition.criteria.map { use in
+            // One plugin name from two sources (the workspace's and a library's, or two libraries'): the definition
+            // tells them apart by `library:`, and so does the column.
+            let twin = definition.criteria.contains { $0.plugin == use.plugin && $0.pin.library != use.pin.library }
+            return twin ? use.pin.library.map { "\($0)/\(use.plugin)" } ?? use.plugin : use.plugin
+        }
     }
 
     /// The column names, in order: `decided_by` (when there) and the criteria.
@@ -39,7 +46,7 @@ public struct MembershipLayout: Sendable, Equatable {
 /// What `Exporter.membership` writes between `segment` and the scores (`MembershipLayout`): for each customer the
 /// criterion that decided (under `first_match`) and each criterion's own label.
 package struct CriterionColumns: Sendable {
-    /// The criteria's plugin names (the column names), in definition order.
+    /// The column names (`MembershipLayout.criteria`), in definition order; `decided_by` holds one of them.
     package var names: [String]
     /// Each criterion's labels (after the definition's `labels:` renames), in the same order.
     package var parts: [LabelAssignment]
@@ -52,8 +59,8 @@ package struct CriterionColumns: Sendable {
 
     /// The columns for `names` and their `parts` under `combine`; nil when there is only one criterion.
     package init?(names: [String], parts: [LabelAssignment], combine: Combine) {
+        guard parts.count >= 2 else { return nil }   // (`MembershipLayout` names no column for a single criterion)
         precondition(names.count == parts.count, "one name per criterion")
-        guard parts.count >= 2 else { return nil }
         self.names = names; self.parts = parts; self.decidedBy = combine == .firstMatch
         guarded = parts.map { $0.labels.map(CSVText.text) }
         guardedNames = names.map(CSVText.text)

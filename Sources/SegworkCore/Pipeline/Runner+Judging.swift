@@ -33,7 +33,7 @@ extension Runner {
             let why = "membership.csv has a column for each criterion's own label, named after its plugin"
             if let j = names[..<i].firstIndex(of: name) {
                 let first = def.criteria[j].line.map { " (line \($0))" } ?? ""
-                throw DefinitionError(file: def.file, line: line, "criterion '\(name)' is used twice (first as criteria[\(j)]\(first)); \(why), so each criterion must be a different plugin. Remove one, or copy the plugin under another name (its file and its `name`) and use that")
+                throw DefinitionError(file: def.file, line: line, "criterion '\(name)' is used twice (first as criteria[\(j)]\(first)); \(why), so each criterion must be a different plugin (or the same name from different libraries, told apart by `library:`). Remove one, or copy the plugin under another name (its file and its `name`) and use that")
             }
             let taken: String? = name == def.id ? "the id column" : name == "segment" ? "the segment column"
                 : name == MembershipLayout.decidedByColumn ? "the column saying which criterion decided"

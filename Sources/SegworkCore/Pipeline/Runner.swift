@@ -216,8 +216,8 @@ package struct Runner: Sendable {
         options.progress?.end()
         let extra = try membershipColumns(definition, data.table, scoreNames)
         // With two or more criteria, each one's own label (and under first_match which decided) after `segment`.
-        let criterionColumns = CriterionColumns(names: definition.criteria.map(\.plugin), parts: assignments,
-                                                combine: definition.combine)
+        let criterionColumns = CriterionColumns(names: MembershipLayout(definition: definition).criteria,
+                                                parts: assignments, combine: definition.combine)
         let membership = Exporter.membership(ids: ids, assignment: assignment, criteria: criterionColumns,
                                              scores: scoreNames.map { data.table[$0]! } + extra)
         files["membership.csv"] = hasher.map { $0.hashMembership(membership) } ?? membership
