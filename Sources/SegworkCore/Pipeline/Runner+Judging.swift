@@ -5,7 +5,8 @@ import SegworkData
 /// segmentation warnings) and the extra columns of membership.csv.
 extension Runner {
     /// Checks `membership.columns` against the columns the customer table will have (`available`, scores
-    /// included) before any plugin runs: each must exist, and none may repeat the id, `segment` or a score.
+    /// included) before any plugin runs: each must exist, and none may repeat the id, `segment`, a criterion column or a
+    /// score. Checks the criterion columns' names first (`checkCriterionColumns`).
     func checkMembership(_ def: Definition, _ available: Set<String>, scores: [String]) throws {
         try checkCriterionColumns(def, scores: scores)
         let criteria = MembershipLayout(definition: def).criteria
@@ -25,7 +26,7 @@ extension Runner {
 
     /// With two or more criteria membership.csv has a column per criterion, named after its plugin
     /// (`MembershipLayout`): the names must differ from each other and from the id, `segment`, `decided_by` and the
-    /// score columns. Checked before any data is read past the datasets and before any plugin runs.
+    /// score columns. Checked before any plugin runs.
     func checkCriterionColumns(_ def: Definition, scores: [String]) throws {
         let names = MembershipLayout(definition: def).criteria
         for (i, name) in names.enumerated() {
@@ -39,7 +40,7 @@ extension Runner {
                 : name == MembershipLayout.decidedByColumn ? "the column saying which criterion decided"
                 : scores.contains(name) ? "a score column (a scorer's output)" : nil
             if let taken {
-                throw DefinitionError(file: def.file, line: line, "criterion '\(name)' would name a membership.csv column that is already \(taken); \(why). Use a plugin of another name (copy it under a new file and `name`)\(name == def.id ? " or rename the id column" : "")")
+                throw DefinitionError(file: def.file, line: line, "criterion '\(name)' would name a membership.csv column that is already \(taken); \(why). Use a plugin of another name (copy it under a new file and `name`)")
             }
         }
     }
