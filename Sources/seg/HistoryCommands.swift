@@ -194,7 +194,7 @@ struct ReportCommand: ParsableCommand {
 struct DiffCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "diff", abstract: "Compare two versions of one definition: migration matrix, size changes, input changes.",
-        discussion: "Prints a summary and writes diff.json, diff.csv, diff.md and diff.html to exports/<definition>/diffs/<v1>-<v2>/ (or --out).")
+        discussion: "Prints a summary that fits the terminal (COLUMNS, else the terminal's width, else 100 columns) and writes diff.json, diff.csv, diff.md and diff.html, which hold the full matrix, to exports/<definition>/diffs/<v1>-<v2>/ (or --out).")
     @Argument(help: "The workspace folder.") var workspace: String
     @Argument(help: "The earlier version.") var from: String
     @Argument(help: "The later version.") var to: String
@@ -216,14 +216,13 @@ struct DiffCommand: ParsableCommand {
         let dir = out.map { URL(fileURLWithPath: $0) }
             ?? ws.exportDirectory(definition: a.definition, folder: "diffs/\(a.id)-\(b.id)")
         // The summary first: a workspace that cannot be written to still shows the diff.
-        print(DiffExporter.text(d), terminator: "")
-        if let movers = d.movers, !movers.isEmpty {
-            let shown = movers.prefix(20)
-            print("first \(shown.count) of \(movers.count) (all are in the files):")
-            for m in shown { print("  \(TerminalText.cell(m.customerID)): \(TerminalText.cell(m.from)) → \(TerminalText.cell(m.to))") }
-        }
+        let width = TerminalWidth.detect()
+        print(DiffExporter.text(d, width: width), terminator: "")
+        for line in DiffExporter.moverLines(d, shown: 20, width: width) { print(line) }
         try AtomicWriter.writeDirectory(files, to: dir, within: out == nil ? ws.root : nil)
-        print("wrote \(files.keys.sorted().joined(separator: ", ")) to \(ws.display(dir))")
+        // Wrapped to the width like the summary; the folder is never split, so it can be copied.
+        let wrote = "wrote \(files.keys.sorted().joined(separator: ", ")) to \(ws.display(dir))"
+        for line in TerminalColumns.wrap(wrote, to: max(width, DiffExporter.minimumWidth), splitWords: false) { print(line) }
     }
 }
 

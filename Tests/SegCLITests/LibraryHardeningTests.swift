@@ -88,6 +88,10 @@ final class LibraryHardeningTests: XCTestCase {
         let run = try SegProcess.run(["run", ws])
         XCTAssertEqual(run.status, 0, run.stderr)
         XCTAssertTrue(run.stdout.contains("Mine × High") && run.stdout.contains("Mine × Low"), run.stdout)
+        // membership.csv tells the two apart as the definition does: the library one by `<library>/<name>`.
+        let folder = try FileManager.default.contentsOfDirectory(atPath: ws + "/exports/d")[0]
+        let membership = try String(contentsOfFile: ws + "/exports/d/\(folder)/membership.csv", encoding: .utf8)
+        XCTAssertTrue(membership.hasPrefix("customer_id,segment,tier,team/tier\nC1,Mine × Low,Mine,Low\n"), membership)
         let verify = try SegProcess.run(["run", ws, "--verify", "v1"])
         XCTAssertEqual(verify.status, 0, verify.stdout + verify.stderr)
         XCTAssertTrue(verify.stdout.contains("reproduces byte for byte"), verify.stdout)

@@ -83,8 +83,14 @@ public enum DiffExporter {
     /// migration matrix, and the movers when present (at most `markdownMoverLimit`, with a note).
     public static func markdown(_ d: VersionDiff) -> Data { DiffMarkdown.render(d) }
 
-    /// A compact terminal summary: versions, totals, input changes, the size table and the matrix.
-    public static func text(_ d: VersionDiff) -> String { DiffText.render(d) }
+    /// A compact terminal summary laid out for a terminal `width` columns wide (at least `minimumWidth`):
+    /// versions, totals, input changes, the size table, the matrix and the top flows (`topFlows`). Every line
+    /// fits in `width` (display columns, `TerminalColumns.width`): long labels end in "…", and matrix columns that
+    /// do not fit are left out, the last shown one being "…" and a note saying how many are not shown (the files
+    /// hold the full matrix). The same diff and width give the same text.
+    public static func text(_ d: VersionDiff, width: Int = TerminalColumns.defaultWidth) -> String {
+        DiffText.render(d, width: width)
+    }
 }
 
 /// Wording shared by the Markdown and text reports.

@@ -1,10 +1,11 @@
 import Foundation
 import SegworkData
 
-/// Reads a stored `membership.csv` (docs/EXPORTS.md: header `<id column>,segment[,scores…]`, RFC 4180
-/// quoting, one row per customer, empty segment = unassigned) without building a table: for each customer
+/// Reads a stored `membership.csv` (docs/EXPORTS.md: header `<id column>,segment[,criterion columns…][,scores…]`,
+/// RFC 4180 quoting, one row per customer, empty segment = unassigned) without building a table: for each customer
 /// it hands over the raw UTF-8 bytes of the id and of the segment, quotes removed, so ids are compared as
-/// exact byte strings (never by Unicode equivalence). Score columns are skipped. A text field that
+/// exact byte strings (never by Unicode equivalence). Every column after `segment` (criterion columns of 0.4.0
+/// and later, scores, `membership.columns`) is skipped, so old and new layouts read alike. A text field that
 /// `CSVText.text` guarded against spreadsheet formulas (`'=x`) is handed over without the guarding quote.
 enum MembershipReader {
     /// A problem the row callback reports; the reader turns it into a `DiffError` with the line.

@@ -104,22 +104,29 @@ public enum Exporter {
         return out.data
     }
 
-    /// `membership.csv`: header `<id column name>,segment,<score column names…>`, then one row per
-    /// table row in table order: the id, the segment label (empty when unassigned) and the scores
-    /// (empty when missing). RFC 4180 quoting, LF line ends. Text ids and labels are guarded against
-    /// spreadsheet formulas (`CSVText.text`); numbers are not.
+    /// `membership.csv`: header `<id column name>,segment[,decided_by][,<criterion names…>],<score column
+    /// names…>`, then one row per table row in table order: the id, the segment label (empty when unassigned),
+    /// the `criteria` columns when given (`CriterionColumns`: which criterion decided, each criterion's own
+    /// label) and the scores (empty when missing). RFC 4180 quoting, LF line ends. Text ids and labels are guarded
+    /// against spreadsheet formulas (`CSVText.text`); numbers are not.
     ///
-    /// `ids`, `assignment` and every score column must have the same number of rows (they all come
-    /// from one run's table); a mismatch is a programming error and stops the process.
-    package static func membership(ids: Column, assignment: SegmentAssignment, scores: [Column]) -> Data {
+    /// `ids`, `assignment`, every criterion and every score column must have the same number of rows (they all
+    /// come from one run's table); a mismatch is a programming error and stops the process.
+    package static func membership(ids: Column, assignment: SegmentAssignment, criteria: CriterionColumns? = nil,
+                                   scores: [Column]) -> Data {
         let n = assignment.codes.count
         precondition(ids.count == n, "membership: id column '\(ids.name)' has \(ids.count) rows, assignment \(n)")
         for s in scores {
             precondition(s.count == n, "membership: score column '\(s.name)' has \(s.count) rows, assignment \(n)")
         }
+        for (name, part) in zip(criteria?.names ?? [], criteria?.parts ?? []) {
+            precondition(part.codes.count == n, "membership: criterion '\(name)' has \(part.codes.count) rows, assignment \(n)")
+        }
+        let middle = criteria?.header ?? []
         var out = CSVText()
-        out.row([CSVText.text(ids.name), "segment"] + scores.map(\.name))
-        var fields = [String](repeating: "", count: 2 + scores.count)
+        out.row([CSVText.text(ids.name), "segment"] + middle + scores.map(\.name))
+        let first = 2 + middle.count
+        var fields = [String](repeating: "", count: first + scores.count)
         let textIDs = ids.type == .string
         let labels = assignment.labels.map(CSVText.text)
         for i in 0..<n {
@@ -127,9 +134,10 @@ public enum Exporter {
             fields[0] = textIDs ? CSVText.text(id) : id
             let code = Int(assignment.codes[i])
             fields[1] = code >= 0 && code < labels.count ? labels[code] : ""
+            criteria?.fill(&fields, from: 2, row: i)
             for (j, s) in scores.enumerated() {
                 let v = s.string(at: i) ?? ""
-                fields[2 + j] = s.type == .string ? CSVText.text(v) : v
+                fields[first + j] = s.type == .string ? CSVText.text(v) : v
             }
             out.row(fields)
         }

@@ -66,13 +66,17 @@ public struct History {
         try Definition.parse(text: v.definitionText, file: "\(v.id):segmentations/\(v.definition).yaml", defaultName: v.definition)
     }
 
-    /// Score column names of a version (the membership header after id and segment).
+    /// Score column names of a version: the membership header after the id, `segment`, the criterion columns (a
+    /// definition with two or more criteria recorded by Segwork 0.4.0 or later: `MembershipLayout`) and before the
+    /// definition's `membership.columns`. Both come from the version's stored definition and Segwork version.
     public static func scoreColumns(of v: VersionRecord) -> [String] {
         let header = v.membershipCSV.prefix { $0 != 10 }
         let names = String(decoding: header, as: UTF8.self).split(separator: ",", omittingEmptySubsequences: false)
+        let def = try? definition(of: v)
+        let criteria = def.map { MembershipLayout(definition: $0, segworkVersion: v.segworkVersion).columns.count } ?? 0
         // Columns after the scores are the definition's `membership.columns`.
-        let extra = (try? definition(of: v))?.membershipColumns.count ?? 0
-        return names.dropFirst(2).dropLast(extra).map(String.init)
+        let extra = def?.membershipColumns.count ?? 0
+        return names.dropFirst(2 + criteria).dropLast(extra).map(String.init)
     }
 
     /// Evaluates a version's gates (from its stored definition), with drift against its baseline: the most recent

@@ -5,16 +5,38 @@ import SegworkData
 /// segmentation warnings) and the extra columns of membership.csv.
 extension Runner {
     /// Checks `membership.columns` against the columns the customer table will have (`available`, scores
-    /// included) before any plugin runs: each must exist, and none may repeat the id, `segment` or a score.
+    /// included) before any plugin runs: each must exist, and none may repeat the id, `segment`, a criterion column or a
+    /// score. Checks the criterion columns' names first (`checkCriterionColumns`).
     func checkMembership(_ def: Definition, _ available: Set<String>, scores: [String]) throws {
+        try checkCriterionColumns(def, scores: scores)
+        let criteria = MembershipLayout(definition: def).criteria
         for (i, name) in def.membershipColumns.enumerated() {
             let path = "membership.columns[\(i)]"
             let line = def.line(of: path, or: def.line(of: "membership.columns"))
-            if name == def.id || name == "segment" || scores.contains(name) {
-                throw DefinitionError(file: def.file, line: line, "membership.columns lists '\(name)', which membership.csv already has (\(name == def.id ? "the id" : name == "segment" ? "the segment" : "a score")); remove it")
+            if name == def.id || name == "segment" || scores.contains(name) || criteria.contains(name) {
+                let what = name == def.id ? "the id" : name == "segment" ? "the segment" : scores.contains(name) ? "a score"
+                    : "criterion '\(name)''s labels"
+                throw DefinitionError(file: def.file, line: line, "membership.columns lists '\(name)', which membership.csv already has (\(what)); remove it")
             }
             guard available.contains(name) else {
                 throw def.missingColumn(path, name, in: available.sorted(), owner: "the customer table", fallbackLine: line)
+            }
+        }
+    }
+
+    /// With two or more criteria membership.csv has a column per criterion, named after its plugin
+    /// (`MembershipLayout`, which numbers repeats): the names must differ from the id, `segment`, `decided_by` and the
+    /// score columns. Checked before any plugin runs.
+    func checkCriterionColumns(_ def: Definition, scores: [String]) throws {
+        let names = MembershipLayout(definition: def).criteria
+        for (i, name) in names.enumerated() {
+            let line = def.criteria[i].line ?? def.line(of: "criteria[\(i)]", or: def.line(of: "criteria"))
+            let why = "membership.csv has a column for each criterion's own label, named after its plugin"
+            let taken: String? = name == def.id ? "the id column" : name == "segment" ? "the segment column"
+                : name == MembershipLayout.decidedByColumn ? "the column saying which criterion decided"
+                : scores.contains(name) ? "a score column (a scorer's output)" : nil
+            if let taken {
+                throw DefinitionError(file: def.file, line: line, "criterion '\(name)' would name a membership.csv column that is already \(taken); \(why). Use a plugin of another name (copy it under a new file and `name`)")
             }
         }
     }

@@ -211,14 +211,18 @@ package struct Runner: Sendable {
         report.scorecard = scorecard
         report.clusters = ClusterFeature.suppress(data.clusters, k: minGroupSize)
         let extra = try membershipColumns(definition, data.table, scoreNames)
-        let membership = Exporter.membership(ids: ids, assignment: assignment, scores: scoreNames.map { data.table[$0]! } + extra)
+        // With two or more criteria, each one's own label (and under first_match which decided) after `segment`.
+        let criterionColumns = CriterionColumns(names: MembershipLayout(definition: definition).criteria,
+                                                parts: assignments, combine: definition.combine)
+        let membership = Exporter.membership(ids: ids, assignment: assignment, criteria: criterionColumns,
+                                             scores: scoreNames.map { data.table[$0]! } + extra)
         var stored: [String: Data] = [:]
         if let cleaning = data.cleaning {
             stored["cleaning.json"] = cleaning.json
             stored["rejects.csv"] = cleaning.rejectsCSV
         }
         let reportData = try ReportDataBuilder.make(table: data.table, assignment: assignment, report: report,
-                                                    criteria: zip(definition.criteria, assignments).map { ($0.plugin, $1) },
+                                                    criteria: Array(zip(criterionColumns?.names ?? [], assignments)),
                                                     prior: prior, membership: membership, minGroupSize: minGroupSize)
         stored["report-data.json"] = reportData.json
         var files = try Exporter.files(report, formats: options.formats ?? definition.formats, stored: stored)
