@@ -33,16 +33,16 @@ enum ClusterExport {
         md.line("## Clusters")
         md.line()
         let s = c.silhouette.map { MarkdownText.fixed($0, decimals: 3) } ?? "-"
-        md.line("k = \(c.k) (silhouette \(s) on a sample of \(c.sample), seed \(c.seed)); \(c.clustered) customers clustered, \(c.unclustered) left out (a feature missing)" + (c.keptIDs ? "; ids kept from the previous version" : ""))
+        md.line("k = \(c.k) (silhouette \(s) on a sample of \(MarkdownText.count(c.sample)), seed \(c.seed)); \(MarkdownText.count(c.clustered)) customers clustered, \(MarkdownText.count(c.unclustered)) left out (a feature missing)" + (c.keptIDs ? "; ids kept from the previous version" : ""))
         md.line()
         md.table(["k", "silhouette", "inertia"], align: [.right, .right, .right],
                  rows: c.candidates.map { [String($0.k), $0.silhouette.map { MarkdownText.fixed($0, decimals: 3) } ?? "-",
-                                           MarkdownText.fixed($0.inertia, decimals: 1)] })
+                                           MarkdownText.grouped(MarkdownText.fixed($0.inertia, decimals: 1))] })
         md.table(["id", "label", "customers", "set apart by (z)"] + c.features.map(\.name),
                  align: [.right, .left, .right, .left] + c.features.map { _ in .right },
                  rows: c.clusters.map { cl in
-                     [String(cl.id), cl.label, String(cl.size),
-                      cl.apart.prefix(3).map { "\($0.feature) \(MarkdownText.fixed($0.z, decimals: 2))" }.joined(separator: ", ")]
+                     [String(cl.id), cl.label, MarkdownText.count(cl.size),
+                      cl.apart.prefix(3).map { "\($0.feature) \(MarkdownText.ratio($0.z))" }.joined(separator: ", ")]
                          + (cl.suppressed == true ? c.features.map { _ in "-" } : cl.centroid.map { MarkdownText.statistic($0, date: false) })
                  })
     }

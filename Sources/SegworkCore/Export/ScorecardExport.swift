@@ -36,14 +36,14 @@ extension Scorecard {
         header += ["growth", "score"]
         md.table(header, align: [.right, .left] + Array(repeating: .right, count: header.count - 2),
                  rows: segments.sorted { ($0.rank ?? .max, $0.count) < ($1.rank ?? .max, $1.count) }.map { s in
-                     var row = [s.rank.map(String.init) ?? "-", s.label, String(s.count), MarkdownText.percent(s.share)]
+                     var row = [s.rank.map(String.init) ?? "-", s.label, MarkdownText.count(s.count), MarkdownText.percent(s.share)]
                      if money { row += [MarkdownText.percent(s.revenueShare), MarkdownText.money(s.valuePerCustomer)] }
-                     if orders != nil { row += [MarkdownText.statistic(s.orders, date: false)] + (money ? [MarkdownText.money(s.aov)] : []) }
+                     if orders != nil { row += [MarkdownText.count(s.orders)] + (money ? [MarkdownText.money(s.aov)] : []) }
                      return row + [s.previousCount == nil ? (previous == nil ? "-" : "new") : Self.signedPercent(s.growth),
-                                   MarkdownText.fixed(s.score, decimals: 1)]
+                                   MarkdownText.ratio(s.score)]
                  })
         if !vanished.isEmpty {
-            md.line("Gone since \(md.escape(previous ?? "")): " + vanished.map { "\(md.escape($0.label)) (\($0.previousCount) customer\($0.previousCount == 1 ? "" : "s"))" }.joined(separator: ", "))
+            md.line("Gone since \(md.escape(previous ?? "")): " + vanished.map { "\(md.escape($0.label)) (\(MarkdownText.count($0.previousCount)) customer\($0.previousCount == 1 ? "" : "s"))" }.joined(separator: ", "))
             md.line()
         }
         md.line("### Warnings")
