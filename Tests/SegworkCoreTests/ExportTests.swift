@@ -66,12 +66,12 @@ final class ExportTests: XCTestCase {
         let lines = text(Exporter.csv(r)).split(separator: "\n", omittingEmptySubsequences: false)
         XCTAssertEqual(lines.first, "segment,column,statistic,value")
         XCTAssertEqual(lines.last, "", "ends with a newline")
-        // 5 groups × (count, share, revenue, revenue_share + 2 numeric columns × 9)
+        // 5 groups × (count, share, revenue, revenue_share + 2 numeric columns × 10)
         // + 5 × 3 categorical rows + 4 rows per top value (2 + 2 + 1 + 2 + 2 = 9 top values).
-        XCTAssertEqual(lines.count - 2, 5 * (4 + 18) + 5 * 3 + 4 * 9)
+        XCTAssertEqual(lines.count - 2, 5 * (4 + 20) + 5 * 3 + 4 * 9)
         let rows = Set(lines.map(String.init))
         for expected in ["(all),,count,10", "(all),spend,revenue,220", "Gold,,share,0.3",
-                         "Gold,spend,median,20", "Gold,spend,index,84.8484848485",
+                         "Gold,spend,median,20", "Gold,spend,index,84.8484848485", "Gold,spend,sd,15.2752523165",
                          "Gold,spend,revenue_share,0.318181818182", "Silver,spend,missing,1",
                          "Silver,city,top1,B", "Silver,city,top1_lift,2.22222222222",
                          "Bronze,city,top2,C", "Bronze,city,top2_count,1", "(unassigned),age,p25,47.5",
@@ -100,7 +100,7 @@ final class ExportTests: XCTestCase {
         XCTAssertTrue(s.contains("| (all) | 10 | 100.0% | 220.00 | 100.0% | 27.50 | 43.00 |\n"))
         XCTAssertTrue(s.contains("| Gold\\|A | 3 | 30.0% | 70.00 | 31.8% | 23.33 | 30.00 |\n"), s)
         XCTAssertTrue(s.contains("### Gold\\|A\n"))
-        XCTAssertTrue(s.contains("| spend | 23.33 | 20.00 | 15.00 | 30.00 | 10.00 | 40.00 | 0 | 85 |\n"))
+        XCTAssertTrue(s.contains("| spend | 23.33 | 20.00 | 15.00 | 30.00 | 10.00 | 40.00 | 15.28 | 0 | 85 |\n"))
         XCTAssertTrue(s.contains("| B | 2 | 66.7% | 2.22 |\n"))
         XCTAssertTrue(s.contains("| (unassigned) | 2 | 20.0% | 30.00 | 13.6% | 30.00 | 50.00 |\n"))
         XCTAssertTrue(s.contains("\"alpha\": \"x\\|y\", \"list\": \\[true, null\\], \"ratio\": 0.25, \"zeta\": 3"), s)
@@ -113,7 +113,7 @@ final class ExportTests: XCTestCase {
                                       options: ProfileOptions(numeric: ["since"]))
         let s = text(Exporter.markdown(ProfileReport(run: Self.run, profiles: p)))
         // Gold: days 0, 10, 20 → mean 1970-01-11, p25 day 5.
-        XCTAssertTrue(s.contains("| since | 1970-01-11 | 1970-01-11 | 1970-01-06 | 1970-01-16 | 1970-01-01 | 1970-01-21 | 0 | 22 |"), s)
+        XCTAssertTrue(s.contains("| since | 1970-01-11 | 1970-01-11 | 1970-01-06 | 1970-01-16 | 1970-01-01 | 1970-01-21 | 10.00 | 0 | 22 |"), s)
         XCTAssertEqual(MarkdownText.fixed(-0.001, decimals: 2), "0.00")
         XCTAssertEqual(MarkdownText.percent(nil), "-")
     }

@@ -51,7 +51,7 @@ public enum Exporter {
                 put(s.column, "missing", String(s.missing))
                 if s.suppressed == true { put(s.column, "suppressed", "true") }
                 for (name, value) in [("mean", s.mean), ("median", s.median), ("p25", s.p25), ("p75", s.p75),
-                                      ("min", s.min), ("max", s.max), ("index", s.index)] {
+                                      ("min", s.min), ("max", s.max), ("index", s.index), ("sd", s.sd)] {
                     put(s.column, name, CSVText.number(value))
                 }
             }

@@ -74,13 +74,13 @@ extension Exporter {
             md.line(facts)
             md.line()
             if !p.numeric.isEmpty {
-                md.table(["column", "mean", "median", "p25", "p75", "min", "max", "missing", "index"],
-                         align: [.left] + Array(repeating: .right, count: 8),
+                md.table(["column", "mean", "median", "p25", "p75", "min", "max", "sd", "missing", "index"],
+                         align: [.left] + Array(repeating: .right, count: 9),
                          rows: p.numeric.map { s in
                              let d = dates.contains(s.column)
                              return [s.column] + [s.mean, s.median, s.p25, s.p75, s.min, s.max].map {
                                  MarkdownText.statistic($0, date: d)
-                             } + [MarkdownText.count(s.missing), MarkdownText.index(s.index)]
+                             } + [MarkdownText.number(s.sd), MarkdownText.count(s.missing), MarkdownText.index(s.index)]
                          })
                 let hidden = p.numeric.filter { $0.suppressed == true }.map(\.column)
                 if !hidden.isEmpty, p.suppressed != true {

@@ -32,7 +32,7 @@ package enum Suppression {
         p.numeric = p.numeric.map { s in
             guard small || (s.count > 0 && s.count < k) else { return s }
             var s = s
-            s.mean = nil; s.median = nil; s.p25 = nil; s.p75 = nil; s.min = nil; s.max = nil; s.index = nil
+            s.mean = nil; s.median = nil; s.p25 = nil; s.p75 = nil; s.min = nil; s.max = nil; s.index = nil; s.sd = nil
             s.suppressed = true
             return s
         }

@@ -152,7 +152,7 @@ package enum Profiler {
                 p25: ProfileMath.round(quantile(sorted: sorted, 0.25)),
                 p75: ProfileMath.round(quantile(sorted: sorted, 0.75)),
                 min: ProfileMath.round(sorted.first), max: ProfileMath.round(sorted.last),
-                index: ProfileMath.round(index))
+                index: ProfileMath.round(index), sd: ProfileMath.round(ProfileMath.sampleSD(sorted, mean: mean)))
         }
         var result = (0..<groups.count).map { summary(SortDoubles.sorted(values[$0]), missing: missing[$0]) }
         result.append(summary(all, missing: missing.reduce(0, +)))
