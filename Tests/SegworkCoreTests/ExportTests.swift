@@ -64,31 +64,31 @@ final class ExportTests: XCTestCase {
     func testCSVIsTidy() throws {
         let r = try report()
         let lines = text(Exporter.csv(r)).split(separator: "\n", omittingEmptySubsequences: false)
-        XCTAssertEqual(lines.first, "segment,column,statistic,value")
+        XCTAssertEqual(lines.first, "segment,column,statistic,value,text")
         XCTAssertEqual(lines.last, "", "ends with a newline")
         // 5 groups × (count, share, revenue, revenue_share + 2 numeric columns × 10)
         // + 5 × 3 categorical rows + 4 rows per top value (2 + 2 + 1 + 2 + 2 = 9 top values).
         XCTAssertEqual(lines.count - 2, 5 * (4 + 20) + 5 * 3 + 4 * 9)
         let rows = Set(lines.map(String.init))
-        for expected in ["(all),,count,10", "(all),spend,revenue,220", "Gold,,share,0.3",
-                         "Gold,spend,median,20", "Gold,spend,index,84.8484848485", "Gold,spend,sd,15.2752523165",
-                         "Gold,spend,revenue_share,0.318181818182", "Silver,spend,missing,1",
-                         "Silver,city,top1,B", "Silver,city,top1_lift,2.22222222222",
-                         "Bronze,city,top2,C", "Bronze,city,top2_count,1", "(unassigned),age,p25,47.5",
-                         "(unassigned),,count,2"] {
+        for expected in ["(all),,count,10,", "(all),spend,revenue,220,", "Gold,,share,0.3,",
+                         "Gold,spend,median,20,", "Gold,spend,index,84.8484848485,", "Gold,spend,sd,15.2752523165,",
+                         "Gold,spend,revenue_share,0.318181818182,", "Silver,spend,missing,1,",
+                         "Silver,city,top1,,B", "Silver,city,top1_lift,2.22222222222,",
+                         "Bronze,city,top2,,C", "Bronze,city,top2_count,1,", "(unassigned),age,p25,47.5,",
+                         "(unassigned),,count,2,"] {
             XCTAssertTrue(rows.contains(expected), "missing row \(expected)")
         }
-        XCTAssertFalse(rows.contains("Silver,city,top2,"), "no rows for ranks a group does not have")
-        XCTAssertEqual(lines[1], "(all),,count,10", "population first")
-        XCTAssertEqual(lines[lines.count - 2], "(unassigned),city,top2_lift,2.5", "unassigned last")
+        XCTAssertFalse(rows.contains("Silver,city,top2,,"), "no rows for ranks a group does not have")
+        XCTAssertEqual(lines[1], "(all),,count,10,", "population first")
+        XCTAssertEqual(lines[lines.count - 2], "(unassigned),city,top2_lift,2.5,", "unassigned last")
     }
 
     func testCSVQuotesLabelsAndWritesEmptyForUndefined() throws {
         let assignment = SegmentAssignment(codes: Array(repeating: 0, count: 10), labels: ["big, \"loyal\""])
         let s = text(Exporter.csv(try report(assignment: assignment)))
-        XCTAssertTrue(s.contains("\n\"big, \"\"loyal\"\"\",,count,10\n"))
-        XCTAssertTrue(s.contains("\n(unassigned),spend,mean,\n"))
-        XCTAssertTrue(s.contains("\n(unassigned),city,missing_share,\n"))
+        XCTAssertTrue(s.contains("\n\"big, \"\"loyal\"\"\",,count,10,\n"))
+        XCTAssertTrue(s.contains("\n(unassigned),spend,mean,,\n"))
+        XCTAssertTrue(s.contains("\n(unassigned),city,missing_share,,\n"))
     }
 
     func testMarkdownReport() throws {

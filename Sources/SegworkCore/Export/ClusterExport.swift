@@ -5,10 +5,11 @@ import SegworkData
 /// `ClusterReport` itself.
 enum ClusterExport {
     /// profiles.csv rows after the segments: `(clustering)` rows for k, the silhouette and each candidate, then
-    /// per cluster (`(cluster <id>)`) its label, size, the centroid of each feature and the z-scores that set it apart.
+    /// per cluster (`(cluster <id>)`) its label (in `text`), size, the centroid of each feature and the z-scores that
+    /// set it apart.
     static func csv(_ c: ClusterReport, _ out: inout CSVText) {
-        func put(_ segment: String, _ column: String, _ statistic: String, _ value: String) {
-            out.row([CSVText.text(segment), CSVText.text(column), statistic, value])
+        func put(_ segment: String, _ column: String, _ statistic: String, _ value: String, text: String = "") {
+            out.row([CSVText.text(segment), CSVText.text(column), statistic, value, text])
         }
         put("(clustering)", "", "k", String(c.k))
         put("(clustering)", "", "silhouette", CSVText.number(c.silhouette))
@@ -20,7 +21,7 @@ enum ClusterExport {
         }
         for cluster in c.clusters {
             let name = "(cluster \(cluster.id))"
-            put(name, c.labelColumn, "label", CSVText.text(cluster.label))
+            put(name, c.labelColumn, "label", "", text: CSVText.text(cluster.label))
             put(name, "", "count", String(cluster.size))
             for (f, v) in zip(c.features, cluster.centroid) { put(name, f.name, "centroid", CSVText.number(v)) }
             for a in cluster.apart { put(name, a.feature, "z", CSVText.number(a.z)) }
