@@ -48,11 +48,13 @@ extension Exporter {
         let dates = Set(r.numericColumns.filter { $0.type == .date }.map(\.name))
         md.line("## Summary")
         md.line()
-        var header = ["segment", "customers", "share"]
+        // The description column only when a criterion describes a segment: reports of others stay as they were.
+        let described = r.segments.contains { $0.description != nil }
+        var header = ["segment"] + (described ? ["description"] : []) + ["customers", "share"]
         if r.monetary != nil { header += ["revenue", "revenue share"] }
         header += r.numericColumns.map { "mean \($0.name)" }
-        md.table(header, align: [.left] + Array(repeating: .right, count: header.count - 1), rows: groups.map { p in
-            var row = [p.label, MarkdownText.count(p.count), MarkdownText.percent(p.share)]
+        md.table(header, align: [.left] + (described ? [.left] : []) + Array(repeating: .right, count: header.count - (described ? 2 : 1)), rows: groups.map { p in
+            var row = [p.label] + (described ? [p.description ?? "-"] : []) + [MarkdownText.count(p.count), MarkdownText.percent(p.share)]
             if r.monetary != nil { row += [MarkdownText.money(p.revenue), MarkdownText.percent(p.revenueShare)] }
             row += r.numericColumns.map { c in
                 MarkdownText.statistic(p.numeric(c.name)?.mean, date: dates.contains(c.name))
@@ -66,6 +68,10 @@ extension Exporter {
         for p in groups {
             md.line("### \(md.escape(p.label))")
             md.line()
+            if let d = p.description {
+                md.line("_\(md.escape(d))_")
+                md.line()
+            }
             var facts = "\(MarkdownText.count(p.count)) customers (\(MarkdownText.percent(p.share)))"
             if let m = r.monetary {
                 facts += "; \(md.escape(m)): \(MarkdownText.money(p.revenue)) (\(MarkdownText.percent(p.revenueShare)) of revenue)"

@@ -25,6 +25,9 @@ public struct SegmentProfile: Codable, Sendable, Equatable {
     /// True when the group has fewer customers than the workspace's `min_group_size`: its revenue and every
     /// statistic are suppressed (see ``Suppression``). nil (and absent from JSON) otherwise.
     public var suppressed: Bool?
+    /// What the segment's customers have in common, from the criteria's `descriptions` (docs/PLUGINS.md, "Labels");
+    /// nil (and absent from JSON) when no criterion describes its label, and for the population and unassigned group.
+    public var description: String?
 
     /// Creates a profile.
     public init(label: String, unassigned: Bool, count: Int, share: Double?, revenue: Double?,
@@ -49,6 +52,7 @@ public struct SegmentProfile: Codable, Sendable, Equatable {
         try c.encode(revenue, forKey: .revenue); try c.encode(revenueShare, forKey: .revenueShare)
         try c.encode(numeric, forKey: .numeric); try c.encode(categorical, forKey: .categorical)
         try c.encodeIfPresent(suppressed, forKey: .suppressed)
+        try c.encodeIfPresent(description, forKey: .description)
     }
 }
 
