@@ -63,53 +63,7 @@ extension Exporter {
         })
 
         r.scorecard?.markdown(into: &md, monetary: r.monetary)
-        md.line("## Segments")
-        md.line()
-        for p in groups {
-            md.line("### \(md.escape(p.label))")
-            md.line()
-            if let d = p.description {
-                md.line("_\(md.escape(d))_")
-                md.line()
-            }
-            var facts = "\(MarkdownText.count(p.count)) customers (\(MarkdownText.percent(p.share)))"
-            if let m = r.monetary {
-                facts += "; \(md.escape(m)): \(MarkdownText.money(p.revenue)) (\(MarkdownText.percent(p.revenueShare)) of revenue)"
-            }
-            if p.suppressed == true { facts += " " + MarkdownText.suppressed(run) }
-            md.line(facts)
-            md.line()
-            if !p.numeric.isEmpty {
-                md.table(["column", "mean", "median", "p25", "p75", "min", "max", "sd", "missing", "index"],
-                         align: [.left] + Array(repeating: .right, count: 9),
-                         rows: p.numeric.map { s in
-                             let d = dates.contains(s.column)
-                             return [s.column] + [s.mean, s.median, s.p25, s.p75, s.min, s.max].map {
-                                 MarkdownText.statistic($0, date: d)
-                             } + [MarkdownText.number(s.sd), MarkdownText.count(s.missing), MarkdownText.index(s.index)]
-                         })
-                let hidden = p.numeric.filter { $0.suppressed == true }.map(\.column)
-                if !hidden.isEmpty, p.suppressed != true {
-                    md.line("Statistics of \(md.escape(hidden.joined(separator: ", "))) \(MarkdownText.suppressed(run))")
-                    md.line()
-                }
-            }
-            for s in p.categorical {
-                md.line("Top values of **\(md.escape(s.column))** (\(MarkdownText.count(s.distinct)) distinct; missing: \(MarkdownText.count(s.missing)), "
-                        + "\(MarkdownText.percent(s.missingShare)))")
-                md.line()
-                md.table(["value", "customers", "share", "lift"], align: [.left, .right, .right, .right],
-                         rows: s.top.map { [$0.value, MarkdownText.count($0.count), MarkdownText.percent($0.share),
-                                            MarkdownText.ratio($0.lift)] })
-                if s.suppressed == true {
-                    md.line("Top values \(MarkdownText.suppressed(run))")
-                    md.line()
-                } else if let n = s.suppressedValues {
-                    md.line("\(MarkdownText.count(n)) more top \(n == 1 ? "value" : "values") \(MarkdownText.suppressed(run))")
-                    md.line()
-                }
-            }
-        }
+        ProfileMarkdown.segments(r, into: &md)
         if let clusters = r.clusters { ClusterExport.markdown(clusters, into: &md) }
         return md.data
     }

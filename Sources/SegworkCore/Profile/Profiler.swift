@@ -62,11 +62,11 @@ package enum Profiler {
             a.count != b.count ? a.count > b.count : ByteOrder.less(a.label, b.label)
         }
         segments.append(make(groups.unassigned, label: unassignedLabel, unassigned: true))
-        return ProfileSet(
+        return SegmentDrivers.attach(ProfileSet(
             population: population, segments: segments,
             numericColumns: numericColumns.map { ProfiledColumn(name: $0.name, type: $0.type) },
             categoricalColumns: categoricalColumns.map { ProfiledColumn(name: $0.name, type: $0.type) },
-            monetary: monetary?.name)
+            monetary: monetary?.name))
     }
 
     // MARK: - Validation

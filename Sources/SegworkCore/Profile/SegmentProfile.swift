@@ -28,6 +28,10 @@ public struct SegmentProfile: Codable, Sendable, Equatable {
     /// What the segment's customers have in common, from the criteria's `descriptions` (docs/PLUGINS.md, "Labels");
     /// nil (and absent from JSON) when no criterion describes its label, and for the population and unassigned group.
     public var description: String?
+    /// The columns and values that most set the group apart from all customers, largest standardized difference
+    /// first (``SegmentDrivers``); nil (and absent from JSON) for the population, empty and suppressed groups, and in
+    /// reports written before Segwork 0.4.0.
+    public var drivers: [SegmentDriver]?
 
     /// Creates a profile.
     public init(label: String, unassigned: Bool, count: Int, share: Double?, revenue: Double?,
@@ -53,6 +57,7 @@ public struct SegmentProfile: Codable, Sendable, Equatable {
         try c.encode(numeric, forKey: .numeric); try c.encode(categorical, forKey: .categorical)
         try c.encodeIfPresent(suppressed, forKey: .suppressed)
         try c.encodeIfPresent(description, forKey: .description)
+        try c.encodeIfPresent(drivers, forKey: .drivers)
     }
 }
 
