@@ -50,13 +50,16 @@ extension Exporter {
         md.line()
         // The description column only when a criterion describes a segment: reports of others stay as they were.
         let described = r.segments.contains { $0.description != nil }
+        // With many segments one line each stays short: no revenue amount and no means (the sections have them).
+        let many = ProfileMarkdown.isMany(r)
         var header = ["segment"] + (described ? ["description"] : []) + ["customers", "share"]
-        if r.monetary != nil { header += ["revenue", "revenue share"] }
-        header += r.numericColumns.map { "mean \($0.name)" }
+        if r.monetary != nil { header += many ? ["revenue share"] : ["revenue", "revenue share"] }
+        let means = many ? [] : r.numericColumns
+        header += means.map { "mean \($0.name)" }
         md.table(header, align: [.left] + (described ? [.left] : []) + Array(repeating: .right, count: header.count - (described ? 2 : 1)), rows: groups.map { p in
             var row = [p.label] + (described ? [p.description ?? "-"] : []) + [MarkdownText.count(p.count), MarkdownText.percent(p.share)]
-            if r.monetary != nil { row += [MarkdownText.money(p.revenue), MarkdownText.percent(p.revenueShare)] }
-            row += r.numericColumns.map { c in
+            if r.monetary != nil { row += (many ? [] : [MarkdownText.money(p.revenue)]) + [MarkdownText.percent(p.revenueShare)] }
+            row += means.map { c in
                 MarkdownText.statistic(p.numeric(c.name)?.mean, date: dates.contains(c.name))
             }
             return row

@@ -1,20 +1,43 @@
 import Foundation
 import SegworkData
 
-/// The "Segments" part of `profiles.md`: a section per group (docs/EXPORTS.md, "profiles.md").
+/// The "Segments" part of `profiles.md`: a section per group, with only the largest segments in detail when there
+/// are many (docs/EXPORTS.md, "profiles.md").
 enum ProfileMarkdown {
-    /// Appends `## Segments`: the population, the segments, and the unassigned group when it has customers.
+    /// More segments than this (the unassigned group not counted), and only the `detailed` largest get a section of
+    /// their own; the rest share one "Other segments" section. 12 fits a 4 × 3 cross in full.
+    static let detailLimit = 12
+    /// Segments given a section of their own when there are more than `detailLimit`: the largest by customers.
+    static let detailed = 10
+    /// Top values per categorical column in the compact sections of a report with many segments.
+    static let compactTop = 3
+
+    /// Whether `r` has more than `detailLimit` segments: then the summary leaves out the means, only the `detailed`
+    /// largest segments get a (compact) section, and the rest share "Other segments".
+    static func isMany(_ r: ProfileReport) -> Bool { r.segments.filter { !$0.unassigned }.count > detailLimit }
+
+    /// Appends `## Segments`: the population, the segments (the largest `detailed` of them when there are more than
+    /// `detailLimit`, then "Other segments"), and the unassigned group when it has customers.
     static func segments(_ r: ProfileReport, into md: inout MarkdownText) {
         let dates = Set(r.numericColumns.filter { $0.type == .date }.map(\.name))
         md.line("## Segments")
         md.line()
-        for p in [r.population] + r.segments.filter({ !$0.unassigned }) { section(p, r, dates: dates, into: &md) }
+        let segments = r.segments.filter { !$0.unassigned }
+        // Report order is by customers, descending: the first ones are the largest.
+        let many = isMany(r)
+        let shown = many ? Array(segments.prefix(detailed)) : segments
+        section(r.population, r, dates: dates, into: &md)
+        for p in shown { section(p, r, dates: dates, compact: many, into: &md) }
+        if shown.count < segments.count { others(Array(segments.dropFirst(shown.count)), r, into: &md) }
         // An empty unassigned group has nothing to show beyond its row in the summary.
-        for p in r.segments where p.unassigned && p.count > 0 { section(p, r, dates: dates, into: &md) }
+        for p in r.segments where p.unassigned && p.count > 0 { section(p, r, dates: dates, compact: many, into: &md) }
     }
 
-    /// One group's section: heading, description, size and revenue, drivers, numeric statistics, top values.
-    static func section(_ p: SegmentProfile, _ r: ProfileReport, dates: Set<String>, into md: inout MarkdownText) {
+    /// One group's section: heading, description, size and revenue, drivers, numeric statistics, top values. A
+    /// `compact` section (a report with many segments) shows mean, median, sd and index of each numeric column and
+    /// the `compactTop` most frequent values of each categorical column on one row.
+    static func section(_ p: SegmentProfile, _ r: ProfileReport, dates: Set<String>, compact: Bool = false,
+                        into md: inout MarkdownText) {
         let run = r.run
         md.line("### \(md.escape(p.label))")
         md.line()
@@ -32,6 +55,10 @@ enum ProfileMarkdown {
         if let drivers = driversLine(p, dates: dates) {
             md.line(drivers)
             md.line()
+        }
+        if compact {
+            compactTables(p, r, dates: dates, into: &md)
+            return
         }
         if !p.numeric.isEmpty {
             md.table(["column", "mean", "median", "p25", "p75", "min", "max", "sd", "missing", "index"],
@@ -63,6 +90,60 @@ enum ProfileMarkdown {
                 md.line()
             }
         }
+    }
+
+    /// The statistics of a compact section: `column | mean | median | sd | index`, then
+    /// `column | most frequent (share, lift)` with the `compactTop` values of each categorical column.
+    static func compactTables(_ p: SegmentProfile, _ r: ProfileReport, dates: Set<String>, into md: inout MarkdownText) {
+        let hidden = "(suppressed)"
+        if !p.numeric.isEmpty {
+            md.table(["column", "mean", "median", "sd", "index"], align: [.left, .right, .right, .right, .right],
+                     rows: p.numeric.map { s in
+                         let d = dates.contains(s.column)
+                         return [s.column, MarkdownText.statistic(s.mean, date: d), MarkdownText.statistic(s.median, date: d),
+                                 MarkdownText.number(s.sd), MarkdownText.index(s.index)]
+                     })
+        }
+        if !p.categorical.isEmpty {
+            md.table(["column", "most frequent (share, lift)"], align: [.left, .left], rows: p.categorical.map { s in
+                let top = s.top.prefix(compactTop).map {
+                    "\($0.value) \(MarkdownText.percent($0.share)) (\(MarkdownText.ratio($0.lift)))"
+                }
+                return [s.column, s.suppressed == true ? hidden : (top.isEmpty ? "-" : top.joined(separator: ", "))]
+            })
+        }
+        if p.suppressed == true || p.numeric.contains(where: { $0.suppressed == true })
+            || p.categorical.contains(where: { $0.suppressedValues != nil }) {
+            md.line("Some statistics \(MarkdownText.suppressed(r.run))")
+            md.line()
+        }
+    }
+
+    /// The "Other segments" section: how many there are and their customers and revenue together, then one row each
+    /// with what sets it apart most.
+    static func others(_ rest: [SegmentProfile], _ r: ProfileReport, into md: inout MarkdownText) {
+        md.line("### Other segments")
+        md.line()
+        let customers = rest.reduce(0) { $0 + $1.count }
+        var facts = "\(MarkdownText.count(rest.count)) smaller segments, \(MarkdownText.count(customers)) customers "
+            + "(\(MarkdownText.percent(r.population.count > 0 ? Double(customers) / Double(r.population.count) : nil)))"
+        if r.monetary != nil {
+            let shares = rest.compactMap(\.revenueShare)
+            // A suppressed segment's revenue is hidden; summing the others would understate the total: then "-".
+            let total = shares.count == rest.count ? shares.reduce(0, +) : nil
+            facts += "; \(MarkdownText.percent(total)) of revenue"
+        }
+        md.line(facts + ". Each has a row in the summary above; profiles.json and profiles.csv hold their statistics.")
+        md.line()
+        let dates = Set(r.numericColumns.filter { $0.type == .date }.map(\.name))
+        var header = ["segment", "customers", "share"]
+        if r.monetary != nil { header += ["revenue share"] }
+        header += ["sets it apart most"]
+        md.table(header, align: [.left] + Array(repeating: .right, count: header.count - 2) + [.left], rows: rest.map { p in
+            var row = [p.label, MarkdownText.count(p.count), MarkdownText.percent(p.share)]
+            if r.monetary != nil { row.append(MarkdownText.percent(p.revenueShare)) }
+            return row + [p.drivers?.first.map { phrase($0, dates: dates) } ?? "-"]
+        })
     }
 
     /// `Sets it apart: higher monetary (2,410.06 vs 625.61, +1.80 sd), …`, or nil for a group without drivers. Text is
