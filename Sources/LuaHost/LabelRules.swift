@@ -15,6 +15,10 @@ public enum LabelRules {
     /// Characters (Unicode code points, after NFC) a label may have.
     public static let maxLength = 200
 
+    /// Characters (Unicode code points, after NFC) a label's description may have (`descriptions` in a plugin or a
+    /// definition): one short sentence for a report's table cell.
+    public static let maxDescriptionLength = 160
+
     /// `raw` with its labels in NFC (codes merged where two labels normalise to one), or the first breach of
     /// the rules as a `PluginError` of `plugin` (`file`) with the row.
     public static func apply(_ raw: LabelAssignment, plugin: String, file: String,

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Checks the table a plugin file returns and turns it into a `PluginManifest`, naming the field and
 /// what is wrong when it is not valid.
 struct ManifestValidator {
@@ -6,11 +8,11 @@ struct ManifestValidator {
     /// The highest host API level this host supports.
     static let supportedAPI = 1
     /// Every field a plugin table may have.
-    static let knownFields = ["api", "assign", "clean", "columns", "description", "kind", "labels", "name",
-                              "output", "params", "prepare", "read", "score", "uses", "version"]
+    static let knownFields = ["api", "assign", "clean", "columns", "description", "descriptions", "kind", "labels",
+                              "name", "output", "params", "prepare", "read", "score", "uses", "version"]
     /// The fields only some kinds use.
     static let kindFields: [PluginKind: Set<String>] = [
-        .criterion: ["assign", "prepare", "uses", "labels"],
+        .criterion: ["assign", "prepare", "uses", "labels", "descriptions"],
         .scorer: ["score", "prepare", "uses", "output"],
         .source: ["read", "columns"],
         .cleaner: ["clean", "prepare", "uses"],
@@ -101,6 +103,9 @@ struct ManifestValidator {
         }
         let columns = kind == .source ? check { try sourceColumns(fields["columns"]) } : []
         let labels = fields["labels"] == nil ? nil : check { try labelList(fields["labels"]!) }
+        let descriptions = fields["descriptions"].flatMap { value in
+            check { try descriptionTable(value, labels: labels, labelsGiven: fields["labels"] != nil) }
+        }
         if problems.count == 1 { throw problems[0] }
         if problems.count > 1 {
             let list = problems.enumerated().map { i, e -> String in
@@ -114,7 +119,7 @@ struct ManifestValidator {
         }
         return PluginManifest(api: api, kind: kind, name: name, version: version, description: description,
                               uses: uses, params: params, output: output, columns: columns, hasPrepare: hasPrepare,
-                              labels: labels)
+                              labels: labels, descriptions: descriptions)
     }
 
     private func apiLevel(_ value: LuaValue?) throws -> Int {
@@ -177,6 +182,42 @@ struct ManifestValidator {
             guard seen.insert(label).inserted else { throw fail("labels", "lists '\(label)' twice") }
             return label
         }
+    }
+
+    /// `descriptions = { Label = "what they have in common" }`: keys among the declared `labels`, values short text
+    /// (`LabelRules.maxDescriptionLength`) without control characters. When `labels` itself is bad (`labelsGiven` but
+    /// nil), its own error says so and the keys are not checked against it.
+    private func descriptionTable(_ value: LuaValue, labels: [String]?, labelsGiven: Bool) throws -> [String: String] {
+        let example = "descriptions = { Champions = \"Bought recently, often, and spend the most\" }"
+        guard let entries = value.stringKeyed else {
+            throw fail("descriptions", "must be a table of label = \"short description\", e.g. \(example) (got \(quoted(value)))")
+        }
+        guard labelsGiven else {
+            throw fail("descriptions", "describes labels, so the plugin must declare them: add labels = { \(entries.keys.sorted().prefix(3).map { "\"\($0)\"" }.joined(separator: ", ")) } listing every label assign may return")
+        }
+        var out: [String: String] = [:]
+        for key in entries.keys.sorted() {
+            let item = entries[key]!
+            if let labels, !labels.contains(key) {
+                let hint = Self.closest(to: key, in: labels).map { " (did you mean '\($0)'?)" } ?? ""
+                throw fail("descriptions", "describes '\(key)', which is not one of the declared labels\(hint); declared: \(labels.joined(separator: ", "))")
+            }
+            if case .invalidString(let shown) = item {
+                throw fail("descriptions", "entry '\(key)' is not valid UTF-8 text (got \(shown)); save the plugin file as UTF-8")
+            }
+            guard let text = item.stringValue, !text.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw fail("descriptions", "entry '\(key)' must be a non-empty string (got \(quoted(item)))")
+            }
+            if let bad = text.unicodeScalars.first(where: { TerminalText.isControl($0.value) }) {
+                throw fail("descriptions", "entry '\(key)' holds the control character U+\(String(format: "%04X", bad.value)) (a tab, line break, escape…); write it on one line")
+            }
+            let nfc = text.precomposedStringWithCanonicalMapping
+            if nfc.unicodeScalars.count > LabelRules.maxDescriptionLength {
+                throw fail("descriptions", "entry '\(key)' has \(nfc.unicodeScalars.count) characters; keep it to \(LabelRules.maxDescriptionLength) (one short sentence)")
+            }
+            out[key.precomposedStringWithCanonicalMapping] = nfc
+        }
+        return out
     }
 
     private func paramsTable(_ value: LuaValue?) throws -> [String: PluginValue] {

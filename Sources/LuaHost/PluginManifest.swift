@@ -46,15 +46,20 @@ public struct PluginManifest: Sendable, Equatable, Codable {
     public var hasPrepare: Bool
     /// For criteria: the labels `assign` may return (`labels = { ... }`), nil when the plugin does not declare them.
     public var labels: [String]?
+    /// For criteria: a short description of what a label's customers have in common, by label
+    /// (`descriptions = { Champions = "Bought recently, often, and spend the most" }`); every key is one of `labels`.
+    /// nil when the plugin declares none. Reports show them beside the segments (docs/PLUGINS.md, "Labels").
+    public var descriptions: [String: String]?
 
     /// Creates a manifest; the host builds these when it loads a plugin.
     public init(api: Int, kind: PluginKind, name: String, version: String, description: String,
                 uses: [String], params: [String: PluginValue], output: String?,
-                columns: [SourceColumn], hasPrepare: Bool, labels: [String]? = nil) {
+                columns: [SourceColumn], hasPrepare: Bool, labels: [String]? = nil,
+                descriptions: [String: String]? = nil) {
         self.api = api; self.kind = kind; self.name = name; self.version = version
         self.description = description; self.uses = uses; self.params = params
         self.output = output; self.columns = columns; self.hasPrepare = hasPrepare
-        self.labels = labels
+        self.labels = labels; self.descriptions = descriptions
     }
 }
 

@@ -54,7 +54,7 @@ final class ClusterRobustnessCLITests: XCTestCase {
         XCTAssertTrue((low["message"] as? String ?? "").contains("below 0.99"), "\(low)")
         XCTAssertTrue(low["segment"] is NSNull)
         let csv = String(decoding: try export(ws, "groups", "profiles.csv"), as: UTF8.self)
-        XCTAssertTrue(csv.contains("(scorecard),warning,low_silhouette"), csv)
+        XCTAssertTrue(csv.contains("(scorecard),warning,,low_silhouette"), csv)
         let md = String(decoding: try export(ws, "groups", "profiles.md"), as: UTF8.self)
         XCTAssertTrue(md.contains("- the clustering's silhouette is"), md)
     }

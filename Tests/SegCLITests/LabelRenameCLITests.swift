@@ -62,4 +62,26 @@ final class LabelRenameCLITests: XCTestCase {
         XCTAssertEqual(scorer.status, 2)
         XCTAssertTrue(scorer.stderr.contains("a scorer gives numbers, not labels"), scorer.stderr)
     }
+    func testRenamedLabelsKeepTheirDescriptionsAndTheDefinitionCanReplaceThem() throws {
+        let ws = try rfm("""
+                labels: { Loyal: "Loyal Customers", Lost: Inactive, Hibernating: Inactive }
+                descriptions: { Champions: "Our best customers", Loyl: "a typo" }
+
+            """)
+        defer { ws.remove() }
+        let run = try SegProcess.run(["run", ws.root.path, "rfm"])
+        XCTAssertEqual(run.status, 3, run.stderr)  // the demo's gate wants 'Loyal'
+        XCTAssertTrue(run.stdout.contains("descriptions: describes 'Loyl', which no customer of 'rfm' got on this data"), run.stdout)
+        let file = try XCTUnwrap(ws.exportedFiles().first { $0.hasSuffix("profiles.json") })
+        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: ws.root.appendingPathComponent("exports/" + file))) as? [String: Any])
+        let segments = try XCTUnwrap(json["segments"] as? [[String: Any]])
+        func description(_ label: String) -> String? { segments.first { $0["label"] as? String == label }?["description"] as? String }
+        XCTAssertEqual(description("Loyal Customers"), "Buy often; bought fairly recently", "the rename carries rfm's description")
+        XCTAssertEqual(description("Inactive"), "Long since the last order, and few orders / Longest since the last order, and fewest orders")
+        XCTAssertEqual(description("Champions"), "Our best customers", "the definition replaces it")
+        XCTAssertEqual(description("At Risk"), "Bought often, but not for a long time")
+        XCTAssertNil(segments.last?["description"], "the unassigned group has none")
+        let md = try String(contentsOf: ws.root.appendingPathComponent("exports/" + file.replacingOccurrences(of: "profiles.json", with: "profiles.md")), encoding: .utf8)
+        XCTAssertTrue(md.contains("### Champions\n\n_Our best customers_\n"), md)
+    }
 }

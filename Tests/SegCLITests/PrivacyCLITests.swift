@@ -149,7 +149,7 @@ final class PrivacyCLITests: XCTestCase {
         func text(_ suffix: String) throws -> String {
             String(decoding: try XCTUnwrap(exported.first { $0.0.hasSuffix(suffix) }).1, as: UTF8.self)
         }
-        XCTAssertTrue(try text("profiles.csv").contains("corporate,,suppressed,true\n"))
+        XCTAssertTrue(try text("profiles.csv").contains("corporate,,suppressed,,true\n"))
         XCTAssertFalse(try text("profiles.csv").contains("personal,,suppressed"))
         XCTAssertTrue(try text("profiles.md").contains("4 customers (33.3%) (suppressed: fewer than 5 customers)"))
         XCTAssertTrue(try text("profiles.json").contains("\"minGroupSize\" : 5"))

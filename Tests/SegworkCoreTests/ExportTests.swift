@@ -64,31 +64,31 @@ final class ExportTests: XCTestCase {
     func testCSVIsTidy() throws {
         let r = try report()
         let lines = text(Exporter.csv(r)).split(separator: "\n", omittingEmptySubsequences: false)
-        XCTAssertEqual(lines.first, "segment,column,statistic,value")
+        XCTAssertEqual(lines.first, "segment,column,statistic,value,text")
         XCTAssertEqual(lines.last, "", "ends with a newline")
-        // 5 groups × (count, share, revenue, revenue_share + 2 numeric columns × 9)
+        // 5 groups × (count, share, revenue, revenue_share + 2 numeric columns × 10)
         // + 5 × 3 categorical rows + 4 rows per top value (2 + 2 + 1 + 2 + 2 = 9 top values).
-        XCTAssertEqual(lines.count - 2, 5 * (4 + 18) + 5 * 3 + 4 * 9)
+        XCTAssertEqual(lines.count - 2, 5 * (4 + 20) + 5 * 3 + 4 * 9)
         let rows = Set(lines.map(String.init))
-        for expected in ["(all),,count,10", "(all),spend,revenue,220", "Gold,,share,0.3",
-                         "Gold,spend,median,20", "Gold,spend,index,84.8484848485",
-                         "Gold,spend,revenue_share,0.318181818182", "Silver,spend,missing,1",
-                         "Silver,city,top1,B", "Silver,city,top1_lift,2.22222222222",
-                         "Bronze,city,top2,C", "Bronze,city,top2_count,1", "(unassigned),age,p25,47.5",
-                         "(unassigned),,count,2"] {
+        for expected in ["(all),,count,10,", "(all),spend,revenue,220,", "Gold,,share,0.3,",
+                         "Gold,spend,median,20,", "Gold,spend,index,84.8484848485,", "Gold,spend,sd,15.2752523165,",
+                         "Gold,spend,revenue_share,0.318181818182,", "Silver,spend,missing,1,",
+                         "Silver,city,top1,,B", "Silver,city,top1_lift,2.22222222222,",
+                         "Bronze,city,top2,,C", "Bronze,city,top2_count,1,", "(unassigned),age,p25,47.5,",
+                         "(unassigned),,count,2,"] {
             XCTAssertTrue(rows.contains(expected), "missing row \(expected)")
         }
-        XCTAssertFalse(rows.contains("Silver,city,top2,"), "no rows for ranks a group does not have")
-        XCTAssertEqual(lines[1], "(all),,count,10", "population first")
-        XCTAssertEqual(lines[lines.count - 2], "(unassigned),city,top2_lift,2.5", "unassigned last")
+        XCTAssertFalse(rows.contains("Silver,city,top2,,"), "no rows for ranks a group does not have")
+        XCTAssertEqual(lines[1], "(all),,count,10,", "population first")
+        XCTAssertEqual(lines[lines.count - 2], "(unassigned),city,top2_lift,2.5,", "unassigned last")
     }
 
     func testCSVQuotesLabelsAndWritesEmptyForUndefined() throws {
         let assignment = SegmentAssignment(codes: Array(repeating: 0, count: 10), labels: ["big, \"loyal\""])
         let s = text(Exporter.csv(try report(assignment: assignment)))
-        XCTAssertTrue(s.contains("\n\"big, \"\"loyal\"\"\",,count,10\n"))
-        XCTAssertTrue(s.contains("\n(unassigned),spend,mean,\n"))
-        XCTAssertTrue(s.contains("\n(unassigned),city,missing_share,\n"))
+        XCTAssertTrue(s.contains("\n\"big, \"\"loyal\"\"\",,count,10,\n"))
+        XCTAssertTrue(s.contains("\n(unassigned),spend,mean,,\n"))
+        XCTAssertTrue(s.contains("\n(unassigned),city,missing_share,,\n"))
     }
 
     func testMarkdownReport() throws {
@@ -97,12 +97,12 @@ final class ExportTests: XCTestCase {
         XCTAssertTrue(s.hasPrefix("# Segment profile: value\\|tiers\n"))
         XCTAssertTrue(s.contains("- run: 20240301-0001\n"))
         XCTAssertTrue(s.contains("| segment | customers | share | revenue | revenue share | mean spend | mean age |\n"))
-        XCTAssertTrue(s.contains("| (all) | 10 | 100.0% | 220.00 | 100.0% | 27.5 | 43 |\n"))
-        XCTAssertTrue(s.contains("| Gold\\|A | 3 | 30.0% | 70.00 | 31.8% | 23.3333 | 30 |\n"), s)
+        XCTAssertTrue(s.contains("| (all) | 10 | 100.0% | 220.00 | 100.0% | 27.50 | 43.00 |\n"))
+        XCTAssertTrue(s.contains("| Gold\\|A | 3 | 30.0% | 70.00 | 31.8% | 23.33 | 30.00 |\n"), s)
         XCTAssertTrue(s.contains("### Gold\\|A\n"))
-        XCTAssertTrue(s.contains("| spend | 23.3333 | 20 | 15 | 30 | 10 | 40 | 0 | 84.8 |\n"))
+        XCTAssertTrue(s.contains("| spend | 23.33 | 20.00 | 15.00 | 30.00 | 10.00 | 40.00 | 15.28 | 0 | 85 |\n"))
         XCTAssertTrue(s.contains("| B | 2 | 66.7% | 2.22 |\n"))
-        XCTAssertTrue(s.contains("| (unassigned) | 2 | 20.0% | 30.00 | 13.6% | 30 | 50 |\n"))
+        XCTAssertTrue(s.contains("| (unassigned) | 2 | 20.0% | 30.00 | 13.6% | 30.00 | 50.00 |\n"))
         XCTAssertTrue(s.contains("\"alpha\": \"x\\|y\", \"list\": \\[true, null\\], \"ratio\": 0.25, \"zeta\": 3"), s)
         XCTAssertTrue(s.contains("| orders | data/orders.csv | 10 | "))
         XCTAssertTrue(s.hasSuffix("\n"))
@@ -113,7 +113,7 @@ final class ExportTests: XCTestCase {
                                       options: ProfileOptions(numeric: ["since"]))
         let s = text(Exporter.markdown(ProfileReport(run: Self.run, profiles: p)))
         // Gold: days 0, 10, 20 → mean 1970-01-11, p25 day 5.
-        XCTAssertTrue(s.contains("| since | 1970-01-11 | 1970-01-11 | 1970-01-06 | 1970-01-16 | 1970-01-01 | 1970-01-21 | 0 | 22.2 |"), s)
+        XCTAssertTrue(s.contains("| since | 1970-01-11 | 1970-01-11 | 1970-01-06 | 1970-01-16 | 1970-01-01 | 1970-01-21 | 10.00 | 0 | 22 |"), s)
         XCTAssertEqual(MarkdownText.fixed(-0.001, decimals: 2), "0.00")
         XCTAssertEqual(MarkdownText.percent(nil), "-")
     }

@@ -46,15 +46,15 @@ final class HostileExportTests: XCTestCase {
 
     func testProfilesCSVGuardsTextCellsAgainstFormulasButNotNumbers() throws {
         let csv = String(decoding: Exporter.csv(try report()), as: UTF8.self)
-        XCTAssertTrue(csv.contains("\n\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"click\"\")\",,count,1\n"), csv)
-        XCTAssertTrue(csv.contains("\n'-2+3,,count,1\n"))
-        XCTAssertTrue(csv.contains("\n'@SUM(A1),,count,1\n"))
-        XCTAssertTrue(csv.contains("\n'+1,,count,1\n"))
-        XCTAssertTrue(csv.contains("\n''=already,,count,1\n"), "apostrophes before a formula get one more")
-        XCTAssertTrue(csv.contains(",city,top1,'=cmd|' /C calc'!A0\n"), csv)
+        XCTAssertTrue(csv.contains("\n\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"click\"\")\",,count,1,\n"), csv)
+        XCTAssertTrue(csv.contains("\n'-2+3,,count,1,\n"))
+        XCTAssertTrue(csv.contains("\n'@SUM(A1),,count,1,\n"))
+        XCTAssertTrue(csv.contains("\n'+1,,count,1,\n"))
+        XCTAssertTrue(csv.contains("\n''=already,,count,1,\n"), "apostrophes before a formula get one more")
+        XCTAssertTrue(csv.contains(",city,top1,,'=cmd|' /C calc'!A0\n"), csv)
         // Numbers written by the host stay numbers: the minimum spend and a top value of an integer column.
-        XCTAssertTrue(csv.contains("\n(all),spend,min,-31.5\n"), csv)
-        XCTAssertTrue(csv.contains("\n(all),delta,top1,-5\n"), csv)
+        XCTAssertTrue(csv.contains("\n(all),spend,min,-31.5,\n"), csv)
+        XCTAssertTrue(csv.contains("\n(all),delta,top1,,-5\n"), csv)
         for cell in csvCells(Exporter.csv(try report())) {
             XCTAssertFalse(["=", "+", "@", "\t", "\r"].contains(cell.first.map(String.init) ?? ""), cell)
         }

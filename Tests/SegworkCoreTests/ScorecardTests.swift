@@ -136,8 +136,8 @@ final class ScorecardTests: XCTestCase {
         XCTAssertEqual((card["segments"] as? [[String: Any]])?.first?["aov"] as? Double, 10)
         XCTAssertEqual((card["segments"] as? [[String: Any]])?.last?["growth"] as? NSNull, NSNull(), "undefined is null, not absent")
         let csv = String(decoding: Exporter.csv(report), as: UTF8.self)
-        for line in ["(all),(scorecard),previous_version,v7", "A,(scorecard),aov,10", "A,(scorecard),growth,0.25",
-                     "B,(scorecard),previous_count,", "C,(scorecard),rank,1", "C,(scorecard),warning,small_segment"] {
+        for line in ["(all),(scorecard),previous_version,,v7", "A,(scorecard),aov,10,", "A,(scorecard),growth,0.25,",
+                     "B,(scorecard),previous_count,,", "C,(scorecard),rank,1,", "C,(scorecard),warning,,small_segment"] {
             XCTAssertTrue(csv.contains(line + "\n"), line)
         }
         let md = String(decoding: Exporter.markdown(report), as: UTF8.self)

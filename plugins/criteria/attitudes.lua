@@ -34,6 +34,12 @@ return {
     neutral_label = "No strong attitude",
   },
   labels = { "Price-conscious", "Quality-seeker", "Eco-minded", "No strong attitude" },
+  descriptions = {
+    ["Price-conscious"] = "Agrees most with the price items: looks for deals and value for money",
+    ["Quality-seeker"] = "Agrees most with the quality items: pays for better products",
+    ["Eco-minded"] = "Agrees most with the sustainability items: cares how products are made",
+    ["No strong attitude"] = "Answered, but agrees with no group of items strongly enough",
+  },
 
   prepare = function(_, p)
     local allowed, used = {}, {}

@@ -22,6 +22,12 @@ return {
     labels = { "No categories", "Single-category", "Multi-category", "Broad" },
   },
   labels = { "No categories", "Single-category", "Multi-category", "Broad" },
+  descriptions = {
+    ["No categories"] = "Has bought from no product category",
+    ["Single-category"] = "Buys from one product category only",
+    ["Multi-category"] = "Buys from a few product categories",
+    Broad = "Buys across many product categories",
+  },
 
   prepare = function(_, p)
     bands.check(p.bounds, p.labels, "category_breadth", "bounds", "labels")

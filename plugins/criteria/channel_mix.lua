@@ -23,6 +23,14 @@ return {
     none_label = "No orders",  -- no orders in either channel; "" leaves them unassigned
   },
   labels = { "Online only", "Mostly online", "Mixed", "Mostly store", "Store only", "No orders" },
+  descriptions = {
+    ["Online only"] = "Orders online, never in store",
+    ["Mostly online"] = "Orders mostly online, sometimes in store",
+    Mixed = "Orders both online and in store",
+    ["Mostly store"] = "Orders mostly in store, sometimes online",
+    ["Store only"] = "Orders in store, never online",
+    ["No orders"] = "Has no online or store orders",
+  },
 
   prepare = function(_, p)
     if not (p.mostly_share > 0.5 and p.mostly_share < 1) then

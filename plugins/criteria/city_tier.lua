@@ -31,6 +31,12 @@ return {
     unknown_label = "Unknown tier",              -- no listed city and no population; "" leaves it unassigned
   },
   labels = { "Tier 1", "Tier 2", "Tier 3", "Unknown tier" },
+  descriptions = {
+    ["Tier 1"] = "Lives in one of the largest cities",
+    ["Tier 2"] = "Lives in a mid-sized city",
+    ["Tier 3"] = "Lives in a smaller city or town",
+    ["Unknown tier"] = "City not listed and its population unknown",
+  },
 
   prepare = function(_, p)
     local mins = p.tier_min_population

@@ -22,6 +22,11 @@ return {
     dissatisfied_max = 2,   -- this score and below: Dissatisfied
   },
   labels = { "Satisfied", "Neutral", "Dissatisfied" },
+  descriptions = {
+    Satisfied = "Rated satisfaction in the top boxes (4-5 of 5 by default)",
+    Neutral = "Rated satisfaction in the middle of the scale",
+    Dissatisfied = "Rated satisfaction low (1-2 of 5 by default)",
+  },
 
   prepare = function(_, p)
     if not (p.dissatisfied_max >= 1 and p.dissatisfied_max < p.satisfied_min and p.satisfied_min <= p.scale_max) then

@@ -35,6 +35,14 @@ return {
     none_label = "No category spend",  -- nothing spent; "" leaves them unassigned
   },
   labels = { "Electronics", "Fashion", "Home", "Beauty", "Sports", "No category spend" },  -- and mixed_label when on
+  descriptions = {
+    Electronics = "Spends most on electronics",
+    Fashion = "Spends most on fashion",
+    Home = "Spends most on home goods",
+    Beauty = "Spends most on beauty",
+    Sports = "Spends most on sports",
+    ["No category spend"] = "Has no positive spend in any category",
+  },
 
   prepare = function(_, p)
     category_spend.check(p, USES, "dominant_category")

@@ -25,6 +25,11 @@ return {
     moderate_min_points = 3,   -- at least this many (but fewer than high): Moderate
   },
   labels = { "High", "Moderate", "Disengaged" },
+  descriptions = {
+    High = "Very active lately: many sessions, opens and clicks",
+    Moderate = "Some recent sessions, opens or clicks",
+    Disengaged = "Little or no recent activity",
+  },
 
   prepare = function(_, p)
     for _, name in ipairs({ "session_weight", "open_weight", "click_weight" }) do

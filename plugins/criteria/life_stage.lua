@@ -27,6 +27,16 @@ return {
   },
   labels = { "Young single", "Young couple", "Young family", "Mature family", "Midlife single", "Empty nest",
     "Retired", "Unknown" },
+  descriptions = {
+    ["Young single"] = "Under 35, living alone",
+    ["Young couple"] = "Under 35, living with another adult, no children",
+    ["Young family"] = "Under 40 with children at home",
+    ["Mature family"] = "40 or older with children at home",
+    ["Midlife single"] = "35-64, living alone",
+    ["Empty nest"] = "35-64, living with another adult, no children at home",
+    Retired = "65 or older",
+    Unknown = "Age unknown",
+  },
 
   prepare = function(_, p)
     if not (p.young_max_age > 0 and p.young_max_age < p.retired_min_age

@@ -25,6 +25,14 @@ return {
     at_risk_max_recency_days = 180,  -- bought within this many days (but not Active): At Risk
     prospect_label = "Prospect",     -- never bought; "" leaves them unassigned
   },
+  labels = { "Prospect", "New", "Active", "At Risk", "Lapsed" },  -- "Prospect": prospect_label's default
+  descriptions = {
+    Prospect = "Known to us but has never bought",
+    New = "Became a customer recently",
+    Active = "Bought recently",
+    ["At Risk"] = "Has not bought for a while: act before they lapse",
+    Lapsed = "Has not bought for a long time",
+  },
 
   prepare = function(_, p)
     for _, name in ipairs({ "new_max_tenure_days", "active_max_recency_days", "at_risk_max_recency_days" }) do

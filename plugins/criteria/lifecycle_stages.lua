@@ -27,6 +27,15 @@ return {
     lead_label = "Lead",             -- never bought; "" leaves them unassigned
   },
   labels = { "Lead", "First-time", "Repeat", "Loyal", "Reactivated", "At Risk", "Lapsed" },
+  descriptions = {
+    Lead = "Known to us but has never bought",
+    ["First-time"] = "One order, bought recently",
+    Repeat = "A few orders, bought recently",
+    Loyal = "Many orders, bought recently",
+    Reactivated = "Bought again recently after a long gap",
+    ["At Risk"] = "Has not bought for a while: act before they lapse",
+    Lapsed = "Has not bought for a long time",
+  },
 
   prepare = function(_, p)
     for _, name in ipairs({ "active_max_recency_days", "at_risk_max_recency_days", "reactivation_gap_days" }) do

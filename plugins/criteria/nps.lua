@@ -20,6 +20,12 @@ return {
     promoter_min = 9,    -- this score and above: Promoter
     detractor_max = 6,   -- this score and below: Detractor
   },
+  labels = { "Promoter", "Passive", "Detractor" },
+  descriptions = {
+    Promoter = "Would recommend us (9-10 by default)",
+    Passive = "Satisfied but not enthusiastic (7-8 by default)",
+    Detractor = "Unhappy; may speak against us (0-6 by default)",
+  },
 
   prepare = function(_, p)
     if not (p.detractor_max >= 0 and p.detractor_max < p.promoter_min and p.promoter_min <= 10) then

@@ -23,6 +23,13 @@ return {
     none_label = "No orders",                                    -- no orders; "" leaves them unassigned
   },
   labels = { "Low AOV", "Mid AOV", "High AOV", "Premium AOV", "No orders" },
+  descriptions = {
+    ["Low AOV"] = "Small baskets: lowest average order value",
+    ["Mid AOV"] = "Average order value in the middle band",
+    ["High AOV"] = "Large baskets: high average order value",
+    ["Premium AOV"] = "The largest baskets: highest average order value",
+    ["No orders"] = "Has no orders",
+  },
 
   prepare = function(_, p)
     bands.check(p.bounds, p.labels, "order_value", "bounds", "labels")

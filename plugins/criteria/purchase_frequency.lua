@@ -25,6 +25,13 @@ return {
     none_label = "No orders",                                -- frequency missing; "" leaves it unassigned
   },
   labels = { "One-time", "Occasional", "Regular", "Frequent", "No orders" },
+  descriptions = {
+    ["One-time"] = "Has ordered once",
+    Occasional = "Has ordered a few times",
+    Regular = "Orders regularly",
+    Frequent = "Orders often: the most orders",
+    ["No orders"] = "Has never ordered",
+  },
 
   prepare = function(_, p)
     bands.check(p.bounds, p.labels, "purchase_frequency", "bounds", "labels")

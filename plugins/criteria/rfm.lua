@@ -46,6 +46,23 @@ return {
     mode = "segment",               -- "segment": the R x F grid label; "scores": "R5 F4 M3"
     no_purchase_label = "No Purchase", -- label for customers who never bought; "" leaves them unassigned
   },
+  -- The labels of mode "segment" (the grid) with the default no_purchase_label; mode "scores" returns "R5 F4 M3".
+  labels = { "Champions", "Loyal", "Potential Loyalist", "New", "Promising", "Need Attention", "About to Sleep",
+    "At Risk", "Cannot Lose Them", "Hibernating", "Lost", "No Purchase" },
+  descriptions = {
+    Champions = "Bought recently and buy often",
+    Loyal = "Buy often; bought fairly recently",
+    ["Potential Loyalist"] = "Bought recently, a few times: could become loyal",
+    New = "Bought very recently, with few orders so far",
+    Promising = "Bought recently, with few orders so far",
+    ["Need Attention"] = "Middling recency and frequency: could slip away",
+    ["About to Sleep"] = "Have not bought for a while, and rarely did",
+    ["At Risk"] = "Bought often, but not for a long time",
+    ["Cannot Lose Them"] = "Bought most often, but not for a long time: win them back",
+    Hibernating = "Long since the last order, and few orders",
+    Lost = "Longest since the last order, and fewest orders",
+    ["No Purchase"] = "Never bought",
+  },
 
   prepare = function(stats, p)
     if p.mode ~= "segment" and p.mode ~= "scores" then

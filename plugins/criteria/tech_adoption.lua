@@ -25,6 +25,12 @@ return {
     none_label = "No orders",     -- no orders; "" leaves them unassigned
   },
   labels = { "Digital-first", "Omnichannel", "Offline", "No orders" },
+  descriptions = {
+    ["Digital-first"] = "Orders mostly online, or uses the app and orders online half the time or more",
+    Omnichannel = "Orders both online and in store",
+    Offline = "Orders mostly in store and does not use the app",
+    ["No orders"] = "Has no online or store orders",
+  },
 
   prepare = function(_, p)
     if not (p.offline_max_share >= 0 and p.offline_max_share < p.app_digital_min_share

@@ -30,6 +30,12 @@ return {
     missing_label = "No purchases",                        -- no value; "" leaves them unassigned
   },
   labels = { "Low value", "Mid value", "High value", "No purchases" },
+  descriptions = {
+    ["Low value"] = "Lowest spend (below the median by default)",
+    ["Mid value"] = "Middle spend",
+    ["High value"] = "Highest spend (the top 20 % by default)",
+    ["No purchases"] = "Has no spend recorded",
+  },
 
   prepare = function(stats, p)
     local breaks

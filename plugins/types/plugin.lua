@@ -108,6 +108,7 @@ function SegSrc:emit(record) end
 ---@field kind "criterion"
 ---@field uses string[] the columns it reads, each once (may be `{}`)
 ---@field labels? string[] the labels `assign` may return
+---@field descriptions? table<string, string> a short description per declared label (at most 160 characters), shown beside the segment in reports
 ---@field prepare? fun(stats: SegStats, p: SegParams): table? called once before the first row; a returned table is merged into `p`
 ---@field assign fun(row: SegRow, p: SegParams): string? the label, or nil to leave the customer unassigned
 

@@ -147,6 +147,8 @@ public struct PluginUse: Sendable, Equatable {
     public var pin = PluginPin()
     /// `labels:` (criteria only): the plugin's labels renamed.
     public var labels = LabelRenames()
+    /// `descriptions:` (criteria only): descriptions of the labels as shown, given or replacing the plugin's.
+    public var descriptions = DescriptionOverrides()
 }
 
 /// What to profile.
@@ -358,6 +360,11 @@ extension Definition {
                         throw y.error(v, "'\(p).labels' renames a criterion's labels; a scorer gives numbers, not labels")
                     }
                     use.labels = try LabelRenames.parse(v, "\(p).labels", y)
+                case "descriptions":
+                    guard path == "criteria" else {
+                        throw y.error(v, "'\(p).descriptions' describes a criterion's segments; a scorer gives numbers, not labels")
+                    }
+                    use.descriptions = try DescriptionOverrides.parse(v, "\(p).descriptions", y)
                 default: break
                 }
             }

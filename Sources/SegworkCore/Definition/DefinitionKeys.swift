@@ -14,7 +14,7 @@ extension Definition {
     /// Every key of `features.rfm`.
     package static let rfmKeys = ["transactions", "customer", "order", "date", "amount"] + RFMOptions.keys
     /// Every key of one item of `criteria:` or `scorers:` in its long form.
-    package static let pluginUseKeys = ["plugin", "params", "columns", "labels"] + PluginPin.keys
+    package static let pluginUseKeys = ["plugin", "params", "columns", "labels", "descriptions"] + PluginPin.keys
     /// Every key of `profile:`.
     package static let profileKeys = ["numeric", "categorical", "monetary"]
     /// Every key of a schema entry in its long form (`col: { type: date, format: "%d/%m/%Y", pii: true }`).

@@ -53,33 +53,35 @@ public enum Exporter {
         JSONOutput.file(r, what: "profile report")
     }
 
-    /// `profiles.csv`: the report in tidy form, header `segment,column,statistic,value`, one row per
+    /// `profiles.csv`: the report in tidy form, header `segment,column,statistic,value,text`, one row per
     /// group × statistic: the population `(all)` first, then the segments in report order, then
-    /// `(unassigned)`. RFC 4180 quoting, LF line ends. Undefined values are empty. Labels, column names and
-    /// values of text columns are guarded against spreadsheet formulas (`CSVText.text`).
+    /// `(unassigned)`. Each column holds one type: `value` is always a number or empty, `text` always text or empty
+    /// (a top value, a flag, a warning's kind), never both in one row. RFC 4180 quoting, LF line ends. Undefined
+    /// values are empty. Labels, column names and values of text columns are guarded against spreadsheet formulas
+    /// (`CSVText.text`).
     public static func csv(_ r: ProfileReport) -> Data {
         var out = CSVText()
-        out.row(["segment", "column", "statistic", "value"])
+        out.row(["segment", "column", "statistic", "value", "text"])
         for (k, p) in ([r.population] + r.segments).enumerated() {
-            func put(_ column: String, _ statistic: String, _ value: String) {
-                out.row([CSVText.text(p.label), CSVText.text(column), statistic, value])
+            func put(_ column: String, _ statistic: String, _ value: String, text: String = "") {
+                out.row([CSVText.text(p.label), CSVText.text(column), statistic, value, text])
             }
             put("", "count", String(p.count))
             put("", "share", CSVText.number(p.share))
-            if p.suppressed == true { put("", "suppressed", "true") }
+            if p.suppressed == true { put("", "suppressed", "", text: "true") }
             if let m = r.monetary {
                 put(m, "revenue", CSVText.number(p.revenue))
                 put(m, "revenue_share", CSVText.number(p.revenueShare))
             }
-            for (statistic, value) in r.scorecard?.csvPairs(for: p.label, isPopulation: k == 0) ?? [] {
-                put("(scorecard)", statistic, value)
+            for row in r.scorecard?.csvRows(for: p.label, isPopulation: k == 0) ?? [] {
+                put("(scorecard)", row.statistic, row.value, text: row.text)
             }
             for s in p.numeric {
                 put(s.column, "count", String(s.count))
                 put(s.column, "missing", String(s.missing))
-                if s.suppressed == true { put(s.column, "suppressed", "true") }
+                if s.suppressed == true { put(s.column, "suppressed", "", text: "true") }
                 for (name, value) in [("mean", s.mean), ("median", s.median), ("p25", s.p25), ("p75", s.p75),
-                                      ("min", s.min), ("max", s.max), ("index", s.index)] {
+                                      ("min", s.min), ("max", s.max), ("index", s.index), ("sd", s.sd)] {
                     put(s.column, name, CSVText.number(value))
                 }
             }
@@ -87,13 +89,13 @@ public enum Exporter {
                 put(s.column, "missing", String(s.missing))
                 put(s.column, "missing_share", CSVText.number(s.missingShare))
                 put(s.column, "distinct", String(s.distinct))
-                if s.suppressed == true { put(s.column, "suppressed", "true") }
+                if s.suppressed == true { put(s.column, "suppressed", "", text: "true") }
                 if let n = s.suppressedValues { put(s.column, "top_suppressed", String(n)) }
                 // A value of a text column is text; values of other columns are written by the host (numbers, dates).
                 let isText = r.categoricalColumns.first { $0.name == s.column }?.type == .string
                 for (k, t) in s.top.enumerated() {
                     let rank = "top\(k + 1)"
-                    put(s.column, rank, isText ? CSVText.text(t.value) : t.value)
+                    put(s.column, rank, "", text: isText ? CSVText.text(t.value) : t.value)
                     put(s.column, rank + "_count", String(t.count))
                     put(s.column, rank + "_share", CSVText.number(t.share))
                     put(s.column, rank + "_lift", CSVText.number(t.lift))

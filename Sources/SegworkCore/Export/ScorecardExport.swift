@@ -5,21 +5,24 @@ import SegworkData
 // Markdown gets a "Scorecard" section after the summary, and the tidy CSV gets rows with the column `(scorecard)`.
 
 extension Scorecard {
-    /// The statistics of `label`'s row as tidy CSV `(statistic, value)` pairs, and a `warning` pair per warning about
-    /// it; none for a label without a row (the population, the unassigned group).
-    func csvPairs(for label: String, isPopulation: Bool) -> [(String, String)] {
-        if isPopulation {
-            return [("previous_version", previous.map(CSVText.text) ?? "")] + warnings.filter { $0.segment == nil }.map { ("warning", $0.kind) }
+    /// The statistics of `label`'s row as tidy CSV rows (numbers in `value`, text in `text`), and a `warning` row (its
+    /// kind as text) per warning about it; none for a label without a row (the population, the unassigned group).
+    func csvRows(for label: String, isPopulation: Bool) -> [(statistic: String, value: String, text: String)] {
+        let warningRows = { (segment: String?) in
+            warnings.filter { $0.segment == segment }.map { (statistic: "warning", value: "", text: $0.kind) }
         }
-        var out: [(String, String)] = []
+        if isPopulation {
+            return [(statistic: "previous_version", value: "", text: previous.map(CSVText.text) ?? "")] + warningRows(nil)
+        }
+        var out: [(statistic: String, value: String, text: String)] = []
         if let s = segments.first(where: { $0.label == label }) {
             out = [("orders", CSVText.number(s.orders)), ("aov", CSVText.number(s.aov)),
                    ("value_per_customer", CSVText.number(s.valuePerCustomer)),
                    ("previous_count", s.previousCount.map(String.init) ?? ""), ("growth", CSVText.number(s.growth)),
                    ("revenue_growth", CSVText.number(s.revenueGrowth)), ("score", CSVText.number(s.score)),
-                   ("rank", s.rank.map(String.init) ?? "")]
+                   ("rank", s.rank.map(String.init) ?? "")].map { (statistic: $0.0, value: $0.1, text: "") }
         }
-        return out + warnings.filter { $0.segment == label }.map { ("warning", $0.kind) }
+        return out + warningRows(label)
     }
 
     /// The "Scorecard" section of profiles.md; the money columns only with a monetary column.
@@ -36,14 +39,14 @@ extension Scorecard {
         header += ["growth", "score"]
         md.table(header, align: [.right, .left] + Array(repeating: .right, count: header.count - 2),
                  rows: segments.sorted { ($0.rank ?? .max, $0.count) < ($1.rank ?? .max, $1.count) }.map { s in
-                     var row = [s.rank.map(String.init) ?? "-", s.label, String(s.count), MarkdownText.percent(s.share)]
+                     var row = [s.rank.map(String.init) ?? "-", s.label, MarkdownText.count(s.count), MarkdownText.percent(s.share)]
                      if money { row += [MarkdownText.percent(s.revenueShare), MarkdownText.money(s.valuePerCustomer)] }
-                     if orders != nil { row += [MarkdownText.statistic(s.orders, date: false)] + (money ? [MarkdownText.money(s.aov)] : []) }
+                     if orders != nil { row += [MarkdownText.count(s.orders)] + (money ? [MarkdownText.money(s.aov)] : []) }
                      return row + [s.previousCount == nil ? (previous == nil ? "-" : "new") : Self.signedPercent(s.growth),
-                                   MarkdownText.fixed(s.score, decimals: 1)]
+                                   MarkdownText.ratio(s.score)]
                  })
         if !vanished.isEmpty {
-            md.line("Gone since \(md.escape(previous ?? "")): " + vanished.map { "\(md.escape($0.label)) (\($0.previousCount) customer\($0.previousCount == 1 ? "" : "s"))" }.joined(separator: ", "))
+            md.line("Gone since \(md.escape(previous ?? "")): " + vanished.map { "\(md.escape($0.label)) (\(MarkdownText.count($0.previousCount)) customer\($0.previousCount == 1 ? "" : "s"))" }.joined(separator: ", "))
             md.line()
         }
         md.line("### Warnings")

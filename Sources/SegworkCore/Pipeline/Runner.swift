@@ -159,6 +159,7 @@ package struct Runner: Sendable {
             pluginInfos.append(try PluginLoader.record(plugin, entry: file, params: params, catalog: catalog, sources: &sources))
         }
         var assignments: [LabelAssignment] = []
+        var described: [[String: String]] = []
         var outcomes: [CriterionOutcome] = []
         for (use, file, plugin) in criteria {
             options.progress?.begin("running criterion \(use.plugin)")
@@ -168,10 +169,14 @@ package struct Runner: Sendable {
             let labels = try withCustomer(ids, data, personal: personalID, withheld: personalInputs(plugin, use, data.table, definition)) { try plugin.assign(columns: inputs, rowCount: data.table.rowCount) }
             try checkLabels(labels, plugin, ids)
             // `labels:` renames what the plugin returned before anything is combined, profiled or exported.
-            assignments.append(use.labels.apply(labels))
+            let shown = use.labels.apply(labels)
+            assignments.append(shown)
             for key in use.labels.unused(by: labels) {
                 pluginNotes.append("\(definition.file)\(use.labels.lines[key].map { ":\($0)" } ?? ""): labels: renames '\(key)', which '\(use.plugin)' never returned on this data (a typo?)")
             }
+            described.append(SegmentDescriptions.criterion(plugin.manifest.descriptions, labels: plugin.manifest.labels,
+                                                           renames: use.labels, overrides: use.descriptions))
+            pluginNotes += Self.unusedDescriptions(use, shown, file: definition.file)
             pluginInfos.append(try PluginLoader.record(plugin, entry: file, params: params, catalog: catalog, sources: &sources))
             if options.ruleChecks {
                 let columns = plugin.manifest.uses.map { (field: $0, column: data.table[use.columns[$0] ?? $0]!) }
@@ -182,7 +187,8 @@ package struct Runner: Sendable {
             }
         }
         options.progress?.begin("profiling")
-        let assignment = Self.combine(assignments, definition.combine, rows: data.table.rowCount)
+        let (assignment, descriptions) = Self.combine(assignments, definition.combine, rows: data.table.rowCount,
+                                                      describing: described)
         if assignment.labels.count > workspace.limits.segments {
             throw ProfileError.tooManySegments(count: assignment.labels.count, limit: workspace.limits.segments,
                                                criteria: definition.criteria.map(\.plugin),
@@ -190,6 +196,9 @@ package struct Runner: Sendable {
         }
 
         var profiles = try Profiler.profiles(table: data.table, assignment: assignment, options: profileOptions)
+        for i in profiles.segments.indices where !profiles.segments[i].unassigned {
+            profiles.segments[i].description = descriptions[profiles.segments[i].label]
+        }
         if let minGroupSize { profiles = Suppression.apply(profiles, k: minGroupSize) }
         let privacy = definition.piiColumns.isEmpty && hasher == nil && minGroupSize == nil ? nil
             : PrivacyInfo(piiColumns: definition.piiColumns, hashedIDs: hasher != nil, minGroupSize: minGroupSize)
@@ -289,29 +298,6 @@ package struct Runner: Sendable {
                                                    files: differing)
         }
         return try AtomicWriter.stage(files, to: dir)
-    }
-
-    /// Combines the criteria's labels into one segment per customer.
-    static func combine(_ parts: [LabelAssignment], _ mode: Combine, rows: Int) -> SegmentAssignment {
-        if parts.count == 1 { return SegmentAssignment(codes: parts[0].codes, labels: parts[0].labels) }
-        var labels: [String] = []
-        var codeOf: [String: Int32] = [:]
-        var codes = [Int32](repeating: -1, count: rows)
-        for i in 0..<rows {
-            let label: String?
-            switch mode {
-            case .firstMatch:
-                label = parts.lazy.compactMap { $0.codes[i] >= 0 ? $0.labels[Int($0.codes[i])] : nil }.first
-            case .cross:
-                label = parts.allSatisfy({ $0.codes[i] >= 0 })
-                    ? parts.map { $0.labels[Int($0.codes[i])] }.joined(separator: " × ") : nil
-            }
-            guard let label else { continue }
-            if let c = codeOf[label] { codes[i] = c } else {
-                codes[i] = Int32(labels.count); codeOf[label] = codes[i]; labels.append(label)
-            }
-        }
-        return SegmentAssignment(codes: codes, labels: labels)
     }
 
     /// The run id: the first 12 hex digits of a hash over everything that decides the output, so the same inputs

@@ -12,12 +12,13 @@ import SegworkData
 ///   and top values held by fewer than k customers are removed (`suppressedValues` says how many).
 /// - Empty groups have nothing to describe and are left as they are.
 package enum Suppression {
-    /// `profiles` with every statistic over fewer than `k` customers suppressed.
+    /// `profiles` with every statistic over fewer than `k` customers suppressed, and the drivers found again from
+    /// what is left (a suppressed group has none).
     public static func apply(_ profiles: ProfileSet, k: Int) -> ProfileSet {
         var out = profiles
         out.population = apply(profiles.population, k: k)
         out.segments = profiles.segments.map { apply($0, k: k) }
-        return out
+        return SegmentDrivers.attach(out)
     }
 
     /// One group's profile with small statistics suppressed.
@@ -28,11 +29,12 @@ package enum Suppression {
             p.suppressed = true
             p.revenue = nil
             p.revenueShare = nil
+            p.drivers = nil
         }
         p.numeric = p.numeric.map { s in
             guard small || (s.count > 0 && s.count < k) else { return s }
             var s = s
-            s.mean = nil; s.median = nil; s.p25 = nil; s.p75 = nil; s.min = nil; s.max = nil; s.index = nil
+            s.mean = nil; s.median = nil; s.p25 = nil; s.p75 = nil; s.min = nil; s.max = nil; s.index = nil; s.sd = nil
             s.suppressed = true
             return s
         }
@@ -47,6 +49,11 @@ package enum Suppression {
                 s.top = kept
             }
             return s
+        }
+        // A driver may only name what is still shown.
+        p.drivers = p.drivers?.filter { d in
+            d.value == nil ? p.numeric(d.column)?.suppressed != true
+                : p.categorical(d.column)?.top.contains { $0.value == d.value } == true
         }
         return p
     }

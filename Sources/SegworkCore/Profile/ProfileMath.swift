@@ -33,6 +33,15 @@ enum ProfileMath {
         return s
     }
 
+    /// The sample standard deviation of `x` (divisor n − 1, pandas' `std()` default) around its `mean`, in two passes
+    /// in the order given; nil for fewer than two values.
+    static func sampleSD(_ x: [Double], mean: Double?) -> Double? {
+        guard x.count >= 2, let mean else { return nil }
+        var squares = 0.0
+        for v in x { squares += (v - mean) * (v - mean) }
+        return (squares / Double(x.count - 1)).squareRoot()
+    }
+
     /// `a / b`, nil when `b` is 0 or either side is nil.
     static func ratio(_ a: Double?, _ b: Double?) -> Double? {
         guard let a, let b, b != 0 else { return nil }

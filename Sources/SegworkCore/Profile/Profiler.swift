@@ -62,11 +62,11 @@ package enum Profiler {
             a.count != b.count ? a.count > b.count : ByteOrder.less(a.label, b.label)
         }
         segments.append(make(groups.unassigned, label: unassignedLabel, unassigned: true))
-        return ProfileSet(
+        return SegmentDrivers.attach(ProfileSet(
             population: population, segments: segments,
             numericColumns: numericColumns.map { ProfiledColumn(name: $0.name, type: $0.type) },
             categoricalColumns: categoricalColumns.map { ProfiledColumn(name: $0.name, type: $0.type) },
-            monetary: monetary?.name)
+            monetary: monetary?.name))
     }
 
     // MARK: - Validation
@@ -152,7 +152,7 @@ package enum Profiler {
                 p25: ProfileMath.round(quantile(sorted: sorted, 0.25)),
                 p75: ProfileMath.round(quantile(sorted: sorted, 0.75)),
                 min: ProfileMath.round(sorted.first), max: ProfileMath.round(sorted.last),
-                index: ProfileMath.round(index))
+                index: ProfileMath.round(index), sd: ProfileMath.round(ProfileMath.sampleSD(sorted, mean: mean)))
         }
         var result = (0..<groups.count).map { summary(SortDoubles.sorted(values[$0]), missing: missing[$0]) }
         result.append(summary(all, missing: missing.reduce(0, +)))

@@ -25,6 +25,13 @@ public struct SegmentProfile: Codable, Sendable, Equatable {
     /// True when the group has fewer customers than the workspace's `min_group_size`: its revenue and every
     /// statistic are suppressed (see ``Suppression``). nil (and absent from JSON) otherwise.
     public var suppressed: Bool?
+    /// What the segment's customers have in common, from the criteria's `descriptions` (docs/PLUGINS.md, "Labels");
+    /// nil (and absent from JSON) when no criterion describes its label, and for the population and unassigned group.
+    public var description: String?
+    /// The columns and values that most set the group apart from all customers, largest standardized difference
+    /// first (``SegmentDrivers``); nil (and absent from JSON) for the population, empty and suppressed groups, and in
+    /// reports written before Segwork 0.4.0.
+    public var drivers: [SegmentDriver]?
 
     /// Creates a profile.
     public init(label: String, unassigned: Bool, count: Int, share: Double?, revenue: Double?,
@@ -49,6 +56,8 @@ public struct SegmentProfile: Codable, Sendable, Equatable {
         try c.encode(revenue, forKey: .revenue); try c.encode(revenueShare, forKey: .revenueShare)
         try c.encode(numeric, forKey: .numeric); try c.encode(categorical, forKey: .categorical)
         try c.encodeIfPresent(suppressed, forKey: .suppressed)
+        try c.encodeIfPresent(description, forKey: .description)
+        try c.encodeIfPresent(drivers, forKey: .drivers)
     }
 }
 
@@ -73,6 +82,9 @@ public struct NumericSummary: Codable, Sendable, Equatable {
     public var min: Double?
     /// Largest value.
     public var max: Double?
+    /// Sample standard deviation (divisor n − 1, as pandas' `std()`); nil when `count` is below 2. In JSON since
+    /// Segwork 0.4.0 (older reports decode with nil).
+    public var sd: Double?
     /// Group mean / population mean × 100; nil when either mean is nil or the population mean is 0.
     /// Above 100: the group has more of this than customers overall.
     public var index: Double?
@@ -82,10 +94,10 @@ public struct NumericSummary: Codable, Sendable, Equatable {
 
     /// Creates a summary.
     public init(column: String, count: Int, missing: Int, mean: Double?, median: Double?, p25: Double?,
-                p75: Double?, min: Double?, max: Double?, index: Double?, suppressed: Bool? = nil) {
+                p75: Double?, min: Double?, max: Double?, index: Double?, sd: Double? = nil, suppressed: Bool? = nil) {
         self.column = column; self.count = count; self.missing = missing; self.mean = mean
         self.median = median; self.p25 = p25; self.p75 = p75; self.min = min; self.max = max; self.index = index
-        self.suppressed = suppressed
+        self.sd = sd; self.suppressed = suppressed
     }
 
     /// Writes every key, undefined values as `null`.
@@ -95,6 +107,7 @@ public struct NumericSummary: Codable, Sendable, Equatable {
         try c.encode(missing, forKey: .missing); try c.encode(mean, forKey: .mean)
         try c.encode(median, forKey: .median); try c.encode(p25, forKey: .p25); try c.encode(p75, forKey: .p75)
         try c.encode(min, forKey: .min); try c.encode(max, forKey: .max); try c.encode(index, forKey: .index)
+        try c.encode(sd, forKey: .sd)
         try c.encodeIfPresent(suppressed, forKey: .suppressed)
     }
 }

@@ -96,14 +96,15 @@ public enum HTMLReport {
 
     static func kpis(_ r: ProfileReport) -> String {
         let dates = Set(r.numericColumns.filter { $0.type == .date }.map(\.name))
-        var header = ["segment", "customers", "share"]
+        let described = r.segments.contains { $0.description != nil }
+        var header = ["segment"] + (described ? ["description"] : []) + ["customers", "share"]
         if r.monetary != nil { header += ["revenue", "revenue share", "value per customer"] }
         let orders = r.scorecard?.orders != nil
         if orders { header += ["orders", "avg order value"] }
         header += r.numericColumns.map { "median \($0.name)" }
         let scores = Dictionary(r.scorecard?.segments.map { ($0.label, $0) } ?? [], uniquingKeysWith: { a, _ in a })
         let rows = ([r.population] + r.segments).map { p -> [String] in
-            var row = [p.label, ReportText.count(p.count), ReportText.percent(p.share)]
+            var row = [p.label] + (described ? [p.description ?? ""] : []) + [ReportText.count(p.count), ReportText.percent(p.share)]
             if r.monetary != nil {
                 row += [ReportText.money(p.revenue), ReportText.percent(p.revenueShare),
                         ReportText.money(p.revenue.flatMap { p.count > 0 ? $0 / Double(p.count) : nil })]
@@ -141,29 +142,56 @@ public enum HTMLReport {
         return out
     }
 
+    /// The segments × numeric columns heatmap of standardized differences ((segment mean − population mean) /
+    /// population sd, as the drivers are ranked), or of the index for reports without sd (before Segwork 0.4.0); then
+    /// each segment's description and its three drivers.
     static func drivers(_ r: ProfileReport) -> String {
-        let segments = Array(r.segments.filter { !$0.unassigned && $0.count > 0 }.prefix(chartSegments))
+        let all = r.segments.filter { !$0.unassigned && $0.count > 0 }
+        let segments = Array(all.prefix(chartSegments))
         let columns = r.numericColumns.map(\.name)
-        let index: [[Double?]] = segments.map { s in columns.map { s.numeric($0)?.index } }
-        var f = Figure(id: "drivers", title: "Segment mean against all customers (index, 100 = average)",
-                       caption: "Blue: the segment has more of it than customers overall; red: less. Cells show the index."
-                           + cutNote(r.segments.filter { !$0.unassigned && $0.count > 0 }.count))
-        SVGChart.heatmap(&f, rows: segments.map(\.label), columns: columns, values: index.map { $0.map { $0.map { $0 - 100 } } },
-                         texts: index.map { $0.map { $0.map { ReportText.fixed($0, 0) } ?? "-" } }, diverging: true)
+        let dates = Set(r.numericColumns.filter { $0.type == .date }.map(\.name))
+        let standardized = columns.contains { r.population.numeric($0)?.sd != nil }
+        func value(_ s: SegmentProfile, _ c: String) -> Double? {
+            guard let n = s.numeric(c), n.suppressed != true, let mean = n.mean else { return nil }
+            if !standardized { return n.index.map { $0 - 100 } }
+            guard let pop = r.population.numeric(c), let pm = pop.mean, let sd = pop.sd, sd > 0 else { return nil }
+            return (mean - pm) / sd
+        }
+        let values = segments.map { s in columns.map { value(s, $0) } }
+        let text: (Double?) -> String = { v in
+            guard let v else { return "-" }
+            return standardized ? (v > 0 ? "+" : "") + ReportText.fixed(v, 2) : ReportText.fixed(v + 100, 0)
+        }
+        var f = Figure(id: "drivers",
+                       title: standardized ? "Segment mean against all customers (standardized difference, in sd)"
+                                           : "Segment mean against all customers (index, 100 = average)",
+                       caption: (standardized ? "(segment mean − mean of all customers) / their standard deviation. " : "Cells show the index. ")
+                           + "Blue: the segment has more of it than customers overall; red: less." + cutNote(all.count))
+        SVGChart.heatmap(&f, rows: segments.map(\.label), columns: columns, values: values,
+                         texts: values.map { $0.map(text) }, diverging: true)
         f.header = ["segment"] + columns
-        f.rows = zip(segments, index).map { s, row in [s.label] + row.map { $0.map { ReportText.fixed($0, 1) } ?? "-" } }
+        f.rows = zip(segments, values).map { s, row in [s.label] + row.map(text) }
         var list = "<ul class=\"drivers\">\n"
-        for (s, row) in zip(segments, index) {
-            var pairs: [(column: String, index: Double)] = []
-            for (c, v) in zip(columns, row) { if let v { pairs.append((c, v)) } }
-            pairs.sort { a, b in
-                let x = abs(a.index - 100), y = abs(b.index - 100)
-                return x != y ? x > y : ByteOrder.less(a.column, b.column)
+        for s in segments {
+            var parts: [String] = []
+            if let d = s.description { parts.append("<em>\(ReportText.escape(d))</em>") }
+            if let drivers = s.drivers, !drivers.isEmpty {
+                parts.append("sets it apart: " + drivers.map { ReportText.escape(ProfileMarkdown.phrase($0, dates: dates)) }.joined(separator: ", "))
+            } else if s.suppressed != true, !standardized {
+                // Reports before Segwork 0.4.0 have no drivers: the columns whose index is furthest from 100.
+                var ranked: [(column: String, index: Double)] = []
+                for c in columns { if let i = s.numeric(c)?.index { ranked.append((c, i)) } }
+                ranked.sort { a, b in
+                    let x = abs(a.index - 100), y = abs(b.index - 100)
+                    return x != y ? x > y : ByteOrder.less(a.column, b.column)
+                }
+                if !ranked.isEmpty {
+                    let named = ranked.prefix(3).map { "\(ReportText.escape($0.column)) \(ReportText.fixed($0.index, 0))" }
+                    parts.append("index furthest from 100: " + named.joined(separator: ", "))
+                }
             }
-            let ranked = pairs.prefix(3)
-            guard !ranked.isEmpty else { continue }
-            let text = ranked.map { "\($0.index >= 100 ? "more" : "less") \($0.column) (index \(ReportText.fixed($0.index, 0)))" }.joined(separator: ", ")
-            list += "<li><strong>\(ReportText.escape(s.label))</strong>: \(ReportText.escape(text))</li>\n"
+            guard !parts.isEmpty else { continue }
+            list += "<li><strong>\(ReportText.escape(s.label))</strong>: \(parts.joined(separator: "; "))</li>\n"
         }
         return f.html() + list + "</ul>\n"
     }

@@ -35,48 +35,23 @@ enum ReportText {
         s.count <= limit ? s : String(s.prefix(max(limit - 1, 1))) + "…"
     }
 
-    /// An integer with thousands separators: `12,345`.
-    static func count(_ n: Int) -> String { grouped(String(n.magnitude), negative: n < 0) }
+    // The number formats are profiles.md's (`MarkdownText`, docs/EXPORTS.md "profiles.md"): one format per kind of
+    // number, so the report and the Markdown show a value the same way.
+
+    /// A count with thousands separators: `12,345`.
+    static func count(_ n: Int) -> String { MarkdownText.count(n) }
 
     /// A share as a percentage with one decimal (`31.8%`), `-` when undefined.
-    static func percent(_ share: Double?) -> String {
-        guard let share, share.isFinite else { return "-" }
-        return fixed(share * 100, 1) + "%"
-    }
+    static func percent(_ share: Double?) -> String { MarkdownText.percent(share) }
 
     /// Money with two decimals and thousands separators (`103,325,495.52`), `-` when undefined.
-    static func money(_ d: Double?) -> String { fixed(d, 2) }
+    static func money(_ d: Double?) -> String { MarkdownText.money(d) }
 
-    /// A statistic: two decimals below 1,000, none above (`12.35`, `4,512`); a date for date columns.
-    static func number(_ d: Double?, date: Bool = false) -> String {
-        guard let d, d.isFinite else { return "-" }
-        if date, let days = Int32(exactly: d.rounded()) { return CivilDate(days: days).description }
-        if d == d.rounded(), abs(d) < 1e15 { return count(Int(d)) }
-        return fixed(d, abs(d) >= 1000 ? 0 : 2)
-    }
+    /// A statistic of a column (`1,234.50`), or a date for date columns; `-` when undefined.
+    static func number(_ d: Double?, date: Bool = false) -> String { MarkdownText.statistic(d, date: date) }
 
-    /// `d` with `decimals` decimals and thousands separators, never `-0.00`; `-` when undefined.
-    static func fixed(_ d: Double?, _ decimals: Int) -> String {
-        guard let d, d.isFinite else { return "-" }
-        var s = String(format: "%.\(decimals)f", d)
-        let negative = s.hasPrefix("-")
-        if negative { s.removeFirst() }
-        let parts = s.split(separator: ".", maxSplits: 1)
-        var out = grouped(String(parts[0]), negative: false)
-        if parts.count > 1 { out += "." + parts[1] }
-        let zero = !out.contains { ("1"..."9").contains($0) }
-        return negative && !zero ? "-" + out : out
-    }
-
-    /// Digits with a comma every three from the right.
-    private static func grouped(_ digits: String, negative: Bool) -> String {
-        var out = ""
-        for (i, ch) in digits.enumerated() {
-            if i > 0, (digits.count - i) % 3 == 0 { out.append(",") }
-            out.append(ch)
-        }
-        return negative ? "-" + out : out
-    }
+    /// `d` with `decimals` decimals and thousands separators, never `-0`; `-` when undefined.
+    static func fixed(_ d: Double?, _ decimals: Int) -> String { MarkdownText.grouped(MarkdownText.fixed(d, decimals: decimals)) }
 
     /// A coordinate or length in SVG: at most two decimals, no trailing zeros.
     static func px(_ d: Double) -> String {

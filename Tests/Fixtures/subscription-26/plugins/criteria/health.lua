@@ -1,0 +1,27 @@
+-- health: the account-health band a customer success team assigned (the `health` column), as the segment label.
+return {
+  api = 1,
+  kind = "criterion",
+  name = "health",
+  version = "1.0.0",
+  description = "Account-health band from the health column",
+  uses = { "health" },
+  labels = { "Champions", "Advocates", "Expanding", "Loyal", "Steady", "New", "Onboarding", "Promising",
+    "Needs Attention", "Declining", "At Risk", "Hibernating", "Churning" },
+  descriptions = {
+    Champions = "Most seats, longest tenure, fewest tickets",
+    Advocates = "Long-standing and refer others",
+    Expanding = "Adding seats quickly",
+    Loyal = "Renew reliably",
+    Steady = "Stable use, no growth",
+    New = "Joined in the last months",
+    Onboarding = "Still setting up",
+    Promising = "Early, growing use",
+    ["Needs Attention"] = "Usage dropping",
+    Declining = "Fewer seats than a year ago",
+    ["At Risk"] = "Many tickets, falling use",
+    Hibernating = "Barely used lately",
+    Churning = "Cancelled or about to",
+  },
+  assign = function(row) return row.health end,
+}
