@@ -30,14 +30,14 @@ final class ExportTests: XCTestCase {
         XCTAssertFalse(s.contains("NaN"))
         let back = try JSONDecoder().decode(ProfileReport.self, from: data)
         XCTAssertEqual(back, r)
-        XCTAssertEqual(back.formatVersion, 1)
+        XCTAssertEqual(back.formatVersion, 2)
         XCTAssertEqual(back.segments.map(\.label), ["Gold", "Silver", "Bronze", "(unassigned)"])
         XCTAssertEqual(back.segments[0].numeric("spend")?.index, 84.8484848485)
         // Every key is written (nil as null); keys are sorted.
         let object = try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [String: Any])
         XCTAssertEqual(object.keys.sorted(), ["categoricalColumns", "formatVersion", "monetary", "numericColumns",
                                               "population", "run", "segments"])
-        XCTAssertTrue(s.contains("\"formatVersion\" : 1"))
+        XCTAssertTrue(s.contains("\"formatVersion\" : 2"))
         XCTAssertLessThan(try XCTUnwrap(s.range(of: "\"categorical\"")).lowerBound,
                           try XCTUnwrap(s.range(of: "\"count\"")).lowerBound)
         XCTAssertTrue(s.contains("\"file\" : \"data/orders.csv\""), "slashes are not escaped")

@@ -2,7 +2,7 @@ import Foundation
 import SegworkData
 
 /// Writes profile reports and memberships in the formats documented in `docs/EXPORTS.md`
-/// (format version 1). Every function is pure: the same input gives the same bytes.
+/// (format version 2). Every function is pure: the same input gives the same bytes.
 public enum Exporter {
     /// The profile files for `formats`, named `profiles.<format>`. `storedJSON`, when given,
     /// is used as `profiles.json` (a stored version's own bytes); `cleaning` adds the cleaning section to Markdown.

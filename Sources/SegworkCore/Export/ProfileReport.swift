@@ -2,12 +2,12 @@ import Foundation
 import LuaHost
 import SegworkData
 
-/// The content of the profile exports (`profiles.json`, `profiles.csv`, `profiles.md`), format version 1.
+/// The content of the profile exports (`profiles.json`, `profiles.csv`, `profiles.md`), format version 2 (docs/EXPORTS.md).
 public struct ProfileReport: Codable, Sendable, Equatable {
     /// The export format version this code writes.
-    public static let currentFormatVersion = 1
+    public static let currentFormatVersion = 2
 
-    /// Format version of this report (1).
+    /// Format version of this report (2; 1 before Segwork 0.4.0).
     public var formatVersion: Int
     /// The run.
     public var run: RunInfo
