@@ -260,13 +260,14 @@ package enum ReportDataBuilder {
 
     /// The migration from `previous` (its stored membership) to this run's membership, as `seg diff` counts it.
     static func migration(from previous: PreviousRun, _ before: Data, to after: Data, definition: String) throws -> ReportData.Migration {
-        func record(_ id: String, _ runID: String, _ membership: Data) -> VersionRecord {
-            VersionRecord(number: 0, createdAt: "", definition: definition, definitionText: "", definitionSHA256: "",
+        // Records with only what the diff reads: the definition and the memberships (numbers name the sides in errors).
+        func record(_ number: Int, _ runID: String, _ membership: Data) -> VersionRecord {
+            VersionRecord(number: number, createdAt: "", definition: definition, definitionText: "", definitionSHA256: "",
                           runID: runID, asOf: "", segworkVersion: "", seed: 0, frozenTime: 0, inputs: [], plugins: [],
                           customers: -1, segments: 0, profilesJSON: Data(), membershipCSV: membership)
         }
-        let d = try DiffEngine.diff(from: record(previous.version, previous.runID, before), to: record("this run", "", after),
-                                    includeMovers: false)
+        let number = Int(previous.version.dropFirst()) ?? 0
+        let d = try DiffEngine.diff(from: record(number, previous.runID, before), to: record(0, "", after), includeMovers: false)
         return ReportData.Migration(d, previous: previous)
     }
 }
