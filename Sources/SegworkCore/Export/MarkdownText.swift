@@ -28,13 +28,26 @@ struct MarkdownText {
     /// and no `[text](javascript:…)` link can form); line breaks and tabs as spaces; any other control character
     /// (`TerminalText.isControl`) as the visible text `\u{1B}`, never raw.
     func escape(_ s: String) -> String {
-        var out = ""
-        for ch in s.unicodeScalars {
+        Self.escaped(s) { ch in
             switch ch {
-            case "\\", "|", "`", "[", "]": out += "\\" + String(ch)
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
+            case "\\", "|", "`", "[", "]": return "\\" + String(ch)
+            case "&": return "&amp;"
+            case "<": return "&lt;"
+            case ">": return "&gt;"
+            default: return nil
+            }
+        }
+    }
+
+    /// `s` with `special` applied to each scalar it maps (nil: kept), line breaks and tabs as spaces, and any other
+    /// control character (`TerminalText.isControl`) as the visible text `\u{1B}`: the rule every readable export
+    /// (Markdown, HTML) shares.
+    static func escaped(_ s: String, _ special: (Unicode.Scalar) -> String?) -> String {
+        var out = ""
+        out.reserveCapacity(s.utf8.count)
+        for ch in s.unicodeScalars {
+            if let replaced = special(ch) { out += replaced; continue }
+            switch ch {
             case "\n", "\r", "\t", "\u{2028}", "\u{2029}": out += " "
             default:
                 if TerminalText.isControl(ch.value) {

@@ -9,18 +9,7 @@ public enum DiffHTML {
     public static func page(_ d: VersionDiff) -> Data {
         let e = ReportText.escape
         let title = "Segment diff: \(d.definition), \(d.from.id) → \(d.to.id)"
-        var html = """
-            <!DOCTYPE html>
-            <html lang="en">
-            <head>
-            <meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
-            <title>\(e(title))</title>
-            <style>\(HTMLReport.style)</style>
-            </head>
-            <body>
-            <main>
+        var html = HTMLReport.head(title, generator: segworkVersion) + """
             <header>
             <h1>\(e(title))</h1>
             <ul class="meta">

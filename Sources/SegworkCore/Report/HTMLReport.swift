@@ -38,19 +38,7 @@ public enum HTMLReport {
         add("history", "Segment size across versions", data.map { history($0.history) } ?? missing)
         add("migration", "Migration from the previous version", data.map { migration($0.migration) } ?? missing)
 
-        var html = """
-            <!DOCTYPE html>
-            <html lang="en">
-            <head>
-            <meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
-            <meta name="generator" content="Segwork \(e(run.segworkVersion))">
-            <title>Segment report: \(e(run.definition))</title>
-            <style>\(style)</style>
-            </head>
-            <body>
-            <main>
+        var html = head("Segment report: \(run.definition)", generator: run.segworkVersion) + """
             <header>
             <h1>Segment report: \(e(run.definition))</h1>
             <ul class="meta">
@@ -237,12 +225,18 @@ public enum HTMLReport {
         var cells: [(row: Int, column: Int, count: Int)] = []
         for (i, row) in m.counts.enumerated() { for (j, n) in row.enumerated() where n > 0 { cells.append((i, j, n)) } }
         let grid = CountGrid(rows: m.rows, columns: m.columns, cells: cells).folded(limit: heatmapLabels)
+        return countHeatmap(grid, id: "criteria", title: "Customers by \(m.criteria[0]) (rows) and \(m.criteria[1]) (columns)",
+                            caption: "Each criterion's own label, before they are combined." + foldNote(m.rows.count, m.columns.count),
+                            corner: "\(m.criteria[0]) \\ \(m.criteria[1])")
+    }
+
+    /// A heatmap of a count grid with its data table; `corner` heads the row labels.
+    static func countHeatmap(_ grid: CountGrid, id: String, title: String, caption: String, corner: String) -> String {
         let counts = grid.dense
-        var f = Figure(id: "criteria", title: "Customers by \(m.criteria[0]) (rows) and \(m.criteria[1]) (columns)",
-                       caption: "Each criterion's own label, before they are combined." + foldNote(m.rows.count, m.columns.count))
+        var f = Figure(id: id, title: title, caption: caption)
         SVGChart.heatmap(&f, rows: grid.rows, columns: grid.columns, values: counts.map { $0.map { $0 > 0 ? Double($0) : nil } },
                          texts: counts.map { $0.map(ReportText.count) })
-        f.header = ["\(m.criteria[0]) \\ \(m.criteria[1])"] + grid.columns
+        f.header = [corner] + grid.columns
         f.rows = zip(grid.rows, counts).map { [$0] + $1.map(ReportText.count) }
         return f.html()
     }
@@ -278,25 +272,42 @@ public enum HTMLReport {
         // (unassigned) and (absent) stay on the axis when it is folded.
         let grid = CountGrid(rows: m.labels, columns: m.labels, cells: m.cells.filter { $0.count == 3 }.map { ($0[0], $0[1], $0[2]) })
             .folded(limit: heatmapLabels, rowTail: 2, columnTail: 2)
-        let counts = grid.dense
-        var f = Figure(id: "migration", title: "Customers from \(m.previous.version) (rows) to \(toName) (columns)",
-                       caption: "The diagonal stayed; (absent) is a customer not in that version's population." + foldNote(m.labels.count, m.labels.count))
-        SVGChart.heatmap(&f, rows: grid.rows, columns: grid.columns, values: counts.map { $0.map { $0 > 0 ? Double($0) : nil } },
-                         texts: counts.map { $0.map(ReportText.count) })
-        f.header = ["from \\ to"] + grid.columns
-        f.rows = zip(grid.rows, counts).map { [$0] + $1.map(ReportText.count) }
+        let matrix = countHeatmap(grid, id: "migration", title: "Customers from \(m.previous.version) (rows) to \(toName) (columns)",
+                                  caption: "The diagonal stayed; (absent) is a customer not in that version's population."
+                                      + foldNote(m.labels.count, m.labels.count), corner: "from \\ to")
         var flows = Figure(id: "flows", title: "Largest moves", caption: "Customers who changed segment, largest flows first.")
         SVGChart.bars(&flows, m.flows.map { ("\($0.from) → \($0.to)", [Double($0.count)], ReportText.count($0.count)) }, series: [])
         flows.header = ["from → to", "customers"]
         flows.rows = m.flows.map { ["\($0.from) → \($0.to)", ReportText.count($0.count)] }
         let summary = "<p>\(ReportText.count(m.stayed)) customers stayed, \(ReportText.count(m.moved)) moved, \(ReportText.count(m.entered)) entered and \(ReportText.count(m.left)) left.</p>\n"
-        return summary + f.html() + (m.flows.isEmpty ? "" : flows.html())
+        return summary + matrix + (m.flows.isEmpty ? "" : flows.html())
     }
 
     /// An id-safe form of a column name: letters and digits, the rest as `-`, plus a short hash for uniqueness.
     static func slug(_ s: String) -> String {
         let base = String(s.unicodeScalars.map { ($0.isASCII && (CharacterSet.alphanumerics.contains($0))) ? Character($0) : "-" }.prefix(40))
         return base + "-" + String(SHA256.hex(s).prefix(6))
+    }
+
+    /// The page's head and the opening of its body: charset, viewport, the policy that nothing loads, the title and
+    /// the style sheet.
+    static func head(_ title: String, generator: String) -> String {
+        let e = ReportText.escape
+        return """
+            <!DOCTYPE html>
+            <html lang="en">
+            <head>
+            <meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+            <meta name="generator" content="Segwork \(e(generator))">
+            <title>\(e(title))</title>
+            <style>\(style)</style>
+            </head>
+            <body>
+            <main>
+
+            """
     }
 
     static let style = """

@@ -9,25 +9,16 @@ import SegworkData
 enum ReportText {
     /// `s` safe in HTML text and in a double-quoted attribute.
     static func escape(_ s: String) -> String {
-        var out = ""
-        out.reserveCapacity(s.utf8.count)
-        for ch in s.unicodeScalars {
+        MarkdownText.escaped(s) { ch in
             switch ch {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            case "\n", "\r", "\t", "\u{2028}", "\u{2029}": out += " "
-            default:
-                if TerminalText.isControl(ch.value) {
-                    out += "\\u{" + String(ch.value, radix: 16, uppercase: true) + "}"
-                } else {
-                    out.unicodeScalars.append(ch)
-                }
+            case "&": return "&amp;"
+            case "<": return "&lt;"
+            case ">": return "&gt;"
+            case "\"": return "&quot;"
+            case "'": return "&#39;"
+            default: return nil
             }
         }
-        return out
     }
 
     /// `s` cut to `limit` characters with "…" at the end when longer.
