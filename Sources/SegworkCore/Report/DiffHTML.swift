@@ -37,6 +37,7 @@ public enum DiffHTML {
             (s.label, [Double(s.before), Double(s.after)],
              "\(ReportText.count(s.before)) → \(ReportText.count(s.after)) (\(s.delta >= 0 ? "+" : "")\(ReportText.count(s.delta)))")
         }, series: [d.from.id, d.to.id])
+        f.rowAxis = "segment"; f.valueAxis = "customers"
         f.header = ["segment", d.from.id, d.to.id, "change", "share before", "share after", "stayed", "moved in", "moved out", "entered", "left"]
         f.rows = segments.map { s in
             [s.label, ReportText.count(s.before), ReportText.count(s.after), ReportText.count(s.delta), ReportText.percent(s.shareBefore),
@@ -51,6 +52,6 @@ public enum DiffHTML {
         let rows = d.inputChanges.map { c in
             ["\(c.kind.rawValue) \(c.name)", c.field + (c.param.map { " \($0)" } ?? ""), c.before ?? "-", c.after ?? "-"]
         }
-        return "<div class=\"scroll\">" + HTMLTable.html(["what", "field", "before", "after"], rows) + "</div>\n"
+        return "<div class=\"scroll\">" + HTMLTable.html(["what", "field", "before", "after"], rows, text: [1, 2, 3]) + "</div>\n"
     }
 }

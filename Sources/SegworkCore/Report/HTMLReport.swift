@@ -66,6 +66,7 @@ public enum HTMLReport {
         var f = Figure(id: "sizes", title: "Customers per segment",
                        caption: "Bars are customers in each segment; the share of all customers follows." + cutNote(groups.count))
         SVGChart.bars(&f, groups.prefix(chartSegments).map { ($0.label, [Double($0.count)], "\(ReportText.count($0.count)) (\(ReportText.percent($0.share)))") }, series: [])
+        f.rowAxis = "segment"; f.valueAxis = "customers"
         f.header = ["segment", "customers", "share"]
         f.rows = groups.map { [$0.label, ReportText.count($0.count), ReportText.percent($0.share)] }
         return f.html()
@@ -77,6 +78,7 @@ public enum HTMLReport {
         SVGChart.bars(&f, groups.prefix(chartSegments).map { g in
             (g.label, [g.share ?? 0, g.revenueShare ?? 0], "\(ReportText.percent(g.share)) / \(ReportText.percent(g.revenueShare))")
         }, series: ["customers", "revenue"])
+        f.rowAxis = "segment"; f.valueAxis = "share of all customers, share of all revenue"
         f.header = ["segment", "share of customers", "share of revenue"]
         f.rows = groups.map { [$0.label, ReportText.percent($0.share), ReportText.percent($0.revenueShare)] }
         return f.html()
@@ -105,7 +107,7 @@ public enum HTMLReport {
             row += r.numericColumns.map { ReportText.number(p.numeric($0.name)?.median, date: dates.contains($0.name)) }
             return row
         }
-        return "<div class=\"scroll\" id=\"kpis\" data-chart=\"kpis\" data-marks=\"\(rows.count)\">" + HTMLTable.html(header, rows, markRows: true) + "</div>\n"
+        return "<div class=\"scroll\" id=\"kpis\" data-chart=\"kpis\" data-marks=\"\(rows.count)\">" + HTMLTable.html(header, rows, markRows: true, text: described ? [1] : []) + "</div>\n"
             + "<p class=\"note\">Medians per segment; money with two decimals. Full statistics are in profiles.md and profiles.json.</p>\n"
     }
 
@@ -115,6 +117,8 @@ public enum HTMLReport {
                        caption: g.source == "scores" ? "Rows are recency scores, most recent first; columns are frequency scores." : "Rows are days since the last order, most recent first; columns are orders, cut at their quintiles.")
         SVGChart.heatmap(&f, rows: g.recency, columns: g.frequency, values: g.count.map { $0.map { Double($0) } },
                          texts: g.count.map { $0.map(ReportText.count) })
+        f.rowAxis = g.source == "scores" ? "recency score" : "days since the last order"
+        f.valueAxis = g.source == "scores" ? "frequency score" : "orders"
         f.header = ["recency \\ frequency"] + g.frequency
         f.rows = zip(g.recency, g.count).map { [$0] + $1.map(ReportText.count) }
         out += f.html()
@@ -122,6 +126,7 @@ public enum HTMLReport {
             var v = Figure(id: "rfm-revenue", title: "Revenue by recency and frequency", caption: "The monetary column's sum per cell.")
             SVGChart.heatmap(&v, rows: g.recency, columns: g.frequency, values: revenue.map { $0.map { $0 } },
                              texts: revenue.map { $0.map { ReportText.fixed($0, 0) } })
+            v.rowAxis = f.rowAxis; v.valueAxis = f.valueAxis
             v.header = f.header
             v.rows = zip(g.recency, revenue).map { [$0] + $1.map(ReportText.money) }
             out += v.html()
@@ -157,6 +162,7 @@ public enum HTMLReport {
                            + "Blue: the segment has more of it than customers overall; red: less." + cutNote(all.count))
         SVGChart.heatmap(&f, rows: segments.map(\.label), columns: columns, values: values,
                          texts: values.map { $0.map(text) }, diverging: true)
+        f.rowAxis = "segment"; f.valueAxis = "numeric profile column"
         f.header = ["segment"] + columns
         f.rows = zip(segments, values).map { s, row in [s.label] + row.map(text) }
         var list = "<ul class=\"drivers\">\n"
@@ -199,6 +205,7 @@ public enum HTMLReport {
                            caption: "Bar heights are each group's share of its customers per bin, on one scale for all panels (all customers in grey, then the largest segments)."
                                + (h.clipped > 0 ? " Values beyond the 1st and 99th percentiles (\(ReportText.count(h.clipped))) are counted in the end bins." : ""))
             SVGChart.histograms(&f, edges: h.edges, groups: shown.map { ($0.label, $0.counts) }, binText: binText)
+            f.rowAxis = "group (bar height: share of its customers)"; f.valueAxis = h.column
             f.header = [h.column] + shown.map(\.label)
             f.rows = (0..<(h.edges.count - 1)).map { b in [binText(b)] + shown.map { ReportText.count($0.counts[b]) } }
             out += f.html()
@@ -214,6 +221,7 @@ public enum HTMLReport {
                            caption: "Each bar is 100 % of the group's customers with a value; the most frequent values overall are shown, the rest as (other)."
                                + cutNote(groups.count - 1))
             SVGChart.stacked(&f, groups.prefix(chartSegments + 1).map { ($0.label, $0.counts) }, parts: m.values)
+            f.rowAxis = "segment"; f.valueAxis = "share of customers with a \(m.column)"
             f.header = ["segment"] + m.values + ["missing"]
             f.rows = m.groups.map { [$0.label] + $0.counts.map(ReportText.count) + [ReportText.count($0.missing)] }
             out += f.html()
@@ -227,13 +235,15 @@ public enum HTMLReport {
         let grid = CountGrid(rows: m.rows, columns: m.columns, cells: cells).folded(limit: heatmapLabels)
         return countHeatmap(grid, id: "criteria", title: "Customers by \(m.criteria[0]) (rows) and \(m.criteria[1]) (columns)",
                             caption: "Each criterion's own label, before they are combined." + foldNote(m.rows.count, m.columns.count),
-                            corner: "\(m.criteria[0]) \\ \(m.criteria[1])")
+                            corner: "\(m.criteria[0]) \\ \(m.criteria[1])", axes: (m.criteria[0], m.criteria[1]))
     }
 
     /// A heatmap of a count grid with its data table; `corner` heads the row labels.
-    static func countHeatmap(_ grid: CountGrid, id: String, title: String, caption: String, corner: String) -> String {
+    static func countHeatmap(_ grid: CountGrid, id: String, title: String, caption: String, corner: String,
+                             axes: (rows: String, columns: String)) -> String {
         let counts = grid.dense
         var f = Figure(id: id, title: title, caption: caption)
+        f.rowAxis = axes.rows; f.valueAxis = axes.columns
         SVGChart.heatmap(&f, rows: grid.rows, columns: grid.columns, values: counts.map { $0.map { $0 > 0 ? Double($0) : nil } },
                          texts: counts.map { $0.map(ReportText.count) })
         f.header = [corner] + grid.columns
@@ -262,6 +272,7 @@ public enum HTMLReport {
         var f = Figure(id: "history", title: "Customers per segment across versions",
                        caption: "The largest segments of this run, in the versions this run descends from (each compared with the one before).")
         SVGChart.lines(&f, xLabels: xLabels, series: series)
+        f.valueAxis = "customers per segment, version by version"; f.axisSplit = 70
         f.header = ["version", "as of"] + labels
         f.rows = zip(xLabels, points).map { x, p in [x, p.asOf] + series.map { s in s.values[xLabels.firstIndex(of: x)!].map(ReportText.count) ?? "-" } }
         return f.html()
@@ -274,9 +285,11 @@ public enum HTMLReport {
             .folded(limit: heatmapLabels, rowTail: 2, columnTail: 2)
         let matrix = countHeatmap(grid, id: "migration", title: "Customers from \(m.previous.version) (rows) to \(toName) (columns)",
                                   caption: "The diagonal stayed; (absent) is a customer not in that version's population."
-                                      + foldNote(m.labels.count, m.labels.count), corner: "from \\ to")
+                                      + foldNote(m.labels.count, m.labels.count), corner: "from \\ to",
+                                  axes: ("segment in \(m.previous.version)", "segment in \(toName)"))
         var flows = Figure(id: "flows", title: "Largest moves", caption: "Customers who changed segment, largest flows first.")
         SVGChart.bars(&flows, m.flows.map { ("\($0.from) → \($0.to)", [Double($0.count)], ReportText.count($0.count)) }, series: [])
+        flows.rowAxis = "previous → now"; flows.valueAxis = "customers"
         flows.header = ["from → to", "customers"]
         flows.rows = m.flows.map { ["\($0.from) → \($0.to)", ReportText.count($0.count)] }
         let summary = "<p>\(ReportText.count(m.stayed)) customers stayed, \(ReportText.count(m.moved)) moved, \(ReportText.count(m.entered)) entered and \(ReportText.count(m.left)) left.</p>\n"
@@ -321,11 +334,11 @@ public enum HTMLReport {
         figure{margin:1em 0}svg{width:100%;height:auto;display:block}
         figcaption{color:var(--muted);font-size:.9em;overflow-wrap:anywhere}
         .lbl{font-size:12px;fill:var(--ink)}.val{font-size:11px;fill:var(--muted)}.cell{font-size:11px;fill:var(--ink)}.cell.on{fill:#fff}
-        .axis{stroke:var(--line)}
+        .axis{stroke:var(--line)}.axt{font-size:12px;font-style:italic;fill:var(--muted)}
         .scroll{overflow-x:auto;max-width:100%}
         table{border-collapse:collapse;font-size:.85em;margin:.5em 0}
         th,td{padding:3px 8px;border-bottom:1px solid var(--line);text-align:left;white-space:nowrap}
-        .num{text-align:right;font-variant-numeric:tabular-nums}
+        .num{text-align:right;font-variant-numeric:tabular-nums}.txt{white-space:normal;min-width:14em;max-width:24em}
         .note{color:var(--muted);font-size:.9em}
         li{overflow-wrap:anywhere}
         footer{margin-top:2em;color:var(--muted);font-size:.85em}

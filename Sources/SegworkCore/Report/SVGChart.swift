@@ -21,13 +21,26 @@ struct Figure {
     /// The data table: header and rows (already formatted text).
     var header: [String] = []
     var rows: [[String]] = []
+    /// The axis titles, drawn in a band above the chart: what the rows (or the vertical axis) are, right-aligned
+    /// before `axisSplit`, and what the bars' lengths or the columns are, left-aligned after it.
+    var rowAxis: String?
+    var valueAxis: String?
+    var axisSplit = SVGChart.labelWidth
 
     /// The figure's HTML.
     func html() -> String {
         let e = ReportText.escape
+        let band = rowAxis == nil && valueAxis == nil ? 0.0 : 20
         var out = "<figure class=\"chart\" id=\"\(e(id))\" data-chart=\"\(e(id))\" data-marks=\"\(marks)\">\n"
-        out += "<svg viewBox=\"0 0 \(ReportText.px(width)) \(ReportText.px(height))\" role=\"img\" aria-labelledby=\"\(e(id))-t\">"
-        out += "<title id=\"\(e(id))-t\">\(e(title))</title>\n\(body)</svg>\n"
+        out += "<svg viewBox=\"0 0 \(ReportText.px(width)) \(ReportText.px(height + band))\" role=\"img\" aria-labelledby=\"\(e(id))-t\">"
+        out += "<title id=\"\(e(id))-t\">\(e(title))</title>\n"
+        if let rowAxis {
+            out += "<text class=\"axt\" x=\"\(ReportText.px(axisSplit - 6))\" y=\"14\" text-anchor=\"end\">\(e(ReportText.short(rowAxis, 28))) ↓</text>\n"
+        }
+        if let valueAxis {
+            out += "<text class=\"axt\" x=\"\(ReportText.px(axisSplit))\" y=\"14\">\(e(ReportText.short(valueAxis, 60))) →</text>\n"
+        }
+        out += band > 0 ? "<g transform=\"translate(0,\(ReportText.px(band)))\">\n\(body)</g></svg>\n" : "\(body)</svg>\n"
         out += "<figcaption><strong>\(e(title))</strong>. \(e(caption))</figcaption>\n"
         out += "<details class=\"data\"><summary>Data table</summary><div class=\"scroll\">"
         out += HTMLTable.html(header, rows) + "</div></details>\n</figure>\n"
@@ -35,16 +48,18 @@ struct Figure {
     }
 }
 
-/// An HTML table of formatted cells: the first column left-aligned, the others right-aligned.
+/// An HTML table of formatted cells: the first column heads each row; the others are numbers, right-aligned, except
+/// the `text` columns (left-aligned, wrapping).
 enum HTMLTable {
-    static func html(_ header: [String], _ rows: [[String]], markRows: Bool = false) -> String {
+    static func html(_ header: [String], _ rows: [[String]], markRows: Bool = false, text: Set<Int> = []) -> String {
         let e = ReportText.escape
+        func kind(_ i: Int) -> String { i == 0 ? "" : text.contains(i) ? " class=\"txt\"" : " class=\"num\"" }
         var out = "<table><thead><tr>" + header.enumerated().map { i, h in
-            "<th\(i == 0 ? "" : " class=\"num\"") scope=\"col\">\(e(h))</th>"
+            "<th\(kind(i)) scope=\"col\">\(e(h))</th>"
         }.joined() + "</tr></thead><tbody>\n"
         for row in rows {
             out += "<tr\(markRows ? " class=\"mark\"" : "")>" + row.enumerated().map { i, c in
-                i == 0 ? "<th scope=\"row\">\(e(c))</th>" : "<td class=\"num\">\(e(c))</td>"
+                i == 0 ? "<th scope=\"row\">\(e(c))</th>" : "<td\(kind(i))>\(e(c))</td>"
             }.joined() + "</tr>\n"
         }
         return out + "</tbody></table>"
