@@ -230,10 +230,12 @@ package struct Runner: Sendable {
             stored["cleaning.json"] = cleaning.json
             stored["rejects.csv"] = cleaning.rejectsCSV
         }
+        options.progress?.begin("report data")
         let reportData = try ReportDataBuilder.make(table: data.table, assignment: assignment, report: report,
                                                     criteria: Array(zip(criterionColumns?.names ?? [], assignments)),
                                                     prior: prior, membership: membership, minGroupSize: minGroupSize)
         stored["report-data.json"] = reportData.json
+        options.progress?.begin("exports")
         var files = try Exporter.files(report, formats: options.formats ?? definition.formats, stored: stored)
         options.progress?.end()
         files["membership.csv"] = hasher.map { $0.hashMembership(membership) } ?? membership
