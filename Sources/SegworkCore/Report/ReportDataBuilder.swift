@@ -105,15 +105,15 @@ package enum ReportDataBuilder {
     // MARK: - Histograms
 
     static func histogram(_ column: Column, _ groups: GroupIndex) -> ReportData.Histogram {
-        var values: [Double] = []
-        values.reserveCapacity(column.count)
-        for row in 0..<column.count { if let v = column.double(at: row), v.isFinite { values.append(v) } }
+        let numbers = Self.numbers(column)
+        var values = numbers.filter { !$0.isNaN }
         SortDoubles.sort(&values)
         let edges = histogramEdges(sorted: values, integral: column.type != .double)
         var clipped = 0
         let last = edges.count - 2
         let counts = groups.counts(bins: max(edges.count - 1, 0)) { row in
-            guard last >= 0, let v = column.double(at: row), v.isFinite else { return -1 }
+            let v = numbers[row]
+            guard last >= 0, !v.isNaN else { return -1 }
             if v < edges[0] || v > edges[last + 1] { clipped += 1 }
             if v >= edges[last + 1] { return last }
             var lo = 0, hi = last   // the bin whose lower edge is the largest ≤ v
@@ -121,6 +121,20 @@ package enum ReportDataBuilder {
             return lo
         }
         return ReportData.Histogram(column: column.name, type: column.type, edges: edges, clipped: clipped, groups: counts)
+    }
+
+    /// A numeric column's values as doubles, NaN where missing or not finite, in one pass over its storage.
+    static func numbers(_ column: Column) -> [Double] {
+        var out: [Double]
+        switch column.storage {
+        case .integer(let v): out = v.map { Double($0) }
+        case .double(let v): out = v.map { $0.isFinite ? $0 : .nan }
+        case .date(let v): out = v.map { Double($0) }
+        case .bool(let v): out = v.map { $0 ? 1 : 0 }
+        case .string(let codes, _): out = [Double](repeating: .nan, count: codes.count)
+        }
+        if let valid = column.validity { for i in out.indices where !valid[i] { out[i] = .nan } }
+        return out
     }
 
     /// Edges spanning the 1st to 99th percentile (type 7), at a round step: one bin per value for integers and
@@ -187,11 +201,12 @@ package enum ReportDataBuilder {
         var count = [[Int]](repeating: [Int](repeating: 0, count: f.labels.count), count: r.labels.count)
         var revenue = [[Double]](repeating: [Double](repeating: 0, count: f.labels.count), count: r.labels.count)
         var missing = 0
+        let money = monetary.map(numbers)
         for row in 0..<table.rowCount {
             let a = r.bin[row], b = f.bin[row]
             guard a >= 0, b >= 0 else { missing += 1; continue }
             count[a][b] += 1
-            if let m = monetary?.double(at: row), m.isFinite { revenue[a][b] += m }
+            if let money, !money[row].isNaN { revenue[a][b] += money[row] }
         }
         return ReportData.RFMGrid(source: source, recency: r.labels, frequency: f.labels, count: count,
                                   revenue: monetary == nil ? nil : revenue.map { $0.map { ProfileMath.round($0) ?? 0 } },
@@ -205,28 +220,24 @@ package enum ReportDataBuilder {
 
         /// Bins of integer scores: one per score, highest first when `descending`.
         init(scores: Column, descending: Bool) {
-            var values = Set<Int64>()
-            for row in 0..<scores.count { if let v = scores.double(at: row), v.isFinite { values.insert(Int64(v)) } }
-            let ordered = values.sorted(by: descending ? (>) : (<))
+            let numbers = ReportDataBuilder.numbers(scores)
+            let ordered = Set(numbers.lazy.filter { !$0.isNaN }.map { Int64($0) }).sorted(by: descending ? (>) : (<))
             var index: [Int64: Int] = [:]
             for (k, v) in ordered.enumerated() { index[v] = k }
-            bin = (0..<scores.count).map { row in scores.double(at: row).flatMap { $0.isFinite ? index[Int64($0)] : nil } ?? -1 }
+            bin = numbers.map { $0.isNaN ? -1 : index[Int64($0)] ?? -1 }
             labels = ordered.map { "\(scores.name.prefix(1).uppercased())\($0)" }
         }
 
         /// Bins cut at the quintiles (type 7) of a numeric column, smallest values first; equal cuts merge.
         init(quintiles column: Column) {
-            var values: [Double] = []
-            for row in 0..<column.count { if let v = column.double(at: row), v.isFinite { values.append(v) } }
+            let numbers = ReportDataBuilder.numbers(column)
+            var values = numbers.filter { !$0.isNaN }
             SortDoubles.sort(&values)
             var cuts: [Double] = []
             for q in [0.2, 0.4, 0.6, 0.8] {
                 if let c = quantile(sorted: values, q)?.rounded(.down), c != cuts.last, c < (values.last ?? 0) { cuts.append(c) }
             }
-            bin = (0..<column.count).map { row in
-                guard let v = column.double(at: row), v.isFinite else { return -1 }
-                return cuts.firstIndex { v <= $0 } ?? cuts.count
-            }
+            bin = numbers.map { v in v.isNaN ? -1 : cuts.firstIndex { v <= $0 } ?? cuts.count }
             let lows = [values.first ?? 0] + cuts.map { $0 + 1 }, highs = cuts + [values.last ?? 0]
             labels = zip(lows, highs).map { lo, hi in
                 lo >= hi ? formatDouble(hi) : "\(formatDouble(lo))–\(formatDouble(hi))"
