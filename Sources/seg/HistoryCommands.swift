@@ -166,6 +166,9 @@ struct ExportCommand: ParsableCommand {
         let (dir, files) = try history.export(v, formats: wanted.compactMap(ExportFormat.init(rawValue:)), hashIDs: hashIDs,
                                               to: out.map { URL(fileURLWithPath: $0) })
         print("wrote \(files.joined(separator: ", ")) of \(v.id) to \(ws.display(dir))")
+        if !VersionStore.keepsFiles(v.segworkVersion) {
+            print("note: \(v.id) was recorded by Segwork \(TerminalText.cell(v.segworkVersion)): profiles.json and membership.csv are its stored bytes; profiles.csv, profiles.md and report.html are written in this Segwork's formats (export format \(ProfileReport.currentFormatVersion)); its cleaning report, rejects and chart data were not kept (re-running the definition recreates them)")
+        }
     }
 }
 
@@ -184,7 +187,7 @@ struct ReportCommand: ParsableCommand {
         let v = try history.store.version(version)
         let (dir, _) = try history.export(v, formats: [.html], hashIDs: false, to: out.map { URL(fileURLWithPath: $0) }, withData: false)
         print("wrote report.html of \(v.id) to \(ws.display(dir))")
-        if try history.store.files(of: v.number)["report-data.json"] == nil {
+        if try history.store.files(of: v)["report-data.json"] == nil {
             print("note: \(v.id) was recorded by Segwork \(TerminalText.cell(v.segworkVersion)), which kept no chart data; the charts that need the customers' rows say so. Re-run the definition to get them.")
         }
     }

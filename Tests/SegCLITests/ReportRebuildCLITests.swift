@@ -51,10 +51,10 @@ final class ReportRebuildCLITests: XCTestCase {
                                   "plugins/spender.lua": spender, "segmentations/d.yaml": definition])
     }
 
-    /// Every file under exports/ except the notes (the latest run's, not part of a run id's promise) and diffs.
+    /// Every file under exports/ except diffs (each version here is run once, so its notes.txt is its own).
     private func files(_ ws: TempWorkspace) throws -> [String: Data] {
         var out: [String: Data] = [:]
-        for path in ws.exportedFiles() where !path.hasSuffix("notes.txt") && !path.contains("/diffs/") {
+        for path in ws.exportedFiles() where !path.contains("/diffs/") {
             out[path] = try Data(contentsOf: ws.root.appendingPathComponent("exports/" + path))
         }
         return out
@@ -78,8 +78,8 @@ final class ReportRebuildCLITests: XCTestCase {
 
         let original = try files(ws)
         let names = Set(original.keys.map { URL(fileURLWithPath: $0).lastPathComponent })
-        XCTAssertEqual(names, ["cleaning.json", "membership.csv", "profiles.csv", "profiles.json", "profiles.md", "rejects.csv",
-                               "report-data.json", "report.html"], "a run with cleaning writes every kind of export")
+        XCTAssertEqual(names, ["cleaning.json", "membership.csv", "notes.txt", "profiles.csv", "profiles.json", "profiles.md",
+                               "rejects.csv", "report-data.json", "report.html"], "a run with cleaning writes every kind of export")
         XCTAssertEqual(original.count, 3 * names.count, "three versions, each in its own folder")
 
         try FileManager.default.removeItem(at: ws.root.appendingPathComponent("exports"))

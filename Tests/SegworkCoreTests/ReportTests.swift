@@ -63,7 +63,8 @@ final class ReportTests: XCTestCase {
         XCTAssertEqual(city.groups[3].suppressed, true)
         XCTAssertEqual(city.groups[3].counts, [0, 0, 0])
         XCTAssertEqual(city.groups[1].counts, [0, 0, 0], "Gold's A 2 and B 1 are under 3")
-        XCTAssertEqual(city.groups[0].counts, [4, 3, 0], "the population's C 2 is under 3")
+        XCTAssertEqual(city.values, ["A", "B", "(other)"], "C, held by 2 customers, is not even named")
+        XCTAssertEqual(city.groups[0].counts, [4, 3, 0], "the population's (other), C's 2, is under 3")
     }
 
     func testCriteriaMatrixAndMigration() throws {
@@ -125,6 +126,29 @@ final class ReportTests: XCTestCase {
         XCTAssertTrue(html.contains("(123 more)"), "the criteria's 150 labels fold into 29 and (121 more)… \(html.count)")
         XCTAssertTrue(html.contains("The chart shows the 40 largest of 150 segments"))
         XCTAssertLessThan(html.utf8.count, 1_500_000, "bounded by the limits, not by the segments squared")
+    }
+
+    func testEditedReportDataIsDamageNotACrash() throws {
+        let (r, d) = try data()
+        var edits: [(String, (inout ReportData) -> Void)] = [
+            ("histogram", { $0.histograms[0].groups[0].counts = [1] }),
+            ("histogram", { $0.histograms[0].groups = [] }),
+            ("mix", { $0.categoricalMix[0].groups[1].counts.append(3) }),
+            ("negative", { $0.histograms[1].groups[2].counts[0] = -4 }),
+        ]
+        edits.append(("migration", { $0.migration = ReportData.Migration(previous: PreviousRun(version: "v1", runID: "r"), labels: ["a"],
+                                                                          cells: [[0, 3, 1]], moved: 0, stayed: 0, entered: 0, left: 0, flows: []) }))
+        for (what, edit) in edits {
+            var bad = d
+            edit(&bad)
+            XCTAssertNotNil(bad.inconsistency, what)
+            XCTAssertThrowsError(try Exporter.files(r, formats: [.html], stored: ["report-data.json": bad.json]), what) { error in
+                guard case StoreError.corrupted(_, let detail) = error else { return XCTFail("\(what): \(error)") }
+                XCTAssertTrue(detail.contains("report-data.json was edited"), detail)
+            }
+        }
+        XCTAssertNil(d.inconsistency)
+        XCTAssertNoThrow(try Exporter.files(r, formats: [.html], stored: ["report-data.json": d.json]))
     }
 
     func testNumberFormats() {

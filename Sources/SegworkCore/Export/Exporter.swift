@@ -22,7 +22,8 @@ public enum Exporter {
 
     /// Every file of a run's export folder except `membership.csv`, made from the profiles and the files the store
     /// keeps with a version (`VersionStore.storedFileNames`): `profiles.<format>` for json, csv and md;
-    /// `report.html` and `report-data.json` for html; `cleaning.json` and `rejects.csv` whenever they are given.
+    /// `report.html` and `report-data.json` for html; `cleaning.json`, `rejects.csv` and `notes.txt` whenever they are
+    /// given.
     /// A run and `seg export` both call this with the same inputs, which is why a rebuilt folder has the run's bytes.
     /// `storedJSON`, when given, is used as `profiles.json` (a stored version's own bytes).
     public static func files(_ r: ProfileReport, formats: [ExportFormat], stored: [String: Data],
@@ -33,13 +34,18 @@ public enum Exporter {
             }
         }
         var files = profileFiles(r, formats: formats.filter { $0 != .html }, storedJSON: storedJSON, cleaning: cleaning)
-        for name in ["cleaning.json", "rejects.csv"] { if let bytes = stored[name] { files[name] = bytes } }
+        for name in ["cleaning.json", "notes.txt", "rejects.csv"] { if let bytes = stored[name] { files[name] = bytes } }
         if formats.contains(.html) {
             let bytes = stored["report-data.json"]
             let data = try bytes.map { bytes in
-                do { return try JSONDecoder().decode(ReportData.self, from: bytes) } catch {
+                let data: ReportData
+                do { data = try JSONDecoder().decode(ReportData.self, from: bytes) } catch {
                     throw StoreError.corrupted(path: ".seg/store.sqlite", detail: "a stored report-data.json cannot be read (\(error))")
                 }
+                if let problem = data.inconsistency {
+                    throw StoreError.corrupted(path: ".seg/store.sqlite", detail: "a stored report-data.json was edited: \(problem)")
+                }
+                return data
             }
             files["report.html"] = HTMLReport.page(r, data: data)
             if let bytes { files["report-data.json"] = bytes }

@@ -21,7 +21,8 @@ extension Exporter {
         md.line("- as of: \(md.escape(run.asOf))")
         md.line("- customers: \(MarkdownText.count(run.customers))")
         md.line("- criteria combined by: \(md.escape(run.combine))")
-        md.line("- Segwork \(md.escape(run.segworkVersion)), export format \(r.formatVersion)")
+        // This file is written in this Segwork's format, whichever format the version's profiles.json has.
+        md.line("- Segwork \(md.escape(run.segworkVersion)), export format \(ProfileReport.currentFormatVersion)")
         if let p = run.privacy {
             var parts = ["personal (pii) columns, never profiled: " + (p.piiColumns.isEmpty ? "none" : p.piiColumns.joined(separator: ", "))]
             if p.hashedIDs { parts.append("customer ids in membership.csv are salted hashes") }

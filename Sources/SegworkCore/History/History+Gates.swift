@@ -68,7 +68,9 @@ extension History {
         let base = try standings(of: draft.definition, record: true).last { $0.accepted }.map { try store.version("v\($0.number)") }
         let (results, drift) = Self.evaluate(r.definition, report: r.report, membership: draft.membershipCSV, baseline: base)
         let version = try Interruption.shared.critical {
-            let saved = try store.save(draft, gatesPassed: !results.contains { !$0.passed }, files: r.storedFiles)
+            var files = r.storedFiles
+            files[Runner.notesFile] = Runner.notesData(r.notes)   // the notes as this run wrote them
+            let saved = try store.save(draft, gatesPassed: !results.contains { !$0.passed }, files: files)
             Interruption.shared.storedUnlocked(saved.id, definition: saved.definition)
             return saved
         }

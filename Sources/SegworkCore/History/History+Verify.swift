@@ -93,6 +93,7 @@ extension History {
                                  progress: progress)
         options.datasetNames = names
         options.ruleChecks = false  // notes are not compared, and the sweep would only cost time
+        options.layoutOf = v.segworkVersion  // an older release's membership had no criterion columns
         // It compares with the version the recorded run compared with.
         let previous = try recordedReport.run.previous.map { try load($0) }
         options.prior = PriorLookup { _ in previous }
@@ -108,14 +109,39 @@ extension History {
         }
         diffs += Self.inputChanges(recordedReport.run, result.report.run, workspace: workspace, version: v.id)
         if result.membership != v.membershipCSV { diffs.append(Difference(kind: .membership, description: "membership differs from \(v.id)")) }
-        if Exporter.json(report) != v.profilesJSON { diffs.append(Difference(kind: .profiles, description: "profiles differ from \(v.id)")) }
-        for (name, bytes) in try store.files(of: v.number).sorted(by: { $0.key < $1.key }) where result.storedFiles[name] != bytes {
+        if !VersionStore.keepsFiles(v.segworkVersion) {
+            // Before 0.4.0 profiles.json had format 1: no sd, drivers or descriptions (and no "sd": null to compare
+            // bytes with). The content is compared: what the re-execution computes of what the version recorded.
+            // Both are written by this Segwork's encoder (a parameter read back from JSON may be an integer where the
+            // run had a double: the same text, another value).
+            if Exporter.json(Self.asFormatOne(report)) != Exporter.json(recordedReport) {
+                diffs.append(Difference(kind: .profiles, description: "profiles differ from \(v.id)"))
+            }
+        } else if Exporter.json(report) != v.profilesJSON {
+            diffs.append(Difference(kind: .profiles, description: "profiles differ from \(v.id)"))
+        }
+        // notes.txt says what the run noticed (lock warnings among them): not an output a re-execution must repeat.
+        for (name, bytes) in try store.files(of: v).sorted(by: { $0.key < $1.key })
+        where name != Runner.notesFile && result.storedFiles[name] != bytes {
             diffs.append(Difference(kind: .storedFile, description: "\(name) differs from the one kept with \(v.id)"))
         }
         if v.segworkVersion == segworkVersion, result.report.run.runID != v.runID {
             diffs.append(Difference(kind: .runID, description: "run id \(result.report.run.runID) differs from \(v.runID)"))
         }
         return Verification(version: v, identical: !diffs.contains(where: \.isOutput), differences: diffs)
+    }
+
+    /// `r` as export format 1 had it (Segwork before 0.4.0): no standard deviations, drivers or descriptions.
+    static func asFormatOne(_ r: ProfileReport) -> ProfileReport {
+        var out = r
+        out.formatVersion = 1
+        func strip(_ p: inout SegmentProfile) {
+            p.drivers = nil; p.description = nil
+            for i in p.numeric.indices { p.numeric[i].sd = nil }
+        }
+        strip(&out.population)
+        for i in out.segments.indices { strip(&out.segments[i]) }
+        return out
     }
 
     /// `now` with the run fields an older release did not record taken from `recorded` (run id, Segwork version)

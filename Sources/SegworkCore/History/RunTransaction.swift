@@ -141,13 +141,14 @@ extension History {
     public func export(_ v: VersionRecord, formats: [ExportFormat], hashIDs: Bool,
                        to out: URL? = nil, withData: Bool = true) throws -> (directory: URL, files: [String]) {
         let report = try History.report(of: v)
-        let hasher = try exportHasher(for: [v], requested: hashIDs)
+        // Without the data (`seg report`) nothing holds an id: no salt is needed.
+        let hasher = withData ? try exportHasher(for: [v], requested: hashIDs) : nil
         var files = try Exporter.files(report, formats: formats.isEmpty ? ExportFormat.allCases : formats,
-                                       stored: try store.files(of: v.number), storedJSON: v.profilesJSON)
+                                       stored: try store.files(of: v), storedJSON: v.profilesJSON)
         if withData {
             files["membership.csv"] = hasher.map { $0.hashMembership(v.membershipCSV) } ?? v.membershipCSV
         } else {
-            for name in ["cleaning.json", "rejects.csv"] { files[name] = nil }
+            for name in ["cleaning.json", "notes.txt", "rejects.csv"] { files[name] = nil }
         }
         let ranHashed = report.run.privacy?.hashedIDs ?? false
         let dir = out ?? workspace.exportDirectory(definition: v.definition,

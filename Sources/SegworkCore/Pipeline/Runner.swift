@@ -27,6 +27,9 @@ package struct RunOptions: Sendable {
     package var ruleChecks = true
     /// Finds the stored version the run compares with (``PriorVersion``); nil compares with none.
     package var prior: PriorLookup?
+    /// The Segwork version whose membership layout to write (`--verify` of a version an older release recorded,
+    /// which had no criterion columns); nil: this one's.
+    package var layoutOf: String?
     /// Called once the run has read, hashed and cleaned its dataset files and derived the features (dataset name →
     /// file, and their `InputInfo`), before scorers, criteria and profiles: `History.run` starts copying them into
     /// the store then, so the copies overlap the single-threaded plugin calls. (Started before the features, the
@@ -221,8 +224,9 @@ package struct Runner: Sendable {
         report.clusters = ClusterFeature.suppress(data.clusters, k: minGroupSize)
         let extra = try membershipColumns(definition, data.table, scoreNames)
         // With two or more criteria, each one's own label (and under first_match which decided) after `segment`.
-        let criterionColumns = CriterionColumns(names: MembershipLayout(definition: definition).criteria,
-                                                parts: assignments, combine: definition.combine)
+        let layout = MembershipLayout(definition: definition, segworkVersion: options.layoutOf ?? segworkVersion)
+        let criterionColumns = layout.criteria.isEmpty ? nil
+            : CriterionColumns(names: layout.criteria, parts: assignments, combine: definition.combine)
         let membership = Exporter.membership(ids: ids, assignment: assignment, criteria: criterionColumns,
                                              scores: scoreNames.map { data.table[$0]! } + extra)
         var stored: [String: Data] = [:]
@@ -255,8 +259,16 @@ package struct Runner: Sendable {
     }
 
     /// The file of an export folder that holds the run's notes, one per line (absent when there are none). Not part of
-    /// what a run id promises: it is the latest run's, replaced each time.
+    /// what a run id promises: the folder's is the latest run's, replaced each time; the store keeps the version's.
     package static let notesFile = "notes.txt"
+
+    /// `notes.txt`: one line per note, escaped as on the terminal (notes can quote labels and values from the data);
+    /// nil when there are none. The store keeps the version's own (`seg export` writes them again).
+    package static func notesData(_ notes: [String]) -> Data? {
+        guard !notes.isEmpty else { return nil }
+        let lines = notes.map { TerminalText.escaped($0, limit: Int.max, keepNewlines: false) }
+        return Data((lines.joined(separator: "\n") + "\n").utf8)
+    }
 
     /// A note for each plugin the definition uses (naming no library) that hides another of the same name.
     private func shadowing(_ definition: Definition) throws -> [String] {
@@ -276,10 +288,7 @@ package struct Runner: Sendable {
     public func stage(_ result: RunResult, erased: Bool = false) throws -> AtomicWriter.StagedDirectory {
         var files = result.files
         // One line per note, escaped as on the terminal: notes can quote labels and values from the data.
-        if !result.notes.isEmpty {
-            let lines = result.notes.map { TerminalText.escaped($0, limit: Int.max, keepNewlines: false) }
-            files[Self.notesFile] = Data((lines.joined(separator: "\n") + "\n").utf8)
-        }
+        if let notes = Self.notesData(result.notes) { files[Self.notesFile] = notes }
         let dir = result.exportDirectory
         try AtomicWriter.checkNoLinkOutside(dir, root: workspace.root)
         var differing: [String] = []

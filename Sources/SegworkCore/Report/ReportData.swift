@@ -38,6 +38,38 @@ public struct ReportData: Codable, Sendable, Equatable {
     /// `report-data.json`: pretty-printed JSON with sorted keys and a trailing newline.
     public var json: Data { JSONOutput.file(self, what: "report data") }
 
+    /// What is inconsistent in this data (arrays whose lengths do not match their axes, indices outside them), or
+    /// nil when the report can be drawn from it. A file Segwork wrote is always consistent; stored bytes edited by
+    /// hand may not be, and are then reported as damage instead of being drawn.
+    public var inconsistency: String? {
+        for h in histograms {
+            if h.groups.isEmpty || h.groups.contains(where: { $0.counts.count != max(h.edges.count - 1, 0) }) {
+                return "the histogram of '\(h.column)' has groups whose counts do not match its \(h.edges.count) edges"
+            }
+            if zip(h.edges, h.edges.dropFirst()).contains(where: { !($0 < $1) }) { return "the histogram of '\(h.column)' has edges out of order" }
+        }
+        for m in categoricalMix where m.groups.isEmpty || m.groups.contains(where: { $0.counts.count != m.values.count }) {
+            return "the mix of '\(m.column)' has groups whose counts do not match its \(m.values.count) values"
+        }
+        if let g = rfmGrid, g.count.count != g.recency.count || g.count.contains(where: { $0.count != g.frequency.count })
+            || (g.revenue.map { r in r.count != g.recency.count || r.contains { $0.count != g.frequency.count } } ?? false) {
+            return "the recency × frequency grid does not match its axes"
+        }
+        if let c = criteria, c.criteria.count != 2 || c.counts.count != c.rows.count || c.counts.contains(where: { $0.count != c.columns.count }) {
+            return "the criterion × criterion counts do not match their axes"
+        }
+        if let m = migration, m.cells.contains(where: { $0.count != 3 || $0[0] < 0 || $0[1] < 0 || $0[0] >= m.labels.count || $0[1] >= m.labels.count }) {
+            return "a migration cell lies outside its \(m.labels.count) labels"
+        }
+        var counts: [Int] = histograms.flatMap { $0.groups.flatMap(\.counts) }
+        counts += categoricalMix.flatMap { $0.groups.flatMap(\.counts) }
+        counts += Array((rfmGrid?.count ?? []).joined())
+        counts += Array((criteria?.counts ?? []).joined())
+        counts += (migration?.cells ?? []).map { $0[2] }
+        if counts.contains(where: { $0 < 0 }) { return "a count is negative" }
+        return nil
+    }
+
     /// Counts per group over shared bins.
     public struct Histogram: Codable, Sendable, Equatable {
         /// The column.

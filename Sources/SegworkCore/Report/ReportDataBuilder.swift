@@ -17,7 +17,9 @@ package enum ReportDataBuilder {
         var data = ReportData()
         let groups = GroupIndex(assignment: assignment, report: report)
         for c in report.numericColumns { if let col = table[c.name] { data.histograms.append(histogram(col, groups)) } }
-        for c in report.categoricalColumns { if let col = table[c.name] { data.categoricalMix.append(mix(col, groups)) } }
+        for c in report.categoricalColumns {
+            if let col = table[c.name] { data.categoricalMix.append(mix(col, groups, named: minGroupSize ?? 1)) }
+        }
         data.rfmGrid = rfmGrid(table, monetary: report.monetary.flatMap { table[$0] })
         if criteria.count >= 2 { data.criteria = criteriaMatrix(criteria[0], criteria[1]) }
         data.history = (prior?.history ?? []) + [point(report, version: nil)]
@@ -42,7 +44,10 @@ package enum ReportDataBuilder {
                 }
             }
         }
-        for i in data.histograms.indices { groups(&data.histograms[i].groups) }
+        for i in data.histograms.indices {
+            groups(&data.histograms[i].groups)
+            if small(data.histograms[i].clipped) { data.histograms[i].clipped = 0 }
+        }
         for i in data.categoricalMix.indices { groups(&data.categoricalMix[i].groups) }
         if var grid = data.rfmGrid {
             for r in grid.count.indices {
@@ -165,14 +170,16 @@ package enum ReportDataBuilder {
 
     // MARK: - Categorical mix
 
-    static func mix(_ column: Column, _ groups: GroupIndex) -> ReportData.CategoryMix {
+    /// The mix of a categorical column; a value is named only when at least `named` customers hold it (the
+    /// workspace's `min_group_size`), so a rare value never shows, not even as a name: it is counted in `(other)`.
+    static func mix(_ column: Column, _ groups: GroupIndex, named: Int = 1) -> ReportData.CategoryMix {
         let ids = Profiler.ValueIDs(column)
         var population = [Int](repeating: 0, count: ids.names.count)
         for id in ids.ids where id >= 0 { population[Int(id)] += 1 }
         let ordered = population.indices.filter { population[$0] > 0 }.sorted { a, b in
             population[a] != population[b] ? population[a] > population[b] : ByteOrder.less(ids.names[a], ids.names[b])
         }
-        let shown = Array(ordered.prefix(ReportData.CategoryMix.limit))
+        let shown = Array(ordered.lazy.filter { population[$0] >= named }.prefix(ReportData.CategoryMix.limit))
         let hasOther = ordered.count > shown.count
         var slot = [Int](repeating: shown.count, count: ids.names.count)
         for (k, id) in shown.enumerated() { slot[id] = k }

@@ -1,4 +1,5 @@
 import Foundation
+import LuaHost
 import SegworkData
 
 /// The files a version's exports are made from, beyond `profiles.json` and `membership.csv`: the cleaning report
@@ -14,7 +15,16 @@ extension VersionStore {
     static let filesSchemaVersion = 4
 
     /// The names a version may store, in the order `seg export` lists them.
-    public static let storedFileNames = ["cleaning.json", "rejects.csv", "report-data.json"]
+    public static let storedFileNames = ["cleaning.json", "notes.txt", "rejects.csv", "report-data.json"]
+
+    /// The first Segwork version that keeps `report-data.json` (and the other files) with every version.
+    public static let filesSince = SemanticVersion(0, 4, 0)
+
+    /// Whether a version recorded by Segwork `version` has its files stored (0.4.0 and later; a version that is not
+    /// a semantic version counts as current).
+    public static func keepsFiles(_ version: String) -> Bool {
+        SemanticVersion(version).map { $0 >= filesSince } ?? true
+    }
 
     static let filesSchemaSQL = """
         CREATE TABLE IF NOT EXISTS version_files (number INTEGER NOT NULL REFERENCES versions(number),
@@ -65,11 +75,31 @@ extension VersionStore {
                     [.integer(Int64(number)), .text(name), .blob(bytes), .text(SHA256.hex(bytes))])
     }
 
-    /// `verifyIntegrity`'s part: every stored file hashes to its recorded SHA-256 and belongs to a version.
+    /// The files stored with version `v`, checked: each against its SHA-256, and the set against what its run
+    /// writes (a version of Segwork 0.4.0 or later has `report-data.json`; `cleaning.json` and `rejects.csv` come
+    /// together). A missing row is damage, reported as such, never a file silently left out of a rebuild.
+    public func files(of v: VersionRecord) throws -> [String: Data] {
+        try checkedFiles(number: v.number, segworkVersion: v.segworkVersion)
+    }
+
+    func checkedFiles(number: Int, segworkVersion: String) throws -> [String: Data] {
+        let files = try files(of: number)
+        // A store Segwork 0.4.0 wrote to has the table (schema 4 requires it); one without never kept files.
+        guard Self.keepsFiles(segworkVersion), hasFilesTable else { return files }
+        if files["report-data.json"] == nil {
+            throw damaged("version v\(number) was recorded by Segwork \(segworkVersion) but its stored report-data.json is missing (deleted by hand?)")
+        }
+        if (files["cleaning.json"] == nil) != (files["rejects.csv"] == nil) {
+            throw damaged("version v\(number) has \(files["cleaning.json"] == nil ? "rejects.csv but no cleaning.json" : "cleaning.json but no rejects.csv") stored (deleted by hand?)")
+        }
+        return files
+    }
+
+    /// `verifyIntegrity`'s part: every stored file hashes to its recorded SHA-256, and every version recorded by
+    /// Segwork 0.4.0 or later has its files (`files(of:)`).
     func verifyFiles() throws {
         guard hasFilesTable else { return }
-        let numbers = try sql { try db.rows("SELECT DISTINCT number FROM version_files ORDER BY number").compactMap { $0.int(0) } }
-        for n in numbers { _ = try files(of: Int(n)) }
+        for v in try versionSummaries() { _ = try checkedFiles(number: v.number, segworkVersion: v.segworkVersion) }
     }
 }
 
