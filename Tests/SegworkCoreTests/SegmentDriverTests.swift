@@ -38,6 +38,22 @@ final class SegmentDriverTests: XCTestCase {
         XCTAssertNil(set.population.drivers, "the population is not set apart from itself")
     }
 
+    /// 39 of 400 customers hold "r"; 1 of segment A's 5 does (its top value: the others tie with it and come later in
+    /// byte order). The population's share is 0.0975 exactly, as its own table shows it (9.8%); share / lift with
+    /// 12-digit rounding gives 0.0975000000001, and other cases 0.0974999999998 (9.7%).
+    func testACategoricalDriverUsesThePopulationsShareWithoutRoundingNoise() throws {
+        let codes = (0..<400).map { Int32($0 < 5 ? $0 : $0 < 43 ? 0 : 5) }
+        let table = try Table(columns: [Column(name: "c", storage: .string(codes: codes, dictionary: ["r", "s1", "s2", "s3", "s4", "z"]))])
+        for topN in [1, 2] {   // with topN 1 the population's table lists only "z": share / lift is used for "r"
+            let set = try Profiler.profiles(table: table,
+                                            assignment: SegmentAssignment(codes: (0..<400).map { $0 < 5 ? 0 : 1 }, labels: ["A", "B"]),
+                                            options: ProfileOptions(categorical: ["c"], topN: topN))
+            let a = try XCTUnwrap(set.segments.first { $0.label == "A" }?.drivers?.first { $0.value == "r" }, "topN \(topN)")
+            XCTAssertEqual(a.populationValue, 0.0975, "topN \(topN)")
+            XCTAssertEqual(a.segmentValue, 0.2)
+        }
+    }
+
     func testSuppressedGroupsAndValuesGiveNoDrivers() throws {
         XCTAssertTrue(try profiles(5).segments.allSatisfy { $0.drivers == nil }, "groups under min_group_size: none")
         // With k = 4 the groups stay, but no value is held by 4 customers of one group: only numeric drivers are left.

@@ -54,7 +54,7 @@ enum SegmentDrivers {
 
     /// The `count` largest standardized differences of `p` against `population`: every numeric column with both
     /// means and a population sd above 0, and every top value of `p` with a population share strictly between 0 and
-    /// 1 (its share / lift). Differences of exactly 0 set nothing apart and are left out. Ties: numeric before
+    /// 1 (the population's listed share, else its share / lift to 10 significant digits). Differences of exactly 0 set nothing apart and are left out. Ties: numeric before
     /// categorical, then column and value in byte order.
     static func drivers(of p: SegmentProfile, population: SegmentProfile) -> [SegmentDriver] {
         var found: [SegmentDriver] = []
@@ -66,8 +66,11 @@ enum SegmentDrivers {
         }
         for s in p.categorical where s.suppressed != true {
             for t in s.top {
+                // The population's own share when it lists the value; else share / lift, whose last digits are the
+                // noise of two rounded numbers (0.0974999999998 for 0.0975): 10 significant digits drop it.
+                let listed = population.categorical(s.column)?.top.first { $0.value == t.value }?.share
                 guard let share = t.share, let lift = t.lift, lift > 0,
-                      let popShare = ProfileMath.round(share / lift), popShare > 0, popShare < 1,
+                      let popShare = listed ?? ProfileMath.round(share / lift, significant: 10), popShare > 0, popShare < 1,
                       let d = ProfileMath.round((share - popShare) / (popShare * (1 - popShare)).squareRoot()),
                       d != 0 else { continue }
                 found.append(SegmentDriver(column: s.column, value: t.value, kind: "categorical", difference: d,
