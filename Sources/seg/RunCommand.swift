@@ -34,7 +34,7 @@ struct RunCommand: ParsableCommand {
     var asOf: String?
 
     @Option(name: .customLong("format"), parsing: .upToNextOption,
-            help: "Profile formats to write: json, csv, md (comma-separated or repeated; default: the definition's exports). membership.csv is always written.")
+            help: "Formats to write: json, csv, md, html (comma-separated or repeated; default: the definition's exports). membership.csv is always written.")
     var formats: [String] = []
 
     @Option(help: "Re-execute a stored version (id, run id or 'latest') and report whether it comes out byte-identical.")
@@ -61,10 +61,10 @@ struct RunCommand: ParsableCommand {
             throw ValidationError("--as-of must be a date written YYYY-MM-DD (got '\(asOf)')")
         }
         if formats.contains(where: { $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
-            throw ValidationError("--format needs a format: json, csv or md")
+            throw ValidationError("--format needs a format: json, csv, md or html")
         }
         for f in parsedFormats() where ExportFormat(rawValue: f) == nil {
-            throw ValidationError("--format '\(f)' is not a format; use json, csv or md")
+            throw ValidationError("--format '\(f)' is not a format; use json, csv, md or html")
         }
         if let summary, summary != "-" { try Self.checkSummaryPath(summary, workspace: workspace) }
         if verify != nil, !definitions.isEmpty || asOf != nil {

@@ -47,6 +47,10 @@ final class DiffScaleTests: XCTestCase {
         XCTAssertTrue(md.contains("| s0 | s1 | 2 |"))
         let text = DiffExporter.text(d)
         XCTAssertLessThan(text.utf8.count, 200_000)
+        // The terminal lists the 40 largest of the 600 cells and says so.
+        XCTAssertTrue(text.contains("the 40 largest of the 600 cells that hold customers"), text)
+        let listed = text.split(separator: "\n").filter { $0.hasPrefix("s") && $0.hasSuffix(" 2") }
+        XCTAssertEqual(listed.count, 40, "40 cell rows, each of 2 customers")
     }
 
     func testSmallDiffKeepsTheFullMatrixInEveryExport() throws {

@@ -50,6 +50,8 @@ extension DiffExporter {
 enum DiffText {
     /// Columns a matrix column header (a label) takes at most; longer labels end in "…".
     static let headerLimit = 12
+    /// Cells a large matrix (beyond `MigrationMatrix.fullLimit` labels) lists on the terminal at most.
+    static let largeCells = 40
 
     static func render(_ d: VersionDiff, width requested: Int) -> String {
         let width = max(requested, DiffExporter.minimumWidth)
@@ -80,11 +82,17 @@ enum DiffText {
         lines.append("")
         prose("migration (rows \(d.from.id), columns \(d.to.id)):")
         if d.matrix.isSmall { lines += matrix(d, width: width) } else {
-            prose("  (\(d.labels.count) labels: only the \(d.matrix.cells.count) cells that hold customers)")
-            let counts = d.matrix.cells.map { String($0.count) }
+            // A terminal is no place for thousands of cells: the largest ones, the rest in the files.
+            let cells = d.matrix.cells.count <= Self.largeCells ? d.matrix.cells
+                : Array(d.matrix.cells.sorted { $0.count != $1.count ? $0.count > $1.count : ($0.from, $0.to) < ($1.from, $1.to) }
+                    .prefix(Self.largeCells))
+            prose(cells.count == d.matrix.cells.count
+                  ? "  (\(d.labels.count) labels: only the \(d.matrix.cells.count) cells that hold customers)"
+                  : "  (\(d.labels.count) labels: the \(cells.count) largest of the \(d.matrix.cells.count) cells that hold customers; diff.csv, diff.md and diff.json list all)")
+            let counts = cells.map { String($0.count) }
             let room = max(8, (width - 4 - max(9, counts.map(\.count).max() ?? 0)) / 2)
-            lines += table([Column(header: d.from.id, cells: d.matrix.cells.map { oneLine(d.labels[$0.from]) }, limit: room, left: true),
-                            Column(header: d.to.id, cells: d.matrix.cells.map { oneLine(d.labels[$0.to]) }, limit: room, left: true),
+            lines += table([Column(header: d.from.id, cells: cells.map { oneLine(d.labels[$0.from]) }, limit: room, left: true),
+                            Column(header: d.to.id, cells: cells.map { oneLine(d.labels[$0.to]) }, limit: room, left: true),
                             Column(header: "customers", cells: counts)])
         }
         lines.append("")

@@ -35,7 +35,7 @@ enum WorkspaceExample {
     profile:
       numeric: [recency_days, frequency, monetary, value_score]
       categorical: [country, channel]
-    exports: [json, csv, md]
+    exports: [json, csv, md, html]
 
     """
 
