@@ -10,6 +10,11 @@ final class MarkdownNumberTests: XCTestCase {
         XCTAssertEqual(MarkdownText.money(-1234567.5), "-1,234,567.50")
         XCTAssertEqual(MarkdownText.money(12), "12.00")
         XCTAssertEqual(MarkdownText.money(-0.001), "0.00", "no -0")
+        // Beyond 10^15 in magnitude: four significant digits, not hundreds of them.
+        XCTAssertEqual(MarkdownText.money(999_999_999_999_999), "999,999,999,999,999.00")
+        XCTAssertEqual(MarkdownText.money(1e15), "1.000e+15")
+        XCTAssertEqual(MarkdownText.statistic(-6.8402777e283, date: false), "-6.840e+283")
+        XCTAssertEqual(MarkdownText.count(1.2345e300), "1.234e+300")
         XCTAssertEqual(MarkdownText.money(-0.0), "0.00")
         XCTAssertEqual(MarkdownText.money(nil), "-")
     }

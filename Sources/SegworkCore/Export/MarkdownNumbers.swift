@@ -14,7 +14,8 @@ import SegworkData
 // | other statistics (means, medians, … of a column) | 2 decimals; below 0.005, 2 significant | `3.50`, `0.00041`|
 // | statistics of date columns                       | the date (nearest day)                | `2024-03-01`     |
 //
-// Integer parts get a comma every three digits; there is never a `-0`; an undefined value is `-`.
+// Integer parts get a comma every three digits; there is never a `-0`; an undefined value is `-`; beyond 10^15 in
+// magnitude every kind is written in scientific notation with four significant digits (`1.235e+18`).
 // The JSON and CSV exports keep full precision (12 significant digits): these formats are for reading only.
 
 extension MarkdownText {
@@ -64,9 +65,15 @@ extension MarkdownText {
     /// The most decimals `number` writes: smaller values than 10⁻¹² are shown as `0.000000000000`.
     static let maxDecimals = 12
 
-    /// `d` with a fixed number of decimals and no grouping (never `-0.00`), or `-` when undefined.
+    /// Magnitudes from which numbers are written in scientific notation (`1.235e+18`): a fixed format would print
+    /// hundreds of digits for 1e300, most of them noise.
+    static let scientificFrom = 1e15
+
+    /// `d` with a fixed number of decimals and no grouping (never `-0.00`), or `-` when undefined; beyond
+    /// `scientificFrom` in magnitude, scientific with four significant digits.
     static func fixed(_ d: Double?, decimals: Int) -> String {
         guard let d, d.isFinite else { return "-" }
+        if abs(d) >= scientificFrom { return String(format: "%.3e", d) }
         let s = String(format: "%.\(decimals)f", d)
         if s.hasPrefix("-"), !s.contains(where: { ("1"..."9").contains($0) }) { return String(s.dropFirst()) }
         return s
