@@ -187,6 +187,49 @@ final class ReportBrowserTests: XCTestCase {
         }
     }
 
+    /// Labels and values of wide glyphs (capitals, CJK, emoji), very long ones and markup stay inside their charts and
+    /// stay text.
+    func testWideAndHostileLabelsStayInsideTheirCharts() throws {
+        _ = try browser()
+        let labels = [String(repeating: "W", count: 60), String(repeating: "漢字", count: 20), String(repeating: "😀", count: 30),
+                      "<script>alert(1)</script>", "\"><img src=x onerror=alert(1)>", "MMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMM", "plain"]
+        var csv = "customer_id,label,x,city\n"
+        for i in 0..<140 {
+            let label = labels[i % labels.count].replacingOccurrences(of: "\"", with: "\"\"")
+            csv += "c\(i),\"\(label)\",\(i % 13),\"\(labels[(i / 7) % labels.count].replacingOccurrences(of: "\"", with: "\"\""))\"\n"
+        }
+        let ws = try TempWorkspace(files: [
+            "data/customers.csv": csv,
+            "plugins/by_label.lua": """
+                return { api = 1, kind = "criterion", name = "by_label", version = "1", description = "d", uses = {"label"},
+                  assign = function(row, p) return row.label end }
+                """,
+            "segmentations/wide.yaml": """
+                population: customers
+                id: customer_id
+                as_of: 2024-12-31
+                datasets: { customers: { file: data/customers.csv } }
+                criteria: [by_label]
+                profile: { numeric: [x], categorical: [city] }
+                """,
+        ])
+        defer { ws.remove() }
+        let r = try SegProcess.run(["run", ws.root.path, "--quiet"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let page = try latestFolder(ws, "wide").appendingPathComponent("report.html")
+        try assertQuiet(page)
+        let html = try String(contentsOf: page, encoding: .utf8)
+        XCTAssertFalse(html.contains("<script") || html.contains("<img"), "markup from the data stays text")
+        for width in ["laptop", "phone"] {
+            let result = try XCTUnwrap(try probe(page)[width] as? [String: Any])
+            XCTAssertEqual(result["clipped"] as? [String], [], "\(width): no chart text outside its chart")
+            XCTAssertEqual(result["overflowing"] as? [String], [], "\(width)")
+            for (id, c) in try XCTUnwrap(result["charts"] as? [String: [String: Int]]) {
+                XCTAssertEqual(c["rendered"], c["declared"], "\(width) \(id)")
+            }
+        }
+    }
+
     func testScreenshotIsWritten() throws {
         _ = try browser()
         let ws = try TempWorkspace.demoCopy()

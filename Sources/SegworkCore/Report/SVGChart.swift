@@ -35,10 +35,12 @@ struct Figure {
         out += "<svg viewBox=\"0 0 \(ReportText.px(width)) \(ReportText.px(height + band))\" role=\"img\" aria-labelledby=\"\(e(id))-t\">"
         out += "<title id=\"\(e(id))-t\">\(e(title))</title>\n"
         if let rowAxis {
-            out += "<text class=\"axt\" x=\"\(ReportText.px(axisSplit - 6))\" y=\"14\" text-anchor=\"end\">\(e(ReportText.short(rowAxis, 28))) ↓</text>\n"
+            let t = SVGChart.fit(rowAxis + " ↓", 30)
+            out += "<text class=\"axt\" x=\"\(ReportText.px(axisSplit - 6))\" y=\"14\" text-anchor=\"end\"\(t.attributes)>\(t.text)</text>\n"
         }
         if let valueAxis {
-            out += "<text class=\"axt\" x=\"\(ReportText.px(axisSplit))\" y=\"14\">\(e(ReportText.short(valueAxis, 60))) →</text>\n"
+            let t = SVGChart.fit(valueAxis + " →", 62)
+            out += "<text class=\"axt\" x=\"\(ReportText.px(axisSplit))\" y=\"14\"\(t.attributes)>\(t.text)</text>\n"
         }
         out += band > 0 ? "<g transform=\"translate(0,\(ReportText.px(band)))\">\n\(body)</g></svg>\n" : "\(body)</svg>\n"
         out += "<figcaption><strong>\(e(title))</strong>. \(e(caption))</figcaption>\n"
@@ -75,10 +77,34 @@ enum SVGChart {
     /// Colours for series (Okabe–Ito, distinguishable with the common colour-vision deficiencies), then grey.
     static let palette = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000", "#999999"]
 
+    /// Text for an SVG `<text>`: `s` cut to `chars` characters ("…"), escaped, with the attributes that squeeze it into
+    /// the room of `chars` average characters when its glyphs are wider (capitals, CJK, emoji), so it never leaves its
+    /// place. Widths are estimates in ems of a sans-serif face at `px` pixels.
+    static func fit(_ s: String, _ chars: Int, px: Double = 12) -> (attributes: String, text: String) {
+        let cut = ReportText.short(s, chars)
+        var ems = 0.0
+        for ch in cut.unicodeScalars {
+            switch ch.value {
+            case 0x20, 0x21, 0x27, 0x2C, 0x2E, 0x3A, 0x3B, 0x49, 0x69, 0x6A, 0x6C, 0x7C: ems += 0.32   // space ! ' , . : ; I i j l |
+            case 0x4D, 0x57, 0x6D, 0x77: ems += 0.95                                               // M W m w
+            case 0x41...0x5A: ems += 0.72                                                           // other capitals
+            case 0x00...0x7F: ems += 0.6
+            case 0x0300...0x036F, 0x200B...0x200F, 0xFE00...0xFE0F: break                           // combining, zero-width
+            case 0x1100...0x115F, 0x2E80...0xA4CF, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFF00...0xFF60, 0x1F000...0x1FAFF, 0x20000...0x3FFFD:
+                ems += 1.05                                                                         // wide: CJK, Hangul, emoji
+            default: ems += 0.75
+            }
+        }
+        let room = Double(chars) * 0.6 * px
+        let attributes = ems * px > room ? " textLength=\"\(ReportText.px(room))\" lengthAdjust=\"spacingAndGlyphs\"" : ""
+        return (attributes, ReportText.escape(cut))
+    }
+
     /// A row label at the left, cut to `labelChars` with the full text as its tooltip.
     static func label(_ text: String, y: Double) -> String {
         let e = ReportText.escape
-        return "<text class=\"lbl\" x=\"\(ReportText.px(labelWidth - 6))\" y=\"\(ReportText.px(y))\" text-anchor=\"end\"><title>\(e(text))</title>\(e(ReportText.short(text, labelChars)))</text>\n"
+        let t = fit(text, labelChars)
+        return "<text class=\"lbl\" x=\"\(ReportText.px(labelWidth - 6))\" y=\"\(ReportText.px(y))\" text-anchor=\"end\"\(t.attributes)><title>\(e(text))</title>\(t.text)</text>\n"
     }
 
     /// A rectangle mark with its tooltip.
@@ -115,7 +141,8 @@ enum SVGChart {
         var x = labelWidth, out = ""
         for (k, s) in series.enumerated() {
             out += "<rect x=\"\(ReportText.px(x))\" y=\"4\" width=\"12\" height=\"12\" fill=\"\(palette[k % palette.count])\"/>"
-            out += "<text class=\"lbl\" x=\"\(ReportText.px(x + 16))\" y=\"14\">\(ReportText.escape(ReportText.short(s, 24)))</text>\n"
+            let t = fit(s, 24)
+            out += "<text class=\"lbl\" x=\"\(ReportText.px(x + 16))\" y=\"14\"\(t.attributes)>\(t.text)</text>\n"
             x += 28 + Double(min(s.count, 24)) * 7
         }
         return out
@@ -134,7 +161,8 @@ enum SVGChart {
         var body = ""
         for (j, c) in columns.enumerated() {
             let x = labelWidth + (Double(j) + 0.5) * cell
-            body += "<text class=\"lbl\" transform=\"translate(\(ReportText.px(x + 4)),\(ReportText.px(head - 4))) rotate(-50)\"><title>\(ReportText.escape(c))</title>\(ReportText.escape(ReportText.short(c, 18)))</text>\n"
+            let t = fit(c, 18)
+            body += "<text class=\"lbl\" transform=\"translate(\(ReportText.px(x + 4)),\(ReportText.px(head - 4))) rotate(-50)\"\(t.attributes)><title>\(ReportText.escape(c))</title>\(t.text)</text>\n"
         }
         for (i, r) in rows.enumerated() {
             let y = head + Double(i) * rowHeight
@@ -181,7 +209,8 @@ enum SVGChart {
         for (k, p) in parts.enumerated() {   // legend, five per line
             let x = labelWidth + Double(k % 5) * (area / 5), y = 4 + 16 * Double(k / 5)
             body += "<rect x=\"\(ReportText.px(x))\" y=\"\(ReportText.px(y))\" width=\"12\" height=\"12\" fill=\"\(palette[k % palette.count])\"/>"
-            body += "<text class=\"lbl\" x=\"\(ReportText.px(x + 16))\" y=\"\(ReportText.px(y + 10))\"><title>\(ReportText.escape(p))</title>\(ReportText.escape(ReportText.short(p, 13)))</text>\n"
+            let t = fit(p, 13)
+            body += "<text class=\"lbl\" x=\"\(ReportText.px(x + 16))\" y=\"\(ReportText.px(y + 10))\"\(t.attributes)><title>\(ReportText.escape(p))</title>\(t.text)</text>\n"
         }
         for (i, item) in items.enumerated() {
             let y = top + Double(i) * rowHeight
@@ -240,7 +269,8 @@ enum SVGChart {
         for (k, s) in series.enumerated() {   // legend, four per line
             let x = left + Double(k % 4) * (area / 4), y = 4 + 16 * Double(k / 4)
             body += "<rect x=\"\(ReportText.px(x))\" y=\"\(ReportText.px(y))\" width=\"12\" height=\"12\" fill=\"\(palette[k % palette.count])\"/>"
-            body += "<text class=\"lbl\" x=\"\(ReportText.px(x + 16))\" y=\"\(ReportText.px(y + 10))\"><title>\(ReportText.escape(s.label))</title>\(ReportText.escape(ReportText.short(s.label, 20)))</text>\n"
+            let t = fit(s.label, 20)
+            body += "<text class=\"lbl\" x=\"\(ReportText.px(x + 16))\" y=\"\(ReportText.px(y + 10))\"\(t.attributes)><title>\(ReportText.escape(s.label))</title>\(t.text)</text>\n"
         }
         body += "<line class=\"axis\" x1=\"\(ReportText.px(left))\" x2=\"\(ReportText.px(left + area))\" y1=\"\(ReportText.px(top + plot))\" y2=\"\(ReportText.px(top + plot))\"/>\n"
         body += "<text class=\"lbl\" x=\"\(ReportText.px(left - 6))\" y=\"\(ReportText.px(top + 4))\" text-anchor=\"end\">\(ReportText.count(Int(peak)))</text>"
