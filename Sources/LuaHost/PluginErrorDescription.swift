@@ -42,7 +42,8 @@ extension PluginError: LocalizedError, CustomStringConvertible {
                 + "if read never stops emitting, fix its loop; if the data really is this large, raise "
                 + "limits.source_mb in workspace.yaml"
         case .badReturn(let field, let expected, let got):
-            return "plugin '\(plugin)' (\(file)) returned a \(got) from \(field)\(rowContext); \(field) must return \(expected)"
+            let article = got.first.map { "aeiou".contains($0) } == true ? "an" : "a"
+            return "plugin '\(plugin)' (\(file)) returned \(article) \(got) from \(field)\(rowContext); \(field) must return \(expected)"
         case .badParam(let name, let problem):
             return "plugin '\(plugin)' (\(file)): parameter '\(name)' \(problem)"
         case .tooManyLabels(let limit, let label):

@@ -20,6 +20,9 @@ public enum HTMLReport {
         let run = r.run
         var sections: [(id: String, title: String, html: String)] = []
         func add(_ id: String, _ title: String, _ html: String) { sections.append((id, title, html)) }
+        if r.population.count == 0 {
+            add("empty", "No customers", "<p class=\"note\">No customer is in this run's population (after cleaning): there is nothing to draw.</p>\n")
+        }
         let missing = "<p class=\"note\">Not available: this version was recorded before Segwork 0.4.0, which did not keep the chart data. Re-run the definition to get it.</p>\n"
         let groups = r.segments.filter { !$0.unassigned || $0.count > 0 }
         let criteriaCount = run.plugins.filter { $0.kind == "criterion" }.count
