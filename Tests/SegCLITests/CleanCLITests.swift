@@ -68,8 +68,8 @@ final class CleanCLITests: XCTestCase {
         XCTAssertTrue(names.first?.hasPrefix("reading ") == true && names.first?.hasSuffix("data/customers.csv") == true, "\(names)")
         XCTAssertEqual(Array(names.dropFirst()), ["dedupe", "standardise", "standardise", "missing", "validate", "validate"]
                         .enumerated().map { "cleaning customers: step \($0 + 1) (\($1))" }
-                        + ["joining datasets and deriving features", "running criterion all", "profiling",
-                           "writing exports and storing the version"], timed.stderr)
+                        + ["joining datasets and deriving features", "running criterion all", "profiling", "report data",
+                           "exports", "writing exports and storing the version"], timed.stderr)
         XCTAssertTrue(lines[0].contains(", 6 rows, 0.0 MB, ") && lines[0].hasSuffix(" MB per cpu s"), String(lines[0]))
         XCTAssertTrue(lines.allSatisfy { $0.range(of: #"wall \d+\.\d{3} s, cpu \d+\.\d{3} s, peak RSS [1-9]\d* MB"#, options: .regularExpression) != nil },
                       "\(lines)")

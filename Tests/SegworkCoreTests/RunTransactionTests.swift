@@ -72,7 +72,8 @@ final class RunTransactionTests: XCTestCase {
         addTeardownBlock { try? FileManager.default.removeItem(at: out) }
         let (dir, files) = try History(workspace: ws, create: false).export(v, formats: [.json], hashIDs: false, to: out)
         XCTAssertEqual(dir, out)
-        XCTAssertEqual(files, ["membership.csv", "profiles.json"])
+        // The run's notes come with every format (the store keeps them); here the scorecard's small-segment note.
+        XCTAssertEqual(files, ["membership.csv", "notes.txt", "profiles.json"])
         XCTAssertEqual(try Data(contentsOf: out.appendingPathComponent("profiles.json")), v.profilesJSON)
     }
 }
