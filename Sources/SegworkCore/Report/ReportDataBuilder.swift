@@ -16,11 +16,27 @@ package enum ReportDataBuilder {
                              membership: Data, minGroupSize: Int? = nil) throws -> ReportData {
         var data = ReportData()
         let groups = GroupIndex(assignment: assignment, report: report)
-        for c in report.numericColumns { if let col = table[c.name] { data.histograms.append(histogram(col, groups)) } }
-        for c in report.categoricalColumns {
-            if let col = table[c.name] { data.categoricalMix.append(mix(col, groups, named: minGroupSize ?? 1)) }
+        // Each histogram, mix and the grid reads its own columns: they are computed side by side, one per core.
+        let numeric = report.numericColumns.compactMap { table[$0.name] }
+        let categorical = report.categoricalColumns.compactMap { table[$0.name] }
+        let parts = Parts(count: numeric.count + categorical.count + 1)
+        let named = minGroupSize ?? 1
+        DispatchQueue.concurrentPerform(iterations: parts.count) { i in
+            if i < numeric.count {
+                parts.set(i, .histogram(histogram(numeric[i], groups)))
+            } else if i < numeric.count + categorical.count {
+                parts.set(i, .mix(mix(categorical[i - numeric.count], groups, named: named)))
+            } else {
+                parts.set(i, .grid(rfmGrid(table, monetary: report.monetary.flatMap { table[$0] })))
+            }
         }
-        data.rfmGrid = rfmGrid(table, monetary: report.monetary.flatMap { table[$0] })
+        for part in parts.all {
+            switch part {
+            case .histogram(let h): data.histograms.append(h)
+            case .mix(let m): data.categoricalMix.append(m)
+            case .grid(let g): data.rfmGrid = g
+            }
+        }
         if criteria.count >= 2 { data.criteria = criteriaMatrix(criteria[0], criteria[1]) }
         data.history = (prior?.history ?? []) + [point(report, version: nil)]
         if let prior, let previous = prior.membership {
@@ -72,6 +88,23 @@ package enum ReportDataBuilder {
                 ReportData.LabelCount(label: s.label, count: small(s.count) ? 0 : s.count)
             }
         }
+    }
+
+    /// One computed part of the report data.
+    enum Part: Sendable {
+        case histogram(ReportData.Histogram)
+        case mix(ReportData.CategoryMix)
+        case grid(ReportData.RFMGrid?)
+    }
+
+    /// The parts computed side by side, each written once into its own slot, read in order when all are done.
+    final class Parts: @unchecked Sendable {
+        private var slots: [Part?]
+        private let lock = NSLock()
+        let count: Int
+        init(count: Int) { self.count = count; slots = Array(repeating: nil, count: count) }
+        func set(_ i: Int, _ part: Part) { lock.lock(); slots[i] = part; lock.unlock() }
+        var all: [Part] { lock.lock(); defer { lock.unlock() }; return slots.compactMap { $0 } }
     }
 
     /// A version's segment sizes.
