@@ -29,10 +29,7 @@ final class ReportTests: XCTestCase {
         XCTAssertEqual(age.clipped, 0)
         // One far value beyond the 99th percentile is counted in the last bin, and said so.
         let far = Column(name: "orders", storage: .integer((1...100).map { Int64($0) } + [100_000]))
-        let groups = ReportDataBuilder.GroupIndex(assignment: SegmentAssignment(codes: [Int32](repeating: -1, count: 101), labels: []),
-                                                  report: ProfileReport(run: ExportTests.run, profiles: try Profiler.profiles(
-                                                      table: try Table(columns: [far]), assignment: SegmentAssignment(codes: [Int32](repeating: -1, count: 101), labels: []),
-                                                      options: ProfileOptions())))
+        let groups = ReportDataBuilder.GroupIndex(assignment: SegmentAssignment(codes: [Int32](repeating: -1, count: 101), labels: []))
         let h = ReportDataBuilder.histogram(far, groups)
         XCTAssertEqual(h.edges, stride(from: 0.0, through: 100, by: 5).map { $0 }, "p1 2 to p99 100 at a step of 5")
         XCTAssertEqual(h.clipped, 1)

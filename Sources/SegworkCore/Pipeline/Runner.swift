@@ -83,6 +83,13 @@ public struct RunResult: Sendable {
     public var storedFiles: [String: Data] = [:]
 }
 
+/// The two results `Runner.run` computes side by side: the profiles, and the report's row-level data. Each is
+/// written once, by its own task, before either is read.
+private final class ProfilingAndRows: @unchecked Sendable {
+    var profiles: Result<ProfileSet, any Error>?
+    var rows: ReportData?
+}
+
 /// Runs segmentation definitions of a workspace: datasets → features → scorers → criteria → profiles → exports.
 package struct Runner: Sendable {
     /// The workspace.
@@ -198,7 +205,19 @@ package struct Runner: Sendable {
                                                combine: definition.combine.rawValue)
         }
 
-        var profiles = try Profiler.profiles(table: data.table, assignment: assignment, options: profileOptions)
+        // The report's row-level data needs only the table and the segments: it is read while the profiles are computed.
+        let concurrent = ProfilingAndRows()
+        let table = data.table
+        DispatchQueue.concurrentPerform(iterations: 2) { i in
+            if i == 0 {
+                concurrent.profiles = Result { try Profiler.profiles(table: table, assignment: assignment, options: profileOptions) }
+            } else {
+                concurrent.rows = ReportDataBuilder.rows(table: table, assignment: assignment, numeric: profileOptions.numeric,
+                                                         categorical: profileOptions.categorical, monetary: profileOptions.monetary,
+                                                         named: minGroupSize ?? 1)
+            }
+        }
+        var profiles = try concurrent.profiles!.get()
         for i in profiles.segments.indices where !profiles.segments[i].unassigned {
             profiles.segments[i].description = descriptions[profiles.segments[i].label]
         }
@@ -235,7 +254,7 @@ package struct Runner: Sendable {
             stored["rejects.csv"] = cleaning.rejectsCSV
         }
         options.progress?.begin("report data")
-        let reportData = try ReportDataBuilder.make(table: data.table, assignment: assignment, report: report,
+        let reportData = try ReportDataBuilder.make(rows: concurrent.rows!, report: report,
                                                     criteria: Array(zip(criterionColumns?.names ?? [], assignments)),
                                                     prior: prior, membership: membership, minGroupSize: minGroupSize)
         stored["report-data.json"] = reportData.json

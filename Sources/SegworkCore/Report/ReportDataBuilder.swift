@@ -14,20 +14,29 @@ package enum ReportDataBuilder {
     package static func make(table: Table, assignment: SegmentAssignment, report: ProfileReport,
                              criteria: [(name: String, labels: LabelAssignment)], prior: PriorVersion?,
                              membership: Data, minGroupSize: Int? = nil) throws -> ReportData {
+        let rows = rows(table: table, assignment: assignment, numeric: report.numericColumns.map(\.name),
+                        categorical: report.categoricalColumns.map(\.name), monetary: report.monetary, named: minGroupSize ?? 1)
+        return try make(rows: rows, report: report, criteria: criteria, prior: prior, membership: membership,
+                        minGroupSize: minGroupSize)
+    }
+
+    /// The part of the report data read from the rows (histograms, mixes, the recency × frequency grid), which needs
+    /// only the table, the segments and the profile's columns: the runner computes it while it profiles. Each
+    /// histogram, mix and the grid reads its own columns, so they are computed side by side too.
+    package static func rows(table: Table, assignment: SegmentAssignment, numeric names: [String], categorical: [String],
+                             monetary: String?, named: Int) -> ReportData {
         var data = ReportData()
-        let groups = GroupIndex(assignment: assignment, report: report)
-        // Each histogram, mix and the grid reads its own columns: they are computed side by side, one per core.
-        let numeric = report.numericColumns.compactMap { table[$0.name] }
-        let categorical = report.categoricalColumns.compactMap { table[$0.name] }
+        let groups = GroupIndex(assignment: assignment)
+        let numeric = names.compactMap { table[$0] }
+        let categorical = categorical.compactMap { table[$0] }
         let parts = Parts(count: numeric.count + categorical.count + 1)
-        let named = minGroupSize ?? 1
         DispatchQueue.concurrentPerform(iterations: parts.count) { i in
             if i < numeric.count {
                 parts.set(i, .histogram(histogram(numeric[i], groups)))
             } else if i < numeric.count + categorical.count {
                 parts.set(i, .mix(mix(categorical[i - numeric.count], groups, named: named)))
             } else {
-                parts.set(i, .grid(rfmGrid(table, monetary: report.monetary.flatMap { table[$0] })))
+                parts.set(i, .grid(rfmGrid(table, monetary: monetary.flatMap { table[$0] })))
             }
         }
         for part in parts.all {
@@ -37,6 +46,13 @@ package enum ReportDataBuilder {
             case .grid(let g): data.rfmGrid = g
             }
         }
+        return data
+    }
+
+    /// The report data from its `rows` part and what the run knows besides: the criteria, the versions before it.
+    package static func make(rows: ReportData, report: ProfileReport, criteria: [(name: String, labels: LabelAssignment)],
+                             prior: PriorVersion?, membership: Data, minGroupSize: Int?) throws -> ReportData {
+        var data = rows
         if criteria.count >= 2 { data.criteria = criteriaMatrix(criteria[0], criteria[1]) }
         data.history = (prior?.history ?? []) + [point(report, version: nil)]
         if let prior, let previous = prior.membership {
@@ -113,19 +129,23 @@ package enum ReportDataBuilder {
                                 segments: r.segments.map { ReportData.LabelCount(label: $0.label, count: $0.count) })
     }
 
-    /// Each row's position among the report's groups: 1… for the segments in report order (`(unassigned)` last);
-    /// 0 is the population.
+    /// Each row's position among the report's groups: 1… for the segments in report order (by customers, then label
+    /// in byte order, as `Profiler` orders them; `(unassigned)` last); 0 is the population.
     struct GroupIndex {
         let labels: [String]
         let of: [Int]
 
-        init(assignment: SegmentAssignment, report: ProfileReport) {
-            labels = [report.population.label] + report.segments.map(\.label)
-            var position: [String: Int] = [:]
-            for (i, s) in report.segments.enumerated() where !s.unassigned { position[s.label] = i + 1 }
-            let unassigned = report.segments.count   // (unassigned) is last
-            let byCode = assignment.labels.map { position[$0] ?? unassigned }
-            of = assignment.codes.map { $0 < 0 ? unassigned : byCode[Int($0)] }
+        init(assignment: SegmentAssignment) {
+            var sizes = [Int](repeating: 0, count: assignment.labels.count)
+            for c in assignment.codes where c >= 0 { sizes[Int(c)] += 1 }
+            let order = assignment.labels.indices.sorted {
+                sizes[$0] != sizes[$1] ? sizes[$0] > sizes[$1] : ByteOrder.less(assignment.labels[$0], assignment.labels[$1])
+            }
+            var position = [Int](repeating: 0, count: assignment.labels.count)
+            for (rank, code) in order.enumerated() { position[code] = rank + 1 }
+            labels = [ReservedLabel.population] + order.map { assignment.labels[$0] } + [ReservedLabel.unassigned]
+            let unassigned = labels.count - 1
+            of = assignment.codes.map { $0 < 0 ? unassigned : position[Int($0)] }
         }
 
         /// Counts of `bins` per group from each row's bin (-1: missing).
