@@ -64,6 +64,18 @@ final class ReportTests: XCTestCase {
         XCTAssertEqual(city.groups[0].counts, [4, 3, 0], "the population's (other), C's 2, is under 3")
     }
 
+    func testSuppressedCriteriaAxesAreInLabelOrder() {
+        let a = LabelAssignment(codes: [0, 0, 0, 0, 1, 1, -1], labels: ["Young", "Old"])
+        let b = LabelAssignment(codes: [0, 0, 0, 1, 1, 1, 1], labels: ["Low", "High"])
+        var d = ReportData()
+        d.criteria = ReportDataBuilder.criteriaMatrix(("age", a), ("spend", b))
+        XCTAssertEqual(d.criteria?.rows, ["Young", "Old", "(unassigned)"], "by customers before suppression")
+        ReportDataBuilder.suppress(&d, below: 3)
+        XCTAssertEqual(d.criteria?.rows, ["Old", "Young", "(unassigned)"], "by label: the order tells nothing of the hidden counts")
+        XCTAssertEqual(d.criteria?.columns, ["High", "Low"])
+        XCTAssertEqual(d.criteria?.counts, [[0, 0], [0, 3], [0, 0]], "Old × High 2, Young × High 1 and the unassigned 1 are under 3")
+    }
+
     func testCriteriaMatrixAndMigration() throws {
         let a = LabelAssignment(codes: [0, 0, 1, 1, -1], labels: ["Young", "Old"])
         let b = LabelAssignment(codes: [0, 1, 1, 1, 1], labels: ["Low", "High"])

@@ -91,7 +91,17 @@ package enum ReportDataBuilder {
             data.rfmGrid = grid
         }
         if var m = data.criteria {
-            m.counts = m.counts.map { $0.map { small($0) ? 0 : $0 } }
+            // Ordered by customers, the axes would tell the order of counts written as 0: by label instead.
+            func order(_ labels: [String]) -> [Int] {
+                labels.indices.sorted { a, b in
+                    let x = labels[a] == ReservedLabel.unassigned, y = labels[b] == ReservedLabel.unassigned
+                    return x != y ? y : ByteOrder.less(labels[a], labels[b])
+                }
+            }
+            let rows = order(m.rows), columns = order(m.columns)
+            m.counts = rows.map { r in columns.map { c in small(m.counts[r][c]) ? 0 : m.counts[r][c] } }
+            m.rows = rows.map { m.rows[$0] }
+            m.columns = columns.map { m.columns[$0] }
             data.criteria = m
         }
         if var m = data.migration {
