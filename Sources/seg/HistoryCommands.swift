@@ -305,9 +305,12 @@ struct CheckCommand: ParsableCommand {
     }
 }
 
-/// `--format` values (comma-separated or repeated) checked against json, csv and md; empty means all three.
+/// `--format` values (comma-separated or repeated) checked against json, csv, md and html; no `--format` means all
+/// four, an empty one (`--format ''`, `json,`) is refused.
 func formatList(_ formats: [String]) throws -> [String] {
-    let wanted = formats.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+    let wanted = formats.flatMap {
+        $0.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+    }
     if wanted.contains("") { throw ValidationError("--format needs a format: json, csv, md or html") }
     for f in wanted where ExportFormat(rawValue: f) == nil {
         throw ValidationError("--format '\(f)' is not a format; use json, csv, md or html")

@@ -107,6 +107,16 @@ final class ForgetCLITests: XCTestCase {
         XCTAssertTrue(list.stdout.contains("erasure #1  started") && list.stdout.contains("completed"), list.stdout)
         XCTAssertFalse(list.stdout.contains(Self.gone), list.stdout)
 
+        // The rejects kept with each aged version lost the record too: a rebuild from the store does not bring it back.
+        for v in ["previous:aged", "latest:aged"] {
+            let out = ws.root.appendingPathComponent("rebuilt-\(v.prefix(4))")
+            let export = try seg(["export", ws.root.path, v, "--out", out.path], environment: env)
+            XCTAssertEqual(export.status, 0, export.stderr)
+            let rejects = String(decoding: try Data(contentsOf: out.appendingPathComponent("rejects.csv")), as: UTF8.self)
+            XCTAssertFalse(rejects.contains("customers,3,"), "\(v): \(rejects)")
+            XCTAssertTrue(rejects.contains("customers,6,age"), "\(v): CU-7005's rejected record stays: \(rejects)")
+        }
+
         // The store's imported dataset now points at the rewritten snapshot.
         let store = try ws.store()
         let people = try XCTUnwrap(try store.latestDataset(name: "people"))

@@ -148,4 +148,22 @@ final class ReportRebuildCLITests: XCTestCase {
             XCTAssertEqual(segments.reduce(0, +), 7, "the segments (and unassigned) split the population")
         }
     }
+
+    func testBadVersionsAndFormatsAreRefusedClearly() throws {
+        let ws = try workspace()
+        defer { ws.remove() }
+        XCTAssertEqual(try SegProcess.run(["run", ws.root.path, "--quiet"]).status, 0)
+        let unknown = try SegProcess.run(["report", ws.root.path, "v9"])
+        XCTAssertNotEqual(unknown.status, 0)
+        XCTAssertTrue(unknown.stderr.contains("unknown version 'v9'") && unknown.stderr.contains("v1"), unknown.stderr)
+        let foo = try SegProcess.run(["export", ws.root.path, "v1", "--format", "html,foo"])
+        XCTAssertEqual(foo.status, 2, foo.stderr)
+        XCTAssertTrue(foo.stderr.contains("--format 'foo' is not a format; use json, csv, md or html"), foo.stderr)
+        let empty = try SegProcess.run(["export", ws.root.path, "v1", "--format", ""])
+        XCTAssertEqual(empty.status, 2, empty.stderr)
+        XCTAssertTrue(empty.stderr.contains("--format needs a format: json, csv, md or html"), empty.stderr)
+        let run = try SegProcess.run(["run", ws.root.path, "--format", "html,foo"])
+        XCTAssertTrue(run.stderr.contains("use json, csv, md or html"), run.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: ws.root.appendingPathComponent("exports/d/none").path))
+    }
 }

@@ -177,3 +177,13 @@ final class ReportTests: XCTestCase {
         XCTAssertEqual(ReportDataBuilder.histogramEdges(sorted: [], integral: false), [])
     }
 }
+
+/// The terminal tables `seg run`, `seg versions` and `seg show` print line up by display columns.
+final class TextTableTests: XCTestCase {
+    func testWideCharactersLineUp() {
+        let text = TextTable.render([["segment", "customers"], ["漢字ab", "12"], ["Loyal", "345"]])
+        let lines = text.split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines, ["segment  customers", "漢字ab          12", "Loyal          345"])
+        XCTAssertEqual(Set(lines.map(TerminalColumns.width)).count, 1, "every line ends at the same column")
+    }
+}

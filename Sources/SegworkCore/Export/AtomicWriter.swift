@@ -66,8 +66,9 @@ public enum AtomicWriter {
     /// Stages `files` for `directory`, keeping the files already there that `files` does not have. Used for a
     /// run's own folder: the same run id means the same bytes, so an earlier run's other files (another
     /// `--format`, cleaning.json, rejects.csv) are still true and stay. With `preferExisting`, a file already there
-    /// also wins over the new one of that name (re-exporting a stored version: the run's own profiles.md has the
-    /// cleaning section the store does not keep).
+    /// also wins over the new one of that name (re-exporting a stored version into its run's folder: the folder's
+    /// notes.txt is the latest run's, and a version recorded before Segwork 0.4.0 kept no cleaning report, so the
+    /// run's own profiles.md, with its cleaning section, stays).
     public static func stageKeepingExisting(_ files: [String: Data], in directory: URL,
                                             preferExisting: Bool = false) throws -> StagedDirectory {
         var all = files

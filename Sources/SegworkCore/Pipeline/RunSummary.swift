@@ -2,19 +2,20 @@ import Foundation
 import LuaHost
 import SegworkData
 
-/// Plain-text tables for the terminal: columns padded to their widest cell, numbers right-aligned.
+/// Plain-text tables for the terminal: columns padded to their widest cell (in display columns,
+/// `TerminalColumns.width`, so wide characters line up), numbers right-aligned.
 public enum TextTable {
     /// Renders rows (the first is the header) with two spaces between columns. Every cell is made safe to print
     /// first (`TerminalText.cell`: one line, control characters escaped, at most 200 characters).
     public static func render(_ rows: [[String]]) -> String {
         let rows = rows.map { $0.map(TerminalText.cell) }
         guard let header = rows.first else { return "" }
-        let widths = header.indices.map { c in rows.map { c < $0.count ? $0[c].count : 0 }.max() ?? 0 }
+        let widths = header.indices.map { c in rows.map { c < $0.count ? TerminalColumns.width($0[c]) : 0 }.max() ?? 0 }
         func numeric(_ s: String) -> Bool { Double(s.replacingOccurrences(of: "%", with: "").replacingOccurrences(of: ",", with: "")) != nil }
         return rows.map { row in
             row.enumerated().map { c, cell in
-                let pad = String(repeating: " ", count: widths[c] - cell.count)
-                return numeric(cell) && c > 0 ? pad + cell : (c == row.count - 1 ? cell : cell + pad)
+                numeric(cell) && c > 0 ? TerminalColumns.pad(cell, to: widths[c], leftAligned: false)
+                    : (c == row.count - 1 ? cell : TerminalColumns.pad(cell, to: widths[c], leftAligned: true))
             }.joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
         }.joined(separator: "\n")
     }

@@ -83,16 +83,15 @@ enum SVGChart {
     static func fit(_ s: String, _ chars: Int, px: Double = 12) -> (attributes: String, text: String) {
         let cut = ReportText.short(s, chars)
         var ems = 0.0
-        for ch in cut.unicodeScalars {
-            switch ch.value {
+        for ch in cut {
+            // Wide glyphs (CJK, Hangul, picture emoji) as the terminal layout counts them; ASCII by its shape.
+            if TerminalColumns.width(of: ch) == 2 { ems += 1.05; continue }
+            guard let v = ch.unicodeScalars.first?.value, v < 0x80 else { ems += 0.75; continue }
+            switch v {
             case 0x20, 0x21, 0x27, 0x2C, 0x2E, 0x3A, 0x3B, 0x49, 0x69, 0x6A, 0x6C, 0x7C: ems += 0.32   // space ! ' , . : ; I i j l |
             case 0x4D, 0x57, 0x6D, 0x77: ems += 0.95                                               // M W m w
             case 0x41...0x5A: ems += 0.72                                                           // other capitals
-            case 0x00...0x7F: ems += 0.6
-            case 0x0300...0x036F, 0x200B...0x200F, 0xFE00...0xFE0F: break                           // combining, zero-width
-            case 0x1100...0x115F, 0x2E80...0xA4CF, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFF00...0xFF60, 0x1F000...0x1FAFF, 0x20000...0x3FFFD:
-                ems += 1.05                                                                         // wide: CJK, Hangul, emoji
-            default: ems += 0.75
+            default: ems += 0.6
             }
         }
         let room = Double(chars) * 0.6 * px
