@@ -4,9 +4,10 @@ import PackageDescription
 // The module chain follows the data flow; each target may use only those before it, so the compiler keeps the
 // direction (docs/ARCHITECTURE.md has the diagram):
 //
-//   CLua, CSQLite, CHash (system and C libraries)
+//   CLua, CSQLite, CHash, CPostgres (system and C libraries)
 //   CLuaSupport  → LuaHost            the sandboxed plugin host (every raising Lua call lives in C)
 //   SegworkData  (LuaHost, CHash)     table, readers, statistics, formatting, hashing, byte order
+//   SegworkPostgres (SegworkData, CPostgres)  the PostgreSQL client: connect, describe, COPY out
 //   SegworkCore  (SegworkData, …)     definitions, features, cleaning, criteria, profiles, exports, store, history
 //   seg          (SegworkCore, …)     the thin command line
 //
@@ -37,6 +38,12 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
         ),
+        // libpq from the system (Debian: libpq-dev): PostgreSQL datasets.
+        .systemLibrary(
+            name: "CPostgres",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
         // Everything that may raise a Lua error (longjmp) lives here, in C, never in a Swift frame.
         .target(name: "CLuaSupport", dependencies: ["CLua"]),
         // SHA-256 in C: the x86-64 SHA extensions when the CPU has them (chosen at run time), portable C otherwise.
@@ -45,9 +52,11 @@ let package = Package(
         .target(name: "LuaHost", dependencies: ["CLua", "CLuaSupport"]),
         // The data layer: columnar table, file readers, column statistics, hashing, byte order, progress.
         .target(name: "SegworkData", dependencies: ["LuaHost", "CHash"]),
+        // The PostgreSQL client a dataset reads through: one read-only connection, column types, COPY out.
+        .target(name: "SegworkPostgres", dependencies: ["SegworkData", "CPostgres"]),
         // The workflow: definitions, features, cleaning, criteria and scorers, profiles, exports, the store,
         // history, diffs, gates and privacy.
-        .target(name: "SegworkCore", dependencies: ["SegworkData", "LuaHost", "CSQLite", "Yams"]),
+        .target(name: "SegworkCore", dependencies: ["SegworkData", "SegworkPostgres", "LuaHost", "CSQLite", "Yams"]),
         // The thin command line.
         .executableTarget(
             name: "seg",

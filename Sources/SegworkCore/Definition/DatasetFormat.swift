@@ -55,6 +55,9 @@ extension Definition {
         if d.source != nil {
             throw y.error(spec, "'\(path)' has delimiter, header, columns or decimal, which describe a data file; this dataset reads a source plugin, whose columns come from the plugin")
         }
+        if d.postgres != nil {
+            throw y.error(spec, "'\(path)' has delimiter, header, columns or decimal, which describe a data file; this dataset reads PostgreSQL, whose columns and types come from the query")
+        }
         if let file = d.file, DataReader.jsonLinesExtensions.contains(DataReader.fileExtension(file)) {
             throw y.error(spec, "'\(path)' reads JSON Lines ('\(file)'), which has no delimiter, header line or decimal comma; remove delimiter, header, columns and decimal")
         }

@@ -92,6 +92,8 @@ public struct DatasetSpec: Sendable, Equatable {
     public var source: String?
     /// The name of a dataset imported with `seg import` (its latest snapshot is read), or nil.
     public var imported: String?
+    /// A PostgreSQL table or query, or nil.
+    public var postgres: PostgresSpec?
     /// Params for the source plugin.
     public var params: [String: PluginValue]
     /// `library:` and `version:` of the source plugin.
@@ -270,6 +272,7 @@ extension Definition {
                 case "file": d.file = try y.string(v, "\(path).file")
                 case "source": d.source = try y.string(v, "\(path).source")
                 case "dataset": d.imported = try y.string(v, "\(path).dataset")
+                case "postgres": d.postgres = try PostgresSpec.parse(v, "\(path).postgres", y)
                 case "params": d.params = try params(v, "\(path).params", y)
                 case "join":
                     d.join = try y.string(v, "\(path).join")
@@ -294,8 +297,8 @@ extension Definition {
                 default: break
                 }
             }
-            if [d.file, d.source, d.imported].compactMap({ $0 }).count != 1 {
-                throw y.error(spec, "dataset '\(name)' needs exactly one of 'file' (a CSV/JSONL file), 'dataset' (a dataset imported with seg import) or 'source' (a source plugin)")
+            if [d.file, d.source, d.imported, d.postgres?.urlEnv].compactMap({ $0 }).count != 1 {
+                throw y.error(spec, "dataset '\(name)' needs exactly one of 'file' (a CSV/JSONL file), 'dataset' (a dataset imported with seg import), 'source' (a source plugin) or 'postgres' (a PostgreSQL table or query)")
             }
             try checkFormat(d, spec, path, y)
             if d.source == nil, d.sourcePin != PluginPin() {

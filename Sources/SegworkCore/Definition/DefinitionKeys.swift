@@ -4,7 +4,7 @@ extension Definition {
     package static let knownKeys = ["name", "description", "population", "id", "datasets", "features", "criteria",
                                     "combine", "scorers", "profile", "exports", "as_of", "gates", "scorecard", "membership"]
     /// Every key of one dataset under `datasets:`.
-    package static let datasetKeys = ["file", "source", "dataset", "params", "schema", "join", "clean", "invalid_utf8"]
+    package static let datasetKeys = ["file", "source", "dataset", "postgres", "params", "schema", "join", "clean", "invalid_utf8"]
         + formatKeys + PluginPin.keys
     /// Every key of `features:`.
     package static let featuresKeys = ["rfm", "days_since", "clusters"]

@@ -168,14 +168,47 @@ package enum RFMFeature {
             let keys = Column(name: "", storage: .integer(periodKeys(dates, owner: owner, period: period)))
             freq = DistinctOrders.count(owner: owner, customers: n, orders: keys)
         }
+        let totals = acc.map { $0.money.isFinite ? $0.money + $0.moneyError : $0.money }
+        let columns = try finish(last: acc.map(\.last), money: totals, frequency: freq, reference: reference,
+                                 ids: ids, spec: spec, options: options, origin: origin)
+        return RFMResult(columns: columns,
+                         asOf: CivilDate(days: reference), used: used, afterAsOf: after, unmatched: unmatched)
+    }
+}
+
+extension RFMFeature {
+    /// The reference date the definition or `--as-of` sets, or nil when it is the latest transaction (or the day
+    /// after): `asOf` (`--as-of`), `features.rfm.reference`, `definitionAsOf` (`as_of:`), the preset's reference.
+    static func explicitReference(spec: RFMSpec, asOf: CivilDate?, definitionAsOf: CivilDate?) -> CivilDate? {
+        let chosen = asOf.map { .date($0) } ?? spec.options.reference ?? definitionAsOf.map { .date($0) }
+            ?? spec.options.merged().reference ?? .last
+        if case .date(let d) = chosen { return d }
+        return nil
+    }
+
+    /// The reference date when it is the latest transaction (`latest`, the latest date of a transaction that
+    /// counts) or the day after.
+    static func latestReference(spec: RFMSpec, latest: Int32) -> Int32 {
+        let chosen = spec.options.reference ?? spec.options.merged().reference ?? .last
+        return chosen == .dayAfter ? latest + 1 : latest
+    }
+
+    /// The feature columns from each customer's latest counted date (`Int32.min`: none), amount total and
+    /// frequency: recency_days, frequency and monetary (missing for customers with no counted transaction), then
+    /// the scores when scoring is on. Shared by the row path and the push-down path (`PushDown`), so both finish
+    /// alike.
+    static func finish(last: [Int32], money totals: [Double], frequency: [Int64], reference: Int32, ids: Column,
+                       spec: RFMSpec, options: RFMOptions, origin: String) throws -> [Column] {
+        let n = last.count
+        var freq = frequency
         var valid = Bitmap(count: n, allSet: true)
         var recency = [Int64](repeating: 0, count: n)
         var money = [Double](repeating: 0, count: n)
         for i in 0..<n {
-            if acc[i].last == Int32.min { valid[i] = false; freq[i] = 0 }
+            if last[i] == Int32.min { valid[i] = false; freq[i] = 0 }
             else {
-                recency[i] = Int64(reference - acc[i].last)
-                let total = acc[i].money.isFinite ? acc[i].money + acc[i].moneyError : acc[i].money
+                recency[i] = Int64(reference - last[i])
+                let total = totals[i]
                 money[i] = options.monetary == .mean ? (freq[i] > 0 ? total / Double(freq[i]) : 0) : total
             }
             // Every amount is finite, but a sum can still overflow: plugins never see an infinite monetary.
@@ -192,8 +225,7 @@ package enum RFMFeature {
             columns += RFMScores.columns(recency: recency, frequency: freq, monetary: money, valid: valid, ids: ids,
                                          options: options)
         }
-        return RFMResult(columns: columns,
-                         asOf: CivilDate(days: reference), used: used, afterAsOf: after, unmatched: unmatched)
+        return columns
     }
 }
 

@@ -71,7 +71,7 @@ extension History {
         var files: [String: URL] = [:]
         var names: [String: String] = [:]
         for input in v.inputs where !input.file.hasPrefix("plugin:") {
-            var ext = (input.file as NSString).pathExtension
+            var ext = input.postgres != nil ? "csv" : (input.file as NSString).pathExtension
             if input.file.hasPrefix("dataset:"),
                let imported = try store.datasetVersions(name: String(input.file.dropFirst("dataset:".count))).last(where: { $0.sha256 == input.sha256 }) {
                 ext = (imported.snapshot as NSString).pathExtension
@@ -92,6 +92,7 @@ extension History {
         var options = RunOptions(asOf: CivilDate(iso: Substring(v.asOf)), datasetFiles: files, privacy: privacy,
                                  progress: progress)
         options.datasetNames = names
+        options.recordedInputs = recordedReport.run.inputs
         options.ruleChecks = false  // notes are not compared, and the sweep would only cost time
         options.layoutOf = v.segworkVersion  // an older release's membership had no criterion columns
         // It compares with the version the recorded run compared with.

@@ -12,6 +12,8 @@ struct DatasetStage {
     let fileOverrides: [String: URL]
     /// Dataset name → the file name given to `seg import`, for errors about an imported dataset.
     var importedNames: [String: String] = [:]
+    /// Dataset name → how a version recorded it, for a PostgreSQL dataset read from its snapshot (`--verify`).
+    var recordedInputs: [String: InputInfo] = [:]
     /// The terminal progress line, if shown.
     var progress: ReadProgress? = nil
     /// Keep only the first this many customers of the population, before joins and features (`seg try --limit`).
@@ -38,6 +40,8 @@ struct DatasetStage {
         /// What `features.clusters` found, if the definition clusters (set by the runner, which clusters once it
         /// knows the version it compares with).
         var clusters: ClusterReport? = nil
+        /// Temporary files holding what PostgreSQL datasets returned, kept until the run's snapshots are stored.
+        var temporaries: [TemporaryFile] = []
     }
 
     func run(asOf requested: CivilDate?) throws -> Output {
@@ -46,6 +50,9 @@ struct DatasetStage {
         var sources: [PluginInfo] = []
         var files: [String: URL] = [:]
         var sourceFiles: [String: Data] = [:]
+        var temporaries: [TemporaryFile] = []
+        /// PostgreSQL datasets whose RFM aggregates the database computed: the aggregates, not the rows.
+        var aggregates: [String: (table: Table, origin: String)] = [:]
         let warnings = ReadWarnings()
         // Cleaner plugins are found, loaded and configured before any data is read: a typo costs nothing.
         let cleaners = try loadCleaners()
@@ -92,6 +99,13 @@ struct DatasetStage {
                 inputs.append(InputInfo(name: spec.name, file: recorded, sha256: try digest.value(), rows: table.rowCount))
                 files[spec.name] = url
                 tables[spec.name] = (table, options.displayName ?? shown)
+            } else if let pg = spec.postgres {
+                let read = try readPostgres(spec, pg, asOf: requested, warnings: warnings)
+                inputs.append(read.input)
+                files[spec.name] = read.file
+                if let t = read.temporary { temporaries.append(t) }
+                if read.input.postgres?.pushedDown == true { aggregates[spec.name] = (read.table, read.origin) }
+                else { tables[spec.name] = (read.table, read.origin) }
             } else if let source = spec.source {
                 let entry = try catalog.resolve(source, pin: spec.sourcePin, usedIn: definition.file, line: spec.line)
                 let plugin = try PluginLoader.load(entry, catalog: catalog, expecting: .source, use: source, pin: spec.sourcePin,
@@ -167,7 +181,16 @@ struct DatasetStage {
             }
         } ?? []
         var reference = requested ?? definition.asOf
-        if let rfm = definition.rfm {
+        if let rfm = definition.rfm, let (sums, origin) = aggregates[rfm.transactions] {
+            let result = try RFMPushDown.compute(ids: ids, idOrigin: popOrigin, aggregates: sums, origin: origin,
+                                                 spec: rfm, asOf: requested, definitionAsOf: definition.asOf)
+            reference = result.asOf
+            for c in result.columns { try addFeature(c, to: &table) }
+            if result.afterAsOf > 0 { notes.append("\(result.afterAsOf) transactions after \(result.asOf) were left out") }
+            if result.unmatched > 0 {
+                notes.append("\(result.unmatched) transactions with no date or an unknown customer id were left out")
+            }
+        } else if let rfm = definition.rfm {
             let (tx, origin) = tables[rfm.transactions]!
             // A column name the definition got wrong is the definition's mistake: name its line, not the data file.
             for (role, name) in [("customer", rfm.customer), ("order", rfm.order), ("date", rfm.date), ("amount", rfm.amount)] {
@@ -212,7 +235,7 @@ struct DatasetStage {
         progress?.end()
         return Output(table: table, inputs: inputs, sourcePlugins: sources, asOf: asOf, notes: notes, files: files,
                       pluginSources: sourceFiles, cleaning: cleaning, populationOrigin: popOrigin,
-                      limitedFrom: limitedFrom)
+                      limitedFrom: limitedFrom, temporaries: temporaries)
     }
 
     /// Runs each dataset's `clean:` steps, in definition order, before anything is joined or derived. Records each
@@ -293,7 +316,7 @@ struct DatasetStage {
 
     /// Columns that hold keys (customer ids, order ids, join keys) are read as text unless the schema says
     /// otherwise: ids are labels, and `00123` must neither become `123` nor match `123`.
-    private func keyColumns(_ spec: DatasetSpec) -> Set<String> {
+    func keyColumns(_ spec: DatasetSpec) -> Set<String> {
         var keys = Set<String>()
         if spec.name == definition.population { keys.insert(definition.id) }
         if let join = spec.join { keys.insert(join) }

@@ -65,6 +65,9 @@ public struct InputInfo: Codable, Sendable, Equatable {
     /// For a dataset a source plugin made (`file` is `plugin:<name>`, `sha256` the fingerprint of what it emitted):
     /// the files it read with `src:lines`, with their hashes, so a change to one can be named. Nil otherwise.
     public var reads: [FileRead]?
+    /// For a PostgreSQL dataset (`file` is `postgres:<table or query>`, `sha256` the digest of the rows read, as
+    /// CSV): the SQL that ran and the column types. Nil otherwise.
+    public var postgres: PostgresInput?
 
     /// Creates input information.
     public init(name: String, file: String, sha256: String, rows: Int, reads: [FileRead]? = nil) {

@@ -35,6 +35,9 @@ package struct RunOptions: Sendable {
     /// the store then, so the copies overlap the single-threaded plugin calls. (Started before the features, the
     /// copy slowed them by more than it saved: both compete for memory bandwidth.)
     package var inputsRead: (@Sendable (_ files: [String: URL], _ inputs: [InputInfo]) -> Void)?
+    /// How a stored version recorded its inputs, when `datasetFiles` are its snapshots (`--verify`): a PostgreSQL
+    /// dataset's snapshot is read with the column types and push-down it was read with.
+    package var recordedInputs: [InputInfo] = []
     /// Creates options.
     public init(asOf: CivilDate? = nil, formats: [ExportFormat]? = nil, datasetFiles: [String: URL] = [:],
                 privacy: PrivacyOptions? = nil, progress: ReadProgress? = nil) {
@@ -69,6 +72,8 @@ public struct RunResult: Sendable {
     public var pluginSources: [String: Data]
     /// What each criterion gave, in definition order, for the rule-set checks.
     package var criteria: [CriterionOutcome] = []
+    /// Temporary files behind `datasetFiles` (PostgreSQL rows), removed when the result is released.
+    package var temporaries: [TemporaryFile] = []
     /// Criterion plugin name → the fields it reads (`uses`), for `seg try`'s sample columns.
     package var criteriaUses: [String: [String]] = [:]
     /// The rule-set checks' findings (also in `notes`).
@@ -118,9 +123,11 @@ package struct Runner: Sendable {
         var env = PluginEnvironment(limits: workspace.limits, fileRoot: workspace.root.path)
         env.randomSeed = Self.seed(definition.name)
         env.frozenTime = (options.asOf ?? definition.asOf).map { Int64($0.days) * 86_400 }
-        var data = try DatasetStage(workspace: workspace, definition: definition, catalog: catalog, environment: env,
-                                    fileOverrides: options.datasetFiles, importedNames: options.datasetNames,
-                                    progress: options.progress, limit: options.limit).run(asOf: options.asOf)
+        var stage = DatasetStage(workspace: workspace, definition: definition, catalog: catalog, environment: env,
+                                 fileOverrides: options.datasetFiles, importedNames: options.datasetNames,
+                                 progress: options.progress, limit: options.limit)
+        stage.recordedInputs = Dictionary(options.recordedInputs.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        var data = try stage.run(asOf: options.asOf)
         env.frozenTime = Int64(data.asOf.days) * 86_400
         options.inputsRead?(data.files, data.inputs)
         // The version this run compares with (the scorecard's growth), found from what the run reads before any of it runs.
@@ -273,6 +280,7 @@ package struct Runner: Sendable {
         result.ruleSet = ruleSet
         result.limitedFrom = data.limitedFrom
         result.storedFiles = stored
+        result.temporaries = data.temporaries
         if options.keepTable { result.table = data.table; result.assignment = assignment }
         return result
     }

@@ -1,0 +1,182 @@
+import Foundation
+import SegworkData
+import SegworkPostgres
+
+/// What a run recorded of a PostgreSQL dataset (`InputInfo.postgres`): enough to read its snapshot again with the
+/// same types, and to ask the database whether it still returns the same rows. Never the connection string.
+public struct PostgresInput: Codable, Sendable, Equatable {
+    /// The environment variable the connection string came from.
+    public var urlEnv: String
+    /// The definition's table or query, as written.
+    public var source: String
+    /// The SELECT whose rows were read (`COPY (<sql>) TO STDOUT`): the definition's, wrapped to fix the column
+    /// list, or the push-down's aggregate query.
+    public var sql: String
+    /// The columns read and their Segwork types, in order.
+    public var columns: [PostgresInputColumn]
+    /// True when the rows read are the per-customer RFM aggregates (`RFMPushDown`), not the dataset's rows.
+    public var pushedDown: Bool
+    /// The dataset's rows the aggregates summarise (push-down only).
+    public var sourceRows: Int?
+}
+
+/// One column a PostgreSQL dataset read: its name, the server's type and how Segwork read it.
+public struct PostgresInputColumn: Codable, Sendable, Equatable {
+    /// Its name.
+    public var name: String
+    /// The server's type name (`int8`, `numeric`, `date`, …).
+    public var postgresType: String
+    /// The Segwork type its values were read as.
+    public var type: ColumnType
+}
+
+/// A temporary file that is removed when the last reference goes (or when an interruption cleans up).
+package final class TemporaryFile: Sendable {
+    /// Where it is.
+    package let url: URL
+    private let token: UUID
+
+    /// Creates an empty file named `name` in a new folder under the system's temporary directory.
+    package init(name: String) throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("segwork-\(UUID().uuidString)")
+        let url = folder.appendingPathComponent(name)
+        self.url = url
+        token = try Interruption.shared.track(folder) {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: false,
+                                                    attributes: [.posixPermissions: 0o700])
+            guard FileManager.default.createFile(atPath: url.path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+                throw CocoaError(.fileWriteUnknown)
+            }
+        }
+    }
+
+    deinit {
+        Interruption.shared.untrack(token) { try? FileManager.default.removeItem(at: url.deletingLastPathComponent()) }
+    }
+}
+
+/// A PostgreSQL dataset as read: the table (rows, or the RFM aggregates), its record, the file to snapshot.
+struct PostgresRead {
+    var table: Table
+    var input: InputInfo
+    var file: URL
+    var temporary: TemporaryFile?
+    var origin: String
+}
+
+extension DatasetStage {
+    /// Why dataset `spec` is read row by row rather than aggregated in the database, or nil when its RFM
+    /// aggregates are pushed down. `columns`: the query's columns, when known.
+    func pushDownObstacle(_ spec: DatasetSpec, _ pg: PostgresSpec, columns: [PostgresColumn]?) -> String? {
+        guard pg.pushDown else { return "push_down: false" }
+        guard let rfm = definition.rfm, rfm.transactions == spec.name else { return "it does not feed features.rfm" }
+        if spec.name == definition.population || definition.derivedPopulation?.from == spec.name {
+            return "it is also the population"
+        }
+        if spec.join != nil { return "it is also joined onto the customer table" }
+        if !spec.clean.isEmpty { return "it has clean: steps, which run on its rows" }
+        if !spec.pii.isEmpty || !spec.dateFormats.isEmpty || !spec.schema.isEmpty {
+            return "its schema: changes how its rows are read"
+        }
+        guard let columns else { return nil }
+        let byName = Dictionary(columns.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        for name in [rfm.customer, rfm.date, rfm.amount] + (rfm.order.map { [$0] } ?? []) where byName[name] == nil {
+            return "the query has no column '\(name)'"
+        }
+        if byName[rfm.date]?.segworkType != .date {
+            return "column '\(rfm.date)' is \(byName[rfm.date]!.typeName), not date"
+        }
+        if let t = byName[rfm.amount]?.segworkType, t != .integer && t != .double {
+            return "column '\(rfm.amount)' is \(byName[rfm.amount]!.typeName), not a number"
+        }
+        return nil
+    }
+
+    /// Reads PostgreSQL dataset `spec`: from the database, or from its snapshot when `fileOverrides` names one
+    /// (`--verify`; `recordedInputs` then says how it was read).
+    func readPostgres(_ spec: DatasetSpec, _ pg: PostgresSpec, asOf: CivilDate?, warnings: ReadWarnings) throws -> PostgresRead {
+        let origin = "PostgreSQL dataset '\(spec.name)' (\(pg.shown))"
+        var record: PostgresInput
+        var digest: String
+        let url: URL
+        var temporary: TemporaryFile?
+        if let snapshot = fileOverrides[spec.name], let recorded = recordedInputs[spec.name], let r = recorded.postgres {
+            url = snapshot
+            record = r
+            digest = recorded.sha256
+        } else {
+            let connection = try Self.connect(pg, dataset: spec.name)
+            defer { connection.close() }
+            let columns = try connection.describe(pg.select)
+            var seen = Set<String>()
+            for c in columns where !seen.insert(c.name).inserted {
+                throw PostgresError(.query, dataset: spec.name, "the query returns two columns named '\(c.name)'; give one of them another name (AS …)")
+            }
+            let sql: String
+            var read: [PostgresInputColumn]
+            let pushedDown = pushDownObstacle(spec, pg, columns: columns) == nil
+            if pushedDown, let rfm = definition.rfm {
+                let reference = RFMFeature.explicitReference(spec: rfm, asOf: asOf, definitionAsOf: definition.asOf)
+                sql = RFMPushDown.sql(select: pg.select, spec: rfm, reference: reference)
+                read = RFMPushDown.columns.map { PostgresInputColumn(name: $0.name, postgresType: $0.postgres, type: $0.type) }
+            } else {
+                read = try columns.map { c in
+                    guard let type = c.segworkType else {
+                        throw PostgresError(.type, dataset: spec.name, "column '\(c.name)' is \(c.typeName), which Segwork does not read; cast it in a query, e.g. \(c.name)::date AS \(c.name) for a date, or \(c.name)::text")
+                    }
+                    return PostgresInputColumn(name: c.name, postgresType: c.typeName, type: type)
+                }
+                let q = PostgresConnection.quoted
+                // Booleans as true/false, which the reader takes for bool (COPY writes t and f).
+                let list = read.map { c in
+                    c.type == .bool ? "CASE WHEN q.\(q(c.name)) THEN 'true' WHEN NOT q.\(q(c.name)) THEN 'false' END AS \(q(c.name))"
+                        : "q.\(q(c.name))"
+                }
+                sql = "SELECT \(list.joined(separator: ", ")) FROM (\(pg.select)) AS q"
+            }
+            let file = try TemporaryFile(name: "\(spec.name).csv")
+            temporary = file
+            progress?.begin("reading \(origin)", totalBytes: nil)
+            var hash = SHA256()
+            guard let handle = try? FileHandle(forWritingTo: file.url) else {
+                throw PostgresError(.localFile, dataset: spec.name, "cannot write to the temporary folder \(file.url.deletingLastPathComponent().path); check TMPDIR")
+            }
+            defer { try? handle.close() }
+            _ = try connection.copyCSV(sql) { bytes in
+                hash.update(bytes: bytes)
+                do { try handle.write(contentsOf: Data(bytes)) } catch {
+                    throw PostgresError(.localFile, dataset: spec.name, "writing the rows to \(file.url.path) failed (\(error.localizedDescription)); free some space in the temporary folder (TMPDIR)")
+                }
+            }
+            digest = hash.hexDigest()
+            url = file.url
+            record = PostgresInput(urlEnv: pg.urlEnv, source: pg.table ?? pg.select, sql: sql, columns: read,
+                                   pushedDown: pushedDown, sourceRows: nil)
+        }
+        var options = ReadOptions(textColumns: record.pushedDown ? ["seg_customer"] : keyColumns(spec),
+                                  dateFormats: record.pushedDown ? [:] : spec.dateFormats, warnings: warnings,
+                                  progress: progress)
+        // The server's types, but key columns stay text (as for a file) unless the definition's schema says.
+        for c in record.columns where record.pushedDown || !options.textColumns.contains(c.name) { options.schema[c.name] = c.type }
+        if !record.pushedDown { for (name, type) in spec.schema { options.schema[name] = type } }
+        options.pii = Set(spec.pii)
+        options.displayName = origin
+        let table = try DataReader.read(path: url.path, options: options)
+        progress?.end()
+        if record.pushedDown, case .integer(let rows)? = table["seg_rows"]?.storage {
+            record.sourceRows = Int(rows.reduce(0, +))
+        }
+        var input = InputInfo(name: spec.name, file: "postgres:\(pg.shown)", sha256: digest, rows: table.rowCount)
+        input.postgres = record
+        return PostgresRead(table: table, input: input, file: url, temporary: temporary, origin: origin)
+    }
+
+    /// A connection for `pg`, from the environment variable it names.
+    static func connect(_ pg: PostgresSpec, dataset: String,
+                        environment: [String: String] = ProcessInfo.processInfo.environment) throws -> PostgresConnection {
+        guard let url = environment[pg.urlEnv], !url.isEmpty else {
+            throw PostgresError(.configuration, dataset: dataset, "the environment variable \(pg.urlEnv) is not set; set it to the connection string, e.g. export \(pg.urlEnv)=postgresql://user@host:5432/database (the password can also come from ~/.pgpass or PGPASSWORD)")
+        }
+        return try PostgresConnection(url: url, dataset: dataset)
+    }
+}
