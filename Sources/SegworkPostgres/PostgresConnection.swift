@@ -75,6 +75,11 @@ public final class PostgresConnection {
             let refused = message.contains("password") || message.contains("authentication")
                 || PQconnectionNeedsPassword(conn) != 0
             PQfinish(conn); conn = nil
+            // libpq checks option values when it connects: "invalid sslmode value", "invalid integer value …".
+            if message.hasPrefix("invalid ") {
+                throw PostgresError(.configuration, dataset: dataset,
+                                    "\(message); fix that option in the connection string")
+            }
             if refused {
                 throw PostgresError(.authentication, dataset: dataset,
                                     "\(message); check the user and password in the connection string (or ~/.pgpass)")

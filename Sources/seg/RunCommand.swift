@@ -56,6 +56,9 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Print one 'timing' line per phase on standard error (wall and CPU seconds; rows, MB and MB/s for each file read), terminal or not; replaces the progress line.")
     var timings = false
 
+    @Flag(help: "Print the SQL each PostgreSQL dataset would send (and whether RFM is pushed down), then stop; connects only to read column types.")
+    var explain = false
+
     func validate() throws {
         if let asOf, CivilDate(iso: Substring(asOf)) == nil {
             throw ValidationError("--as-of must be a date written YYYY-MM-DD (got '\(asOf)')")
@@ -144,6 +147,10 @@ struct RunCommand: ParsableCommand {
 
     private func execute(runs: inout [CISummary.Run], message: inout String?, workspace ws: Workspace,
                          progress: ReadProgress?) throws -> ExitStatus {
+        if explain {
+            print(try PostgresExplain.text(ws, definitions: definitions, asOf: asOf.flatMap { CivilDate(iso: Substring($0)) }), terminator: "")
+            return .ok
+        }
         if let verify {
             // Re-executing writes nothing, so it takes no lock and works on a read-only workspace.
             return try runVerify(verify, try History(workspace: ws, create: false), progress, &message)

@@ -129,7 +129,33 @@ extension History {
         if v.segworkVersion == segworkVersion, result.report.run.runID != v.runID {
             diffs.append(Difference(kind: .runID, description: "run id \(result.report.run.runID) differs from \(v.runID)"))
         }
+        diffs += Self.databaseChanges(recordedReport.run.inputs, version: v.id)
         return Verification(version: v, identical: !diffs.contains(where: \.isOutput), differences: diffs)
+    }
+
+    /// For each PostgreSQL dataset: whether the database still returns the rows the version read. The version was
+    /// re-executed from its snapshot either way; this says whether a new run would read the same.
+    static func databaseChanges(_ inputs: [InputInfo], version: String,
+                                environment: [String: String] = ProcessInfo.processInfo.environment) -> [Difference] {
+        var out: [Difference] = []
+        for input in inputs {
+            guard let pg = input.postgres else { continue }
+            let said = "dataset '\(input.name)' (PostgreSQL, \(input.file.dropFirst("postgres:".count)))"
+            do {
+                let connection = try DatasetStage.connect(PostgresSpec(urlEnv: pg.urlEnv, query: pg.sql), dataset: input.name,
+                                                          environment: environment)
+                defer { connection.close() }
+                var hash = SHA256()
+                _ = try connection.copyCSV(pg.sql) { hash.update(bytes: $0) }
+                let now = hash.hexDigest()
+                if now != input.sha256 {
+                    out.append(Difference(kind: .dataset, description: "\(said): the database now returns different rows than \(version) read (sha256 \(input.sha256.prefix(12))… then, \(now.prefix(12))… now; or the same rows in another order: give the query an ORDER BY); \(version) was re-executed from its snapshot"))
+                }
+            } catch {
+                out.append(Difference(kind: .dataset, description: "\(said): could not ask the database whether it still returns the rows \(version) read (\(ExitStatus.message(for: error))); \(version) was re-executed from its snapshot"))
+            }
+        }
+        return out
     }
 
     /// `r` as export format 1 had it (Segwork before 0.4.0): no standard deviations, drivers or descriptions.

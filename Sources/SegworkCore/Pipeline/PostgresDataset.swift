@@ -1,4 +1,5 @@
 import Foundation
+import LuaHost
 import SegworkData
 import SegworkPostgres
 
@@ -126,13 +127,7 @@ extension DatasetStage {
                     }
                     return PostgresInputColumn(name: c.name, postgresType: c.typeName, type: type)
                 }
-                let q = PostgresConnection.quoted
-                // Booleans as true/false, which the reader takes for bool (COPY writes t and f).
-                let list = read.map { c in
-                    c.type == .bool ? "CASE WHEN q.\(q(c.name)) THEN 'true' WHEN NOT q.\(q(c.name)) THEN 'false' END AS \(q(c.name))"
-                        : "q.\(q(c.name))"
-                }
-                sql = "SELECT \(list.joined(separator: ", ")) FROM (\(pg.select)) AS q"
+                sql = Self.rowsSQL(pg, columns: read.map { ($0.name, $0.type) })
             }
             let file = try TemporaryFile(name: "\(spec.name).csv")
             temporary = file
@@ -171,6 +166,17 @@ extension DatasetStage {
         return PostgresRead(table: table, input: input, file: url, temporary: temporary, origin: origin)
     }
 
+    /// The SELECT that reads a dataset's rows: its columns in order, booleans written true/false (which the reader
+    /// takes for bool; COPY writes t and f).
+    static func rowsSQL(_ pg: PostgresSpec, columns: [(name: String, type: ColumnType?)]) -> String {
+        let q = PostgresConnection.quoted
+        let list = columns.map { c in
+            c.type == .bool ? "CASE WHEN q.\(q(c.name)) THEN 'true' WHEN NOT q.\(q(c.name)) THEN 'false' END AS \(q(c.name))"
+                : "q.\(q(c.name))"
+        }
+        return "SELECT \(list.joined(separator: ", ")) FROM (\(pg.select)) AS q"
+    }
+
     /// A connection for `pg`, from the environment variable it names.
     static func connect(_ pg: PostgresSpec, dataset: String,
                         environment: [String: String] = ProcessInfo.processInfo.environment) throws -> PostgresConnection {
@@ -178,5 +184,36 @@ extension DatasetStage {
             throw PostgresError(.configuration, dataset: dataset, "the environment variable \(pg.urlEnv) is not set; set it to the connection string, e.g. export \(pg.urlEnv)=postgresql://user@host:5432/database (the password can also come from ~/.pgpass or PGPASSWORD)")
         }
         return try PostgresConnection(url: url, dataset: dataset)
+    }
+}
+
+/// What `seg run --explain` prints: for each PostgreSQL dataset of the definitions, whether its RFM aggregates are
+/// pushed down (and if not, why), and the SQL a run would send. It connects only to learn the columns' types.
+public enum PostgresExplain {
+    /// The explanation for `definitions` (all when empty) of `workspace`, with the reference date `asOf`.
+    public static func text(_ workspace: Workspace, definitions names: [String], asOf: CivilDate?) throws -> String {
+        var out: [String] = []
+        for definition in try workspace.definitions(named: names) {
+            let stage = DatasetStage(workspace: workspace, definition: definition, catalog: workspace.catalog,
+                                     environment: PluginEnvironment(limits: workspace.limits), fileOverrides: [:])
+            for spec in definition.datasets {
+                guard let pg = spec.postgres else { continue }
+                let connection = try DatasetStage.connect(pg, dataset: spec.name)
+                defer { connection.close() }
+                let columns = try connection.describe(pg.select)
+                out.append("-- \(definition.name): dataset '\(spec.name)' (\(pg.shown), connection from $\(pg.urlEnv))")
+                if let why = stage.pushDownObstacle(spec, pg, columns: columns) {
+                    out.append("-- every row is read: no push-down because \(why)")
+                    let sql = DatasetStage.rowsSQL(pg, columns: columns.map { ($0.name, $0.segworkType) })
+                    out.append("COPY (\(sql)) TO STDOUT (FORMAT csv, HEADER true);")
+                } else if let rfm = definition.rfm {
+                    let reference = RFMFeature.explicitReference(spec: rfm, asOf: asOf, definitionAsOf: definition.asOf)
+                    out.append("-- pushed down: one row per customer with the RFM aggregates (features.rfm)")
+                    out.append("COPY (\(RFMPushDown.sql(select: pg.select, spec: rfm, reference: reference))) TO STDOUT (FORMAT csv, HEADER true);")
+                }
+                out.append("")
+            }
+        }
+        return out.isEmpty ? "No dataset of these definitions reads PostgreSQL; nothing to explain.\n" : out.joined(separator: "\n")
     }
 }
