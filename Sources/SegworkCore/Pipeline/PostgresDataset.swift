@@ -131,7 +131,8 @@ extension DatasetStage {
             }
             let file = try TemporaryFile(name: "\(spec.name).csv")
             temporary = file
-            progress?.begin("reading \(origin)", totalBytes: nil)
+            progress?.begin(pushedDown ? "aggregating \(origin) in the database (RFM push-down)" : "reading \(origin)",
+                            totalBytes: nil)
             var hash = SHA256()
             guard let handle = try? FileHandle(forWritingTo: file.url) else {
                 throw PostgresError(.localFile, dataset: spec.name, "cannot write to the temporary folder \(file.url.deletingLastPathComponent().path); check TMPDIR")
