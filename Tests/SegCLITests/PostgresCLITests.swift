@@ -244,6 +244,28 @@ final class PostgresCLITests: XCTestCase {
         try assertNoSecret(s, in: ws.root)
     }
 
+    /// `seg forget` finds a customer in a push-down's snapshot (one aggregate row per customer, keyed seg_customer).
+    func testForgetErasesACustomerFromPushedDownSnapshots() throws {
+        let s = try running()
+        let ws = try workspace(try rfmDefinition(datasets: Self.customersPG + """
+
+            transactions:
+              postgres: { url_env: SEG_PG_URL, table: transactions }
+            """))
+        let env = ["SEG_PG_URL": s.url, "SEG_ID_SALT": "a-long-random-secret-for-the-test-0123456789"]
+        XCTAssertEqual(try seg(["run", ws.root.path, "--quiet", "--as-of", "2024-06-30"], environment: env).status, 0)
+        let datasets = ws.root.appendingPathComponent(".seg/datasets")
+        func holding() throws -> [String] {
+            try FileManager.default.contentsOfDirectory(atPath: datasets.path).filter {
+                (try String(contentsOf: datasets.appendingPathComponent($0), encoding: .utf8)).contains("C00001,")
+            }
+        }
+        XCTAssertEqual(try holding().count, 2, "the customers' rows and the transactions' aggregates")
+        let r = try seg(["forget", ws.root.path, "C00001"], environment: env)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(try holding(), [], "no snapshot holds the customer any more")
+    }
+
     func testBadConnectionStringsLoginAndQueryStopTheRunClearlyWithNothingWritten() throws {
         let s = try running()
         let transactions = """

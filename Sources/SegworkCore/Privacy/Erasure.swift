@@ -147,7 +147,9 @@ public struct Erasure {
                 if let spec = def.datasets.first(where: { $0.name == input.name }), !spec.format.isDefault {
                     formats[input.sha256] = spec.format
                 }
-                guard let c = columns[input.name] else { continue }
+                // A PostgreSQL push-down's snapshot holds one aggregate row per customer, keyed by seg_customer.
+                let pushed: Set<String>? = input.postgres?.pushedDown == true ? ["seg_customer"] : nil
+                guard let c = pushed ?? columns[input.name] else { continue }
                 bySHA[input.sha256, default: []].formUnion(c)
                 all.formUnion(c)
             }
