@@ -90,7 +90,10 @@ public final class PostgresConnection {
         }
         // ISO dates and shortest round-trip floats: the text COPY writes is what Segwork's reader parses.
         try execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL DateStyle = 'ISO, YMD'; "
-                    + "SET LOCAL extra_float_digits = 3; SET LOCAL TimeZone = 'UTC'")
+                    + "SET LOCAL extra_float_digits = 3; SET LOCAL TimeZone = 'UTC'; "
+                    // Two reads of one table in one snapshot see its rows in one order (a scan may otherwise
+                    // start where another session's scan is).
+                    + "SET LOCAL synchronize_seqscans = off")
     }
 
     deinit { close() }

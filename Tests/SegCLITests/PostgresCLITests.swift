@@ -204,8 +204,31 @@ final class PostgresCLITests: XCTestCase {
             try TempWorkspace(files: ["segmentations/rfm.yaml": definition, "data/customers.csv": customers,
                                       "data/transactions.csv": csv])
         }
-        for asOf in [["--as-of", "2024-09-15"], []] {
-            let a = try ws(fromCSV), b = try ws(fromPG)
+        // The same with clean steps, which the database runs too: the report, rejects.csv and the aggregates of
+        // the kept rows equal the row path's.
+        let steps = """
+                clean:
+                  - validate: { column: amount, range: [-10, 100000], required: true }
+                  - dedupe: { key: [order_id], keep: last }
+                  - dedupe: { key: [customer_id, order_date], keep: latest, by: amount }
+                  - validate: { column: order_date, range: ["2024-02-01", "2024-11-30"] }
+            """
+        let cleanCSV = body("""
+              customers: { file: data/customers.csv }
+              transactions:
+                file: data/transactions.csv
+                schema: { order_date: date, amount: double }
+            \(steps)
+            """)
+        let cleanPG = body("""
+              customers: { postgres: { url_env: SEG_PG_URL, query: "select customer_id, age from cu2 order by seq" } }
+              transactions:
+                postgres: { url_env: SEG_PG_URL, query: "select order_id, customer_id, order_date, amount from tx2 order by seq" }
+            \(steps)
+            """)
+        for (plain, pg, asOf) in [(fromCSV, fromPG, ["--as-of", "2024-09-15"]), (fromCSV, fromPG, []),
+                                  (cleanCSV, cleanPG, ["--as-of", "2024-09-15"]), (cleanCSV, cleanPG, [])] {
+            let a = try ws(plain), b = try ws(pg)
             for w in [a, b] {
                 let r = try seg(["run", w.root.path, "--quiet"] + asOf, environment: ["SEG_PG_URL": s.url])
                 XCTAssertEqual(r.status, 0, r.stderr)
@@ -213,10 +236,55 @@ final class PostgresCLITests: XCTestCase {
             let pushed = ((try profilesJSON(b))["run"] as! [String: Any])["inputs"] as! [[String: Any]]
             XCTAssertEqual((pushed.last!["postgres"] as! [String: Any])["pushedDown"] as? Bool, true)
             let expected = try exports(a), got = try exports(b)
+            if pg == cleanPG {
+                // Every step removed rows, so each one's SQL is checked against the row path.
+                let report = try JSONSerialization.jsonObject(with: Data((expected["cleaning.json"] ?? "").utf8)) as? [String: Any]
+                let removed = ((report?["datasets"] as? [[String: Any]])?.first?["steps"] as? [[String: Any]])?.map { $0["rows_removed"] as? Int ?? 0 }
+                XCTAssertEqual(removed?.count, 4)
+                XCTAssertTrue(removed?.allSatisfy { $0 > 0 } == true, "\(removed ?? [])")
+                XCTAssertGreaterThan(expected["rejects.csv"]?.split(separator: "\n").count ?? 0, 10)
+            }
             for name in expected.keys.sorted() { XCTAssertTrue(expected[name] == got[name], "\(asOf): \(name) differs") }
             // The notes say the same about left-out transactions (unknown ids, no date, after the reference).
             XCTAssertTrue(expected["notes.txt"]?.contains("unknown customer id") == true, expected["notes.txt"] ?? "")
         }
+    }
+
+    /// A pushed-down `validate … on_error: stop` stops the run at the row the row path stops at, with its message;
+    /// a pushed-down dataset with clean steps re-executes from its snapshot under --verify.
+    func testPushedDownCleanStepsStopAndVerifyLikeTheRowPath() throws {
+        let s = try running()
+        let stop = { (source: String) in try self.rfmDefinition(datasets: Self.customersPG + """
+
+            transactions:
+            \(source)
+              clean:
+                - dedupe: { key: [order_id, customer_id], keep: first }
+                - validate: { column: amount, range: [0, 250], on_error: stop }
+            """) }
+        let csv = try workspace(try stop("  file: data/transactions.csv\n  schema: { order_date: date, amount: double }"))
+        let pg = try workspace(try stop("  postgres: { url_env: SEG_PG_URL, query: \"select order_id, customer_id, order_date, amount from transactions order by seq\" }"))
+        let env = ["SEG_PG_URL": s.url]
+        let a = try seg(["run", csv.root.path, "--quiet"], environment: env), b = try seg(["run", pg.root.path, "--quiet"], environment: env)
+        XCTAssertEqual(a.status, 1, a.stderr); XCTAssertEqual(b.status, 1, b.stderr)
+        let tail = { (e: String) in e.range(of: ", line ").map { String(e[$0.lowerBound...]) } ?? e }
+        XCTAssertTrue(b.stderr.contains("PostgreSQL dataset 'transactions'"), b.stderr)
+        XCTAssertEqual(tail(a.stderr), tail(b.stderr))
+        XCTAssertTrue(a.stderr.contains("breaks validate rule 'range'"), a.stderr)
+        // Rejecting instead of stopping: the version verifies from its snapshot, cleaning report included.
+        let reject = try workspace(try rfmDefinition(datasets: Self.customersPG + """
+
+            transactions:
+              postgres: { url_env: SEG_PG_URL, table: transactions }
+              clean:
+                - validate: { column: amount, range: [0, 900] }
+            """))
+        XCTAssertEqual(try seg(["run", reject.root.path, "--quiet", "--as-of", "2024-06-30"], environment: env).status, 0)
+        let verified = try seg(["run", reject.root.path, "--verify", "latest"], environment: env)
+        XCTAssertEqual(verified.status, 0, verified.stdout + verified.stderr)
+        XCTAssertTrue(verified.stdout.contains("reproduces byte for byte"), verified.stdout)
+        let explain = try seg(["run", reject.root.path, "--explain"], environment: env)
+        XCTAssertTrue(explain.stdout.contains("seg_c1 AS (SELECT"), explain.stdout)
     }
 
     func testVerifyReExecutesFromTheSnapshotAndSaysWhenTheDatabaseChanged() throws {

@@ -8,8 +8,6 @@ import SegworkData
 extension Cleaner {
     mutating func validate(_ v: ValidateSpec, _ step: CleanStep, _ r: inout CleanStepReport) throws {
         let c = table[v.column]!
-        var rules: [String] = []
-        if v.required { rules.append("required") }
         if let range = v.range {
             guard c.isNumeric || c.type == .date else {
                 throw error(step, "checks a range on '\(v.column)', \(c.type.withArticle) column; ranges need a number or date column")
@@ -17,11 +15,8 @@ extension Cleaner {
             if range.dates != (c.type == .date) {
                 throw error(step, "checks '\(v.column)', \(c.type.withArticle) column, against a range of \(range.dates ? "dates" : "numbers"); write the bounds as \(c.type == .date ? "dates YYYY-MM-DD" : "numbers")")
             }
-            rules.append("range")
         }
-        if v.allowed != nil { rules.append("allowed") }
-        if v.regex != nil { rules.append("regex") }
-        r.description = "validate \(v.column): \(rules.joined(separator: ", "))" + (v.onError == .stop ? ", stop on error" : "")
+        r.description = Self.describeValidate(v)
 
         let verdicts = ValueVerdicts(c, v)
         var keepRows: [Int32] = []
@@ -51,6 +46,16 @@ extension Cleaner {
         }
         r.rejects = table.rowCount - keepRows.count
         try keep(keepRows)
+    }
+
+    /// A validate step's description in the cleaning report (the push-down's too: `CleanPushDown`).
+    static func describeValidate(_ v: ValidateSpec) -> String {
+        var rules: [String] = []
+        if v.required { rules.append("required") }
+        if v.range != nil { rules.append("range") }
+        if v.allowed != nil { rules.append("allowed") }
+        if v.regex != nil { rules.append("regex") }
+        return "validate \(v.column): \(rules.joined(separator: ", "))" + (v.onError == .stop ? ", stop on error" : "")
     }
 
     /// Wall-clock seconds one regex match may take on one value (a legitimate pattern takes microseconds; ICU itself

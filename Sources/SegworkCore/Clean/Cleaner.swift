@@ -123,13 +123,18 @@ package struct Cleaner {
     }
 
     private mutating func dedupe(key: [String], keep: DedupeKeep, _ step: CleanStep, _ r: inout CleanStepReport) throws {
-        switch keep {
-        case .first: r.description = "dedupe by \(key.joined(separator: ", ")) keeping the first"
-        case .last: r.description = "dedupe by \(key.joined(separator: ", ")) keeping the last"
-        case .latest(let name): r.description = "dedupe by \(key.joined(separator: ", ")) keeping the latest \(name)"
-        }
+        r.description = Self.describeDedupe(key: key, keep: keep)
         // The rows are chosen first, so that no column is still referenced here when they leave the table in place.
         try self.keep(try dedupeRows(key: key, keep: keep, step))
+    }
+
+    /// A dedupe step's description in the cleaning report (the push-down's too: `CleanPushDown`).
+    static func describeDedupe(key: [String], keep: DedupeKeep) -> String {
+        switch keep {
+        case .first: return "dedupe by \(key.joined(separator: ", ")) keeping the first"
+        case .last: return "dedupe by \(key.joined(separator: ", ")) keeping the last"
+        case .latest(let name): return "dedupe by \(key.joined(separator: ", ")) keeping the latest \(name)"
+        }
     }
 
     /// The rows `dedupe` keeps, ascending.

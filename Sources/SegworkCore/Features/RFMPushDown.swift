@@ -15,16 +15,21 @@ import SegworkPostgres
 package enum RFMPushDown {
     /// The result's columns, in order: name, PostgreSQL type, and how the reader types them.
     package static let columns: [(name: String, postgres: String, type: ColumnType)] = [
-        ("seg_customer", "text", .string), ("seg_rows", "int8", .integer), ("seg_no_date", "int8", .integer),
+        ("seg_kind", "text", .string), ("seg_customer", "text", .string), ("seg_rows", "int8", .integer), ("seg_no_date", "int8", .integer),
         ("seg_after", "int8", .integer), ("seg_used", "int8", .integer), ("seg_last", "date", .date),
         ("seg_frequency", "int8", .integer), ("seg_monetary", "float8", .double),
+        ("seg_step", "int8", .integer), ("seg_line", "int8", .integer), ("seg_rule", "text", .string),
+        ("seg_value", "text", .string),
     ]
 
     /// The aggregate query over the dataset's rows (`select`): per customer id as text (`''` is no id), rows in
     /// all, rows without a date, rows after `reference`, rows that count, the latest date counted, the frequency
     /// and the amount total. `reference` nil: the reference is the latest date, known only afterwards, so every
     /// dated row counts.
-    package static func sql(select: String, spec: RFMSpec, reference: CivilDate?) -> String {
+    /// With `clean`, the steps run first (as CTEs), and the rows of their report follow the aggregates. Every row
+    /// has a kind (`seg_kind`): `a` aggregates, `n` a step's row count, `r` a rejected row; rows are ordered, so the
+    /// same data gives the same bytes (and digest).
+    package static func sql(select: String, spec: RFMSpec, reference: CivilDate?, clean: CleanPushDown? = nil) -> String {
         let q = PostgresConnection.quoted
         let options = spec.options.merged()
         let date = "s.seg_date"
@@ -44,7 +49,8 @@ package enum RFMPushDown {
         let x = "s.seg_x"
         let r1 = "(\(x) - c0.a0)", r2 = "(\(r1) - c1.a1)", r3 = "(\(r2) - c2.a2)"
         func part(_ p: String) -> String { "coalesce(sum(\(p)) FILTER (WHERE s.seg_used), 0)" }
-        return """
+        let source = clean.map { "seg_c\($0.steps.count)" } ?? "(\(select))"
+        let aggregate = """
             SELECT s.seg_customer,
                    count(*) AS seg_rows,
                    count(*) FILTER (WHERE \(date) IS NULL) AS seg_no_date,
@@ -65,13 +71,20 @@ package enum RFMPushDown {
                          \(order) AS seg_order,
                          CASE WHEN abs((q.\(q(spec.amount)))::float8) < 'Infinity'::float8
                               THEN (q.\(q(spec.amount)))::float8 END AS seg_x
-                  FROM (\(select)) AS q) AS s
+                  FROM \(source) AS q) AS s
             CROSS JOIN LATERAL (SELECT (\(x) + 6755399441055744::float8) - 6755399441055744::float8 AS a0) AS c0
             CROSS JOIN LATERAL (SELECT (\(r1) + 100663296::float8) - 100663296::float8 AS a1) AS c1
             CROSS JOIN LATERAL (SELECT (\(r2) + 1.5::float8) - 1.5::float8 AS a2) AS c2
             CROSS JOIN LATERAL (SELECT (\(r3) + 2.2351741790771484375e-8::float8) - 2.2351741790771484375e-8::float8 AS a3) AS c3
             GROUP BY s.seg_customer
             """
+        let nulls = "NULL::text AS seg_customer, NULL::int8 AS seg_rows, NULL::int8 AS seg_no_date, NULL::int8 AS seg_after, "
+            + "NULL::int8 AS seg_used, NULL::date AS seg_last, NULL::int8 AS seg_frequency, NULL::float8 AS seg_monetary"
+        let parts = ["SELECT 'a'::text AS seg_kind, a.*, NULL::int8 AS seg_step, NULL::int8 AS seg_line, NULL::text AS seg_rule, "
+                     + "NULL::text AS seg_value FROM (\(aggregate)) AS a"] + (clean?.reportRows(nulls: nulls) ?? [])
+        let body = "SELECT * FROM (\(parts.joined(separator: "\nUNION ALL\n"))) AS u\n"
+            + "ORDER BY u.seg_kind, u.seg_step, u.seg_line, u.seg_customer COLLATE \"C\""
+        return (clean.map { $0.with(select: select) + "\n" } ?? "") + body
     }
 
     /// The RFM features from the aggregate rows `sql` returned (read with `schema`): the same columns, reference
@@ -94,7 +107,8 @@ package enum RFMPushDown {
         var money = [Double](repeating: 0, count: n)
         var frequency = [Int64](repeating: 0, count: n)
         var usedCount = 0, afterCount = 0, unmatched = 0
-        for g in 0..<aggregates.rowCount {
+        let kinds = aggregates["seg_kind"]
+        for g in 0..<aggregates.rowCount where kinds?.string(at: g) == "a" {
             let c = Int(owner[g])
             guard c >= 0 else { unmatched += Int(rows[g]); continue }
             unmatched += Int(noDate[g])

@@ -53,6 +53,7 @@ struct DatasetStage {
         var temporaries: [TemporaryFile] = []
         /// PostgreSQL datasets whose RFM aggregates the database computed: the aggregates, not the rows.
         var aggregates: [String: (table: Table, origin: String)] = [:]
+        var pushedCleaning: [String: (report: DatasetCleaning, rejects: [CleaningReject])] = [:]
         let warnings = ReadWarnings()
         // Cleaner plugins are found, loaded and configured before any data is read: a typo costs nothing.
         let cleaners = try loadCleaners()
@@ -104,6 +105,7 @@ struct DatasetStage {
                 inputs.append(read.input)
                 files[spec.name] = read.file
                 if let t = read.temporary { temporaries.append(t) }
+                if let c = read.cleaning { pushedCleaning[spec.name] = c }
                 if read.input.postgres?.pushedDown == true { aggregates[spec.name] = (read.table, read.origin) }
                 else { tables[spec.name] = (read.table, read.origin) }
             } else if let source = spec.source {
@@ -128,7 +130,7 @@ struct DatasetStage {
                 tables[spec.name] = (table, origin)
             }
         }
-        let cleaning = try clean(&tables, cleaners: cleaners, plugins: &sources, files: &sourceFiles)
+        let cleaning = try clean(&tables, cleaners: cleaners, plugins: &sources, files: &sourceFiles, pushed: pushedCleaning)
         progress?.end()
         // A misspelt pii tag would leave the real column unprotected: every tagged column must exist.
         for spec in definition.datasets {
@@ -240,11 +242,18 @@ struct DatasetStage {
 
     /// Runs each dataset's `clean:` steps, in definition order, before anything is joined or derived. Records each
     /// cleaner plugin that ran (name, version, file, hash, parameters) with the source plugins.
+    /// `pushed`: what the steps of datasets cleaned in the database did (`CleanPushDown`), reported in their place.
     private func clean(_ tables: inout [String: (table: Table, origin: String)], cleaners: [String: [Int: (Plugin, PluginEntry)]],
-                       plugins: inout [PluginInfo], files: inout [String: Data]) throws -> CleaningReport? {
+                       plugins: inout [PluginInfo], files: inout [String: Data],
+                       pushed: [String: (report: DatasetCleaning, rejects: [CleaningReject])]) throws -> CleaningReport? {
         var datasets: [DatasetCleaning] = []
         var rejects: [CleaningReject] = []
         for spec in definition.datasets where !spec.clean.isEmpty {
+            if let done = pushed[spec.name] {
+                datasets.append(done.report)
+                rejects += done.rejects
+                continue
+            }
             // Taken out of `tables`, so the cleaner holds the only reference and drops rows in place.
             guard let (table, origin) = tables.removeValue(forKey: spec.name) else { continue }
             let loaded = cleaners[spec.name] ?? [:]

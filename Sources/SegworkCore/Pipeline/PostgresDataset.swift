@@ -19,6 +19,9 @@ public struct PostgresInput: Codable, Sendable, Equatable {
     public var pushedDown: Bool
     /// The dataset's rows the aggregates summarise (push-down only).
     public var sourceRows: Int?
+    /// The query's own columns, when the aggregates were read instead (push-down only): the pushed-down clean
+    /// steps' report is rebuilt from the snapshot with them.
+    public var sourceColumns: [PostgresInputColumn]?
 }
 
 /// One column a PostgreSQL dataset read: its name, the server's type and how Segwork read it.
@@ -63,6 +66,8 @@ struct PostgresRead {
     var file: URL
     var temporary: TemporaryFile?
     var origin: String
+    /// What the dataset's clean steps did, when they ran in the database.
+    var cleaning: (report: DatasetCleaning, rejects: [CleaningReject])?
 }
 
 extension DatasetStage {
@@ -75,7 +80,6 @@ extension DatasetStage {
             return "it is also the population"
         }
         if spec.join != nil { return "it is also joined onto the customer table" }
-        if !spec.clean.isEmpty { return "it has clean: steps, which run on its rows" }
         if !spec.pii.isEmpty || !spec.dateFormats.isEmpty || !spec.schema.isEmpty {
             return "its schema: changes how its rows are read"
         }
@@ -89,6 +93,13 @@ extension DatasetStage {
         }
         if let t = byName[rfm.amount]?.segworkType, t != .integer && t != .double {
             return "column '\(rfm.amount)' is \(byName[rfm.amount]!.typeName), not a number"
+        }
+        // char(n): COPY keeps its padding, which a cast to text drops.
+        if let padded = columns.first(where: { $0.typeName == "bpchar" }) {
+            return "column '\(padded.name)' is char(n); cast it to text in the query"
+        }
+        if !spec.clean.isEmpty, let why = CleanPushDown.make(spec.clean, described: columns, text: keyColumns(spec)).1 {
+            return why
         }
         return nil
     }
@@ -118,7 +129,8 @@ extension DatasetStage {
             let pushedDown = pushDownObstacle(spec, pg, columns: columns) == nil
             if pushedDown, let rfm = definition.rfm {
                 let reference = RFMFeature.explicitReference(spec: rfm, asOf: asOf, definitionAsOf: definition.asOf)
-                sql = RFMPushDown.sql(select: pg.select, spec: rfm, reference: reference)
+                let clean = spec.clean.isEmpty ? nil : CleanPushDown.make(spec.clean, described: columns, text: keyColumns(spec)).0
+                sql = RFMPushDown.sql(select: pg.select, spec: rfm, reference: reference, clean: clean)
                 read = RFMPushDown.columns.map { PostgresInputColumn(name: $0.name, postgresType: $0.postgres, type: $0.type) }
             } else {
                 read = try columns.map { c in
@@ -148,6 +160,9 @@ extension DatasetStage {
             url = file.url
             record = PostgresInput(urlEnv: pg.urlEnv, source: pg.table ?? pg.select, sql: sql, columns: read,
                                    pushedDown: pushedDown, sourceRows: nil)
+            if pushedDown {
+                record.sourceColumns = columns.map { PostgresInputColumn(name: $0.name, postgresType: $0.typeName, type: $0.segworkType ?? .string) }
+            }
         }
         var options = ReadOptions(textColumns: record.pushedDown ? ["seg_customer"] : keyColumns(spec),
                                   dateFormats: record.pushedDown ? [:] : spec.dateFormats, warnings: warnings,
@@ -159,12 +174,20 @@ extension DatasetStage {
         options.displayName = origin
         let table = try DataReader.read(path: url.path, options: options)
         progress?.end()
-        if record.pushedDown, case .integer(let rows)? = table["seg_rows"]?.storage {
-            record.sourceRows = Int(rows.reduce(0, +))
+        var cleaning: (DatasetCleaning, [CleaningReject])?
+        if record.pushedDown {
+            let kinds = (0..<table.rowCount).map { table["seg_kind"]?.string(at: $0) }
+            record.sourceRows = (0..<table.rowCount).reduce(0) { $0 + (kinds[$1] == "a" ? Int(table["seg_rows"]?.double(at: $1) ?? 0) : 0) }
+            if !spec.clean.isEmpty {
+                let text = keyColumns(spec)
+                let columns = (record.sourceColumns ?? []).map { ($0.name, text.contains($0.name) ? ColumnType.string : $0.type) }
+                cleaning = try CleanPushDown(steps: spec.clean, columns: columns)
+                    .report(dataset: spec.name, origin: origin, table: table, kinds: kinds)
+            }
         }
         var input = InputInfo(name: spec.name, file: "postgres:\(pg.shown)", sha256: digest, rows: table.rowCount)
         input.postgres = record
-        return PostgresRead(table: table, input: input, file: url, temporary: temporary, origin: origin)
+        return PostgresRead(table: table, input: input, file: url, temporary: temporary, origin: origin, cleaning: cleaning)
     }
 
     /// The SELECT that reads a dataset's rows: its columns in order, booleans written true/false (which the reader
@@ -210,7 +233,10 @@ public enum PostgresExplain {
                 } else if let rfm = definition.rfm {
                     let reference = RFMFeature.explicitReference(spec: rfm, asOf: asOf, definitionAsOf: definition.asOf)
                     out.append("-- pushed down: one row per customer with the RFM aggregates (features.rfm)")
-                    out.append("COPY (\(RFMPushDown.sql(select: pg.select, spec: rfm, reference: reference))) TO STDOUT (FORMAT csv, HEADER true);")
+                    let clean = spec.clean.isEmpty ? nil
+                        : CleanPushDown.make(spec.clean, described: columns, text: stage.keyColumns(spec)).0
+                    if clean != nil { out.append("-- with its \(spec.clean.count) clean steps, in the database") }
+                    out.append("COPY (\(RFMPushDown.sql(select: pg.select, spec: rfm, reference: reference, clean: clean))) TO STDOUT (FORMAT csv, HEADER true);")
                 }
                 out.append("")
             }
