@@ -33,7 +33,8 @@ package enum RFMPushDown {
         let q = PostgresConnection.quoted
         let options = spec.options.merged()
         let date = "s.seg_date"
-        let used = reference.map { "\(date) IS NOT NULL AND \(date) <= DATE '\($0)'" } ?? "\(date) IS NOT NULL"
+        // A row counts when it has a date on or before the reference (any date when the reference is the latest).
+        func counts(_ d: String) -> String { reference.map { "\(d) IS NOT NULL AND \(d) <= DATE '\($0)'" } ?? "\(d) IS NOT NULL" }
         let after = reference.map { "count(*) FILTER (WHERE \(date) > DATE '\($0)')" } ?? "0::int8"
         let frequency: String
         switch options.frequency ?? (spec.order != nil ? .orders : .rows) {
@@ -67,7 +68,7 @@ package enum RFMPushDown {
                     + (\(part("\(r3) - c3.a3")))::numeric)::float8 AS seg_monetary
             FROM (SELECT nullif((q.\(q(spec.customer)))::text, '') AS seg_customer,
                          q.\(q(spec.date)) AS seg_date,
-                         (\(used.replacingOccurrences(of: date, with: "q.\(q(spec.date))"))) AS seg_used,
+                         (\(counts("q.\(q(spec.date))"))) AS seg_used,
                          \(order) AS seg_order,
                          CASE WHEN abs((q.\(q(spec.amount)))::float8) < 'Infinity'::float8
                               THEN (q.\(q(spec.amount)))::float8 END AS seg_x
