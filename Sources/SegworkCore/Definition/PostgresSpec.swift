@@ -38,7 +38,7 @@ public struct PostgresSpec: Sendable, Equatable {
             case "url_env":
                 spec.urlEnv = try y.string(v, p)
                 guard spec.urlEnv.range(of: "^[A-Za-z_][A-Za-z0-9_]*$", options: .regularExpression) != nil else {
-                    throw y.error(v, "'\(p)' names the environment variable that holds the connection string (e.g. SEG_PG_URL), not the string itself; got '\(spec.urlEnv.prefix(20))…'")
+                    throw y.error(v, "'\(p)' names the environment variable that holds the connection string (e.g. SEG_PG_URL), not the string itself (which is not repeated here: it may hold a password)")
                 }
                 sawURL = true
             case "table":
