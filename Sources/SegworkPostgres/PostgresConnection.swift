@@ -51,11 +51,10 @@ public final class PostgresConnection {
         guard let options = PQconninfoParse(url, &parseError) else {
             let detail = parseError.map { String(cString: $0) } ?? "not a connection string"
             PQfreemem(parseError)
-            // libpq's message may quote the fragment it could not parse: keep only its first clause.
-            let reason = detail.split(separator: "\n").first.map(String.init) ?? detail
             throw PostgresError(.configuration, dataset: dataset,
-                                "the connection string is malformed (\(Self.scrub(reason, [url]))); write it as "
-                                    + "postgresql://user@host:5432/database or host=… dbname=… user=…")
+                                "the connection string is malformed (\(Self.masked(Self.scrub(detail, [url])))); write it as "
+                                    + "postgresql://user@host:5432/database or host=… dbname=… user=…, and percent-encode "
+                                    + "/ @ : % ? # in a user or password (%2F %40 %3A %25 %3F %23)")
         }
         var option = options
         while let keyword = option.pointee.keyword {
@@ -78,7 +77,8 @@ public final class PostgresConnection {
             // libpq checks option values when it connects: "invalid sslmode value", "invalid integer value …".
             if message.hasPrefix("invalid ") {
                 throw PostgresError(.configuration, dataset: dataset,
-                                    "\(message); fix that option in the connection string")
+                                    "\(Self.masked(message)); fix that option in the connection string (a / @ : % ? # "
+                                        + "in a user or password must be percent-encoded: %2F %40 %3A %25 %3F %23)")
             }
             if refused {
                 throw PostgresError(.authentication, dataset: dataset,
@@ -103,6 +103,14 @@ public final class PostgresConnection {
         guard let c = conn else { return }
         PQfinish(c)
         conn = nil
+    }
+
+    /// A function that asks the server to cancel the query in flight on this connection, callable from any
+    /// thread (libpq's PQcancel, made for signal handlers); it does nothing once the connection is closed.
+    public func canceller() -> @Sendable () -> Void {
+        guard let handle = PQgetCancel(conn) else { return {} }
+        let box = CancelHandle(handle)
+        return { box.cancel() }
     }
 
     /// The server's version (`150018` for 15.18).
@@ -157,7 +165,7 @@ public final class PostgresConnection {
     /// to `write`. Returns the number of bytes. A connection that drops meanwhile is a `.lost` error; `write`'s
     /// errors pass through.
     public func copyCSV(_ select: String, write: (UnsafeRawBufferPointer) throws -> Void) throws -> Int {
-        let started = PQexec(conn, "COPY (\(select)) TO STDOUT (FORMAT csv, HEADER true)")
+        let started = PQexec(conn, "COPY (\(select)\n) TO STDOUT (FORMAT csv, HEADER true)")
         let status = PQresultStatus(started)
         guard status == PGRES_COPY_OUT else {
             defer { PQclear(started) }
@@ -205,13 +213,47 @@ public final class PostgresConnection {
         var message = result.flatMap { PQresultErrorMessage($0) }.map { String(cString: $0) } ?? ""
         if message.isEmpty { message = lastMessage() }
         let state = result.flatMap { PQresultErrorField($0, 67 /* PG_DIAG_SQLSTATE, 'C' */) }.map { String(cString: $0) }
-        return PostgresError(.query, dataset: dataset, scrub(message), sqlState: state)
+        // 57P01-57P03: the server ended the session (shut down, pg_terminate_backend); class 08: the connection.
+        if let state, state.hasPrefix("57P") || state.hasPrefix("08") {
+            return PostgresError(.lost, dataset: dataset, "\(scrub(message)); run again when the server is back", sqlState: state)
+        }
+        let advice: String
+        switch state {
+        case "57014": advice = "; the query ran past statement_timeout (or was cancelled): raise the timeout in the connection string's options, or make the query cheaper"
+        case "25006": advice = "; a dataset is read in a read-only transaction, so its query cannot write"
+        case "42501": advice = "; grant the user SELECT on it, or connect as a user who may read it"
+        case "42P01", "42703", "42883": advice = "; check the names in the dataset's table or query"
+        default: advice = ""
+        }
+        return PostgresError(.query, dataset: dataset, scrub(message) + advice, sqlState: state)
     }
 
     /// libpq's last message on this connection, on one line, without secrets.
     private func lastMessage() -> String { scrub(PQerrorMessage(conn).map { String(cString: $0) } ?? "unknown error") }
 
     private func scrub(_ text: String) -> String { Self.scrub(text, secrets) }
+
+    /// `text` with every double-quoted fragment libpq quoted from a connection string hidden, unless it names a
+    /// connection option: a string libpq could not parse may have split a password anywhere, so no part of it is
+    /// shown ("invalid integer value "…" for connection option "port"").
+    static func masked(_ text: String) -> String {
+        var keywords = Set<String>()
+        if let defaults = PQconndefaults() {
+            var option = defaults
+            while let k = option.pointee.keyword { keywords.insert(String(cString: k)); option += 1 }
+            PQconninfoFree(defaults)
+        }
+        var out = "", inside = false, fragment = ""
+        for ch in text {
+            if ch == "\"" {
+                if inside { out += keywords.contains(fragment) ? fragment : "…"; out.append(ch); fragment = "" }
+                else { out.append(ch) }
+                inside.toggle()
+            } else if inside { fragment.append(ch) } else { out.append(ch) }
+        }
+        if inside { out += "…" }
+        return out
+    }
 
     /// `text` on one line, trimmed, with every secret replaced by `***`.
     static func scrub(_ text: String, _ secrets: [String]) -> String {
@@ -238,4 +280,15 @@ public final class PostgresConnection {
     public static func literal(_ text: String) -> String {
         "'" + text.replacingOccurrences(of: "'", with: "''") + "'"
     }
+}
+
+/// libpq's cancel handle, freed with the last reference.
+private final class CancelHandle: @unchecked Sendable {
+    private let handle: OpaquePointer
+    init(_ handle: OpaquePointer) { self.handle = handle }
+    func cancel() {
+        var message = [CChar](repeating: 0, count: 256)
+        _ = PQcancel(handle, &message, Int32(message.count))
+    }
+    deinit { PQfreeCancel(handle) }
 }

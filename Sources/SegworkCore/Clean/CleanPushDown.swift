@@ -15,17 +15,21 @@ import SegworkPostgres
 package struct CleanPushDown {
     /// The steps, in order.
     let steps: [CleanStep]
-    /// The query's columns in order, with how Segwork reads each (key columns as text).
-    let columns: [(name: String, type: ColumnType)]
+    /// The query's columns in order, with how Segwork reads each (key columns as text) and their PostgreSQL type.
+    let columns: [(name: String, type: ColumnType, postgres: String)]
 
     /// The steps of `spec` as SQL, or why they cannot be (nil steps: none to push).
     /// `described`: the query's columns; `text`: the columns Segwork reads as text whatever their type.
     static func make(_ steps: [CleanStep], described: [PostgresColumn], text: Set<String>) -> (CleanPushDown?, String?) {
-        let columns = described.map { c in (c.name, text.contains(c.name) ? ColumnType.string : c.segworkType ?? .string) }
-        let types = Dictionary(columns, uniquingKeysWith: { a, _ in a })
+        let columns = described.map { c in (c.name, text.contains(c.name) ? ColumnType.string : c.segworkType ?? .string, c.typeName) }
+        let types = Dictionary(columns.map { ($0.0, $0.1) }, uniquingKeysWith: { a, _ in a })
         for (i, step) in steps.enumerated() {
             let where_ = "clean step \(i + 1) (\(step.name))"
             for c in step.columns where types[c] == nil { return (nil, "\(where_) names column '\(c)', which the query lacks") }
+            // char(n): COPY keeps its padding, which a cast to text drops.
+            if let c = step.columns.first(where: { name in columns.first { $0.0 == name }?.2 == "bpchar" }) {
+                return (nil, "\(where_) reads '\(c)', a char(n) column; cast it to text in the query")
+            }
             switch step.action {
             case .dedupe(let key, let keep):
                 if let k = key.first(where: { types[$0] == .double }) { return (nil, "\(where_) compares doubles ('\(k)')") }
@@ -49,9 +53,13 @@ package struct CleanPushDown {
 
     private var list: String { (["t.seg_row"] + columns.map { "t." + PostgresConnection.quoted($0.name) }).joined(separator: ", ") }
 
+    /// Column `name` as the reader would type it: text for text-read columns ('' is a value, as a quoted empty
+    /// field is for the reader; NULL is missing), float4 through its text (as COPY writes it).
     private func value(_ name: String) -> String {
         let q = "t." + PostgresConnection.quoted(name)
-        return columns.first { $0.name == name }?.type == .string ? "nullif((\(q))::text, '')" : q
+        let column = columns.first { $0.name == name }
+        if column?.type == .string { return "(\(q))::text" }
+        return column?.postgres == "float4" ? "(\(q))::text::float8" : q
     }
 
     /// The rule a row breaks at validate step `v` (`'required'`, `'range'`), NULL when it passes.
@@ -71,7 +79,7 @@ package struct CleanPushDown {
 
     /// `WITH seg_c0 AS (…), …, seg_cN AS (…)` over `select`; the cleaned rows are `seg_c<steps.count>`.
     func with(select: String) -> String {
-        var ctes = ["seg_c0 AS (SELECT row_number() OVER () AS seg_row, q.* FROM (\(select)) AS q)"]
+        var ctes = ["seg_c0 AS (SELECT row_number() OVER () AS seg_row, q.* FROM (\n\(select)\n) AS q)"]
         for (i, step) in steps.enumerated() {
             let from = "seg_c\(i) AS t"
             switch step.action {
@@ -148,7 +156,7 @@ package struct CleanPushDown {
     }
 
     /// A rejected value as the row path shows it (`Column.string(at:)`): a double in Segwork's format.
-    private static func shown(_ text: String?, _ columns: [(name: String, type: ColumnType)], _ step: CleanStep) -> String {
+    private static func shown(_ text: String?, _ columns: [(name: String, type: ColumnType, postgres: String)], _ step: CleanStep) -> String {
         guard let text else { return "" }
         guard case .validate(let v) = step.action, columns.first(where: { $0.name == v.column })?.type == .double,
               let d = Double(text) else { return text }

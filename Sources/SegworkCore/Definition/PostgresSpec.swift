@@ -51,6 +51,11 @@ public struct PostgresSpec: Sendable, Equatable {
                 spec.query = try y.string(v, p)
                 // Two statements are refused by the server (a prepared statement holds one), in its own words.
                 if spec.select.isEmpty { throw y.error(v, "'\(p)' is empty; write a SELECT query") }
+                // A dataset reads: the query must be a SELECT (or WITH … SELECT, VALUES, TABLE), never a write.
+                let first = spec.select.drop { $0.isWhitespace || $0 == "(" }.prefix { $0.isLetter }.lowercased()
+                guard ["select", "with", "values", "table"].contains(first) || spec.select.hasPrefix("--") || spec.select.hasPrefix("/*") else {
+                    throw y.error(v, "'\(p)' must be a SELECT query (or WITH … SELECT); it starts with '\(first)', and a dataset only reads")
+                }
             default:
                 spec.pushDown = try y.bool(v, p)
             }

@@ -15,7 +15,8 @@ import SegworkPostgres
 package enum RFMPushDown {
     /// The result's columns, in order: name, PostgreSQL type, and how the reader types them.
     package static let columns: [(name: String, postgres: String, type: ColumnType)] = [
-        ("seg_kind", "text", .string), ("seg_customer", "text", .string), ("seg_rows", "int8", .integer), ("seg_no_date", "int8", .integer),
+        ("seg_kind", "text", .string), ("seg_customer", "text", .string), ("seg_rows", "int8", .integer),
+        ("seg_bad_date", "int8", .integer), ("seg_bad_amount", "int8", .integer), ("seg_no_date", "int8", .integer),
         ("seg_after", "int8", .integer), ("seg_used", "int8", .integer), ("seg_last", "date", .date),
         ("seg_frequency", "int8", .integer), ("seg_monetary", "float8", .double),
         ("seg_step", "int8", .integer), ("seg_line", "int8", .integer), ("seg_rule", "text", .string),
@@ -29,7 +30,9 @@ package enum RFMPushDown {
     /// With `clean`, the steps run first (as CTEs), and the rows of their report follow the aggregates. Every row
     /// has a kind (`seg_kind`): `a` aggregates, `n` a step's row count, `r` a rejected row; rows are ordered, so the
     /// same data gives the same bytes (and digest).
-    package static func sql(select: String, spec: RFMSpec, reference: CivilDate?, clean: CleanPushDown? = nil) -> String {
+    /// `amountType`: the amount column's PostgreSQL type (`float4` is read through its text, as COPY writes it).
+    package static func sql(select: String, spec: RFMSpec, reference: CivilDate?, amountType: String = "float8",
+                            clean: CleanPushDown? = nil) -> String {
         let q = PostgresConnection.quoted
         let options = spec.options.merged()
         let date = "s.seg_date"
@@ -45,19 +48,28 @@ package enum RFMPushDown {
         case .months: frequency = "count(DISTINCT date_trunc('month', \(date))) FILTER (WHERE s.seg_used)"
         case .years: frequency = "count(DISTINCT date_part('year', \(date))) FILTER (WHERE s.seg_used)"
         }
-        let order = spec.order.map { "nullif((q.\(q($0)))::text, '')" } ?? "NULL::text"
+        // Ids as COPY writes them: '' is an id (the reader keeps a quoted empty field), NULL is none.
+        let order = spec.order.map { "(q.\(q($0)))::text" } ?? "NULL::text"
+        let amount = "q.\(q(spec.amount))"
+        let raw = amountType == "float4" ? "(\(amount))::text::float8" : "(\(amount))::float8"
+        // Dates the reader takes: years 1 to 9999 (not BC, not infinity).
+        let readable = "\(date) >= DATE '0001-01-01' AND \(date) <= DATE '9999-12-31'"
         // x → integer part a0, then the 2^-26, 2^-52 and 2^-78 multiples a1..a3 of what remains, and the residue.
         let x = "s.seg_x"
         let r1 = "(\(x) - c0.a0)", r2 = "(\(r1) - c1.a1)", r3 = "(\(r2) - c2.a2)"
         func part(_ p: String) -> String { "coalesce(sum(\(p)) FILTER (WHERE s.seg_used), 0)" }
-        let source = clean.map { "seg_c\($0.steps.count)" } ?? "(\(select))"
+        // OFFSET 0 keeps each level a subquery of its own: flattened, the planner would copy the amount's cast
+        // into every part below (a numeric → float8 cast goes through text: 3x slower on 5 M rows).
+        let source = clean.map { "seg_c\($0.steps.count)" } ?? "(\n\(select)\n)"
         let aggregate = """
             SELECT s.seg_customer,
                    count(*) AS seg_rows,
+                   count(*) FILTER (WHERE \(date) IS NOT NULL AND NOT (\(readable))) AS seg_bad_date,
+                   count(*) FILTER (WHERE s.seg_raw IS NOT NULL AND s.seg_x IS NULL) AS seg_bad_amount,
                    count(*) FILTER (WHERE \(date) IS NULL) AS seg_no_date,
                    \(after) AS seg_after,
                    count(*) FILTER (WHERE s.seg_used) AS seg_used,
-                   max(\(date)) FILTER (WHERE s.seg_used) AS seg_last,
+                   max(\(date)) FILTER (WHERE s.seg_used AND \(readable)) AS seg_last,
                    \(frequency) AS seg_frequency,
                    ((\(part("c0.a0")))::int8::numeric
                     + ((\(part("c1.a1"))) * 67108864::float8)::int8::numeric * 0.00000001490116119384765625
@@ -66,20 +78,20 @@ package enum RFMPushDown {
                     + ((\(part("c3.a3"))) * 302231454903657293676544::float8)::int8::numeric
                       * 0.000000000000000000000003308722450212110699485634768279851414263248443603515625
                     + (\(part("\(r3) - c3.a3")))::numeric)::float8 AS seg_monetary
-            FROM (SELECT nullif((q.\(q(spec.customer)))::text, '') AS seg_customer,
-                         q.\(q(spec.date)) AS seg_date,
-                         (\(counts("q.\(q(spec.date))"))) AS seg_used,
-                         \(order) AS seg_order,
-                         CASE WHEN abs((q.\(q(spec.amount)))::float8) < 'Infinity'::float8
-                              THEN (q.\(q(spec.amount)))::float8 END AS seg_x
-                  FROM \(source) AS q) AS s
+            FROM (SELECT r.*, CASE WHEN abs(r.seg_raw) < 'Infinity'::float8 THEN r.seg_raw END AS seg_x
+                  FROM (SELECT (q.\(q(spec.customer)))::text AS seg_customer,
+                               q.\(q(spec.date)) AS seg_date,
+                               (\(counts("q.\(q(spec.date))"))) AS seg_used,
+                               \(order) AS seg_order,
+                               \(raw) AS seg_raw
+                        FROM \(source) AS q OFFSET 0) AS r OFFSET 0) AS s
             CROSS JOIN LATERAL (SELECT (\(x) + 6755399441055744::float8) - 6755399441055744::float8 AS a0) AS c0
             CROSS JOIN LATERAL (SELECT (\(r1) + 100663296::float8) - 100663296::float8 AS a1) AS c1
             CROSS JOIN LATERAL (SELECT (\(r2) + 1.5::float8) - 1.5::float8 AS a2) AS c2
             CROSS JOIN LATERAL (SELECT (\(r3) + 2.2351741790771484375e-8::float8) - 2.2351741790771484375e-8::float8 AS a3) AS c3
             GROUP BY s.seg_customer
             """
-        let nulls = "NULL::text AS seg_customer, NULL::int8 AS seg_rows, NULL::int8 AS seg_no_date, NULL::int8 AS seg_after, "
+        let nulls = "NULL::text AS seg_customer, NULL::int8 AS seg_rows, NULL::int8 AS seg_bad_date, NULL::int8 AS seg_bad_amount, NULL::int8 AS seg_no_date, NULL::int8 AS seg_after, "
             + "NULL::int8 AS seg_used, NULL::date AS seg_last, NULL::int8 AS seg_frequency, NULL::float8 AS seg_monetary"
         let parts = ["SELECT 'a'::text AS seg_kind, a.*, NULL::int8 AS seg_step, NULL::int8 AS seg_line, NULL::text AS seg_rule, "
                      + "NULL::text AS seg_value FROM (\(aggregate)) AS a"] + (clean?.reportRows(nulls: nulls) ?? [])
@@ -109,7 +121,19 @@ package enum RFMPushDown {
         var frequency = [Int64](repeating: 0, count: n)
         var usedCount = 0, afterCount = 0, unmatched = 0
         let kinds = aggregates["seg_kind"]
-        for g in 0..<aggregates.rowCount where kinds?.string(at: g) == "a" {
+        let isAggregate = (0..<aggregates.rowCount).map { kinds?.string(at: $0) == "a" }
+        // The row path's reader refuses these values; so does the push-down (on every row, as the reader would).
+        let badDates = zip(ints("seg_bad_date"), isAggregate).reduce(0) { $0 + ($1.1 ? Int($1.0) : 0) }
+        if badDates > 0 {
+            throw DataError(file: origin, line: nil, column: spec.date,
+                            message: "\(badDates) \(badDates == 1 ? "date is" : "dates are") infinity, BC or past the year 9999, which are not dates Segwork reads; filter them out in the query (e.g. WHERE \(spec.date) BETWEEN '0001-01-01' AND '9999-12-31') or fix them")
+        }
+        let badAmounts = zip(ints("seg_bad_amount"), isAggregate).reduce(0) { $0 + ($1.1 ? Int($1.0) : 0) }
+        if badAmounts > 0 {
+            throw DataError(file: origin, line: nil, column: spec.amount,
+                            message: "\(badAmounts) \(badAmounts == 1 ? "amount is" : "amounts are") NaN or infinite, which are not numbers; filter them out in the query (e.g. WHERE \(spec.amount) <> 'NaN' AND abs(\(spec.amount)) < 'Infinity') or fix them")
+        }
+        for g in 0..<aggregates.rowCount where isAggregate[g] {
             let c = Int(owner[g])
             guard c >= 0 else { unmatched += Int(rows[g]); continue }
             unmatched += Int(noDate[g])

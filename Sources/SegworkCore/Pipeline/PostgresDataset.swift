@@ -95,8 +95,8 @@ extension DatasetStage {
             return "column '\(rfm.amount)' is \(byName[rfm.amount]!.typeName), not a number"
         }
         // char(n): COPY keeps its padding, which a cast to text drops.
-        if let padded = columns.first(where: { $0.typeName == "bpchar" }) {
-            return "column '\(padded.name)' is char(n); cast it to text in the query"
+        for name in [rfm.customer] + (rfm.order.map { [$0] } ?? []) where byName[name]?.typeName == "bpchar" {
+            return "column '\(name)' is char(n); cast it to text in the query"
         }
         if !spec.clean.isEmpty, let why = CleanPushDown.make(spec.clean, described: columns, text: keyColumns(spec)).1 {
             return why
@@ -130,12 +130,17 @@ extension DatasetStage {
             if pushedDown, let rfm = definition.rfm {
                 let reference = RFMFeature.explicitReference(spec: rfm, asOf: asOf, definitionAsOf: definition.asOf)
                 let clean = spec.clean.isEmpty ? nil : CleanPushDown.make(spec.clean, described: columns, text: keyColumns(spec)).0
-                sql = RFMPushDown.sql(select: pg.select, spec: rfm, reference: reference, clean: clean)
+                sql = RFMPushDown.sql(select: pg.select, spec: rfm, reference: reference,
+                                      amountType: columns.first { $0.name == rfm.amount }?.typeName ?? "float8", clean: clean)
                 read = RFMPushDown.columns.map { PostgresInputColumn(name: $0.name, postgresType: $0.postgres, type: $0.type) }
             } else {
                 read = try columns.map { c in
                     guard let type = c.segworkType else {
-                        throw PostgresError(.type, dataset: spec.name, "column '\(c.name)' is \(c.typeName), which Segwork does not read; cast it in a query, e.g. \(c.name)::date AS \(c.name) for a date, or \(c.name)::text")
+                        let n = c.name
+                        let cast = c.typeName.hasPrefix("_") ? "array_to_string(\(n), ',') AS \(n)"
+                            : c.typeName == "interval" ? "extract(epoch FROM \(n)) AS \(n) for seconds"
+                            : "\(n)::date AS \(n) for a date, or \(n)::text"
+                        throw PostgresError(.type, dataset: spec.name, "column '\(n)' is \(c.typeName), which Segwork does not read; cast it in a query, e.g. \(cast)")
                     }
                     return PostgresInputColumn(name: c.name, postgresType: c.typeName, type: type)
                 }
@@ -150,14 +155,18 @@ extension DatasetStage {
                 throw PostgresError(.localFile, dataset: spec.name, "cannot write to the temporary folder \(file.url.deletingLastPathComponent().path); check TMPDIR")
             }
             defer { try? handle.close() }
-            _ = try connection.copyCSV(sql) { bytes in
+            // Interrupted (Ctrl-C, SIGTERM), the server is asked to stop the query rather than run it to the end.
+            _ = try Interruption.shared.cancelling(with: connection.canceller()) { try connection.copyCSV(sql) { bytes in
                 hash.update(bytes: bytes)
                 do { try handle.write(contentsOf: Data(bytes)) } catch {
                     throw PostgresError(.localFile, dataset: spec.name, "writing the rows to \(file.url.path) failed (\(error.localizedDescription)); free some space in the temporary folder (TMPDIR)")
                 }
-            }
+            } }
             digest = hash.hexDigest()
             url = file.url
+            if !pushedDown, try Self.headerOnly(file.url) {
+                throw PostgresError(.query, dataset: spec.name, "the \(pg.shown) returned no rows; check its WHERE clause, or the table")
+            }
             record = PostgresInput(urlEnv: pg.urlEnv, source: pg.table ?? pg.select, sql: sql, columns: read,
                                    pushedDown: pushedDown, sourceRows: nil)
             if pushedDown {
@@ -180,7 +189,7 @@ extension DatasetStage {
             record.sourceRows = (0..<table.rowCount).reduce(0) { $0 + (kinds[$1] == "a" ? Int(table["seg_rows"]?.double(at: $1) ?? 0) : 0) }
             if !spec.clean.isEmpty {
                 let text = keyColumns(spec)
-                let columns = (record.sourceColumns ?? []).map { ($0.name, text.contains($0.name) ? ColumnType.string : $0.type) }
+                let columns = (record.sourceColumns ?? []).map { ($0.name, text.contains($0.name) ? ColumnType.string : $0.type, $0.postgresType) }
                 cleaning = try CleanPushDown(steps: spec.clean, columns: columns)
                     .report(dataset: spec.name, origin: origin, table: table, kinds: kinds)
             }
@@ -198,7 +207,16 @@ extension DatasetStage {
             c.type == .bool ? "CASE WHEN q.\(q(c.name)) THEN 'true' WHEN NOT q.\(q(c.name)) THEN 'false' END AS \(q(c.name))"
                 : "q.\(q(c.name))"
         }
-        return "SELECT \(list.joined(separator: ", ")) FROM (\(pg.select)) AS q"
+        return "SELECT \(list.joined(separator: ", ")) FROM (\n\(pg.select)\n) AS q"
+    }
+
+    /// Whether a COPY's CSV holds its header line and nothing after it.
+    static func headerOnly(_ url: URL) throws -> Bool {
+        let handle = try FileHandle(forReadingFrom: url)
+        defer { try? handle.close() }
+        let head = try handle.read(upToCount: 1 << 16) ?? Data()
+        guard let newline = head.firstIndex(of: 0x0A) else { return head.count < 1 << 16 }
+        return newline == head.count - 1 && head.count < 1 << 16
     }
 
     /// A connection for `pg`, from the environment variable it names.
@@ -236,7 +254,9 @@ public enum PostgresExplain {
                     let clean = spec.clean.isEmpty ? nil
                         : CleanPushDown.make(spec.clean, described: columns, text: stage.keyColumns(spec)).0
                     if clean != nil { out.append("-- with its \(spec.clean.count) clean steps, in the database") }
-                    out.append("COPY (\(RFMPushDown.sql(select: pg.select, spec: rfm, reference: reference, clean: clean))) TO STDOUT (FORMAT csv, HEADER true);")
+                    let sql = RFMPushDown.sql(select: pg.select, spec: rfm, reference: reference,
+                                              amountType: columns.first { $0.name == rfm.amount }?.typeName ?? "float8", clean: clean)
+                    out.append("COPY (\(sql)) TO STDOUT (FORMAT csv, HEADER true);")
                 }
                 out.append("")
             }

@@ -25,6 +25,8 @@ public final class Interruption: @unchecked Sendable {
     /// Held by critical sections and, for good, by the handler once a signal arrived.
     private let mutex = NSLock()
     private var inFlight: [UUID: URL] = [:]
+    /// Work running elsewhere to stop on a signal (a PostgreSQL query: the server would go on running it).
+    private var cancellations: [UUID: @Sendable () -> Void] = [:]
     private var versions: [(id: String, definition: String, exported: Bool)] = []
     private var sources: [DispatchSourceSignal] = []
     private var workspace = "DIR"
@@ -69,6 +71,15 @@ public final class Interruption: @unchecked Sendable {
         }
     }
 
+    /// Runs `body` with `cancel` registered: an interruption meanwhile calls it before it cleans up (e.g. asks the
+    /// database server to cancel the query in flight). `cancel` must be safe to call from another thread.
+    public func cancelling<T>(with cancel: @escaping @Sendable () -> Void, _ body: () throws -> T) rethrows -> T {
+        let token = UUID()
+        critical { cancellations[token] = cancel }
+        defer { critical { cancellations[token] = nil } }
+        return try body()
+    }
+
     /// Notes a version stored (inside the critical section that saved it).
     func storedUnlocked(_ id: String, definition: String) {
         versions.append((id, definition, false))
@@ -81,6 +92,8 @@ public final class Interruption: @unchecked Sendable {
 
     /// What an interruption says, and does, now: removes what is in flight and describes what was kept.
     func cleanUpAndDescribe(signal sig: Int32) -> String {
+        for cancel in cancellations.values { cancel() }
+        cancellations = [:]
         var removed = 0
         for url in inFlight.values.sorted(by: { $0.path < $1.path }) {
             for _ in 0..<3 {   // the main thread may still be writing into a folder being removed: try again
