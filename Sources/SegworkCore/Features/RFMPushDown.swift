@@ -59,7 +59,9 @@ package enum RFMPushDown {
         let r1 = "(\(x) - c0.a0)", r2 = "(\(r1) - c1.a1)", r3 = "(\(r2) - c2.a2)"
         func part(_ p: String) -> String { "coalesce(sum(\(p)) FILTER (WHERE s.seg_used), 0)" }
         // OFFSET 0 keeps each level a subquery of its own: flattened, the planner would copy the amount's cast
-        // into every part below (a numeric → float8 cast goes through text: 3x slower on 5 M rows).
+        // into every part below (a numeric → float8 cast goes through text: 3x slower on 5 M rows). Ids group in
+        // byte order (COLLATE "C"): the locale's collation made the sort behind GROUP BY take half the time
+        // (48 s → 25 s on 10 M rows), and the result comes out in the order it is written in.
         let source = clean.map { "seg_c\($0.steps.count)" } ?? "(\n\(select)\n)"
         let aggregate = """
             SELECT s.seg_customer,
@@ -79,7 +81,7 @@ package enum RFMPushDown {
                       * 0.000000000000000000000003308722450212110699485634768279851414263248443603515625
                     + (\(part("\(r3) - c3.a3")))::numeric)::float8 AS seg_monetary
             FROM (SELECT r.*, CASE WHEN abs(r.seg_raw) < 'Infinity'::float8 THEN r.seg_raw END AS seg_x
-                  FROM (SELECT (q.\(q(spec.customer)))::text AS seg_customer,
+                  FROM (SELECT ((q.\(q(spec.customer)))::text COLLATE "C") AS seg_customer,
                                q.\(q(spec.date)) AS seg_date,
                                (\(counts("q.\(q(spec.date))"))) AS seg_used,
                                \(order) AS seg_order,
