@@ -8,6 +8,8 @@ cd "$(dirname "$0")/../.."
 seg=${SEG:-.build/debug/seg}
 python=${SPARK_PYTHON:-.build/venv-spark/bin/python3}
 work=.build/spark
+# Spark on loopback only, and without its start-up chatter.
+export SPARK_LOCAL_IP=127.0.0.1
 rm -rf "$work"
 mkdir -p "$work"
 # seg run stores a version and writes exports: on a copy, so the repository's demo workspace stays as it is.

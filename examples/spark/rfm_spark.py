@@ -22,6 +22,7 @@ import stat
 import subprocess
 import sys
 import threading
+import warnings
 from fractions import Fraction
 
 from pyspark import SparkFiles
@@ -174,9 +175,11 @@ def apply_partition(rows):
 
 def main():
     args = parse_args()
+    # Without pandas/pyarrow, Python UDFs run unoptimised; the example needs neither.
+    warnings.filterwarnings("ignore", message="Arrow optimization failed")
     os.makedirs(args.work, exist_ok=True)
     spark = SparkSession.builder.master("local[2]").appName("segwork-rfm") \
-        .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", str(args.partitions)) \
+        .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false").config("spark.sql.shuffle.partitions", str(args.partitions)) \
         .config("spark.driver.bindAddress", "127.0.0.1").config("spark.driver.host", "127.0.0.1").getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
     table, as_of = features(spark, args.workspace, args.as_of)

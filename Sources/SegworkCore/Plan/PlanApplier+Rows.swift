@@ -5,11 +5,6 @@ import SegworkData
 // One chunk through the scorers and criteria, and its output rows.
 
 extension PlanApplier {
-    /// The output of one chunk: the CSV (with its header line) and the JSON Lines.
-    struct ChunkOutput {
-        var csv: Data
-        var jsonl: Data
-    }
 
     /// The CSV header line the output starts with (what `membership.csv` starts with).
     func header() -> Data {
@@ -24,11 +19,11 @@ extension PlanApplier {
     var scorerOutputs: [String] { plan.scorers.map { $0.output ?? $0.name } }
 
     /// Runs the scorers, then the criteria, on `table` and combines the labels; `lineOf` gives a row's input line.
-    func label(_ table: Table, lineOf: @escaping @Sendable (Int) -> Int) throws -> ChunkOutput {
+    /// Returns the rows in `format`: CSV with its header line (`membership.csv`'s bytes), or JSON Lines.
+    func label(_ table: Table, format: Format, lineOf: @escaping @Sendable (Int) -> Int) throws -> Data {
         var table = table
         let ids = table[plan.id]!
         let n = table.rowCount
-        func describe(_ row: Int) -> String { " for customer \(ids.string(at: row) ?? "(missing id)") (standard input, line \(lineOf(row)))" }
         func naming<T>(_ body: () throws -> T) throws -> T {
             do { return try body() } catch var e as PluginError {
                 if let r = e.row, r >= 0, r < n { e.customerID = ids.string(at: r); e.place = "standard input, line \(lineOf(r))" }
@@ -39,7 +34,6 @@ extension PlanApplier {
         let rowDescription: @Sendable (Int) -> String = { row in
             " for customer \(row < idsCopy.count ? idsCopy.string(at: row) ?? "(missing id)" : "?") (standard input, line \(lineOf(row)))"
         }
-        _ = describe
         for (planned, plugin) in scorers {
             let inputs = plugin.manifest.uses.map { table[planned.uses[$0]!]!.pluginInput(as: $0) }
             plugin.rowDescription = rowDescription
@@ -63,8 +57,8 @@ extension PlanApplier {
         }
         let extra = (scorerOutputs + definition.membershipColumns).map { table[$0]! }
         let columns = CriterionColumns(names: layout.criteria, parts: parts, combine: definition.combine)
-        let csv = Exporter.membership(ids: ids, assignment: assignment, criteria: columns, scores: extra)
-        return ChunkOutput(csv: csv, jsonl: jsonLines(ids, assignment, parts, extra))
+        if format == .jsonl { return jsonLines(ids, assignment, parts, extra) }
+        return Exporter.membership(ids: ids, assignment: assignment, criteria: columns, scores: extra)
     }
 
     /// One JSON object per row, keys as the CSV header names them: text as strings, numbers as numbers, missing

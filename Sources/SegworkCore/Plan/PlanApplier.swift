@@ -86,11 +86,11 @@ public final class PlanApplier {
         var input = RecordChunks(fd: fd, format: format == .csv ? .csv : .jsonl, chunkRows: max(1, chunkRows))
         while let chunk = try input.next() {
             let table = try read(chunk, header: input.header, format: format)
-            let out = try label(table, lineOf: { row in
+            let out = try label(table, format: format, lineOf: { row in
                 let l = table.rowLines?.line(of: row) ?? (row + 1)
                 return format == .csv ? chunk.firstLine + l - 2 : chunk.firstLine + l - 1
             })
-            try write(format == .csv ? out.csv.dropFirst(headerBytes.count) : out.jsonl)
+            try write(format == .csv ? out.dropFirst(headerBytes.count) : out)
             rows += table.rowCount
         }
         if format == .csv && input.header == nil {
