@@ -167,6 +167,16 @@ final class PlanApplyCLITests: XCTestCase {
         XCTAssertTrue(noColumn.stderr.contains("standard input, line 1, column 'frequency': is missing from the header"), noColumn.stderr)
     }
 
+    /// A clustering cannot be frozen yet: refused with the reason, before any data is read.
+    func testADefinitionThatClustersIsRefused() throws {
+        let ws = try TempWorkspace.demoCopy()
+        defer { ws.remove() }
+        let r = try SegProcess.run(["plan", ws.root.path, "clusters", "--out", ws.root.appendingPathComponent("c.seg").path])
+        XCTAssertEqual(r.status, 2)
+        XCTAssertTrue(r.stderr.contains("segmentations/clusters.yaml: uses features.clusters; a plan cannot freeze a clustering yet"), r.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: ws.root.appendingPathComponent("c.seg").path))
+    }
+
     /// Output appears chunk by chunk while the input is still open: a long-lived seg apply in a pipe.
     func testApplyAnswersEachChunkBeforeTheInputEnds() throws {
         let (ws, membership, features) = try demoRun()

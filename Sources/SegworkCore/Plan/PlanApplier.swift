@@ -29,11 +29,14 @@ public final class PlanApplier {
         guard definition.scorers.count == plan.scorers.count, definition.criteria.count == plan.criteria.count else {
             throw PlanError.badPlan(file: file, detail: "its definition text names \(definition.scorers.count) scorers and \(definition.criteria.count) criteria, but the plan holds \(plan.scorers.count) and \(plan.criteria.count); make it again with `seg plan`")
         }
+        guard let asOf = CivilDate(iso: Substring(plan.asOf)) else {
+            throw PlanError.badPlan(file: file, detail: "\"as_of\" is '\(plan.asOf)', not a date (YYYY-MM-DD)")
+        }
         layout = MembershipLayout(definition: definition)
         plugins = try PlanPlugins(plan)
         var env = PluginEnvironment(limits: plan.limits.luaLimits)
         env.randomSeed = Runner.seed(definition.name)
-        env.frozenTime = Int64(CivilDate(iso: Substring(plan.asOf))!.days) * 86_400
+        env.frozenTime = Int64(asOf.days) * 86_400
         do {
             for (use, planned) in zip(definition.scorers, plan.scorers) {
                 scorers.append((planned, try load(use, planned, .scorer, env, file)))
