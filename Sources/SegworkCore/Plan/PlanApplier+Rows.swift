@@ -62,34 +62,44 @@ extension PlanApplier {
     }
 
     /// One JSON object per row, keys as the CSV header names them: text as strings, numbers as numbers, missing
-    /// values (and no segment) as null.
+    /// values (and no segment) as null. Written as bytes: labels and keys are encoded once per chunk.
     private func jsonLines(_ ids: Column, _ a: SegmentAssignment, _ parts: [LabelAssignment], _ extra: [Column]) -> Data {
-        var out = ""
-        let keys = plan.outputs.map(Self.jsonString)
+        var out: [UInt8] = []
+        out.reserveCapacity(a.codes.count * 64)
+        let keys = plan.outputs.map { Array((Self.jsonString($0) + ":").utf8) }
+        let null = Array("null".utf8)
+        let labels = a.labels.map { Array(Self.jsonString($0).utf8) }
+        let partLabels = parts.map { $0.labels.map { Array(Self.jsonString($0).utf8) } }
+        let criterionNames = layout.criteria.map { Array(Self.jsonString($0).utf8) }
         let criterionColumns = !layout.criteria.isEmpty
         for i in 0..<a.codes.count {
-            var values: [String] = [ids.string(at: i).map(Self.jsonString) ?? "null"]
-            values.append(a.codes[i] >= 0 ? Self.jsonString(a.labels[Int(a.codes[i])]) : "null")
+            var k = 0
+            func field(_ value: [UInt8]) {
+                out.append(k == 0 ? UInt8(ascii: "{") : UInt8(ascii: ","))
+                out.append(contentsOf: keys[k]); out.append(contentsOf: value)
+                k += 1
+            }
+            field(ids.string(at: i).map { Array(Self.jsonString($0).utf8) } ?? null)
+            field(a.codes[i] >= 0 ? labels[Int(a.codes[i])] : null)
             if criterionColumns {
-                if layout.decidedBy {
-                    values.append(parts.firstIndex { $0.codes[i] >= 0 }.map { Self.jsonString(layout.criteria[$0]) } ?? "null")
-                }
-                for p in parts { values.append(p.codes[i] >= 0 ? Self.jsonString(p.labels[Int(p.codes[i])]) : "null") }
+                if layout.decidedBy { field(parts.firstIndex { $0.codes[i] >= 0 }.map { criterionNames[$0] } ?? null) }
+                for (p, shown) in zip(parts, partLabels) { field(p.codes[i] >= 0 ? shown[Int(p.codes[i])] : null) }
             }
             for c in extra {
-                guard let v = c.string(at: i) else { values.append("null"); continue }
+                guard let v = c.string(at: i) else { field(null); continue }
                 switch c.type {
-                case .integer, .double, .bool: values.append(v)
-                case .date, .string: values.append(Self.jsonString(v))
+                case .integer, .double, .bool: field(Array(v.utf8))
+                case .date, .string: field(Array(Self.jsonString(v).utf8))
                 }
             }
-            out += "{" + zip(keys, values).map { "\($0):\($1)" }.joined(separator: ",") + "}\n"
+            out.append(UInt8(ascii: "}")); out.append(UInt8(ascii: "\n"))
         }
-        return Data(out.utf8)
+        return Data(out)
     }
 
     /// `s` as a JSON string.
     static func jsonString(_ s: String) -> String {
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) { return "\"" + s + "\"" }
         var out = "\""
         for u in s.unicodeScalars {
             switch u {
