@@ -63,6 +63,10 @@ final class PlanApplyCLITests: XCTestCase {
         // In chunks of 128 rows (24 chunks): the same bytes.
         let chunked = try seg(["apply", plan.path, "--chunk-rows", "128"], input: Data(features.utf8))
         XCTAssertEqual(chunked.stdout, membership, chunked.stderr)
+        // Trailing blank lines make a chunk of their own after 3,000 rows: nothing to write, no error.
+        let trailing = try seg(["apply", plan.path, "--chunk-rows", "3000"], input: Data((features + "\n\n").utf8))
+        XCTAssertEqual(trailing.status, 0, trailing.stderr)
+        XCTAssertEqual(trailing.stdout, membership)
 
         // JSON Lines in and out: each customer's segment and score as in membership.csv (null for none).
         var jsonl = ""

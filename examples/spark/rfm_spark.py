@@ -21,6 +21,7 @@ import shutil
 import stat
 import subprocess
 import sys
+import tempfile
 import threading
 import warnings
 from fractions import Fraction
@@ -140,8 +141,10 @@ def apply_partition(rows):
     seg = SparkFiles.get("seg")
     if not os.access(seg, os.X_OK):
         os.chmod(seg, os.stat(seg).st_mode | stat.S_IXUSR)
+    # seg's messages (plugins' seg.log lines, errors) go to a file: a pipe nobody reads could fill and stall it.
+    errors = tempfile.TemporaryFile()
     proc = subprocess.Popen([seg, "apply", SparkFiles.get("plan.seg"), "--format", "jsonl"],
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors)
     failure = []
 
     def feed():
@@ -166,8 +169,10 @@ def apply_partition(rows):
         o = json.loads(line, parse_float=str, parse_int=str)
         yield (o["customer_id"], o["segment"], o.get("value_score"))
     writer.join()
-    err = proc.stderr.read().decode()
-    if proc.wait() != 0:
+    status = proc.wait()
+    errors.seek(0)
+    err = errors.read().decode(errors="replace")
+    if status != 0:
         raise RuntimeError("seg apply failed (exit %d): %s" % (proc.returncode, err.strip()))
     if failure:
         raise failure[0]

@@ -88,6 +88,8 @@ public final class PlanApplier {
         if format == .csv { try write(headerBytes) }
         var input = RecordChunks(fd: fd, format: format == .csv ? .csv : .jsonl, chunkRows: max(1, chunkRows))
         while let chunk = try input.next() {
+            // Blank lines only (the end of a stream, a pause in a pipe): nothing to read or write.
+            if chunk.bytes.allSatisfy({ $0 == 0x0A || $0 == 0x0D || $0 == 0x20 || $0 == 0x09 }) { continue }
             let table = try read(chunk, header: input.header, format: format)
             let out = try label(table, format: format, lineOf: { row in
                 let l = table.rowLines?.line(of: row) ?? (row + 1)
