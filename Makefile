@@ -2,7 +2,7 @@
 SWIFT ?= swift
 SEG := .build/debug/seg
 
-.PHONY: deps build demo test release clean demo-data check-package screenshot
+.PHONY: deps build demo test release clean demo-data check-package screenshot spark bench-apply
 
 deps:
 	@scripts/ensure-deps
@@ -28,6 +28,16 @@ test: deps
 	$(SWIFT) test --skip-build --disable-swift-testing
 	$(SEG) plugins test plugins --require-tests
 	$(SEG) plugins test workspaces/acme-plugins --require-tests
+
+## The Spark example (examples/spark): the demo's RFM on PySpark (local[2]) with `seg plan --stats` and one `seg apply`
+## per partition; fails unless every customer gets the segment and score `seg run` gives (CI runs it).
+spark: build
+	examples/spark/check.sh
+
+## seg apply's throughput per process (one partition) on generated rows, release build (docs/SCALE.md).
+bench-apply: deps
+	$(SWIFT) build -c release
+	python3 bench/apply.py --seg .build/release/seg
 
 ## Build Segwork as a versioned dependency of a scratch package and run a small embedding app (CI does this).
 check-package: deps

@@ -20,7 +20,7 @@ struct Seg: ParsableCommand {
         """,
         version: segworkVersion,
         subcommands: [InitCommand.self, ImportCommand.self, RunCommand.self, VersionsCommand.self, ShowCommand.self,
-                      ExportCommand.self, ReportCommand.self, DiffCommand.self, CheckCommand.self, ApproveCommand.self, PluginsCommand.self, TryCommand.self,
+                      ExportCommand.self, ReportCommand.self, DiffCommand.self, CheckCommand.self, ApproveCommand.self, PluginsCommand.self, TryCommand.self, PlanCommand.self, ApplyCommand.self,
                       ForgetCommand.self]
     )
 

@@ -31,7 +31,7 @@ extension Runner {
 
     /// Labels that reports use for their own groups cannot be segment labels: the empty string, `(all)`,
     /// `(unassigned)` and `(absent)`. Names the plugin and the first customer given such a label.
-    func checkLabels(_ a: LabelAssignment, _ plugin: Plugin, _ ids: Column) throws {
+    static func checkLabels(_ a: LabelAssignment, _ plugin: Plugin, _ ids: Column) throws {
         let reserved = ReservedLabel.all
         guard let bad = a.labels.firstIndex(where: { $0.isEmpty || reserved.contains($0) }),
               let row = a.codes.firstIndex(of: Int32(bad)) else { return }

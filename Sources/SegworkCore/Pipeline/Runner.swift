@@ -184,7 +184,7 @@ package struct Runner: Sendable {
                                                file: definition.file, models: clusterModels)
             plugin.rowDescription = Self.describeRow(ids, data.table.rowLines, data.populationOrigin, personal: personalID)
             let labels = try withCustomer(ids, data, personal: personalID, withheld: personalInputs(plugin, use, data.table, definition)) { try plugin.assign(columns: inputs, rowCount: data.table.rowCount) }
-            try checkLabels(labels, plugin, ids)
+            try Self.checkLabels(labels, plugin, ids)
             // `labels:` renames what the plugin returned before anything is combined, profiled or exported.
             let shown = use.labels.apply(labels)
             assignments.append(shown)

@@ -1,0 +1,109 @@
+import Foundation
+
+/// Cuts a stream of CSV or JSON Lines bytes into whole records, read from a file descriptor a block at a time, and
+/// hands them out in chunks of at most `chunkRows` records with the line each chunk starts on. Memory stays at one
+/// chunk plus one block, whatever the input's length. A chunk is also handed out early when the input has nothing
+/// more to read at the moment (a long-lived `seg apply` in a pipe answers each batch as it arrives).
+struct RecordChunks {
+    /// The input's layout.
+    enum Format: String, Sendable { case csv, jsonl }
+    /// A run of whole records.
+    struct Chunk {
+        /// Their bytes, each record ending in a line feed.
+        var bytes: [UInt8]
+        /// The 1-based line of the input the first record starts on.
+        var firstLine: Int
+        /// How many records.
+        var records: Int
+    }
+
+    let fd: Int32
+    let format: Format
+    let chunkRows: Int
+    private var buffer: [UInt8] = []
+    private var scanned = 0          // bytes of `buffer` already split
+    private var recordStart = 0      // where the record being scanned starts
+    private var inQuotes = false
+    private var line = 1             // the line of `buffer[scanned]`
+    private var chunkLine = 1        // the line `buffer[0]` starts on
+    private var complete = 0         // whole records in buffer[0..<recordStart]
+    private var eof = false
+    /// The CSV header line (with its line feed), once read.
+    private(set) var header: [UInt8]?
+
+    init(fd: Int32, format: Format, chunkRows: Int) { self.fd = fd; self.format = format; self.chunkRows = chunkRows }
+
+    /// The next chunk, or nil at the end of the input. For CSV the first record is kept as `header`.
+    mutating func next() throws -> Chunk? {
+        while true {
+            split()
+            if complete >= chunkRows || (complete > 0 && (eof || !readable())) { return take() }
+            if eof {
+                guard recordStart < buffer.count else { return nil }
+                // A last record without a line feed.
+                buffer.append(UInt8(ascii: "\n"))
+                split()
+                return complete > 0 ? take() : nil
+            }
+            try fill()
+        }
+    }
+
+    /// Scans new bytes for record ends.
+    private mutating func split() {
+        let quote = UInt8(ascii: "\""), lf = UInt8(ascii: "\n")
+        var i = scanned
+        var n = buffer.count
+        while i < n {
+            let b = buffer[i]
+            if b == quote && format == .csv { inQuotes.toggle() }
+            else if b == lf {
+                line += 1
+                if !inQuotes {
+                    if format == .csv && header == nil {
+                        header = Array(buffer[0...i])
+                        buffer.removeFirst(i + 1); i = -1; n = buffer.count
+                        chunkLine = line; recordStart = 0
+                    } else {
+                        recordStart = i + 1
+                        complete += 1
+                    }
+                }
+            }
+            i += 1
+            if complete >= chunkRows { break }
+        }
+        scanned = max(i, 0)
+    }
+
+    private mutating func take() -> Chunk {
+        let chunk = Chunk(bytes: Array(buffer[0..<recordStart]), firstLine: chunkLine, records: complete)
+        // The line of the first byte after the chunk: count the chunk's line feeds.
+        chunkLine += chunk.bytes.reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
+        buffer.removeFirst(recordStart)
+        scanned -= recordStart
+        recordStart = 0
+        complete = 0
+        return chunk
+    }
+
+    /// Whether the input has bytes to read right now (poll with no wait).
+    private func readable() -> Bool {
+        var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        return poll(&p, 1, 0) > 0
+    }
+
+    private mutating func fill() throws {
+        var block = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let got = block.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if got < 0 {
+                if errno == EINTR { continue }
+                throw PlanError.badInput(line: line, column: nil, detail: "cannot be read (\(String(cString: strerror(errno))))")
+            }
+            if got == 0 { eof = true; return }
+            buffer.append(contentsOf: block[0..<got])
+            return
+        }
+    }
+}
