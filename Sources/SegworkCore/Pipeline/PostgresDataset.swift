@@ -146,7 +146,7 @@ extension DatasetStage {
                 }
                 sql = Self.rowsSQL(pg, columns: read.map { ($0.name, $0.type) })
             }
-            let file = try TemporaryFile(name: "\(spec.name).csv")
+            let file = try TemporaryFile(name: "rows.csv")  // in a folder of its own: any dataset name is safe
             temporary = file
             progress?.begin(pushedDown ? "aggregating \(origin) in the database (RFM push-down)" : "reading \(origin)",
                             totalBytes: nil)
