@@ -103,6 +103,10 @@ struct ApplyCommand: ParsableCommand {
     }
 
     func run() throws {
+        // SIGINT/SIGTERM/SIGHUP remove the plan's temporary folder; a reader that goes away (`| head`) is EPIPE on
+        // a write, not a SIGPIPE that would end the process before it cleans up.
+        Interruption.shared.install(workspace: "-")
+        signal(SIGPIPE, SIG_IGN)
         guard let data = FileManager.default.contents(atPath: plan) else {
             throw PlanError.badPlan(file: plan, detail: "cannot be read; check the path")
         }
@@ -116,7 +120,18 @@ struct ApplyCommand: ParsableCommand {
         } else {
             output = FileHandle.standardOutput
         }
-        try applier.apply(fd: 0, format: PlanApplier.Format(rawValue: format)!, chunkRows: chunkRows) { output.write($0) }
+        do {
+            try applier.apply(fd: 0, format: PlanApplier.Format(rawValue: format)!, chunkRows: chunkRows) { try output.write(contentsOf: $0) }
+        } catch let error as NSError where Self.brokenPipe(error) {
+            // The reader closed the pipe: stop quietly, as a filter does, with the status a SIGPIPE would give.
+            throw ExitCode(141)
+        }
         if out != nil { try output.close() }
+    }
+
+    /// EPIPE, as Foundation reports a write to a closed pipe (a Cocoa write error around the POSIX one).
+    static func brokenPipe(_ error: NSError) -> Bool {
+        if error.domain == NSPOSIXErrorDomain && error.code == Int(EPIPE) { return true }
+        return (error.userInfo[NSUnderlyingErrorKey] as? NSError).map(brokenPipe) ?? false
     }
 }

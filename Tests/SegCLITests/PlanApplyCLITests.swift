@@ -171,6 +171,87 @@ final class PlanApplyCLITests: XCTestCase {
         XCTAssertTrue(noColumn.stderr.contains("standard input, line 1, column 'frequency': is missing from the header"), noColumn.stderr)
     }
 
+    /// What a hostile pass found: a stray or unclosed quote no longer swallows the rest of the input silently;
+    /// doctored limits, outputs and formats are refused (no crash); a row without an id is refused in any chunk;
+    /// the segment limit counts over the whole input; a closed pipe or SIGTERM leaves no temporary folder.
+    func testHostileInputsAndDoctoredPlans() throws {
+        let (ws, _, features) = try demoRun()
+        defer { ws.remove() }
+        let plan = ws.root.appendingPathComponent("plan.seg")
+        XCTAssertEqual(try SegProcess.run(["plan", ws.root.path, "rfm", "--out", plan.path]).status, 0)
+        let header = "customer_id,recency_days,frequency,monetary\n"
+        for (input, says) in [(header + "ab\"c,1,2,3\nc2,1,2,3\n", "line 2: field 1 contains a quote"),
+                              (header + "c1,1,2,3\n\"c0,1,2,3\n" + String(repeating: "c2,1,2,3\n", count: 1000), "line 3: a quoted field opens in this record and never closes"),
+                              (header + "c1,1,2,3\n,4,5,6\n", "line 3, column 'customer_id': has no customer id")] {
+            let r = try seg(["apply", plan.path], input: Data(input.utf8))
+            XCTAssertEqual(r.status, 1, input.prefix(80) + "")
+            XCTAssertTrue(r.stderr.contains("standard input, " + says), r.stderr)
+        }
+        // A JSON Lines record without an id, in a chunk where others have one.
+        let jl = try seg(["apply", plan.path, "--format", "jsonl"], input: Data("{\"customer_id\":\"a\",\"recency_days\":1,\"frequency\":2,\"monetary\":3}\n{\"recency_days\":1,\"frequency\":2,\"monetary\":3}\n".utf8))
+        XCTAssertEqual(jl.status, 1, jl.stdout)
+        XCTAssertTrue(jl.stderr.contains("line 2, column 'customer_id': has no customer id"), jl.stderr)
+
+        let text = try String(contentsOf: plan, encoding: .utf8)
+        func doctored(_ name: String, _ edit: (String) -> String) throws -> URL {
+            let url = ws.root.appendingPathComponent(name)
+            let changed = edit(text)
+            XCTAssertNotEqual(changed, text, name)
+            try changed.write(to: url, atomically: true, encoding: .utf8)
+            return url
+        }
+        let limits = try doctored("limits.seg") { $0.replacingOccurrences(of: #""instructions" : 100000000"#, with: #""instructions" : 4611686018427387904"#) }
+        let format0 = try doctored("format0.seg") { $0.replacingOccurrences(of: #""format" : 1"#, with: #""format" : 0"#) }
+        let outputs = try doctored("outputs.seg") { $0.replacingOccurrences(of: #""outputs" : ["#, with: #""outputs" : ["extra", "#) }
+        for (url, says) in [(limits, "\"limits\" are out of range"), (format0, "plans start at format 1"), (outputs, "\"outputs\" (extra, ")] {
+            let r = try seg(["apply", url.path, "--format", "jsonl"], input: Data(features.utf8))
+            XCTAssertEqual(r.status, 2, r.stderr)
+            XCTAssertTrue(r.stderr.contains(says), r.stderr)
+        }
+        // limits.segments counts the segments of the whole input, not of each chunk.
+        let three = try doctored("three.seg") { $0.replacingOccurrences(of: #""segments" : 1000"#, with: #""segments" : 3"#) }
+        let r = try seg(["apply", three.path, "--chunk-rows", "1"], input: Data(features.utf8))
+        XCTAssertEqual(r.status, 1, r.stderr)
+        XCTAssertTrue(r.stderr.contains("segments") && r.stderr.contains("3"), r.stderr)
+
+        // A reader that closes the pipe: exit 141 and the temporary folder gone.
+        let tmp = ws.root.appendingPathComponent("tmp")
+        try FileManager.default.createDirectory(at: tmp, withIntermediateDirectories: true)
+        let many = header + (0..<200_000).map { "c\($0),\($0 % 300),\($0 % 9),\($0 % 1000).5" }.joined(separator: "\n") + "\n"
+        let file = ws.root.appendingPathComponent("many.csv")
+        try many.write(to: file, atomically: true, encoding: .utf8)
+        let piped = try SegProcess.run(["-c", "TMPDIR='\(tmp.path)' \"$0\" apply '\(plan.path)' < '\(file.path)' | head -1 > /dev/null; echo ${PIPESTATUS[0]}", SegProcess.binary.path],
+                                       executable: URL(fileURLWithPath: "/bin/bash"))
+        XCTAssertEqual(piped.stdout.trimmingCharacters(in: .whitespacesAndNewlines), "141", piped.stderr)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: tmp.path), [])
+    }
+
+    /// Statistics reach the plan exactly as the file writes them (JSONSerialization on Linux was off in the last
+    /// bits of numbers such as 35.220000000000006).
+    func testStatisticsAreReadToTheBit() throws {
+        let (ws, _, _) = try demoRun()
+        defer { ws.remove() }
+        let local = ws.root.appendingPathComponent("local.seg"), plan = ws.root.appendingPathComponent("stats.seg")
+        XCTAssertEqual(try SegProcess.run(["plan", ws.root.path, "rfm", "--out", local.path]).status, 0)
+        var stats = String(decoding: try statsFile(from: local), as: UTF8.self)
+        // Replace one monetary percentile by a number that JSONSerialization reads as 35.22000000000001.
+        let p = try json(local)
+        let m = ((p["criteria"] as! [[String: Any]])[0]["stats"] as! [String: Any])["monetary"] as! [String: Any]
+        let values = (m["p"] as! [Any]).map { ($0 as! NSNumber).doubleValue }
+        XCTAssertTrue(values[13] <= 35.220000000000006 && 35.220000000000006 <= values[15], "\(values[13...15])")
+        let stat = ws.root.appendingPathComponent("stats.json")
+        let object = try JSONSerialization.jsonObject(with: Data(stats.utf8)) as! [String: Any]
+        var cols = object["columns"] as! [String: Any]; var mon = cols["monetary"] as! [String: Any]
+        var ps = mon["p"] as! [Any]; ps[14] = 35.25; mon["p"] = ps; cols["monetary"] = mon
+        var edited = object; edited["columns"] = cols
+        stats = String(decoding: try JSONSerialization.data(withJSONObject: edited), as: UTF8.self)
+            .replacingOccurrences(of: "35.25", with: "35.220000000000006")
+        try stats.write(to: stat, atomically: true, encoding: .utf8)
+        let made = try SegProcess.run(["plan", ws.root.path, "rfm", "--stats", stat.path, "--out", plan.path])
+        XCTAssertEqual(made.status, 0, made.stderr)
+        XCTAssertTrue(try String(contentsOf: plan, encoding: .utf8).contains("35.220000000000006"))
+    }
+
     /// A clustering cannot be frozen yet: refused with the reason, before any data is read.
     func testADefinitionThatClustersIsRefused() throws {
         let ws = try TempWorkspace.demoCopy()

@@ -51,8 +51,9 @@ extension PlanApplier {
             parts.append(use.labels.apply(labels))
         }
         let assignment = Runner.combine(parts, definition.combine, rows: n)
-        if assignment.labels.count > plan.limits.segments {
-            throw ProfileError.tooManySegments(count: assignment.labels.count, limit: plan.limits.segments,
+        labelsSeen.formUnion(Set(assignment.codes.filter { $0 >= 0 }).map { assignment.labels[Int($0)] })
+        if labelsSeen.count > plan.limits.segments {
+            throw ProfileError.tooManySegments(count: labelsSeen.count, limit: plan.limits.segments,
                                                criteria: definition.criteria.map(\.plugin), combine: definition.combine.rawValue)
         }
         let extra = (scorerOutputs + definition.membershipColumns).map { table[$0]! }

@@ -20,6 +20,8 @@ public final class PlanApplier {
     let layout: MembershipLayout
     /// Customer rows applied so far.
     public private(set) var rows = 0
+    /// Every segment label given so far: `limits.segments` counts them over the whole input, not per chunk.
+    var labelsSeen = Set<String>()
 
     /// Loads the plan's plugins (their sources as the plan holds them), configures them with the definition's
     /// overrides and gives `prepare` the frozen statistics. `file` names the plan in errors.
@@ -123,6 +125,11 @@ public final class PlanApplier {
                 for input in plan.inputs where table[input.name] == nil {
                     if input.name == plan.id { throw PlanError.badInput(line: chunk.firstLine, column: plan.id, detail: "is missing from every record of this chunk; each row needs its customer id") }
                     try table.add(Self.missing(input, rows: table.rowCount))
+                }
+                // Every row needs its id, however the input was cut into chunks (as every customer of a run has one).
+                if let ids = table[plan.id], let row = (0..<table.rowCount).first(where: { !ids.isValid($0) }) {
+                    throw PlanError.badInput(line: mapLine(table.rowLines?.line(of: row) ?? (format == .csv ? row + 2 : row + 1)),
+                                             column: plan.id, detail: "has no customer id; each row needs one")
                 }
                 return table
             } catch let a as Absent {

@@ -126,7 +126,11 @@ public enum PlanBuilder {
         for name in def.membershipColumns { addInput(name, stats(name)?.type ?? .string) }
         let layout = MembershipLayout(definition: def)
         var features: [String] = []
-        if def.rfm != nil { features.append("rfm: " + RFMFeature.outputs.joined(separator: ", ")) }
+        if let rfm = def.rfm {
+            // Scores are ranks over the whole population (ties by row order): the engine's work, like the rest.
+            let scores = rfm.options.scoresOn ? ["r_score", "f_score", "m_score", "rfm_score"] : []
+            features.append("rfm: " + (RFMFeature.outputs + scores).joined(separator: ", "))
+        }
         features += def.daysSince.map { "days_since: \($0.output) (from \($0.column))" }
         return SegmentPlan(format: SegmentPlan.currentFormat, segwork: segworkVersion, definition: def.name, definitionFile: def.file,
                            definitionText: def.text, id: def.id, asOf: referenceDate.description,

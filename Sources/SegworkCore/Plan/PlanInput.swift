@@ -24,6 +24,14 @@ struct RecordChunks {
     private var scanned = 0          // bytes of `buffer` already split
     private var recordStart = 0      // where the record being scanned starts
     private var inQuotes = false
+    /// CSV: at the start of a field (a quote there opens a quoted field; elsewhere it is the reader's to refuse).
+    private var fieldStart = true
+    /// CSV: right after a quoted field's closing quote (a quote here is an escaped `""`, back inside).
+    private var justClosed = false
+    /// The line the record being scanned starts on.
+    private var recordLine = 1
+    /// The longest record accepted: a stream with no line feed must not grow without end.
+    static let maxRecordBytes = 64 << 20
     private var line = 1             // the line of `buffer[scanned]`
     private var chunkLine = 1        // the line `buffer[0]` starts on
     private var complete = 0         // whole records in buffer[0..<recordStart]
@@ -43,7 +51,14 @@ struct RecordChunks {
                 // A last record without a line feed.
                 buffer.append(UInt8(ascii: "\n"))
                 split()
+                if inQuotes {
+                    // Never silently: the rest of the input would vanish into one unfinished field.
+                    throw PlanError.badInput(line: recordLine, column: nil, detail: "a quoted field opens in this record and never closes; close it (a quote inside a quoted field is written twice: \"\")")
+                }
                 return complete > 0 ? take() : nil
+            }
+            if buffer.count - recordStart > Self.maxRecordBytes {
+                throw PlanError.badInput(line: recordLine, column: nil, detail: "a record longer than \(Self.maxRecordBytes >> 20) MiB (no line feed, or an unclosed quote); one customer per line")
             }
             try fill()
         }
@@ -56,10 +71,18 @@ struct RecordChunks {
         var n = buffer.count
         while i < n {
             let b = buffer[i]
-            if b == quote && format == .csv { inQuotes.toggle() }
-            else if b == lf {
+            if format == .csv && b == quote {
+                // RFC 4180: a quote opens a field only at its start; inside, it closes it, and a second one right
+                // after is an escaped quote. A stray quote elsewhere is left for the reader, which names its line.
+                if inQuotes { inQuotes = false; justClosed = true }
+                else if fieldStart || justClosed { inQuotes = true; justClosed = false }
+                fieldStart = false
+            } else if b == lf {
                 line += 1
+                justClosed = false
                 if !inQuotes {
+                    fieldStart = true
+                    recordLine = line
                     if format == .csv && header == nil {
                         header = Array(buffer[0...i])
                         buffer.removeFirst(i + 1); i = -1; n = buffer.count
@@ -70,6 +93,8 @@ struct RecordChunks {
                     }
                 }
             }
+            else if b == UInt8(ascii: ",") && !inQuotes { fieldStart = true; justClosed = false }
+            else if !inQuotes { fieldStart = false; justClosed = false }
             i += 1
             if complete >= chunkRows { break }
         }

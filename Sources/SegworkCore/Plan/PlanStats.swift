@@ -97,7 +97,13 @@ public struct PlanStatsFile: Sendable, Equatable {
     /// Reads and checks a statistics file; every problem names `file` and the field.
     public static func read(_ data: Data, file: String) throws -> PlanStatsFile {
         func bad(_ field: String, _ detail: String) -> PlanError { .badStats(file: file, field: field, detail: detail) }
-        guard let root = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
+        // JSONDecoder reads numbers exactly (JSONSerialization on Linux can be off in the last bits, and a
+        // percentile must reach `prepare` as the engine wrote it).
+        let tree: Any
+        do { tree = try JSONDecoder().decode(ExactJSON.self, from: data).value } catch {
+            throw bad("(file)", "is not valid JSON (\(ExitStatus.message(for: error))); see docs/SCALE.md, \"Statistics files\"")
+        }
+        guard let root = tree as? [String: Any] else {
             throw bad("(file)", "is not a JSON object (see docs/SCALE.md, \"Statistics files\")")
         }
         let known: Set<String> = ["format", "rows", "quantiles", "relative_error", "engine", "as_of", "columns"]
@@ -200,11 +206,7 @@ public struct PlanStatsFile: Sendable, Equatable {
         return s
     }
 
-    private static func number(_ v: Any?) -> Double? {
-        // JSON's true and false arrive as NSNumbers too; their type code is "c".
-        guard let n = v as? NSNumber, String(cString: n.objCType) != "c" else { return nil }
-        return n.doubleValue
-    }
+    private static func number(_ v: Any?) -> Double? { v as? Double }
 
     private static func integer(_ v: Any?) -> Int? {
         guard let d = number(v), d == d.rounded(), abs(d) < 9e15 else { return nil }
@@ -223,5 +225,23 @@ public struct PlanStatsFile: Sendable, Equatable {
         case .dataCorrupted(let context): return "field '\(path(context.codingPath))': \(context.debugDescription)"
         @unknown default: return "\(e)"
         }
+    }
+}
+
+/// A JSON value read by JSONDecoder, as the dictionaries, arrays, strings, `Double`s (exact), `ExactJSON.Boolean`s
+/// and `NSNull`s the statistics file's checks walk.
+private struct ExactJSON: Decodable {
+    /// true or false, kept apart from numbers.
+    struct Boolean { var value: Bool }
+    var value: Any
+
+    init(from decoder: Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if c.decodeNil() { value = NSNull() }
+        else if let b = try? c.decode(Bool.self) { value = Boolean(value: b) }
+        else if let d = try? c.decode(Double.self) { value = d }
+        else if let s = try? c.decode(String.self) { value = s }
+        else if let a = try? c.decode([ExactJSON].self) { value = a.map(\.value) }
+        else { value = try c.decode([String: ExactJSON].self).mapValues(\.value) }
     }
 }

@@ -57,6 +57,10 @@ public struct SegmentPlan: Codable, Sendable, Equatable {
             case instructions, seconds, segments
             case memoryBytes = "memory_bytes"
         }
+        /// The most a plan may set: far above any real plugin's needs, so a damaged or doctored plan cannot lift
+        /// the sandbox's budgets.
+        static let maxInstructions = 100_000_000_000, maxMemoryBytes = 4 << 30, maxSeconds = 600.0, maxSegments = 1_000_000
+
         init(_ l: LuaLimits) {
             instructions = l.instructions; memoryBytes = l.memoryBytes; seconds = l.seconds; segments = l.segments
         }
@@ -163,6 +167,7 @@ public struct SegmentPlan: Codable, Sendable, Equatable {
         if format > currentFormat {
             throw PlanError.newerFormat(file: file, found: format, supported: currentFormat)
         }
+        if format < 1 { throw PlanError.badPlan(file: file, detail: "has \"format\" \(format); plans start at format 1: make it with `seg plan`") }
         let plan: SegmentPlan
         do { plan = try JSONDecoder().decode(SegmentPlan.self, from: data) } catch let e as DecodingError {
             throw PlanError.badPlan(file: file, detail: PlanStatsFile.describe(e))
@@ -171,10 +176,27 @@ public struct SegmentPlan: Codable, Sendable, Equatable {
             try check(p.source, p.sha256, "plugin '\(p.name)'", file)
             for m in p.modules { try check(m.source, m.sha256, "module '\(m.name)' of plugin '\(p.name)'", file) }
         }
+        // The limits are the sandbox's: a plan may not lift them past what any workspace would ask for.
+        let l = plan.limits
+        guard (1_000...Limits.maxInstructions).contains(l.instructions), (1 << 20...Limits.maxMemoryBytes).contains(l.memoryBytes),
+              l.seconds > 0, l.seconds <= Limits.maxSeconds, (1...Limits.maxSegments).contains(l.segments) else {
+            throw PlanError.badPlan(file: file, detail: "\"limits\" are out of range (instructions 1000…\(Limits.maxInstructions), memory_bytes 1 MiB…\(Limits.maxMemoryBytes >> 30) GiB, seconds up to \(Int(Limits.maxSeconds)), segments 1…\(Limits.maxSegments)); make the plan again with `seg plan`")
+        }
+        let expected = try Self.outputs(of: plan)
+        guard plan.outputs == expected else {
+            throw PlanError.badPlan(file: file, detail: "\"outputs\" (\(plan.outputs.joined(separator: ", "))) are not what its definition writes (\(expected.joined(separator: ", "))); make it again with `seg plan`")
+        }
         guard CivilDate(iso: Substring(plan.asOf)) != nil else {
             throw PlanError.badPlan(file: file, detail: "\"as_of\" is '\(plan.asOf)', not a date (YYYY-MM-DD)")
         }
         return plan
+    }
+
+    /// The output columns the plan's definition writes: membership.csv's header for it.
+    static func outputs(of plan: SegmentPlan) throws -> [String] {
+        let def = try Definition.parse(text: plan.definitionText, file: plan.definitionFile, defaultName: plan.definition)
+        return [def.id, "segment"] + MembershipLayout(definition: def).columns + plan.scorers.compactMap(\.output)
+            + def.membershipColumns
     }
 
     private static func check(_ text: String, _ sha: String, _ what: String, _ file: String) throws {
@@ -216,10 +238,11 @@ public enum PlanError: SegworkError, CustomStringConvertible, Equatable {
         }
     }
 
-    /// Bad plans, statistics files and definitions are usage errors (2); bad input rows fail the run (1).
+    /// Bad or edited plans (parameters that do not come out as recorded included), statistics files and definitions
+    /// are usage errors (2); bad input rows fail the run (1).
     public var exitStatus: ExitStatus {
         switch self {
-        case .badInput, .paramsDiffer: return .runFailed
+        case .badInput: return .runFailed
         default: return .usage
         }
     }
