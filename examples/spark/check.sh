@@ -24,4 +24,15 @@ membership=$(ls "$work"/demo/exports/rfm/*/membership.csv)
   --out "$work/membership-spark.csv"
 "$python" examples/spark/rfm_spark.py --workspace "$work/demo" --seg "$seg" --work "$work/approx" --approx 0.01 \
   --out "$work/membership-spark-approx.csv"
-"$python" examples/spark/compare.py "$membership" "$work/membership-spark.csv" "$work/membership-spark-approx.csv"
+"$python" examples/spark/compare.py "$membership" "$work/membership-spark.csv" "$work/membership-spark-approx.csv" 0.01
+# Ids with quotes, commas, non-ASCII letters and line breaks: Spark must read RFC 4180 as seg does.
+cp -R workspaces/demo "$work/hostile"
+rm -rf "$work/hostile/.seg" "$work/hostile/exports"
+"$python" examples/spark/hostile_ids.py "$work/hostile"
+status=0
+"$seg" run "$work/hostile" rfm --quiet >/dev/null || status=$?
+if [ "$status" -ne 0 ] && [ "$status" -ne 3 ]; then echo "spark check: seg run failed on hostile ids ($status)" >&2; exit 1; fi
+"$python" examples/spark/rfm_spark.py --workspace "$work/hostile" --seg "$seg" --work "$work/hostile-work" \
+  --out "$work/membership-spark-hostile.csv"
+echo "spark check (ids with quotes, commas, é and line breaks):"
+"$python" examples/spark/compare.py "$(ls "$work"/hostile/exports/rfm/*/membership.csv)" "$work/membership-spark-hostile.csv"

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""compare.py SEG_RUN_MEMBERSHIP SPARK_EXACT [SPARK_APPROX]: exits 1 unless Spark's exact membership has the same
+"""compare.py SEG_RUN_MEMBERSHIP SPARK_EXACT [SPARK_APPROX [RELATIVE_ERROR]]: exits 1 unless Spark's exact membership has the same
 customers with the same segment and score as `seg run`'s membership.csv; reports how many customers the approximate
 one moves (to another segment, or to another value_score)."""
 import csv
@@ -20,6 +20,8 @@ def main():
     run_header, run = read(sys.argv[1])
     spark_header, spark = read(sys.argv[2])
     problems = []
+    if not run:
+        problems.append("seg run's membership %s lists no customer" % sys.argv[1])
     if run_header != spark_header:
         problems.append("headers differ: %s vs %s" % (run_header, spark_header))
     missing = sorted(set(run) - set(spark))
@@ -43,10 +45,11 @@ def main():
           % (len(run), ", ".join("%s %d" % (k, v) for k, v in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))))
     if len(sys.argv) > 3:
         _, approx = read(sys.argv[3])
+        error = sys.argv[4] if len(sys.argv) > 4 else "0.01"
         moved = [c for c in run if approx.get(c, [None, None])[1] != run[c][1]]
         rescored = [c for c in run if approx.get(c, [None, None, None])[2:] != run[c][2:]]
-        print("spark check: approximate quantiles (relative error 0.01): %d of %d customers (%.2f%%) in another segment, "
-              "%d with another value_score" % (len(moved), len(run), 100.0 * len(moved) / len(run), len(rescored)))
+        print("spark check: approximate quantiles (relative error %s): %d of %d customers (%.2f%%) in another segment, "
+              "%d with another value_score" % (error, len(moved), len(run), 100.0 * len(moved) / len(run), len(rescored)))
 
 
 if __name__ == "__main__":

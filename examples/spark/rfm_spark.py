@@ -51,9 +51,12 @@ def features(spark, workspace, as_of):
     order ids; monetary sums the amounts (a missing amount counts as 0) exactly, then rounds once, as Segwork's
     compensated sum does; customers without transactions get missing values."""
     data = os.path.join(workspace, "data")
-    customers = spark.read.csv(os.path.join(data, "customers.csv"), header=True, inferSchema=False) \
+    # RFC 4180, as Segwork reads CSV: a quote inside a quoted field is doubled (Spark's default escape is a
+    # backslash), and a quoted field may hold line breaks.
+    rfc4180 = {"header": True, "inferSchema": False, "escape": '"', "multiLine": True}
+    customers = spark.read.options(**rfc4180).csv(os.path.join(data, "customers.csv")) \
         .select("customer_id")
-    tx = spark.read.csv(os.path.join(data, "transactions.csv"), header=True, inferSchema=False) \
+    tx = spark.read.options(**rfc4180).csv(os.path.join(data, "transactions.csv")) \
         .select("customer_id", "order_id", F.to_date("order_date").alias("order_date"),
                 F.col("amount").cast("double").alias("amount")) \
         .where(F.col("customer_id").isNotNull() & F.col("order_date").isNotNull()) \

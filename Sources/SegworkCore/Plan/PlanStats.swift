@@ -69,7 +69,7 @@ public struct PlanColumnStats: Codable, Sendable, Equatable {
 /// distributed engine computed, per column of the customer table, in format 1:
 ///
 /// ```json
-/// { "format": 1, "rows": 3000, "quantiles": "exact", "engine": "spark 3.5.3", "as_of": "2024-12-31",
+/// { "format": 1, "rows": 3000, "quantiles": "exact", "engine": "spark 4.3.0", "as_of": "2024-12-31",
 ///   "columns": { "frequency": { "type": "integer", "count": 2950, "missing": 50, "min": 1, "max": 31,
 ///                               "mean": 6.1, "sum": 17995, "p": [1, 1, …, 31] },
 ///                "channel":   { "type": "string", "count": 3000, "missing": 0, "distinct": 3,

@@ -79,7 +79,7 @@ public struct SegmentPlan: Codable, Sendable, Equatable {
         public var quantiles: String
         /// For approximate quantiles: each is a value whose rank is within `relative_error · n` of the exact rank.
         public var relativeError: Double?
-        /// The statistics file's `engine` (free text, e.g. `spark 3.5.3`), when it named one.
+        /// The statistics file's `engine` (free text, e.g. `spark 4.3.0`), when it named one.
         public var engine: String?
         /// How many customers the statistics describe.
         public var rows: Int
