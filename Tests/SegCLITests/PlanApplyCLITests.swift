@@ -129,6 +129,13 @@ final class PlanApplyCLITests: XCTestCase {
                 var c = s["columns"] as! [String: Any]; c["frequency"] = nil; s["columns"] = c }),
             ("field 'relative_error': is required", { s in s["relative_error"] = nil }),
             ("field 'format': is 2", { s in s["format"] = 2 }),
+            ("field 'rows': must be the whole number of customers, 1 or more", { s in s["rows"] = 0 }),
+            ("field 'columns.monetary.mean': is 1000000, outside min", { s in
+                var c = s["columns"] as! [String: Any]; var m = c["monetary"] as! [String: Any]
+                m["mean"] = 1e6; c["monetary"] = m; s["columns"] = c }),
+            ("field 'columns.recency_days.type': is date, but the definition's features make 'recency_days' an integer column", { s in
+                var c = s["columns"] as! [String: Any]; var r = c["recency_days"] as! [String: Any]
+                r["type"] = "date"; c["recency_days"] = r; s["columns"] = c }),
             ("field 'columns.recency_days.count': count (5) + missing", { s in
                 var c = s["columns"] as! [String: Any]; var r = c["recency_days"] as! [String: Any]
                 r["count"] = 5; c["recency_days"] = r; s["columns"] = c }),

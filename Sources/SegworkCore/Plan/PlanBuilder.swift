@@ -51,6 +51,18 @@ public enum PlanBuilder {
             recorded = result.report.run.plugins.filter { $0.kind == "scorer" || $0.kind == "criterion" }
             missing = { column, plugin in DefinitionError(file: def.file, "plugin '\(plugin)' uses column '\(column)', which the customer table does not have") }
         case .file(let s, let file):
+            // The built-in features have fixed types: a statistics file that says otherwise would only fail in apply.
+            var fixed: [String: ColumnType] = [:]
+            if let rfm = def.rfm {
+                fixed = ["recency_days": .integer, "frequency": .integer, "monetary": .double]
+                if rfm.options.scoresOn { for n in ["r_score", "f_score", "m_score", "rfm_score"] { fixed[n] = .integer } }
+            }
+            for (_, output) in def.daysSince { fixed[output] = .integer }
+            for (name, type) in fixed.sorted(by: { $0.key < $1.key }) {
+                if let c = s.columns[name], c.type != type, !(c.type == .integer && type == .double) {
+                    throw PlanError.badStats(file: file, field: "columns.\(name).type", detail: "is \(c.type.rawValue), but the definition's features make '\(name)' \(type.withArticle) column")
+                }
+            }
             stats = { name in
                 guard var c = s.columns[name] else { return nil }
                 if personal.contains(name) { c = PlanColumnStats(c.columnStatistics.withholdingValues(), type: c.type) }

@@ -114,7 +114,7 @@ public struct PlanStatsFile: Sendable, Equatable {
         if format > currentFormat || format < 1 {
             throw bad("format", "is \(format), but this Segwork (\(segworkVersion)) reads statistics files of format \(currentFormat)")
         }
-        guard let rows = integer(root["rows"]), rows >= 0 else { throw bad("rows", "must be a whole number of customers, 0 or more") }
+        guard let rows = integer(root["rows"]), rows >= 1 else { throw bad("rows", "must be the whole number of customers, 1 or more (statistics of no customer cannot set breakpoints)") }
         guard let quantiles = root["quantiles"] as? String, ["exact", "approximate"].contains(quantiles) else {
             throw bad("quantiles", "must be \"exact\" or \"approximate\"")
         }
@@ -172,6 +172,9 @@ public struct PlanStatsFile: Sendable, Equatable {
                 }
                 guard let d = number(v), d.isFinite else { throw bad(key, "must be a finite number") }
                 s[keyPath: path] = d
+            }
+            if let mean = s.mean, let min = s.min, let max = s.max, !(min <= mean && mean <= max) {
+                throw bad("mean", "is \(formatDouble(mean)), outside min \(formatDouble(min)) … max \(formatDouble(max))")
             }
             let p = o["p"] as? [Any] ?? []
             if count == 0 {
