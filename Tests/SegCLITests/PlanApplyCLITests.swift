@@ -176,6 +176,10 @@ final class PlanApplyCLITests: XCTestCase {
         let noColumn = try seg(["apply", plan.path], input: Data("customer_id,recency_days,monetary\nC1,3,4.5\n".utf8))
         XCTAssertEqual(noColumn.status, 1)
         XCTAssertTrue(noColumn.stderr.contains("standard input, line 1, column 'frequency': is missing from the header"), noColumn.stderr)
+        XCTAssertEqual(noColumn.stdout, "", "no header line before an error")
+        let headerOnly = try seg(["apply", plan.path], input: Data("customer_id,recency_days,frequency,monetary\n".utf8))
+        XCTAssertEqual(headerOnly.status, 0, headerOnly.stderr)
+        XCTAssertEqual(headerOnly.stdout, "customer_id,segment,value_score\n")
     }
 
     /// What a hostile pass found: a stray or unclosed quote no longer swallows the rest of the input silently;

@@ -87,7 +87,9 @@ public final class PlanApplier {
     /// computed.
     public func apply(fd: Int32, format: Format, chunkRows: Int = 65_536, write: (Data) throws -> Void) throws {
         let headerBytes = header()
-        if format == .csv { try write(headerBytes) }
+        // The header goes out with the first rows (or at the end of a valid input with none), never before an error.
+        var headerWritten = format != .csv
+        func writeHeader() throws { if !headerWritten { try write(headerBytes); headerWritten = true } }
         var input = RecordChunks(fd: fd, format: format == .csv ? .csv : .jsonl, chunkRows: max(1, chunkRows))
         while let chunk = try input.next() {
             // Blank lines only (the end of a stream, a pause in a pipe): nothing to read or write.
@@ -97,12 +99,15 @@ public final class PlanApplier {
                 let l = table.rowLines?.line(of: row) ?? (row + 1)
                 return format == .csv ? chunk.firstLine + l - 2 : chunk.firstLine + l - 1
             })
+            try writeHeader()
             try write(format == .csv ? out.dropFirst(headerBytes.count) : out)
             rows += table.rowCount
         }
         if format == .csv && input.header == nil {
             throw PlanError.badInput(line: 1, column: nil, detail: "is empty; CSV input starts with a header line naming the columns \(plan.inputs.map(\.name).joined(separator: ", "))")
         }
+        // A header and no rows (an empty partition): the output's header and no rows.
+        if input.header != nil { try writeHeader() }
     }
 
     private struct Absent: Error { var names: [String] }
