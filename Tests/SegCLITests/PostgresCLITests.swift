@@ -355,7 +355,11 @@ final class PostgresCLITests: XCTestCase {
             ("postgresql://seg:wrong-\(s.password)@/postgres?host=\(s.folder.path)&port=\(s.port)", Self.customersPG + transactions, 1,
              ["the server refused the login", "check the user and password"]),
             (s.url, Self.customersPG + "\ntransactions:\n  postgres: { url_env: SEG_PG_URL, table: no_such_table }", 1,
-             ["PostgreSQL dataset 'transactions': the query failed", "no_such_table"]),
+             ["PostgreSQL dataset 'transactions': the query failed", "no_such_table", "check the names"]),
+            (s.url, Self.customersPG + "\ntransactions:\n  postgres: { url_env: SEG_PG_URL, query: \"select customer_id, customer_id, order_date, amount from transactions\" }", 1,
+             ["PostgreSQL dataset 'transactions': the query failed: the query returns two columns named 'customer_id'"]),
+            (s.url + "&options=-c%20statement_timeout%3D200", Self.customersPG + "\ntransactions:\n  postgres: { url_env: SEG_PG_URL, query: \"select * from transactions where pg_sleep(1) is not null\" }", 1,
+             ["canceling statement due to statement timeout", "raise the timeout"]),
         ]
         for c in cases {
             let ws = try workspace(try rfmDefinition(datasets: c.definition))

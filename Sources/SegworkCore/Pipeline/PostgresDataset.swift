@@ -124,28 +124,7 @@ extension DatasetStage {
             for c in columns where !seen.insert(c.name).inserted {
                 throw PostgresError(.query, dataset: spec.name, "the query returns two columns named '\(c.name)'; give one of them another name (AS …)")
             }
-            let sql: String
-            var read: [PostgresInputColumn]
-            let pushedDown = pushDownObstacle(spec, pg, columns: columns) == nil
-            if pushedDown, let rfm = definition.rfm {
-                let reference = RFMFeature.explicitReference(spec: rfm, asOf: asOf, definitionAsOf: definition.asOf)
-                let clean = spec.clean.isEmpty ? nil : CleanPushDown.make(spec.clean, described: columns, text: keyColumns(spec)).0
-                sql = RFMPushDown.sql(select: pg.select, spec: rfm, reference: reference,
-                                      amountType: columns.first { $0.name == rfm.amount }?.typeName ?? "float8", clean: clean)
-                read = RFMPushDown.columns.map { PostgresInputColumn(name: $0.name, postgresType: $0.postgres, type: $0.type) }
-            } else {
-                read = try columns.map { c in
-                    guard let type = c.segworkType else {
-                        let n = c.name
-                        let cast = c.typeName.hasPrefix("_") ? "array_to_string(\(n), ',') AS \(n)"
-                            : c.typeName == "interval" ? "extract(epoch FROM \(n)) AS \(n) for seconds"
-                            : "\(n)::date AS \(n) for a date, or \(n)::text"
-                        throw PostgresError(.type, dataset: spec.name, "column '\(n)' is \(c.typeName), which Segwork does not read; cast it in a query, e.g. \(cast)")
-                    }
-                    return PostgresInputColumn(name: c.name, postgresType: c.typeName, type: type)
-                }
-                sql = Self.rowsSQL(pg, columns: read.map { ($0.name, $0.type) })
-            }
+            let (sql, read, pushedDown) = try query(spec, pg, columns: columns, asOf: asOf)
             let file = try TemporaryFile(name: "rows.csv")  // in a folder of its own: any dataset name is safe
             temporary = file
             progress?.begin(pushedDown ? "aggregating \(origin) in the database (RFM push-down)" : "reading \(origin)",
@@ -199,9 +178,33 @@ extension DatasetStage {
         return PostgresRead(table: table, input: input, file: url, temporary: temporary, origin: origin, cleaning: cleaning)
     }
 
+    /// The SELECT a run sends for PostgreSQL dataset `spec` (whose query returns `columns`), the columns it reads
+    /// and their types, and whether it is the RFM push-down. `seg run --explain` prints the same.
+    func query(_ spec: DatasetSpec, _ pg: PostgresSpec, columns: [PostgresColumn], asOf: CivilDate?) throws
+        -> (sql: String, read: [PostgresInputColumn], pushedDown: Bool) {
+        if pushDownObstacle(spec, pg, columns: columns) == nil, let rfm = definition.rfm {
+            let reference = RFMFeature.explicitReference(spec: rfm, asOf: asOf, definitionAsOf: definition.asOf)
+            let clean = spec.clean.isEmpty ? nil : CleanPushDown.make(spec.clean, described: columns, text: keyColumns(spec)).0
+            let sql = RFMPushDown.sql(select: pg.select, spec: rfm, reference: reference,
+                                      amountType: columns.first { $0.name == rfm.amount }?.typeName ?? "float8", clean: clean)
+            return (sql, RFMPushDown.columns.map { PostgresInputColumn(name: $0.name, postgresType: $0.postgres, type: $0.type) }, true)
+        }
+        let read = try columns.map { c in
+            guard let type = c.segworkType else {
+                let n = c.name
+                let cast = c.typeName.hasPrefix("_") ? "array_to_string(\(n), ',') AS \(n)"
+                    : c.typeName == "interval" ? "extract(epoch FROM \(n)) AS \(n) for seconds"
+                    : "\(n)::date AS \(n) for a date, or \(n)::text"
+                throw PostgresError(.type, dataset: spec.name, "column '\(n)' is \(c.typeName), which Segwork does not read; cast it in a query, e.g. \(cast)")
+            }
+            return PostgresInputColumn(name: c.name, postgresType: c.typeName, type: type)
+        }
+        return (Self.rowsSQL(pg, columns: read.map { ($0.name, $0.type) }), read, false)
+    }
+
     /// The SELECT that reads a dataset's rows: its columns in order, booleans written true/false (which the reader
     /// takes for bool; COPY writes t and f).
-    static func rowsSQL(_ pg: PostgresSpec, columns: [(name: String, type: ColumnType?)]) -> String {
+    static func rowsSQL(_ pg: PostgresSpec, columns: [(name: String, type: ColumnType)]) -> String {
         let q = PostgresConnection.quoted
         let list = columns.map { c in
             c.type == .bool ? "CASE WHEN q.\(q(c.name)) THEN 'true' WHEN NOT q.\(q(c.name)) THEN 'false' END AS \(q(c.name))"
@@ -244,20 +247,14 @@ public enum PostgresExplain {
                 defer { connection.close() }
                 let columns = try connection.describe(pg.select)
                 out.append("-- \(definition.name): dataset '\(spec.name)' (\(pg.shown), connection from $\(pg.urlEnv))")
+                let (sql, _, pushedDown) = try stage.query(spec, pg, columns: columns, asOf: asOf)
                 if let why = stage.pushDownObstacle(spec, pg, columns: columns) {
                     out.append("-- every row is read: no push-down because \(why)")
-                    let sql = DatasetStage.rowsSQL(pg, columns: columns.map { ($0.name, $0.segworkType) })
-                    out.append("COPY (\(sql)) TO STDOUT (FORMAT csv, HEADER true);")
-                } else if let rfm = definition.rfm {
-                    let reference = RFMFeature.explicitReference(spec: rfm, asOf: asOf, definitionAsOf: definition.asOf)
-                    out.append("-- pushed down: one row per customer with the RFM aggregates (features.rfm)")
-                    let clean = spec.clean.isEmpty ? nil
-                        : CleanPushDown.make(spec.clean, described: columns, text: stage.keyColumns(spec)).0
-                    if clean != nil { out.append("-- with its \(spec.clean.count) clean steps, in the database") }
-                    let sql = RFMPushDown.sql(select: pg.select, spec: rfm, reference: reference,
-                                              amountType: columns.first { $0.name == rfm.amount }?.typeName ?? "float8", clean: clean)
-                    out.append("COPY (\(sql)) TO STDOUT (FORMAT csv, HEADER true);")
+                } else if pushedDown {
+                    out.append("-- pushed down: one row per customer with the RFM aggregates (features.rfm)"
+                               + (spec.clean.isEmpty ? "" : ", after its \(spec.clean.count) clean steps, in the database"))
                 }
+                out.append("COPY (\(sql)\n) TO STDOUT (FORMAT csv, HEADER true);")
                 out.append("")
             }
         }
