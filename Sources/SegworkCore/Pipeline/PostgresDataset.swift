@@ -164,8 +164,9 @@ extension DatasetStage {
         progress?.end()
         var cleaning: (DatasetCleaning, [CleaningReject])?
         if record.pushedDown {
-            let kinds = (0..<table.rowCount).map { table["seg_kind"]?.string(at: $0) }
-            record.sourceRows = (0..<table.rowCount).reduce(0) { $0 + (kinds[$1] == "a" ? Int(table["seg_rows"]?.double(at: $1) ?? 0) : 0) }
+            let kindColumn = table["seg_kind"], rowsColumn = table["seg_rows"]
+            let kinds = (0..<table.rowCount).map { kindColumn?.string(at: $0) }
+            record.sourceRows = (0..<table.rowCount).reduce(0) { $0 + (kinds[$1] == "a" ? Int(rowsColumn?.double(at: $1) ?? 0) : 0) }
             if !spec.clean.isEmpty {
                 let text = keyColumns(spec)
                 let columns = (record.sourceColumns ?? []).map { ($0.name, text.contains($0.name) ? ColumnType.string : $0.type, $0.postgresType) }
